@@ -1,0 +1,42 @@
+#pragma once
+#include "support/Span.h"
+#include "support/StringView.h"
+#include "support/Types.h"
+
+namespace tg {
+
+// One kernel function the symbol table knows: the address→name table the build embeds
+// (sorted by address), like kallsyms.
+struct Symbol {
+  u64 address;
+  u32 size;
+  const char* name;  // demangled, qualified, no parameters: "kmalloc", "Scheduler::pick_next"
+};
+
+enum class TraceClock : u8 { kLocal, kGlobal, kCounter, kUptime, kPerf, kMono, kMonoRaw, kBoot, kTai, kX86Tsc };
+
+// What the core needs from whatever it runs on (the kernel, or a host test). Plain function
+// pointers: the freestanding core has no virtual destructors and no RTTI.
+struct Platform {
+  u32 cpu_count = 1;
+  // Base of the kernel text; recorded instruction pointers are 32-bit offsets from it.
+  u64 text_base = 0;
+  Span<const Symbol> symbols;  // sorted by address
+  // The clock `trace_clock` selects, in ns (kCounter: a plain counter).
+  u64 (*clock)(TraceClock clock) = nullptr;
+  // Tracing configuration that decides which call sites are live changed (tracer, filters,
+  // pids): the kernel re-patches its fentry sites. May be null (host tests).
+  void (*functions_changed)() = nullptr;
+  // Returns once no CPU is inside a ring-buffer write that started before the call (used
+  // before a resize or a reset). May be null when writers are quiesced by other means.
+  void (*synchronize_writers)() = nullptr;
+  // A reader may now find data or an event it waited for (trace_pipe, workloads/run).
+  void (*wake_readers)() = nullptr;
+  // The kernel's release string, for the latency-format header.
+  StringView release = "tracegate";
+};
+
+void install_platform(const Platform& platform);
+const Platform& platform();
+
+}  // namespace tg
