@@ -11,6 +11,9 @@ struct Symbol {
   u64 address;
   u32 size;
   const char* name;  // demangled, qualified, no parameters: "kmalloc", "Scheduler::pick_next"
+  // No patchable fentry site (notrace code, assembly): printable, but not in
+  // available_filter_functions and never selected by a filter.
+  bool notrace = false;
 };
 
 enum class TraceClock : u8 { kLocal, kGlobal, kCounter, kUptime, kPerf, kMono, kMonoRaw, kBoot, kTai, kX86Tsc };
