@@ -3,8 +3,8 @@
 #include "ring/RingBuffer.h"
 #include "support/Atomic.h"
 #include "support/String.h"
-#include "trace/Tracer.h"
 #include "trace/TraceOptions.h"
+#include "trace/Tracer.h"
 
 namespace tg::trace {
 
@@ -53,6 +53,20 @@ class TraceInstance {
   void release_pipe_reader();
   bool pipe_reader_open() const { return pipe_readers_.load() != 0; }
 
+  // One `trace_options` write ("name" / "noname"), and one options/NAME write: both apply
+  // the option's side effects (overwrite switches the ring buffer's mode).
+  Status write_trace_options(StringView text);
+  void set_option(TraceOption option, bool on);
+  bool option(TraceOption option) const { return options_.get(option); }
+
+  // Per-event enable bits, by event id (the EventState files flip them, emitters test them).
+  static constexpr u32 kMaxEventId = 512;
+  bool event_enabled(u32 id) const {
+    return id < kMaxEventId &&
+           ((events_enabled_[id / 64].load(MemoryOrder::kRelaxed) >> (id % 64)) & 1);
+  }
+  void set_event_enabled(u32 id, bool on);
+
   // Files that must not go away while open (rmdir of a busy instance is EBUSY).
   void file_opened() { open_files_.fetch_add(1); }
   void file_closed() { open_files_.fetch_sub(1); }
@@ -72,6 +86,7 @@ class TraceInstance {
   u32 max_graph_depth_ = 0;
   Atomic<u32> pipe_readers_{0};
   Atomic<u32> open_files_{0};
+  Atomic<u64> events_enabled_[kMaxEventId / 64];
 };
 
 }  // namespace tg::trace

@@ -1,0 +1,121 @@
+#include "trace/TraceInstance.h"
+
+namespace tg::trace {
+
+namespace {
+
+// Linux's default per-CPU buffer: 1408 KiB, which rounds to 1410 (whole 4080-byte pages).
+constexpr u64 kDefaultBufferKb = 1408;
+constexpr usize kMinPages = 2;
+
+void synchronize_writers() {
+  if (platform().synchronize_writers) platform().synchronize_writers();
+}
+
+void notify_functions_changed() {
+  if (platform().functions_changed) platform().functions_changed();
+}
+
+}  // namespace
+
+Result<OwnPtr<TraceInstance>> TraceInstance::create(StringView name, bool is_top) {
+  void* memory = allocate(sizeof(TraceInstance), alignof(TraceInstance));
+  if (!memory) return Errno::kNoMem;
+  OwnPtr<TraceInstance> instance(new (memory) TraceInstance());
+  instance->name_ = TRY(String::from(name));
+  instance->is_top_ = is_top;
+  instance->buffer_ =
+      TRY(ring::TraceBuffer::create(platform().cpu_count, pages_for_kb(kDefaultBufferKb)));
+  instance->tracer_ = find_tracer("nop");
+  TRY(instance->tracer_->init(*instance));
+  return instance;
+}
+
+TraceInstance::~TraceInstance() {
+  if (tracer_ && buffer_) tracer_->reset(*this);
+}
+
+Status TraceInstance::set_tracer(StringView requested) {
+  StringView name = requested.trim();
+  const Tracer* next = find_tracer(name);
+  if (!next) return Errno::kInval;
+  if (next == tracer_) return {};
+  // A consuming reader holds an iterator into the buffer the switch resets.
+  if (pipe_reader_open()) return Errno::kBusy;
+  tracer_->reset(*this);
+  // Writers see the new tracer only after the old one is gone and the buffer is empty.
+  tracer_ = find_tracer("nop");
+  notify_functions_changed();
+  synchronize_writers();
+  buffer_->reset();
+  Status status = next->init(*this);
+  if (!status.ok()) {
+    (void)tracer_->init(*this);  // nop cannot fail
+    return status;
+  }
+  tracer_ = next;
+  notify_functions_changed();
+  return {};
+}
+
+void TraceInstance::set_tracing_on(bool on) {
+  tracing_on_.store(on, MemoryOrder::kRelease);
+}
+
+Status TraceInstance::set_clock(TraceClock clock) {
+  if (clock == clock_) return {};
+  clock_ = clock;
+  // Timestamps of two clocks cannot be merged: Linux clears the buffer on a switch.
+  synchronize_writers();
+  buffer_->reset();
+  return {};
+}
+
+u64 TraceInstance::now() const {
+  return platform().clock ? platform().clock(clock_) : 0;
+}
+
+usize TraceInstance::pages_for_kb(u64 kb) {
+  u64 max_kb = kU64Max / 1024;
+  if (kb > max_kb) return ~usize{0};
+  u64 bytes = kb * 1024;
+  u64 pages = (bytes + ring::kPageDataSize - 1) / ring::kPageDataSize;
+  return pages < kMinPages ? kMinPages : static_cast<usize>(pages);
+}
+
+u64 TraceInstance::kb_for_pages(usize pages) {
+  return (u64{pages} * ring::kPageDataSize) >> 10;
+}
+
+bool TraceInstance::claim_pipe_reader() {
+  u32 expected = 0;
+  return pipe_readers_.compare_exchange(expected, 1);
+}
+
+void TraceInstance::release_pipe_reader() {
+  pipe_readers_.store(0);
+}
+
+Status TraceInstance::write_trace_options(StringView text) {
+  auto change = TRY(TraceOptions::parse_write(text, tracer_->name));
+  set_option(change.option, change.on);
+  return {};
+}
+
+void TraceInstance::set_option(TraceOption option, bool on) {
+  options_.set(option, on);
+  if (option != TraceOption::kOverwrite) return;
+  for (u32 cpu = 0; cpu < buffer_->cpu_count(); ++cpu) buffer_->cpu(cpu).set_overwrite(on);
+}
+
+void TraceInstance::set_event_enabled(u32 id, bool on) {
+  if (id >= kMaxEventId) return;
+  u64 mask = u64{1} << (id % 64);
+  auto& word = events_enabled_[id / 64];
+  if (on)
+    __atomic_fetch_or(word.address(), mask, __ATOMIC_RELAXED);
+  else
+    __atomic_fetch_and(word.address(), ~mask, __ATOMIC_RELAXED);
+}
+
+}  // namespace tg::trace
