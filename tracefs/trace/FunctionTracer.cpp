@@ -1,0 +1,42 @@
+#include "trace/FunctionTracer.h"
+
+#include "trace/RecordWriter.h"
+#include "trace/TraceOutput.h"
+
+namespace tg::trace {
+
+bool FunctionTracer::record(TraceInstance& instance, const RecordContext& ctx, u64 ip,
+                            u64 parent_ip) {
+  u32* memory = begin_record(instance, ctx, ring::RecordType::kFunction,
+                             sizeof(ring::FunctionRecord), instance.now());
+  if (!memory) return false;
+  auto* record = record_cast<ring::FunctionRecord>(memory);
+  record->ip = text_offset(ip);
+  record->parent_ip = text_offset(parent_ip);
+  record->flags = ctx.flags;
+  record->preempt = ctx.preempt;
+  record->reserved = 0;
+  end_record(instance, ctx);
+  return true;
+}
+
+namespace {
+
+Status function_init(TraceInstance&) {
+  return {};
+}
+void function_reset(TraceInstance&) {}
+
+}  // namespace
+
+const Tracer kFunctionTracer = {
+    .name = "function",
+    .traces_functions = true,
+    .hooks_returns = false,
+    .init = function_init,
+    .reset = function_reset,
+    .print_header = print_default_header,
+    .print_entry = print_default_entry,
+};
+
+}  // namespace tg::trace

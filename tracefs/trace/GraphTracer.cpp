@@ -1,0 +1,332 @@
+#include "trace/GraphTracer.h"
+
+#include "trace/GraphFormat.h"
+#include "trace/RecordWriter.h"
+
+namespace tg::trace {
+
+using ring::Entry;
+using ring::RecordType;
+
+namespace {
+
+constexpr u64 kNsPerUs = 1000;
+
+u8 depth_byte(u32 depth) {
+  return depth > 255 ? 255 : static_cast<u8>(depth);
+}
+
+bool graph_depth_allowed(const TraceInstance& instance, u32 depth) {
+  u32 max_depth = instance.max_graph_depth();
+  return max_depth == 0 || depth < max_depth;
+}
+
+}  // namespace
+
+// ---- recording ----
+
+bool GraphTracer::record_entry(TraceInstance& instance, const RecordContext& ctx, u64 ip, u32 depth,
+                               u64 calltime) {
+  if (!graph_depth_allowed(instance, depth)) return false;
+  if ((ctx.flags & ring::kFlagHardIrq) && !instance.option(TraceOption::kFuncgraphIrqs))
+    return false;
+  // With a threshold only returns are written, but the return must still be timed.
+  if (instance.tracing_thresh_us() != 0) return true;
+  u32* memory = begin_record(instance, ctx, RecordType::kGraphEntry, sizeof(ring::GraphEntryRecord),
+                             calltime);
+  if (!memory) return true;
+  auto* record = record_cast<ring::GraphEntryRecord>(memory);
+  record->ip = text_offset(ip);
+  record->depth = depth_byte(depth);
+  record->flags = ctx.flags;
+  record->preempt = ctx.preempt;
+  record->reserved = 0;
+  end_record(instance, ctx);
+  return true;
+}
+
+bool write_graph_return(TraceInstance& instance, const RecordContext& ctx, u64 ip, u32 depth,
+                        u64 duration, u64 rettime, bool with_retval, u64 retval) {
+  if (!with_retval && duration <= ring::kMaxShortDuration) {
+    u32* memory = begin_record(instance, ctx, RecordType::kGraphReturn,
+                               sizeof(ring::GraphReturnRecord), rettime);
+    if (!memory) return false;
+    auto* record = record_cast<ring::GraphReturnRecord>(memory);
+    record->ip = text_offset(ip);
+    record->depth_duration = depth_byte(depth) | static_cast<u32>(duration << 8);
+    end_record(instance, ctx);
+    return true;
+  }
+  u32* memory = begin_record(instance, ctx, RecordType::kGraphReturnLong,
+                             sizeof(ring::GraphReturnLongRecord), rettime);
+  if (!memory) return false;
+  auto* record = record_cast<ring::GraphReturnLongRecord>(memory);
+  record->ip = text_offset(ip);
+  record->depth = depth_byte(depth);
+  record->flags = ctx.flags;
+  record->has_retval = with_retval ? 1 : 0;
+  record->reserved = 0;
+  record->duration_low = static_cast<u32>(duration);
+  record->duration_high = static_cast<u32>(duration >> 32);
+  record->retval_low = static_cast<u32>(retval);
+  record->retval_high = static_cast<u32>(retval >> 32);
+  end_record(instance, ctx);
+  return true;
+}
+
+bool GraphTracer::record_return(TraceInstance& instance, const RecordContext& ctx, u64 ip,
+                                u32 depth, u64 calltime, u64 rettime, u64 retval) {
+  u64 duration = rettime > calltime ? rettime - calltime : 0;
+  u64 thresh_ns = instance.tracing_thresh_us() * kNsPerUs;
+  if (thresh_ns != 0 && duration < thresh_ns) return false;
+  return write_graph_return(instance, ctx, ip, depth, duration, rettime,
+                            instance.option(TraceOption::kFuncgraphRetval), retval);
+}
+
+namespace {
+
+bool record_irq(TraceInstance& instance, const RecordContext& ctx, RecordType type, u32 irq) {
+  if (!instance.option(TraceOption::kFuncgraphIrqs)) return false;
+  u32* memory = begin_record(instance, ctx, type, sizeof(ring::IrqRecord), instance.now());
+  if (!memory) return false;
+  record_cast<ring::IrqRecord>(memory)->irq = irq;
+  end_record(instance, ctx);
+  return true;
+}
+
+}  // namespace
+
+bool GraphTracer::record_irq_enter(TraceInstance& instance, const RecordContext& ctx, u32 irq) {
+  return record_irq(instance, ctx, RecordType::kIrqEnter, irq);
+}
+
+bool GraphTracer::record_irq_exit(TraceInstance& instance, const RecordContext& ctx, u32 irq) {
+  return record_irq(instance, ctx, RecordType::kIrqExit, irq);
+}
+
+// ---- printing ----
+
+namespace {
+
+constexpr u32 kIndent = 2;
+
+GraphColumns graph_columns(const OutputState& state) {
+  return {
+      state.option(TraceOption::kContextInfo),       state.option(TraceOption::kFuncgraphAbstime),
+      state.option(TraceOption::kFuncgraphCpu),      state.option(TraceOption::kFuncgraphProc),
+      state.option(TraceOption::kFuncgraphDuration), state.option(TraceOption::kFuncgraphOverhead)};
+}
+
+struct GraphReturn {
+  u32 ip;
+  u32 depth;
+  u64 duration;
+  bool has_retval;
+  u64 retval;
+};
+
+GraphReturn decode_return(const Entry& entry) {
+  if (entry.type == RecordType::kGraphReturn) {
+    const auto& record = entry.as<ring::GraphReturnRecord>();
+    return {record.ip, record.depth_duration & 0xff, record.depth_duration >> 8, false, 0};
+  }
+  const auto& record = entry.as<ring::GraphReturnLongRecord>();
+  return {record.ip, record.depth, record.duration_low | (u64{record.duration_high} << 32),
+          record.has_retval != 0, record.retval_low | (u64{record.retval_high} << 32)};
+}
+
+bool is_return(RecordType type) {
+  return type == RecordType::kGraphReturn || type == RecordType::kGraphReturnLong;
+}
+
+void indent(u32 depth, TextWriter& out) {
+  out.repeat(' ', depth * kIndent);
+}
+
+// funcgraph-retval: negative errnos in decimal, anything else in hex.
+void print_retval(u64 retval, TextWriter& out) {
+  u64 value = retval;
+  // A 32-bit negative int returned in a 64-bit register.
+  if ((value & 0x80000000u) && (value >> 32) == 0) value |= 0xffffffff00000000ull;
+  constexpr u64 kMaxErrno = 4095;
+  if (retval != 0 && value >= 0 - kMaxErrno) {
+    out.put(" = ").sdec(static_cast<i64>(value)).put(" */");
+    return;
+  }
+  out.put(" = 0x").hex(retval).put(" */");
+}
+
+void print_function_name(u32 ip, TextWriter& out) {
+  print_symbol(out, text_address(ip));
+}
+
+void print_leaf(OutputState& state, const GraphColumns& columns, const Entry& entry,
+                const GraphReturn& ret, TextWriter& out) {
+  const auto& record = entry.as<ring::GraphEntryRecord>();
+  OutputState::CpuState& cpu = state.cpu_state(entry.cpu);
+  cpu.depth = static_cast<i32>(record.depth) - 1;
+  if (record.depth < OutputState::kMaxTrackedDepth) cpu.enter_ips[record.depth] = 0;
+  print_graph_prologue(state, columns, entry, out);
+  print_duration(columns, ret.duration, out);
+  indent(record.depth, out);
+  print_function_name(record.ip, out);
+  if (ret.has_retval && state.option(TraceOption::kFuncgraphRetval)) {
+    out.put("(); /*");
+    print_retval(ret.retval, out);
+    out.put('\n');
+    return;
+  }
+  out.put("();\n");
+}
+
+void print_nested_entry(OutputState& state, const GraphColumns& columns, const Entry& entry,
+                        TextWriter& out) {
+  const auto& record = entry.as<ring::GraphEntryRecord>();
+  OutputState::CpuState& cpu = state.cpu_state(entry.cpu);
+  cpu.depth = record.depth;
+  if (record.depth < OutputState::kMaxTrackedDepth) cpu.enter_ips[record.depth] = record.ip;
+  print_graph_prologue(state, columns, entry, out);
+  print_duration_blank(columns, out);
+  indent(record.depth, out);
+  print_function_name(record.ip, out);
+  out.put("() {\n");
+}
+
+void print_return(OutputState& state, const GraphColumns& columns, const Entry& entry,
+                  const GraphReturn& ret, TextWriter& out) {
+  OutputState::CpuState& cpu = state.cpu_state(entry.cpu);
+  cpu.depth = static_cast<i32>(ret.depth) - 1;
+  // The entry may be gone (overwritten, consumed, or never written under tracing_thresh):
+  // then the closing brace names its function.
+  bool matched = false;
+  if (ret.depth < OutputState::kMaxTrackedDepth) {
+    matched = cpu.enter_ips[ret.depth] == ret.ip;
+    cpu.enter_ips[ret.depth] = 0;
+  }
+  print_graph_prologue(state, columns, entry, out);
+  print_duration(columns, ret.duration, out);
+  indent(ret.depth, out);
+  if (ret.has_retval && state.option(TraceOption::kFuncgraphRetval)) {
+    out.put("} /* ");
+    print_function_name(ret.ip, out);
+    print_retval(ret.retval, out);
+    out.put('\n');
+  } else if (matched && !state.option(TraceOption::kFuncgraphTail)) {
+    out.put("}\n");
+  } else {
+    out.put("} /* ");
+    print_function_name(ret.ip, out);
+    out.put(" */\n");
+  }
+  if (state.option(TraceOption::kFuncgraphOverrun)) out.put(" (Overruns: 0)\n");
+}
+
+void print_irq_marker(OutputState& state, const GraphColumns& columns, const Entry& entry,
+                      TextWriter& out) {
+  print_graph_prologue(state, columns, entry, out);
+  bool fill = columns.duration && columns.context;
+  if (fill) out.put("  ");
+  out.put(entry.type == RecordType::kIrqEnter ? "==========>" : "<==========");
+  if (fill) out.put(" |");
+  out.put('\n');
+}
+
+}  // namespace
+
+namespace {
+
+bool graph_print_entry(OutputState& state, ring::TraceBuffer::Iterator& it, TextWriter& out) {
+  Entry entry;
+  if (!it.peek(entry)) return false;
+  GraphColumns columns = graph_columns(state);
+  OutputState::CpuState& cpu = state.cpu_state(entry.cpu);
+  bool printed = true;
+  switch (entry.type) {
+    case RecordType::kGraphEntry: {
+      print_task_switch_if_needed(state, entry, out);
+      Entry next;
+      const auto& record = entry.as<ring::GraphEntryRecord>();
+      // A leaf: the very next record of this CPU is the same task's return of this call.
+      if (it.peek_next_on_cpu(entry, next) && is_return(next.type) && next.pid == entry.pid &&
+          decode_return(next).ip == record.ip) {
+        GraphReturn ret = decode_return(next);
+        print_leaf(state, columns, entry, ret, out);
+        cpu.skip_return = true;
+        cpu.skip_timestamp = next.timestamp;
+      } else {
+        print_nested_entry(state, columns, entry, out);
+      }
+      break;
+    }
+    case RecordType::kGraphReturn:
+    case RecordType::kGraphReturnLong:
+      if (cpu.skip_return && cpu.skip_timestamp == entry.timestamp) {
+        cpu.skip_return = false;
+        printed = false;
+        break;
+      }
+      cpu.skip_return = false;
+      print_task_switch_if_needed(state, entry, out);
+      print_return(state, columns, entry, decode_return(entry), out);
+      break;
+    case RecordType::kIrqEnter:
+    case RecordType::kIrqExit:
+      printed = state.option(TraceOption::kFuncgraphIrqs);
+      if (printed) {
+        print_task_switch_if_needed(state, entry, out);
+        print_irq_marker(state, columns, entry, out);
+      }
+      break;
+    case RecordType::kEvent:
+      print_task_switch_if_needed(state, entry, out);
+      print_graph_comment(state, columns, entry, out);
+      break;
+    default:
+      return print_default_entry(state, it, out);
+  }
+  it.advance();
+  return printed;
+}
+
+// The column titles, one piece per enabled column (Linux's graph header).
+struct HeaderPiece {
+  TraceOption option;
+  StringView names;
+  StringView bars;
+};
+constexpr HeaderPiece kGraphHeader[] = {
+    {TraceOption::kFuncgraphAbstime, "     TIME       ", "      |         "},
+    {TraceOption::kFuncgraphCpu, " CPU", " |  "},
+    {TraceOption::kFuncgraphProc, "  TASK/PID       ", "   |    |        "},
+    {TraceOption::kFuncgraphDuration, "  DURATION   ", "   |   |      "},
+};
+
+void graph_print_header(OutputState& state, TextWriter& out) {
+  if (!state.option(TraceOption::kContextInfo)) return;
+  out.put('#');
+  for (const auto& piece : kGraphHeader)
+    if (state.option(piece.option)) out.put(piece.names);
+  out.put("               FUNCTION CALLS\n#");
+  for (const auto& piece : kGraphHeader)
+    if (state.option(piece.option)) out.put(piece.bars);
+  out.put("               |   |   |   |\n");
+}
+
+Status graph_init(TraceInstance&) {
+  return {};
+}
+void graph_reset(TraceInstance&) {}
+
+}  // namespace
+
+const Tracer kGraphTracer = {
+    .name = "function_graph",
+    .traces_functions = true,
+    .hooks_returns = true,
+    .init = graph_init,
+    .reset = graph_reset,
+    .print_header = graph_print_header,
+    .print_entry = graph_print_entry,
+};
+
+}  // namespace tg::trace

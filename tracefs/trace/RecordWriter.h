@@ -1,0 +1,33 @@
+#pragma once
+#include "ring/Record.h"
+#include "trace/RecordContext.h"
+#include "trace/TraceInstance.h"
+
+namespace tg::trace {
+
+// The recorders' common first and last step: no allocation, no lock, nothing but the CPU's
+// own buffer. begin_record returns nullptr when the instance does not record (tracing_on is
+// 0, a CPU it has no buffer for) or the buffer refused the record; the caller then stops.
+inline u32* begin_record(TraceInstance& instance, const RecordContext& ctx, ring::RecordType type,
+                         usize size, u64 timestamp) {
+  if (!instance.tracing_on()) return nullptr;
+  ring::TraceBuffer& buffer = instance.buffer();
+  if (ctx.cpu >= buffer.cpu_count()) return nullptr;
+  return buffer.cpu(ctx.cpu).reserve(timestamp, ctx.pid, type, size);
+}
+
+inline void end_record(TraceInstance& instance, const RecordContext& ctx) {
+  instance.buffer().cpu(ctx.cpu).commit();
+}
+
+template <typename T>
+T* record_cast(u32* memory) {
+  return reinterpret_cast<T*>(memory);
+}
+
+// Recorded instruction pointers are 32-bit offsets from the kernel text.
+inline u32 text_offset(u64 address) {
+  return static_cast<u32>(address - platform().text_base);
+}
+
+}  // namespace tg::trace

@@ -1,0 +1,36 @@
+#include "trace/Symbols.h"
+
+namespace tg::trace {
+
+SymbolMatch find_symbol(u64 address) {
+  Span<const Symbol> symbols = platform().symbols;
+  // The last symbol starting at or below the address.
+  usize low = 0;
+  usize high = symbols.size();
+  while (low < high) {
+    usize middle = low + (high - low) / 2;
+    if (symbols[middle].address <= address)
+      low = middle + 1;
+    else
+      high = middle;
+  }
+  if (low == 0) return {nullptr, 0};
+  const Symbol& symbol = symbols[low - 1];
+  u64 offset = address - symbol.address;
+  // A sized symbol ends where it says; an unsized one runs to the next symbol.
+  if (symbol.size != 0 && offset >= symbol.size) return {nullptr, 0};
+  return {&symbol, offset};
+}
+
+void print_symbol(TextWriter& out, u64 address, SymbolStyle style) {
+  SymbolMatch match = find_symbol(address);
+  if (!match.symbol) {
+    out.put("0x").hex(address);
+  } else {
+    out.put(match.symbol->name);
+    if (style.offset) out.put("+0x").hex(match.offset).put("/0x").hex(match.symbol->size);
+  }
+  if (style.address) out.put(" <").hex(address, 16).put('>');
+}
+
+}  // namespace tg::trace

@@ -1,0 +1,32 @@
+#include "trace/TraceMarker.h"
+
+#include "trace/EventPayloads.h"
+#include "trace/RecordWriter.h"
+
+namespace tg::trace {
+
+Result<usize> write_marker(TraceInstance& instance, const RecordContext& ctx, StringView text) {
+  if (!instance.option(TraceOption::kMarkers)) return Errno::kInval;
+  if (!instance.tracing_on()) return Errno::kBadF;
+  usize taken = text.size() < kMaxMarkerBytes ? text.size() : kMaxMarkerBytes;
+  StringView body = text.substr(0, taken);
+  bool add_newline = body.empty() || body.back() != '\n';
+  usize payload_size = sizeof(PrintPayload) + body.size() + (add_newline ? 1 : 0) + 1;
+  usize size = sizeof(ring::EventRecord) + ((payload_size + 3) & ~usize{3});
+  u32* record = begin_record(instance, ctx, ring::RecordType::kEvent, size, instance.now());
+  if (!record) return Errno::kBadF;
+  record_cast<ring::EventRecord>(record)->size = static_cast<u32>(payload_size);
+  u8* payload = reinterpret_cast<u8*>(record) + sizeof(ring::EventRecord);
+  memset(payload, 0, size - sizeof(ring::EventRecord));
+  PrintPayload head{{kEventPrint, ctx.flags, ctx.preempt, ctx.pid},
+                    reinterpret_cast<u64>(&write_marker)};
+  memcpy(payload, &head, sizeof head);
+  char* buf = reinterpret_cast<char*>(payload + sizeof head);
+  memcpy(buf, body.data(), body.size());
+  if (add_newline) buf[body.size()] = '\n';
+  end_record(instance, ctx);
+  if (platform().wake_readers) platform().wake_readers();
+  return taken;
+}
+
+}  // namespace tg::trace

@@ -1,0 +1,335 @@
+#include "trace/TraceOutput.h"
+
+#include "trace/CommCache.h"
+#include "trace/EventPayloads.h"
+
+namespace tg::trace {
+
+using ring::Entry;
+using ring::RecordType;
+
+OutputState::OutputState(TraceInstance& instance, bool consuming, i32 only_cpu)
+    : instance_(instance), iterator_(instance.buffer(), consuming, only_cpu), only_cpu_(only_cpu) {}
+
+Result<OwnPtr<OutputState>> OutputState::create(TraceInstance& instance, bool consuming,
+                                                i32 only_cpu) {
+  void* memory = allocate(sizeof(OutputState), alignof(OutputState));
+  if (!memory) return Errno::kNoMem;
+  OwnPtr<OutputState> state(new (memory) OutputState(instance, consuming, only_cpu));
+  u32 cpus = instance.buffer().cpu_count();
+  TRY(state->cpus_.reserve(cpus));
+  for (u32 cpu = 0; cpu < cpus; ++cpu) TRY(state->cpus_.append(CpuState{}));
+  u32 width = 1;
+  for (u32 highest = cpus ? cpus - 1 : 0; highest >= 10; highest /= 10) ++width;
+  state->cpu_width_ = width;
+  return state;
+}
+
+bool OutputState::time_in_ns() const {
+  TraceClock clock = instance_.clock();
+  return clock != TraceClock::kCounter && clock != TraceClock::kX86Tsc;
+}
+
+u64 OutputState::entries() const {
+  ring::TraceBuffer& buffer = instance_.buffer();
+  if (only_cpu_ < 0) return buffer.entries();
+  return buffer.cpu(static_cast<u32>(only_cpu_)).stats().entries;
+}
+
+u64 OutputState::entries_written() const {
+  ring::TraceBuffer& buffer = instance_.buffer();
+  if (only_cpu_ < 0) return buffer.entries_written();
+  ring::CpuStats stats = buffer.cpu(static_cast<u32>(only_cpu_)).stats();
+  return stats.entries + stats.overrun;
+}
+
+void OutputState::print_header(TextWriter& out) {
+  out.put("# tracer: ").put(instance_.tracer().name).put("\n#\n");
+  instance_.tracer().print_header(*this, out);
+}
+
+bool OutputState::print_next(TextWriter& out) {
+  Entry entry;
+  while (iterator_.peek(entry)) {
+    if (entry.type == RecordType::kTask || entry.type == RecordType::kTimeStamp ||
+        entry.type == RecordType::kPadding) {
+      iterator_.advance();
+      continue;
+    }
+    if (instance_.tracer().print_entry(*this, iterator_, out)) return true;
+  }
+  return false;
+}
+
+SymbolStyle symbol_style(const OutputState& state) {
+  return {state.option(TraceOption::kSymOffset), state.option(TraceOption::kSymAddr)};
+}
+
+// ---- header ----
+
+namespace {
+
+// The irqs-off legend, after "#" and the column offset (28 spaces, plus the TGID column's
+// width when record-tgid is on).
+constexpr StringView kIrqLegend[] = {
+    "  _-----=> irqs-off/BH-disabled\n", " / _----=> need-resched\n",
+    "| / _---=> hardirq/softirq\n",      "|| / _--=> preempt-depth\n",
+    "||| / _-=> migrate-disable\n",      "|||| /     delay\n",
+};
+
+struct ColumnTitles {
+  StringView names;
+  StringView bars;
+};
+// [irq-info][record-tgid]
+constexpr ColumnTitles kColumnTitles[2][2] = {
+    {{"#           TASK-PID     CPU#     TIMESTAMP  FUNCTION\n",
+      "#              | |         |         |         |\n"},
+     {"#           TASK-PID       TGID    CPU#     TIMESTAMP  FUNCTION\n",
+      "#              | |           |       |         |         |\n"}},
+    {{"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n",
+      "#              | |         |   |||||     |         |\n"},
+     {"#           TASK-PID       TGID    CPU#  |||||  TIMESTAMP  FUNCTION\n",
+      "#              | |           |       |   |||||     |         |\n"}},
+};
+
+}  // namespace
+
+void print_default_header(OutputState& state, TextWriter& out) {
+  if (!state.option(TraceOption::kContextInfo) || state.option(TraceOption::kVerbose)) return;
+  bool irq_info = state.option(TraceOption::kIrqInfo);
+  bool tgid = state.option(TraceOption::kRecordTgid);
+  out.put("# entries-in-buffer/entries-written: ").dec(state.entries()).put('/');
+  out.dec(state.entries_written()).put("   #P:").dec(platform().cpu_count).put("\n#\n");
+  if (irq_info) {
+    for (StringView line : kIrqLegend) out.put('#').repeat(' ', tgid ? 40 : 30).put(line);
+  }
+  const ColumnTitles& titles = kColumnTitles[irq_info][tgid];
+  out.put(titles.names).put(titles.bars);
+}
+
+// ---- context ----
+
+namespace {
+
+struct EntryFlags {
+  u8 flags;
+  u8 preempt;
+};
+
+EntryFlags entry_flags(const Entry& entry) {
+  switch (entry.type) {
+    case RecordType::kFunction: {
+      const auto& record = entry.as<ring::FunctionRecord>();
+      return {record.flags, record.preempt};
+    }
+    case RecordType::kGraphEntry: {
+      const auto& record = entry.as<ring::GraphEntryRecord>();
+      return {record.flags, record.preempt};
+    }
+    case RecordType::kGraphReturnLong:
+      return {entry.as<ring::GraphReturnLongRecord>().flags, 0};
+    case RecordType::kEvent: {
+      if (entry.size < sizeof(ring::EventRecord) + sizeof(EventCommon)) break;
+      EventCommon common;
+      memcpy(&common, entry.record + sizeof(ring::EventRecord), sizeof common);
+      return {common.flags, common.preempt_count};
+    }
+    default:
+      break;
+  }
+  return {0, 0};
+}
+
+char irqs_off_char(u8 flags) {
+  bool irqs_off = flags & ring::kFlagIrqsOff;
+  bool bh_off = flags & ring::kFlagBhOff;
+  if (irqs_off) return bh_off ? 'D' : 'd';
+  if (bh_off) return 'b';
+  return (flags & ring::kFlagIrqsNoSupport) ? 'X' : '.';
+}
+
+char need_resched_char(u8 flags) {
+  constexpr char kChars[] = {'.', 'n', 'p', 'N'};
+  return kChars[((flags & ring::kFlagNeedResched) ? 1 : 0) |
+                ((flags & ring::kFlagPreemptResched) ? 2 : 0)];
+}
+
+char irq_context_char(u8 flags) {
+  bool nmi = flags & ring::kFlagNmi;
+  bool hard = flags & ring::kFlagHardIrq;
+  bool soft = flags & ring::kFlagSoftIrq;
+  if (nmi) return hard ? 'Z' : 'z';
+  if (hard) return soft ? 'H' : 'h';
+  return soft ? 's' : '.';
+}
+
+char depth_char(u32 depth) {
+  return depth ? "0123456789abcdef"[depth & 0xf] : '.';
+}
+
+void print_latency_flags(const Entry& entry, TextWriter& out) {
+  EntryFlags f = entry_flags(entry);
+  out.put(irqs_off_char(f.flags)).put(need_resched_char(f.flags)).put(irq_context_char(f.flags));
+  out.put(depth_char(f.preempt & 0xf)).put(depth_char(f.preempt >> 4));
+}
+
+void print_timestamp(const OutputState& state, u64 timestamp, TextWriter& out) {
+  out.put(' ');
+  if (state.time_in_ns())
+    out.seconds_usecs(timestamp);
+  else
+    out.dec(timestamp, 12);
+}
+
+}  // namespace
+
+void print_context(OutputState& state, const Entry& entry, TextWriter& out) {
+  char comm[kCommLength];
+  out.right(find_comm(entry.pid, comm), 16).put('-').dec_left(entry.pid, 7).put(' ');
+  // We keep no pid -> tgid map: Linux prints this placeholder for an unknown tgid.
+  if (state.option(TraceOption::kRecordTgid)) out.put("(-------) ");
+  out.put('[').dec(entry.cpu, 3, '0').put("] ");
+  if (state.option(TraceOption::kIrqInfo)) print_latency_flags(entry, out);
+  print_timestamp(state, entry.timestamp, out);
+  out.put(": ");
+}
+
+// ---- messages ----
+
+namespace {
+
+Span<const u8> event_payload(const Entry& entry) {
+  if (entry.size < sizeof(ring::EventRecord)) return {};
+  u32 size = entry.as<ring::EventRecord>().size;
+  if (size > entry.size - sizeof(ring::EventRecord)) size = entry.size - sizeof(ring::EventRecord);
+  return {entry.record + sizeof(ring::EventRecord), size};
+}
+
+u16 event_type(Span<const u8> payload) {
+  if (payload.size() < sizeof(EventCommon)) return 0;
+  u16 type;
+  memcpy(&type, payload.data(), sizeof type);
+  return type;
+}
+
+StringView marker_text(Span<const u8> payload) {
+  if (payload.size() < sizeof(PrintPayload)) return {};
+  StringView text(reinterpret_cast<const char*>(payload.data()) + sizeof(PrintPayload),
+                  payload.size() - sizeof(PrintPayload));
+  usize end = text.find('\0');
+  return end == StringView::npos ? text : text.substr(0, end);
+}
+
+u64 marker_ip(Span<const u8> payload) {
+  PrintPayload head;
+  memcpy(&head, payload.data(), sizeof head);
+  return head.ip;
+}
+
+void print_event_body(OutputState& state, const EventDefinition& event, Span<const u8> payload,
+                      TextWriter& out) {
+  EventPrintContext context{state.option(TraceOption::kSymOffset),
+                            state.option(TraceOption::kSymAddr)};
+  if (event.print) event.print(payload.data(), payload.size(), context, out);
+}
+
+void print_function_message(OutputState& state, const Entry& entry, TextWriter& out) {
+  const auto& record = entry.as<ring::FunctionRecord>();
+  SymbolStyle style = symbol_style(state);
+  print_symbol(out, text_address(record.ip), style);
+  if (state.option(TraceOption::kPrintParent)) {
+    out.put(" <-");
+    print_symbol(out, text_address(record.parent_ip), style);
+  }
+}
+
+// options/raw: numbers only, as Linux's raw output functions print them.
+void print_raw(OutputState& state, const Entry& entry, TextWriter& out) {
+  if (state.option(TraceOption::kContextInfo)) {
+    out.sdec(entry.pid).put(' ').dec(entry.cpu).put(' ').dec(entry.timestamp).put(' ');
+  }
+  if (entry.type == RecordType::kFunction) {
+    const auto& record = entry.as<ring::FunctionRecord>();
+    out.hex(text_address(record.ip)).put(' ').hex(text_address(record.parent_ip)).put('\n');
+    return;
+  }
+  Span<const u8> payload = event_payload(entry);
+  u16 type = event_type(payload);
+  if (type == kEventPrint) {
+    StringView text = marker_text(payload);
+    out.put("# ").hex(marker_ip(payload)).put(' ').put(text);
+    if (text.empty() || text.back() != '\n') out.put('\n');
+    return;
+  }
+  out.put("type: ").dec(type).put('\n');
+}
+
+// options/hex: each field as hex digits and a space; events without a hex form print their
+// type, and every entry ends with an empty line, as Linux's.
+void print_hex(OutputState& state, const Entry& entry, TextWriter& out) {
+  if (state.option(TraceOption::kContextInfo)) {
+    out.hex(static_cast<u32>(entry.pid), 8).put(' ').hex(entry.cpu, 8).put(' ');
+    out.hex(entry.timestamp, 16).put(' ');
+  }
+  if (entry.type == RecordType::kFunction) {
+    const auto& record = entry.as<ring::FunctionRecord>();
+    out.hex(text_address(record.ip), 16).put(' ').hex(text_address(record.parent_ip), 16);
+    out.put(" \n");
+    return;
+  }
+  out.put("type: ").dec(event_type(event_payload(entry))).put("\n\n");
+}
+
+}  // namespace
+
+void print_event_message(OutputState& state, const Entry& entry, TextWriter& out) {
+  Span<const u8> payload = event_payload(entry);
+  u16 type = event_type(payload);
+  if (type == kEventPrint) {
+    out.put("tracing_mark_write");
+    if (state.option(TraceOption::kSymAddr)) out.put(" <").hex(marker_ip(payload), 16).put('>');
+    out.put(": ").put(marker_text(payload).strip_newline());
+    return;
+  }
+  const EventDefinition* event = find_event(type);
+  if (!event) {
+    out.put("type: ").dec(type);
+    return;
+  }
+  out.put(event->name).put(": ");
+  print_event_body(state, *event, payload, out);
+}
+
+void print_event_comment(OutputState& state, const Entry& entry, TextWriter& out) {
+  Span<const u8> payload = event_payload(entry);
+  if (event_type(payload) == kEventPrint) {
+    out.put(marker_text(payload).strip_newline());
+    return;
+  }
+  print_event_message(state, entry, out);
+}
+
+bool print_default_entry(OutputState& state, ring::TraceBuffer::Iterator& it, TextWriter& out) {
+  Entry entry;
+  if (!it.peek(entry)) return false;
+  bool printable = entry.type == RecordType::kFunction || entry.type == RecordType::kEvent;
+  if (printable) {
+    if (state.option(TraceOption::kHex)) {
+      print_hex(state, entry, out);
+    } else if (state.option(TraceOption::kRaw)) {
+      print_raw(state, entry, out);
+    } else {
+      if (state.option(TraceOption::kContextInfo)) print_context(state, entry, out);
+      if (entry.type == RecordType::kFunction)
+        print_function_message(state, entry, out);
+      else
+        print_event_message(state, entry, out);
+      out.put('\n');
+    }
+  }
+  it.advance();
+  return printable;
+}
+
+}  // namespace tg::trace

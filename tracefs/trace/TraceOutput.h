@@ -1,0 +1,76 @@
+#pragma once
+#include "ring/RingBuffer.h"
+#include "support/TextWriter.h"
+#include "support/Vector.h"
+#include "trace/Symbols.h"
+#include "trace/TraceInstance.h"
+
+namespace tg::trace {
+
+// One reader's pass over a trace instance: the `trace` file (non-consuming, with header) and
+// `trace_pipe` (consuming, no header) both render through it, one entry at a time, so text is
+// produced chunk by chunk and never for the whole buffer at once. The kernel, the tests and
+// the host tools all format with this one class.
+class OutputState {
+ public:
+  // Per-CPU memory of the graph formatters (Linux's fgraph_cpu_data).
+  static constexpr u32 kMaxTrackedDepth = 64;
+  struct CpuState {
+    i32 last_pid = -1;
+    i32 depth = 0;
+    bool skip_return = false;  // the return of a leaf already printed with its entry
+    u64 skip_timestamp = 0;
+    u32 enter_ips[kMaxTrackedDepth] = {};
+  };
+
+  static Result<OwnPtr<OutputState>> create(TraceInstance& instance, bool consuming,
+                                            i32 only_cpu = -1);
+
+  TraceInstance& instance() { return instance_; }
+  const TraceOptions& options() const { return instance_.options(); }
+  bool option(TraceOption option) const { return instance_.option(option); }
+  ring::TraceBuffer::Iterator& iterator() { return iterator_; }
+  CpuState& cpu_state(u32 cpu) { return cpus_[cpu < cpus_.size() ? cpu : 0]; }
+  // Digits of the highest CPU number: the width of the graph formats' CPU column.
+  u32 cpu_width() const { return cpu_width_; }
+  // Timestamps in ns (print as secs.usecs) or a raw count (counter, x86-tsc clocks).
+  bool time_in_ns() const;
+  // The "entries-in-buffer/entries-written" pair, for every CPU or the one this reads.
+  u64 entries() const;
+  u64 entries_written() const;
+
+  // "# tracer: NAME\n#\n" and the tracer's comment block.
+  void print_header(TextWriter& out);
+  // Renders the next entry (one or more lines) and moves past it; false when the reader
+  // has caught up with the writers.
+  bool print_next(TextWriter& out);
+
+  OutputState(TraceInstance& instance, bool consuming, i32 only_cpu);
+
+ private:
+  TraceInstance& instance_;
+  ring::TraceBuffer::Iterator iterator_;
+  i32 only_cpu_;
+  Vector<CpuState> cpus_;
+  u32 cpu_width_ = 1;
+};
+
+// ---- the pieces the tracers' print ops are made of ----
+
+// The nop / function / events header (entries line, irqs-off block, column titles), with
+// the irq-info, record-tgid, context-info and verbose variants.
+void print_default_header(OutputState& state, TextWriter& out);
+// A function record or an event as one line, honouring raw / hex / context-info / sym-*.
+bool print_default_entry(OutputState& state, ring::TraceBuffer::Iterator& it, TextWriter& out);
+
+// "%16s-%-7d [%03d] FLAGS %5lu.%06lu: " (or its irq-info / record-tgid variants).
+void print_context(OutputState& state, const ring::Entry& entry, TextWriter& out);
+// The message of an event record ("sched_switch: ..." / "tracing_mark_write: ..."),
+// without the line's newline.
+void print_event_message(OutputState& state, const ring::Entry& entry, TextWriter& out);
+// The event text alone, as the graph formatters embed it in a comment: the marker's text,
+// or "name: fields".
+void print_event_comment(OutputState& state, const ring::Entry& entry, TextWriter& out);
+SymbolStyle symbol_style(const OutputState& state);
+
+}  // namespace tg::trace
