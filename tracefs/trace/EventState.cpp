@@ -1,0 +1,256 @@
+#include "trace/EventState.h"
+
+#include "Platform.h"
+#include "trace/ErrorLog.h"
+#include "trace/TraceInstance.h"
+
+namespace tg::trace {
+
+namespace {
+
+constexpr StringView kFilterErrorWhere = "event filter parse error";
+
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// "char prev_comm[16]" -> prev_comm; "__data_loc char[] name" -> name.
+StringView field_name(StringView declaration) {
+  usize end = declaration.find('[');
+  usize last = declaration.size();
+  // A trailing [N] belongs to the name ("comm[16]"); "char[] name" has it on the type.
+  if (end != StringView::npos && declaration.find(']', end) == declaration.size() - 1) last = end;
+  usize start = last;
+  while (start > 0 && is_identifier_char(declaration[start - 1])) --start;
+  return declaration.substr(start, last - start);
+}
+
+FilterField::Kind field_kind(StringView declaration) {
+  if (declaration.starts_with("__data_loc")) return FilterField::Kind::kDynamicString;
+  if (declaration.starts_with("char ") && declaration.contains('['))
+    return FilterField::Kind::kCharArray;
+  return FilterField::Kind::kInteger;
+}
+
+void synchronize_writers() {
+  if (platform().synchronize_writers) platform().synchronize_writers();
+}
+
+}  // namespace
+
+// ---- EventSystems ----
+
+usize EventSystems::count() {
+  auto events = all_events();
+  usize systems = 0;
+  for (usize i = 0; i < events.size(); ++i)
+    if (i == 0 || !(events[i].system == events[i - 1].system)) ++systems;
+  return systems;
+}
+
+static usize system_start(usize system) {
+  auto events = all_events();
+  usize seen = 0;
+  for (usize i = 0; i < events.size(); ++i) {
+    if (i > 0 && events[i].system == events[i - 1].system) continue;
+    if (seen++ == system) return i;
+  }
+  return events.size();
+}
+
+StringView EventSystems::name(usize system) {
+  usize start = system_start(system);
+  return start < all_events().size() ? all_events()[start].system : StringView();
+}
+
+usize EventSystems::event_count(usize system) {
+  auto events = all_events();
+  usize start = system_start(system);
+  usize end = start;
+  while (end < events.size() && events[end].system == events[start].system) ++end;
+  return end - start;
+}
+
+usize EventSystems::event_index(usize system, usize event) {
+  return system_start(system) + event;
+}
+
+// ---- filters ----
+
+Status filter_fields_of(const EventDefinition& event, Vector<FilterField>& out) {
+  out.clear();
+  for (const auto& field : event.fields) {
+    StringView declaration = field.declaration;
+    TRY(out.append({field_name(declaration), field.offset, field.size, field.is_signed,
+                    field_kind(declaration)}));
+  }
+  return {};
+}
+
+Result<OwnPtr<EventState>> EventState::create() {
+  OwnPtr<EventState> state(tg::create<EventState>());
+  if (!state) return Errno::kNoMem;
+  TRY(state->ensure());
+  return state;
+}
+
+Status EventState::ensure() {
+  usize count = all_events().size();
+  TRY(events_.reserve(count));
+  while (events_.size() < count) TRY(events_.append(PerEvent{}));
+  return {};
+}
+
+void EventState::replace(usize event, OwnPtr<EventFilter> filter) {
+  OwnPtr<EventFilter> old = move(events_[event].filter);
+  events_[event].filter = move(filter);
+  // An emitter may still be evaluating the old filter.
+  if (old) synchronize_writers();
+}
+
+Status EventState::show_filter(usize event, String& out) const {
+  if (event >= events_.size()) return Errno::kNoEnt;
+  if (events_[event].shown.empty()) return out.append("none\n");
+  TRY(out.append(events_[event].shown.view()));
+  return out.append('\n');
+}
+
+Status EventState::write_filter(usize event, StringView text, ErrorLog& log, u64 now_ns) {
+  if (event >= events_.size()) return Errno::kNoEnt;
+  text = text.strip_newline();
+  if (text.trim() == StringView("0") || text.trim().empty()) {
+    replace(event, OwnPtr<EventFilter>());
+    events_[event].shown.clear();
+    return {};
+  }
+  Vector<FilterField> fields;
+  TRY(filter_fields_of(all_events()[event], fields));
+  FilterError error;
+  auto parsed = EventFilter::parse(text, fields.span(), error);
+  if (!parsed.ok()) {
+    if (parsed.error() != Errno::kInval) return parsed.error();
+    // Linux swaps in the failed filter: the event runs unfiltered and shows the error.
+    replace(event, OwnPtr<EventFilter>());
+    String& shown = events_[event].shown;
+    shown.clear();
+    TRY(shown.append(text));
+    TRY(shown.append('\n'));
+    for (usize i = 0; i < error.caret; ++i) TRY(shown.append(' '));
+    TRY(shown.append("^\nparse_error: "));
+    TRY(shown.append(error.message));
+    TRY(shown.append('\n'));
+    log.add(now_ns, kFilterErrorWhere, error.message, text, error.caret);
+    return Errno::kInval;
+  }
+  String shown = TRY(String::from(text));
+  replace(event, parsed.release_value());
+  events_[event].shown = move(shown);
+  return {};
+}
+
+Status EventState::write_system_filter(usize system, StringView text) {
+  text = text.strip_newline();
+  usize first = EventSystems::event_index(system, 0);
+  usize count = EventSystems::event_count(system);
+  bool clear = text.trim() == StringView("0") || text.trim().empty();
+  Vector<FilterField> fields;
+  for (usize i = first; i < first + count; ++i) {
+    const EventDefinition& event = all_events()[i];
+    if (!EventSystems::enableable(event)) continue;
+    if (clear) {
+      replace(i, OwnPtr<EventFilter>());
+      events_[i].shown.clear();
+      continue;
+    }
+    TRY(filter_fields_of(event, fields));
+    FilterError error;
+    auto parsed = EventFilter::parse(text, fields.span(), error);
+    if (!parsed.ok()) {
+      // Events without the fields keep their filter (Linux reports success regardless).
+      if (parsed.error() == Errno::kInval && error.message == StringView("Field not found"))
+        continue;
+      return parsed.error();
+    }
+    String shown = TRY(String::from(text));
+    replace(i, parsed.release_value());
+    events_[i].shown = move(shown);
+  }
+  return {};
+}
+
+bool EventState::matches(usize event, const u8* payload, usize size) const {
+  if (event >= events_.size() || !events_[event].filter) return true;
+  return events_[event].filter->matches(payload, size);
+}
+
+// ---- enable state and set_event ----
+
+char events_enable_state(const TraceInstance& instance, isize system) {
+  bool any_on = false;
+  bool any_off = false;
+  auto events = all_events();
+  for (const auto& event : events) {
+    if (!EventSystems::enableable(event)) continue;
+    if (system >= 0 && !(event.system == EventSystems::name(static_cast<usize>(system)))) continue;
+    if (instance.event_enabled(event.id))
+      any_on = true;
+    else
+      any_off = true;
+  }
+  if (any_on && any_off) return 'X';
+  return any_on ? '1' : '0';
+}
+
+void set_events_enabled(TraceInstance& instance, isize system, bool on) {
+  for (const auto& event : all_events()) {
+    if (!EventSystems::enableable(event)) continue;
+    if (system >= 0 && !(event.system == EventSystems::name(static_cast<usize>(system)))) continue;
+    instance.set_event_enabled(event.id, on);
+  }
+}
+
+Status apply_set_event_word(TraceInstance& instance, StringView word) {
+  bool enable = true;
+  if (!word.empty() && word.front() == '!') {
+    enable = false;
+    word = word.drop_front(1);
+  }
+  // Linux: "sys:event"; an empty or "*" part matches anything; a bare word names either a
+  // system or an event. Globs inside names are not supported (so `*:x*` matches nothing).
+  StringView system;
+  StringView name;
+  StringView either;
+  usize colon = word.find(':');
+  if (colon == StringView::npos) {
+    either = word;
+    if (either == StringView("*")) either = StringView();
+  } else {
+    system = word.substr(0, colon);
+    name = word.substr(colon + 1);
+    if (system == StringView("*")) system = StringView();
+    if (name == StringView("*")) name = StringView();
+  }
+  bool matched = false;
+  for (const auto& event : all_events()) {
+    if (!EventSystems::enableable(event)) continue;
+    if (!either.empty() && !(either == event.name) && !(either == event.system)) continue;
+    if (!system.empty() && !(system == event.system)) continue;
+    if (!name.empty() && !(name == event.name)) continue;
+    instance.set_event_enabled(event.id, enable);
+    matched = true;
+  }
+  return matched ? Status() : Status(Errno::kInval);
+}
+
+Status show_enabled_events(const TraceInstance& instance, String& out) {
+  for (const auto& event : all_events()) {
+    if (!EventSystems::enableable(event) || !instance.event_enabled(event.id)) continue;
+    TRY(out.append(event.system));
+    TRY(out.append(':'));
+    TRY(out.append(event.name));
+    TRY(out.append('\n'));
+  }
+  return {};
+}
+
+}  // namespace tg::trace

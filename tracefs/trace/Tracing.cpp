@@ -1,0 +1,120 @@
+#include "trace/Tracing.h"
+
+#include "Platform.h"
+
+namespace tg::trace {
+
+namespace {
+
+Tracing* g_tracing = nullptr;
+
+// Linux refuses names a directory cannot have; a space is fine (capture 20).
+bool valid_instance_name(StringView name) {
+  if (name.empty() || name == StringView(".") || name == StringView("..")) return false;
+  for (char c : name)
+    if (c == '/' || c == '\0') return false;
+  return true;
+}
+
+}  // namespace
+
+void install_tracing(Tracing* tracing) {
+  g_tracing = tracing;
+}
+Tracing* tracing() {
+  return g_tracing;
+}
+
+Result<OwnPtr<Tracing>> Tracing::create() {
+  OwnPtr<Tracing> tracing(tg::create<Tracing>());
+  if (!tracing) return Errno::kNoMem;
+  TRY(tracing->slots_.append(TRY(tracing->make_slot("", true))));
+  return tracing;
+}
+
+Tracing::~Tracing() {
+  if (g_tracing == this) g_tracing = nullptr;
+}
+
+Result<OwnPtr<Tracing::Slot>> Tracing::make_slot(StringView name, bool is_top) {
+  OwnPtr<Slot> slot(tg::create<Slot>());
+  if (!slot) return Errno::kNoMem;
+  slot->instance = TRY(TraceInstance::create(name, is_top));
+  slot->events = TRY(EventState::create());
+  slot->id = next_id_++;
+  return slot;
+}
+
+Result<TraceInstance*> Tracing::create_instance(StringView name) {
+  if (!valid_instance_name(name)) return Errno::kInval;
+  if (find(name)) return Errno::kExist;
+  OwnPtr<Slot> slot = TRY(make_slot(name, false));
+  TraceInstance* instance = slot->instance.get();
+  TRY(slots_.append(move(slot)));
+  return instance;
+}
+
+Status Tracing::remove_instance(StringView name) {
+  for (usize i = 1; i < slots_.size(); ++i) {
+    TraceInstance& instance = *slots_[i]->instance;
+    if (!(instance.name() == name)) continue;
+    if (instance.busy() || instance.pipe_reader_open()) return Errno::kBusy;
+    // Recording into it must have stopped before its buffer goes.
+    instance.set_tracing_on(false);
+    bool traced_functions = instance.tracer().traces_functions;
+    if (platform().synchronize_writers) platform().synchronize_writers();
+    slots_.remove(i);
+    if (traced_functions) functions_changed();
+    return {};
+  }
+  return Errno::kNoEnt;
+}
+
+TraceInstance* Tracing::find(u32 id) {
+  for (auto& slot : slots_)
+    if (slot->id == id) return slot->instance.get();
+  return nullptr;
+}
+
+TraceInstance* Tracing::find(StringView name) {
+  for (usize i = 1; i < slots_.size(); ++i)
+    if (slots_[i]->instance->name() == name) return slots_[i]->instance.get();
+  return nullptr;
+}
+
+u32 Tracing::id_of(const TraceInstance& instance) const {
+  return slot_of(instance).id;
+}
+
+Tracing::Slot& Tracing::slot_of(const TraceInstance& instance) {
+  for (auto& slot : slots_)
+    if (slot->instance.get() == &instance) return *slot;
+  return *slots_[0];
+}
+
+const Tracing::Slot& Tracing::slot_of(const TraceInstance& instance) const {
+  for (const auto& slot : slots_)
+    if (slot->instance.get() == &instance) return *slot;
+  return *slots_[0];
+}
+
+bool Tracing::wants_function(u64 ip) const {
+  if (!ftrace_filter_.empty() && !ftrace_filter_.contains_address(ip)) return false;
+  return !ftrace_notrace_.contains_address(ip);
+}
+
+bool Tracing::graph_should_trace(u64 ip) const {
+  if (graph_notrace_.contains_address(ip)) return false;
+  return graph_filter_.empty() || graph_filter_.contains_address(ip);
+}
+
+void Tracing::run_probes(u64 ip) {
+  bool turn_on = false;
+  if (ftrace_filter_.probe_hit(ip, turn_on)) top().set_tracing_on(turn_on);
+}
+
+void Tracing::functions_changed() {
+  if (platform().functions_changed) platform().functions_changed();
+}
+
+}  // namespace tg::trace

@@ -1,0 +1,101 @@
+#pragma once
+#include "support/Memory.h"
+#include "support/Result.h"
+#include "support/Vector.h"
+#include "trace/ErrorLog.h"
+#include "trace/EventState.h"
+#include "trace/FunctionFilter.h"
+#include "trace/PidList.h"
+#include "trace/RecordContext.h"
+#include "trace/TraceInstance.h"
+
+namespace tg::trace {
+
+// Everything tracefs serves: the top instance, the instances/ made with mkdir, the function
+// filters (global, as in Linux) and each instance's files' state (event filters, pid list,
+// error log). The kernel's patcher asks it which call sites are live.
+class Tracing {
+ public:
+  static Result<OwnPtr<Tracing>> create();
+  Tracing() = default;
+  ~Tracing();
+  Tracing(const Tracing&) = delete;
+  Tracing& operator=(const Tracing&) = delete;
+
+  TraceInstance& top() { return *slots_[0]->instance; }
+
+  // instances/: mkdir and rmdir. EEXIST, ENOENT, EBUSY (open files), EINVAL (bad name).
+  Result<TraceInstance*> create_instance(StringView name);
+  Status remove_instance(StringView name);
+  // Every instance (the top one first), and lookups by the id the file tree keeps.
+  usize instance_count() const { return slots_.size(); }
+  TraceInstance& instance_at(usize index) { return *slots_[index]->instance; }
+  u32 id_at(usize index) const { return slots_[index]->id; }
+  TraceInstance* find(u32 id);
+  TraceInstance* find(StringView name);
+  u32 id_of(const TraceInstance& instance) const;
+
+  // The per-instance state of the files.
+  EventState& events(const TraceInstance& instance) { return *slot_of(instance).events; }
+  PidList& ftrace_pids(const TraceInstance& instance) { return slot_of(instance).pids; }
+  ErrorLog& error_log(const TraceInstance& instance) { return slot_of(instance).error_log; }
+
+  // The function lists.
+  FunctionFilter& ftrace_filter() { return ftrace_filter_; }
+  FunctionFilter& ftrace_notrace() { return ftrace_notrace_; }
+  FunctionFilter& graph_filter() { return graph_filter_; }
+  FunctionFilter& graph_notrace() { return graph_notrace_; }
+
+  // For the kernel's patcher and the function tracers.
+  // A call site should call into the function tracers: in set_ftrace_filter (or it is empty)
+  // and not in set_ftrace_notrace.
+  bool wants_function(u64 ip) const;
+  // function_graph: a call to `ip` may root a graph (set_graph_function empty or contains
+  // it) and is not excluded by set_graph_notrace.
+  bool graph_should_trace(u64 ip) const;
+  bool graph_excluded(u64 ip) const { return graph_notrace_.contains_address(ip); }
+  // A site with a func:traceon/traceoff probe must stay live whatever the tracer.
+  bool has_probe(u64 ip) const { return ftrace_filter_.has_probe_at(ip); }
+  // Runs the probes of `ip` against the top instance's tracing_on.
+  void run_probes(u64 ip);
+  // set_ftrace_pid of `instance` lets `pid` be recorded.
+  bool pid_allowed(const TraceInstance& instance, i32 pid) {
+    return slot_of(instance).pids.allows(pid);
+  }
+  // Tells the platform the live call sites may have changed.
+  void functions_changed();
+
+  // Who a file write records as (trace_marker): the kernel supplies the writing task's
+  // CPU and pid; without a source, CPU 0 and pid 0.
+  void set_record_context_source(RecordContext (*source)()) { context_source_ = source; }
+  RecordContext record_context() const {
+    return context_source_ ? context_source_() : RecordContext{0, 0, 0, 0};
+  }
+
+ private:
+  struct Slot {
+    OwnPtr<TraceInstance> instance;
+    u32 id = 0;
+    OwnPtr<EventState> events;
+    PidList pids;
+    ErrorLog error_log;
+  };
+  Result<OwnPtr<Slot>> make_slot(StringView name, bool is_top);
+  Slot& slot_of(const TraceInstance& instance);
+  const Slot& slot_of(const TraceInstance& instance) const;
+
+  Vector<OwnPtr<Slot>> slots_;
+  u32 next_id_ = 1;
+  RecordContext (*context_source_)() = nullptr;
+  FunctionFilter ftrace_filter_{FunctionFilter::Flavor::kFilter};
+  FunctionFilter ftrace_notrace_{FunctionFilter::Flavor::kNotrace};
+  FunctionFilter graph_filter_{FunctionFilter::Flavor::kGraph};
+  FunctionFilter graph_notrace_{FunctionFilter::Flavor::kGraphNotrace};
+};
+
+// The one Tracing the kernel runs (set once at boot), for code with no other way to reach it
+// (the patcher, tracepoints). Null until installed.
+void install_tracing(Tracing* tracing);
+Tracing* tracing();
+
+}  // namespace tg::trace

@@ -1,0 +1,202 @@
+// current_tracer, tracing_on, buffer sizes, trace_clock, options and trace_marker: the files
+// that read or set one value of an instance.
+#include "support/TextWriter.h"
+#include "trace/TraceMarker.h"
+#include "vfs/TracingFiles.h"
+
+namespace tg::vfs {
+
+namespace {
+
+using trace::TraceInstance;
+
+// trace_clock's names, in TraceClock's order.
+constexpr StringView kClockNames[] = {"local", "global",   "counter", "uptime", "perf",
+                                      "mono",  "mono_raw", "boot",    "tai",    "x86-tsc"};
+
+// The largest per-CPU buffer we try to allocate; beyond it a write is ENOMEM without trying
+// (Linux checks the memory it could get; we refuse absurd sizes outright).
+constexpr u64 kMaxBufferKb = u64{1} << 30;
+
+Result<bool> show_number(String& out, u64 value) {
+  TextWriter writer(out);
+  writer.dec(value).put('\n');
+  return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
+}
+
+void synchronize_writers() {
+  if (platform().synchronize_writers) platform().synchronize_writers();
+}
+
+// ---- current_tracer / available_tracers ----
+
+Result<bool> current_tracer_show(OpenFile& file, String& out) {
+  TRY(out.append(instance_of(file).tracer().name));
+  return shown(out.append('\n'));
+}
+Result<usize> current_tracer_write(OpenFile& file, StringView data) {
+  TRY(instance_of(file).set_tracer(data));
+  return data.size();
+}
+
+Result<bool> available_tracers_show(OpenFile&, String& out) {
+  auto tracers = trace::all_tracers();
+  for (usize i = 0; i < tracers.size(); ++i) {
+    if (i) TRY(out.append(' '));
+    TRY(out.append(tracers[i]->name));
+  }
+  return shown(out.append('\n'));
+}
+
+// ---- numbers ----
+
+Result<bool> tracing_on_show(OpenFile& file, String& out) {
+  return show_number(out, instance_of(file).tracing_on() ? 1 : 0);
+}
+Result<usize> tracing_on_write(OpenFile& file, StringView data) {
+  u64 value = TRY(parse_unsigned(data));
+  // Any nonzero value means on: 2 reads back as 1.
+  instance_of(file).set_tracing_on(value != 0);
+  return data.size();
+}
+
+Result<bool> tracing_thresh_show(OpenFile& file, String& out) {
+  return show_number(out, instance_of(file).tracing_thresh_us());
+}
+Result<usize> tracing_thresh_write(OpenFile& file, StringView data) {
+  instance_of(file).set_tracing_thresh_us(TRY(parse_unsigned(data)));
+  return data.size();
+}
+
+Result<bool> max_graph_depth_show(OpenFile& file, String& out) {
+  return show_number(out, instance_of(file).max_graph_depth());
+}
+Result<usize> max_graph_depth_write(OpenFile& file, StringView data) {
+  u64 depth = TRY(parse_unsigned(data));
+  // An unsigned int in Linux (kstrtouint).
+  if (depth > 0xffffffffu) return Errno::kRange;
+  instance_of(file).set_max_graph_depth(static_cast<u32>(depth));
+  return data.size();
+}
+
+// ---- buffer sizes ----
+
+u64 cpu_kb(TraceInstance& instance, u32 cpu) {
+  return TraceInstance::kb_for_pages(instance.buffer().cpu(cpu).pages());
+}
+
+Result<bool> buffer_size_kb_show(OpenFile& file, String& out) {
+  TraceInstance& instance = instance_of(file);
+  if (file.context().cpu >= 0) return show_number(out, cpu_kb(instance, file.context().cpu));
+  u32 cpus = instance.buffer().cpu_count();
+  for (u32 cpu = 1; cpu < cpus; ++cpu)
+    if (instance.buffer().cpu(cpu).pages() != instance.buffer().cpu(0).pages())
+      return shown(out.append("X\n"));
+  return show_number(out, cpus ? cpu_kb(instance, 0) : 0);
+}
+
+Status resize_cpu(TraceInstance& instance, u32 cpu, usize pages) {
+  auto& buffer = instance.buffer().cpu(cpu);
+  if (buffer.pages() == pages) return {};
+  buffer.disable_recording();
+  synchronize_writers();
+  Status status = buffer.resize(pages);
+  buffer.enable_recording();
+  return status;
+}
+
+Result<usize> buffer_size_kb_write(OpenFile& file, StringView data) {
+  u64 kb = TRY(parse_unsigned(data));
+  if (kb == 0) return Errno::kInval;
+  if (kb > kMaxBufferKb) return Errno::kNoMem;
+  usize pages = TraceInstance::pages_for_kb(kb);
+  TraceInstance& instance = instance_of(file);
+  if (file.context().cpu >= 0) {
+    TRY(resize_cpu(instance, static_cast<u32>(file.context().cpu), pages));
+    return data.size();
+  }
+  for (u32 cpu = 0; cpu < instance.buffer().cpu_count(); ++cpu)
+    TRY(resize_cpu(instance, cpu, pages));
+  return data.size();
+}
+
+Result<bool> buffer_total_size_kb_show(OpenFile& file, String& out) {
+  TraceInstance& instance = instance_of(file);
+  u64 total = 0;
+  for (u32 cpu = 0; cpu < instance.buffer().cpu_count(); ++cpu) total += cpu_kb(instance, cpu);
+  return show_number(out, total);
+}
+
+// ---- trace_clock ----
+
+Result<bool> trace_clock_show(OpenFile& file, String& out) {
+  usize current = static_cast<usize>(instance_of(file).clock());
+  for (usize i = 0; i < sizeof(kClockNames) / sizeof(kClockNames[0]); ++i) {
+    if (i) TRY(out.append(' '));
+    if (i == current) TRY(out.append('['));
+    TRY(out.append(kClockNames[i]));
+    if (i == current) TRY(out.append(']'));
+  }
+  return shown(out.append('\n'));
+}
+Result<usize> trace_clock_write(OpenFile& file, StringView data) {
+  StringView name = data.trim();
+  for (usize i = 0; i < sizeof(kClockNames) / sizeof(kClockNames[0]); ++i) {
+    if (!(kClockNames[i] == name)) continue;
+    TRY(instance_of(file).set_clock(static_cast<TraceClock>(i)));
+    return data.size();
+  }
+  return Errno::kInval;
+}
+
+// ---- trace_options / options/ ----
+
+Result<bool> trace_options_show(OpenFile& file, String& out) {
+  TraceInstance& instance = instance_of(file);
+  for (const auto& info : trace::TraceOptions::table()) {
+    if (!trace::TraceOptions::listed_for(info, instance.tracer().name)) continue;
+    if (!instance.option(info.option)) TRY(out.append("no"));
+    TRY(out.append(info.name));
+    TRY(out.append('\n'));
+  }
+  return false;
+}
+Result<usize> trace_options_write(OpenFile& file, StringView data) {
+  TRY(instance_of(file).write_trace_options(data));
+  return data.size();
+}
+
+const trace::OptionInfo& option_of(OpenFile& file) {
+  return trace::TraceOptions::table()[static_cast<usize>(file.context().index)];
+}
+Result<bool> option_file_show(OpenFile& file, String& out) {
+  return show_number(out, instance_of(file).option(option_of(file).option) ? 1 : 0);
+}
+Result<usize> option_file_write(OpenFile& file, StringView data) {
+  u64 value = TRY(parse_unsigned(data));
+  if (value > 1) return Errno::kInval;
+  instance_of(file).set_option(option_of(file).option, value == 1);
+  return data.size();
+}
+
+// ---- trace_marker ----
+
+Result<usize> trace_marker_write(OpenFile& file, StringView data) {
+  return trace::write_marker(instance_of(file), file.tracing().record_context(), data);
+}
+
+}  // namespace
+
+const FileOps kCurrentTracerOps = {.show = current_tracer_show, .write = current_tracer_write};
+const FileOps kAvailableTracersOps = {.show = available_tracers_show};
+const FileOps kTracingOnOps = {.show = tracing_on_show, .write = tracing_on_write};
+const FileOps kTracingThreshOps = {.show = tracing_thresh_show, .write = tracing_thresh_write};
+const FileOps kMaxGraphDepthOps = {.show = max_graph_depth_show, .write = max_graph_depth_write};
+const FileOps kBufferSizeKbOps = {.show = buffer_size_kb_show, .write = buffer_size_kb_write};
+const FileOps kBufferTotalSizeKbOps = {.show = buffer_total_size_kb_show};
+const FileOps kTraceClockOps = {.show = trace_clock_show, .write = trace_clock_write};
+const FileOps kTraceOptionsOps = {.show = trace_options_show, .write = trace_options_write};
+const FileOps kOptionFileOps = {.show = option_file_show, .write = option_file_write};
+const FileOps kTraceMarkerOps = {.write = trace_marker_write};
+
+}  // namespace tg::vfs

@@ -1,0 +1,57 @@
+// README and error_log.
+#include "vfs/TracingFiles.h"
+
+namespace tg::vfs {
+
+namespace {
+
+constexpr StringView kReadme =
+    "tracegate tracing mini-HOWTO\n"
+    "\n"
+    " The files of this directory behave as Linux's tracefs:\n"
+    "  available_tracers\t- the tracers this kernel has\n"
+    "  current_tracer\t- the tracer in use: echo function_graph > current_tracer\n"
+    "  tracing_on\t\t- 1 records, 0 pauses recording (the tracer stays attached)\n"
+    "  trace\t\t\t- the buffer as text; echo > trace clears it\n"
+    "  trace_pipe\t\t- a consuming read of the buffer, waiting for new entries\n"
+    "  trace_marker\t\t- a write here becomes an entry of the trace\n"
+    "  trace_options\t\t- the options; write NAME or noNAME (also options/NAME)\n"
+    "  trace_clock\t\t- the clock of the timestamps, the current one in brackets\n"
+    "  buffer_size_kb\t- the size of each CPU's buffer\n"
+    "  tracing_thresh\t- function_graph/function_duration: shortest call recorded (us)\n"
+    "  set_ftrace_filter\t- trace only these functions (globs, !glob removes,\n"
+    "\t\t\t  func:traceon[:N] and func:traceoff[:N] switch tracing_on)\n"
+    "  set_ftrace_notrace\t- never trace these functions\n"
+    "  set_graph_function\t- function_graph starts graphs only at these functions\n"
+    "  set_graph_notrace\t- function_graph skips these functions and their callees\n"
+    "  set_ftrace_pid\t- trace only these tasks\n"
+    "  max_graph_depth\t- deepest function_graph nesting recorded (0: no limit)\n"
+    "  set_event\t\t- enabled events, one system:event per line\n"
+    "  events/\t\t- per event: enable, filter, format, id\n"
+    "  error_log\t\t- the last parse errors; echo > error_log clears it\n"
+    "  per_cpu/cpuN/\t\t- trace, trace_pipe, stats and buffer_size_kb of one CPU\n"
+    "  instances/\t\t- mkdir NAME makes an independent tracing directory\n";
+
+Result<bool> readme_show(OpenFile&, String& out) {
+  return shown(out.append(kReadme));
+}
+
+// `echo > error_log` clears the log at open; what is written is ignored, as in Linux.
+Status error_log_open(OpenFile& file) {
+  if (file.truncate()) file.tracing().error_log(instance_of(file)).clear();
+  return {};
+}
+Result<bool> error_log_show(OpenFile& file, String& out) {
+  return shown(file.tracing().error_log(instance_of(file)).show(out));
+}
+Result<usize> error_log_write(OpenFile&, StringView data) {
+  return data.size();
+}
+
+}  // namespace
+
+const FileOps kReadmeOps = {.show = readme_show};
+const FileOps kErrorLogOps = {
+    .open = error_log_open, .show = error_log_show, .write = error_log_write};
+
+}  // namespace tg::vfs

@@ -1,0 +1,110 @@
+// The function lists (set_ftrace_filter, set_ftrace_notrace, set_graph_function,
+// set_graph_notrace), set_ftrace_pid and available_filter_functions.
+#include "vfs/TracingFiles.h"
+
+namespace tg::vfs {
+
+namespace {
+
+using trace::FunctionFilter;
+
+// The lists are global; every instance's file edits the same one (the Tracing object's).
+FunctionFilter& ftrace_filter(OpenFile& file) {
+  return file.tracing().ftrace_filter();
+}
+FunctionFilter& ftrace_notrace(OpenFile& file) {
+  return file.tracing().ftrace_notrace();
+}
+FunctionFilter& graph_filter(OpenFile& file) {
+  return file.tracing().graph_filter();
+}
+FunctionFilter& graph_notrace(OpenFile& file) {
+  return file.tracing().graph_notrace();
+}
+
+// `>` empties the list at open, before any write: `echo typo > set_ftrace_filter` fails and
+// leaves the list empty, as in Linux.
+template <FunctionFilter& (*List)(OpenFile&)>
+Status list_open(OpenFile& file) {
+  if (file.truncate() && !List(file).empty()) {
+    List(file).clear_names();
+    file.changed = true;
+  }
+  return {};
+}
+
+template <FunctionFilter& (*List)(OpenFile&)>
+Result<bool> list_show(OpenFile& file, String& out) {
+  return shown(List(file).show(out));
+}
+
+template <FunctionFilter& (*List)(OpenFile&)>
+Result<usize> list_write(OpenFile& file, StringView data) {
+  FunctionFilter& list = List(file);
+  return write_one_word(data, [&](StringView word) -> Status {
+    TRY(list.apply_word(word));
+    file.changed = true;
+    return {};
+  });
+}
+
+// The patcher re-reads the lists once the writer is done, not after every word.
+void list_release(OpenFile& file) {
+  if (file.changed) file.tracing().functions_changed();
+}
+
+template <FunctionFilter& (*List)(OpenFile&)>
+constexpr FileOps list_ops() {
+  return {.open = list_open<List>,
+          .show = list_show<List>,
+          .write = list_write<List>,
+          .release = list_release};
+}
+
+// ---- set_ftrace_pid ----
+
+Status pid_open(OpenFile& file) {
+  auto& pids = file.tracing().ftrace_pids(instance_of(file));
+  if (file.truncate() && !pids.empty()) {
+    pids.clear();
+    file.changed = true;
+  }
+  return {};
+}
+Result<bool> pid_show(OpenFile& file, String& out) {
+  return shown(file.tracing().ftrace_pids(instance_of(file)).show(out));
+}
+Result<usize> pid_write(OpenFile& file, StringView data) {
+  usize used = TRY(file.tracing().ftrace_pids(instance_of(file)).write(data));
+  file.changed = true;
+  return used;
+}
+
+// ---- available_filter_functions: the functions with a patchable site, one per line ----
+
+// Streamed in chunks of this many names: the symbol table can be long.
+constexpr usize kNamesPerChunk = 256;
+
+Result<bool> available_functions_show(OpenFile& file, String& out) {
+  auto symbols = platform().symbols;
+  usize start = file.chunk_index() * kNamesPerChunk;
+  usize end = min(symbols.size(), start + kNamesPerChunk);
+  for (usize i = start; i < end; ++i) {
+    if (symbols[i].notrace) continue;
+    TRY(out.append(symbols[i].name));
+    TRY(out.append('\n'));
+  }
+  return end < symbols.size();
+}
+
+}  // namespace
+
+const FileOps kSetFtraceFilterOps = list_ops<ftrace_filter>();
+const FileOps kSetFtraceNotraceOps = list_ops<ftrace_notrace>();
+const FileOps kSetGraphFunctionOps = list_ops<graph_filter>();
+const FileOps kSetGraphNotraceOps = list_ops<graph_notrace>();
+const FileOps kSetFtracePidOps = {
+    .open = pid_open, .show = pid_show, .write = pid_write, .release = list_release};
+const FileOps kAvailableFilterFunctionsOps = {.show = available_functions_show};
+
+}  // namespace tg::vfs

@@ -1,0 +1,150 @@
+// trace, trace_pipe and per_cpu/cpuN/stats: the files that read the ring buffer.
+#include "support/TextWriter.h"
+#include "trace/TraceOutput.h"
+#include "vfs/TracingFiles.h"
+
+namespace tg::vfs {
+
+namespace {
+
+using trace::OutputState;
+using trace::TraceInstance;
+
+// Text produced per show() call of `trace`: big enough to amortise the call, small enough
+// that a huge buffer never becomes one huge string.
+constexpr usize kTraceChunkBytes = 16 * 1024;
+
+OutputState* output_of(OpenFile& file) {
+  return static_cast<OutputState*>(file.private_data);
+}
+
+void free_output(void* output) {
+  destroy(static_cast<OutputState*>(output));
+}
+
+Status start_output(OpenFile& file, bool consuming) {
+  if (file.free_private) file.free_private(file.private_data);
+  file.private_data = nullptr;
+  file.free_private = nullptr;
+  auto output = TRY(OutputState::create(instance_of(file), consuming, file.context().cpu));
+  file.private_data = output.leak();
+  file.free_private = free_output;
+  return {};
+}
+
+// Clearing needs the writers out of the buffers being reset.
+void clear_buffer(TraceInstance& instance, i32 cpu) {
+  auto& buffer = instance.buffer();
+  u32 first = cpu >= 0 ? static_cast<u32>(cpu) : 0;
+  u32 last = cpu >= 0 ? first + 1 : buffer.cpu_count();
+  for (u32 i = first; i < last; ++i) buffer.cpu(i).disable_recording();
+  if (platform().synchronize_writers) platform().synchronize_writers();
+  if (cpu >= 0)
+    buffer.reset_cpu(first);
+  else
+    buffer.reset();
+  for (u32 i = first; i < last; ++i) buffer.cpu(i).enable_recording();
+}
+
+// ---- trace: non-consuming, header first; `>` (O_TRUNC) clears ----
+
+Status trace_open(OpenFile& file) {
+  if (file.truncate()) clear_buffer(instance_of(file), file.context().cpu);
+  return {};
+}
+
+Result<bool> trace_show(OpenFile& file, String& out) {
+  if (file.chunk_index() == 0) TRY(start_output(file, false));
+  OutputState& output = *output_of(file);
+  TextWriter writer(out);
+  if (file.chunk_index() == 0) output.print_header(writer);
+  usize limit = out.size() + kTraceChunkBytes;
+  bool more = true;
+  while (out.size() < limit && (more = output.print_next(writer))) {
+  }
+  if (!writer.ok()) return Errno::kNoMem;
+  return more;
+}
+
+// ---- trace_pipe: consuming, no header, one reader per instance ----
+
+Status trace_pipe_open(OpenFile& file) {
+  if (!file.readable()) return {};
+  if (!instance_of(file).claim_pipe_reader()) return Errno::kBusy;
+  Status status = start_output(file, true);
+  if (!status.ok()) instance_of(file).release_pipe_reader();
+  return status;
+}
+
+void trace_pipe_release(OpenFile& file) {
+  if (file.private_data) instance_of(file).release_pipe_reader();
+}
+
+usize take_pending(OpenFile& file, Span<char> out, usize filled) {
+  String& pending = file.text();
+  usize count = min(pending.size(), out.size() - filled);
+  memcpy(out.data() + filled, pending.data(), count);
+  pending.drop_front(count);
+  return filled + count;
+}
+
+// Never blocks: with nothing to read it is EAGAIN whatever the flags (see NodeTable.h).
+Result<usize> trace_pipe_read(OpenFile& file, Span<char> out) {
+  OutputState* output = output_of(file);
+  if (!output) return Errno::kBadF;
+  if (out.size() == 0) return usize{0};
+  usize filled = take_pending(file, out, 0);
+  while (filled < out.size()) {
+    TextWriter writer(file.text());
+    if (!output->print_next(writer)) break;
+    if (!writer.ok()) return Errno::kNoMem;
+    filled = take_pending(file, out, filled);
+  }
+  if (filled == 0) return Errno::kAgain;
+  return filled;
+}
+
+bool trace_pipe_poll(OpenFile& file) {
+  OutputState* output = output_of(file);
+  if (!output) return true;
+  ring::Entry entry;
+  return !file.text().empty() || output->iterator().peek(entry);
+}
+
+// ---- per_cpu/cpuN/stats ----
+
+Result<bool> stats_show(OpenFile& file, String& out) {
+  TraceInstance& instance = instance_of(file);
+  ring::CpuStats stats = instance.buffer().cpu(static_cast<u32>(file.context().cpu)).stats();
+  // Clocks that count rather than measure ns print raw numbers, with one space.
+  bool raw = instance.clock() == TraceClock::kCounter || instance.clock() == TraceClock::kX86Tsc;
+  TextWriter writer(out);
+  auto timestamp = [&](StringView label, u64 value) {
+    writer.put(label);
+    if (raw)
+      writer.put(' ').dec(value);
+    else
+      writer.put(' ').seconds_usecs(value);
+    writer.put('\n');
+  };
+  writer.put("entries: ").dec(stats.entries).put('\n');
+  writer.put("overrun: ").dec(stats.overrun).put('\n');
+  writer.put("commit overrun: ").dec(stats.commit_overrun).put('\n');
+  writer.put("bytes: ").dec(stats.bytes).put('\n');
+  timestamp("oldest event ts:", stats.oldest_timestamp);
+  timestamp("now ts:", instance.now());
+  writer.put("dropped events: ").dec(stats.dropped).put('\n');
+  writer.put("read events: ").dec(stats.read).put('\n');
+  return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
+}
+
+}  // namespace
+
+const FileOps kTraceOps = {.open = trace_open, .show = trace_show};
+const FileOps kTracePipeOps = {.open = trace_pipe_open,
+                               .read = trace_pipe_read,
+                               .release = trace_pipe_release,
+                               .poll = trace_pipe_poll};
+const FileOps kPerCpuStatsOps = {.show = stats_show};
+
+}  // namespace tg::vfs

@@ -1,0 +1,69 @@
+#pragma once
+#include "support/Parse.h"
+#include "trace/Tracing.h"
+#include "vfs/OpenFile.h"
+
+// The ops of every file of the tracing tree, grouped by concept in ControlFiles.cpp,
+// ListFiles.cpp, EventFiles.cpp, TraceFiles.cpp and InfoFiles.cpp; TracingTree.cpp arranges
+// them into directories.
+namespace tg::vfs {
+
+// control
+extern const FileOps kCurrentTracerOps;
+extern const FileOps kAvailableTracersOps;
+extern const FileOps kTracingOnOps;
+extern const FileOps kTracingThreshOps;
+extern const FileOps kMaxGraphDepthOps;
+extern const FileOps kBufferSizeKbOps;  // top level, and per_cpu/cpuN when cpu >= 0
+extern const FileOps kBufferTotalSizeKbOps;
+extern const FileOps kTraceClockOps;
+extern const FileOps kTraceOptionsOps;
+extern const FileOps kOptionFileOps;  // options/<name>, context.index = option
+extern const FileOps kTraceMarkerOps;
+// lists
+extern const FileOps kSetFtraceFilterOps;
+extern const FileOps kSetFtraceNotraceOps;
+extern const FileOps kSetGraphFunctionOps;
+extern const FileOps kSetGraphNotraceOps;
+extern const FileOps kSetFtracePidOps;
+extern const FileOps kAvailableFilterFunctionsOps;
+// events
+extern const FileOps kSetEventOps;
+extern const FileOps kAvailableEventsOps;
+extern const FileOps kEventsEnableOps;  // events/enable, events/<sys>/enable, per event
+extern const FileOps kEventFilterOps;   // events/<sys>/<event>/filter
+extern const FileOps kSystemFilterOps;  // events/<sys>/filter
+extern const FileOps kEventFormatOps;
+extern const FileOps kEventIdOps;
+// trace
+extern const FileOps kTraceOps;      // trace and per_cpu/cpuN/trace
+extern const FileOps kTracePipeOps;  // trace_pipe and per_cpu/cpuN/trace_pipe
+extern const FileOps kPerCpuStatsOps;
+// info
+extern const FileOps kReadmeOps;
+extern const FileOps kErrorLogOps;
+
+// ---- small helpers the files share ----
+
+inline trace::TraceInstance& instance_of(OpenFile& file) {
+  return file.instance();
+}
+
+// A one-shot text file's show(): run `fill` once, no more chunks.
+inline Result<bool> shown(Status status) {
+  if (!status.ok()) return status.error();
+  return false;
+}
+
+// List files: one write consumes one whitespace-separated word (and one separator after it)
+// and returns the bytes it used; the caller (echo, the gateway) writes the rest. A write of
+// blanks only is consumed whole.
+template <typename Apply>
+Result<usize> write_one_word(StringView data, Apply apply) {
+  Word word = next_word(data);
+  if (word.word.empty()) return data.size();
+  TRY(apply(word.word));
+  return word.consumed;
+}
+
+}  // namespace tg::vfs

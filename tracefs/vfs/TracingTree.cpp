@@ -1,0 +1,202 @@
+#include "vfs/TracingTree.h"
+
+#include "trace/EventState.h"
+#include "vfs/TracingFiles.h"
+
+namespace tg::vfs {
+
+namespace {
+
+using trace::EventSystems;
+using trace::Tracing;
+
+Tracing& tracing_of(const NodeContext& context) {
+  return *static_cast<Tracing*>(context.data);
+}
+
+// ---- per_cpu/cpuN ----
+
+constexpr Node kCpuFiles[] = {
+    file_node("buffer_size_kb", 0640, &kBufferSizeKbOps),
+    file_node("stats", 0440, &kPerCpuStatsOps),
+    file_node("trace", 0640, &kTraceOps),
+    file_node("trace_pipe", 0440, &kTracePipeOps),
+};
+constexpr Node kCpuDirectory = directory_node("", 0750, kCpuFiles);
+
+usize cpu_count(const NodeContext&) {
+  return platform().cpu_count;
+}
+bool cpu_entry(const NodeContext&, usize index, DynamicEntry& out) {
+  out.node = &kCpuDirectory;
+  out.context.cpu = static_cast<i32>(index);
+  out.format_name("cpu", index);
+  return true;
+}
+constexpr DynamicChildren kCpus = {cpu_count, cpu_entry};
+
+// ---- options/<name> ----
+
+constexpr Node kOptionFile = file_node("", 0640, &kOptionFileOps);
+
+usize option_count(const NodeContext&) {
+  return trace::TraceOptions::table().size();
+}
+bool option_entry(const NodeContext&, usize index, DynamicEntry& out) {
+  out.node = &kOptionFile;
+  out.context.index = static_cast<i32>(index);
+  out.name = trace::TraceOptions::table()[index].name;
+  return true;
+}
+constexpr DynamicChildren kOptions = {option_count, option_entry};
+
+// ---- events/<system>/<event> ----
+
+constexpr Node kEventFiles[] = {
+    file_node("enable", 0640, &kEventsEnableOps),
+    file_node("filter", 0640, &kEventFilterOps),
+    file_node("format", 0440, &kEventFormatOps),
+    file_node("id", 0440, &kEventIdOps),
+};
+constexpr Node kEventDirectory = directory_node("", 0755, kEventFiles);
+// ftrace's internal records: a format and an id for trace-cmd, nothing to switch.
+constexpr Node kInternalEventFiles[] = {
+    file_node("format", 0440, &kEventFormatOps),
+    file_node("id", 0440, &kEventIdOps),
+};
+constexpr Node kInternalEventDirectory = directory_node("", 0755, kInternalEventFiles);
+
+usize event_count(const NodeContext& parent) {
+  return EventSystems::event_count(static_cast<usize>(parent.index));
+}
+bool event_entry(const NodeContext& parent, usize index, DynamicEntry& out) {
+  const auto& event =
+      trace::all_events()[EventSystems::event_index(static_cast<usize>(parent.index), index)];
+  out.node = EventSystems::enableable(event) ? &kEventDirectory : &kInternalEventDirectory;
+  out.context.sub = static_cast<i32>(index);
+  out.name = event.name;
+  return true;
+}
+constexpr DynamicChildren kEvents = {event_count, event_entry};
+
+constexpr Node kSystemFiles[] = {
+    file_node("enable", 0640, &kEventsEnableOps),
+    file_node("filter", 0640, &kSystemFilterOps),
+};
+constexpr Node kSystemDirectory = directory_node("", 0755, kSystemFiles, &kEvents);
+
+usize system_count(const NodeContext&) {
+  return EventSystems::count();
+}
+bool system_entry(const NodeContext&, usize index, DynamicEntry& out) {
+  out.node = &kSystemDirectory;
+  out.context.index = static_cast<i32>(index);
+  out.name = EventSystems::name(index);
+  return true;
+}
+constexpr DynamicChildren kSystems = {system_count, system_entry};
+
+constexpr Node kEventsFiles[] = {
+    file_node("enable", 0640, &kEventsEnableOps),
+};
+
+// ---- an instance's directory: the subset Linux gives instances/NAME ----
+
+constexpr Node kInstanceFiles[] = {
+    file_node("available_tracers", 0440, &kAvailableTracersOps),
+    file_node("buffer_size_kb", 0640, &kBufferSizeKbOps),
+    file_node("buffer_total_size_kb", 0440, &kBufferTotalSizeKbOps),
+    file_node("current_tracer", 0640, &kCurrentTracerOps),
+    file_node("error_log", 0640, &kErrorLogOps),
+    directory_node("events", 0755, kEventsFiles, &kSystems),
+    directory_node("options", 0750, {}, &kOptions),
+    directory_node("per_cpu", 0750, {}, &kCpus),
+    file_node("set_event", 0640, &kSetEventOps),
+    file_node("set_ftrace_filter", 0640, &kSetFtraceFilterOps),
+    file_node("set_ftrace_notrace", 0640, &kSetFtraceNotraceOps),
+    file_node("set_ftrace_pid", 0640, &kSetFtracePidOps),
+    file_node("trace", 0640, &kTraceOps),
+    file_node("trace_clock", 0640, &kTraceClockOps),
+    file_node("trace_marker", 0220, &kTraceMarkerOps),
+    file_node("trace_options", 0640, &kTraceOptionsOps),
+    file_node("trace_pipe", 0440, &kTracePipeOps),
+    file_node("tracing_on", 0640, &kTracingOnOps),
+};
+constexpr Node kInstanceDirectory = directory_node("", 0750, kInstanceFiles);
+
+usize instance_count(const NodeContext& parent) {
+  return tracing_of(parent).instance_count() - 1;
+}
+bool instance_entry(const NodeContext& parent, usize index, DynamicEntry& out) {
+  Tracing& tracing = tracing_of(parent);
+  if (index + 1 >= tracing.instance_count()) return false;
+  out.node = &kInstanceDirectory;
+  out.context.instance_id = tracing.id_at(index + 1);
+  out.name = tracing.instance_at(index + 1).name();
+  return true;
+}
+constexpr DynamicChildren kInstances = {instance_count, instance_entry};
+
+Status instance_mkdir(const NodeContext& parent, StringView name) {
+  return tracing_of(parent).create_instance(name).error();
+}
+Status instance_rmdir(const NodeContext& parent, StringView name) {
+  return tracing_of(parent).remove_instance(name);
+}
+constexpr DirectoryOps kInstancesOps = {instance_mkdir, instance_rmdir};
+
+// ---- the top directory ----
+
+constexpr Node kTopFiles[] = {
+    file_node("README", 0440, &kReadmeOps),
+    file_node("available_events", 0440, &kAvailableEventsOps),
+    file_node("available_filter_functions", 0440, &kAvailableFilterFunctionsOps),
+    file_node("available_tracers", 0440, &kAvailableTracersOps),
+    file_node("buffer_size_kb", 0640, &kBufferSizeKbOps),
+    file_node("buffer_total_size_kb", 0440, &kBufferTotalSizeKbOps),
+    file_node("current_tracer", 0640, &kCurrentTracerOps),
+    file_node("error_log", 0640, &kErrorLogOps),
+    directory_node("events", 0755, kEventsFiles, &kSystems),
+    directory_node("instances", 0750, {}, &kInstances, &kInstancesOps),
+    file_node("max_graph_depth", 0640, &kMaxGraphDepthOps),
+    directory_node("options", 0750, {}, &kOptions),
+    directory_node("per_cpu", 0750, {}, &kCpus),
+    file_node("set_event", 0640, &kSetEventOps),
+    file_node("set_ftrace_filter", 0640, &kSetFtraceFilterOps),
+    file_node("set_ftrace_notrace", 0640, &kSetFtraceNotraceOps),
+    file_node("set_ftrace_pid", 0640, &kSetFtracePidOps),
+    file_node("set_graph_function", 0640, &kSetGraphFunctionOps),
+    file_node("set_graph_notrace", 0640, &kSetGraphNotraceOps),
+    file_node("trace", 0640, &kTraceOps),
+    file_node("trace_clock", 0640, &kTraceClockOps),
+    file_node("trace_marker", 0220, &kTraceMarkerOps),
+    file_node("trace_options", 0640, &kTraceOptionsOps),
+    file_node("trace_pipe", 0440, &kTracePipeOps),
+    file_node("tracing_on", 0640, &kTracingOnOps),
+    file_node("tracing_thresh", 0640, &kTracingThreshOps),
+};
+constexpr Node kTopDirectory = directory_node("", 0700, kTopFiles);
+
+bool instance_alive(const NodeContext& context) {
+  return context.instance_id == 0 || tracing_of(context).find(context.instance_id) != nullptr;
+}
+// The top directory's context names no instance id: its files act on the top instance.
+trace::TraceInstance* instance_for(const NodeContext& context) {
+  if (context.instance_id == 0) return &tracing_of(context).top();
+  return tracing_of(context).find(context.instance_id);
+}
+
+}  // namespace
+
+Status mount_tracing(NodeTable& table, Tracing& tracing, StringView name) {
+  NodeTable::Mount mount;
+  mount.name = name;
+  mount.root = &kTopDirectory;
+  mount.data = &tracing;
+  mount.alive = instance_alive;
+  mount.instance_of = instance_for;
+  TRY(table.mount(mount));
+  return {};
+}
+
+}  // namespace tg::vfs
