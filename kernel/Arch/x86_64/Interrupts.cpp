@@ -1,0 +1,59 @@
+#include "Arch/x86_64/Interrupts.h"
+
+#include "Arch/x86_64/Lapic.h"
+#include "Arch/x86_64/PerCpu.h"
+#include "Console/Log.h"
+#include "Tasks/Scheduler.h"
+
+namespace {
+struct HandlerSlot {
+  InterruptHandler handler;
+  void* context;
+};
+
+HandlerSlot g_handlers[256];
+const IrqTraceHooks* g_trace_hooks;
+
+notrace void irq_enter(u32 vector, const TrapFrame& frame) {
+  PerCpu* cpu = this_cpu();
+  ++cpu->irq_depth;
+  ++cpu->irq_count;
+  const IrqTraceHooks* hooks = __atomic_load_n(&g_trace_hooks, __ATOMIC_ACQUIRE);
+  if (hooks && hooks->on_entry) hooks->on_entry(vector, frame);
+}
+
+notrace void irq_exit(u32 vector) {
+  const IrqTraceHooks* hooks = __atomic_load_n(&g_trace_hooks, __ATOMIC_ACQUIRE);
+  if (hooks && hooks->on_exit) hooks->on_exit(vector);
+  --this_cpu()->irq_depth;
+}
+}  // namespace
+
+void interrupt_register(u8 vector, InterruptHandler handler, void* context) {
+  KASSERT(vector >= 32);
+  g_handlers[vector] = HandlerSlot{handler, context};
+}
+
+void irq_set_trace_hooks(const IrqTraceHooks* hooks) {
+  __atomic_store_n(&g_trace_hooks, hooks, __ATOMIC_RELEASE);
+}
+
+// Entered from interrupt_common with interrupts masked, on the interrupted task's stack.
+// Preemption happens here, after the handler: switching away parks this frame on the
+// task's stack and the task resumes through the same iretq later.
+extern "C" notrace void interrupt_dispatch(TrapFrame* frame) {
+  u32 vector = static_cast<u32>(frame->vector);
+  if (vector < 32) exception_fatal(*frame);
+  if (vector == kVectorSpurious) return;
+
+  irq_enter(vector, *frame);
+  const HandlerSlot& slot = g_handlers[vector];
+  if (slot.handler) slot.handler(*frame, slot.context);
+  lapic_eoi();
+  irq_exit(vector);
+
+  PerCpu* cpu = this_cpu();
+  if (cpu->need_resched && cpu->preempt_count == 0 && cpu->irq_depth == 0) {
+    schedule_from_interrupt();
+  }
+}

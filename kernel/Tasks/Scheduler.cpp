@@ -1,0 +1,412 @@
+#include "Tasks/Scheduler.h"
+
+#include "Arch/x86_64/Interrupts.h"
+#include "Arch/x86_64/Lapic.h"
+#include "Arch/x86_64/PerCpu.h"
+#include "Console/Log.h"
+#include "Lib/String.h"
+#include "Memory/Heap.h"
+#include "Memory/Layout.h"
+#include "Memory/PageAllocator.h"
+#include "Tasks/Task.h"
+#include "Time/Clock.h"
+#include "Time/Timer.h"
+
+struct RunQueue {
+  SpinLock lock;
+  List queue;
+  u32 nr_queued;
+  Task* current;
+  Task* idle;
+  SchedStats stats;
+};
+
+extern "C" Task* switch_to(Task* prev, Task* next);
+extern "C" void task_entry_trampoline();
+
+namespace {
+constexpr u32 kSliceTicks = 10;
+
+RunQueue g_run_queues[kMaxCpus];
+Task g_idle_tasks[kMaxCpus];
+i32 g_next_pid = 1;
+const SchedTraceHooks* g_trace_hooks;
+SpinLock g_all_tasks_lock;
+List g_all_tasks;
+
+always_inline_notrace RunQueue& this_rq() { return *this_cpu()->run_queue; }
+
+void enqueue(RunQueue& rq, Task* task) {
+  rq.queue.push_back(task->run_node);
+  task->queued = true;
+  ++rq.nr_queued;
+}
+
+Task* dequeue_first(RunQueue& rq) {
+  ListNode* node = rq.queue.pop_front();
+  if (!node) return nullptr;
+  Task* task = container_of(node, Task, run_node);
+  task->queued = false;
+  --rq.nr_queued;
+  return task;
+}
+
+void dequeue(RunQueue& rq, Task* task) {
+  task->run_node.unlink();
+  task->queued = false;
+  --rq.nr_queued;
+}
+
+// Locks the run queue `task` belongs to, following it if it migrates meanwhile.
+RunQueue& lock_task_rq(Task* task) {
+  for (;;) {
+    u32 cpu = __atomic_load_n(&task->cpu, __ATOMIC_ACQUIRE);
+    RunQueue& rq = g_run_queues[cpu];
+    rq.lock.lock_raw();
+    if (task->cpu == cpu) return rq;
+    rq.lock.unlock_raw();
+  }
+}
+
+// Makes `cpu` reconsider what it runs: a flag locally, an IPI elsewhere.
+void kick_cpu(u32 cpu) {
+  if (cpu == this_cpu_id()) {
+    this_cpu()->need_resched = 1;
+    return;
+  }
+  lapic_send_ipi(g_per_cpu[cpu].apic_id, kVectorReschedule);
+}
+
+void enqueue_on(u32 cpu, Task* task) {
+  RunQueue& rq = g_run_queues[cpu];
+  rq.lock.lock_raw();
+  task->cpu = cpu;
+  enqueue(rq, task);
+  rq.lock.unlock_raw();
+  kick_cpu(cpu);
+}
+
+void free_task_stack(Task* task) {
+  free_pages(task->stack, kTaskStackPages);
+  task->stack = nullptr;
+  __atomic_store_n(&task->stack_freed, true, __ATOMIC_RELEASE);
+  task->exited.wake_up();
+}
+
+// Runs on the CPU that just switched away from `last`, in the new task's context, with
+// this run queue's lock still held from __schedule. Anything that must wait until `last`
+// is truly off its stack happens here.
+void finish_switch(Task* last) {
+  RunQueue& rq = this_rq();
+  i32 target = last->migrate_to;
+  bool dead = last->state == TaskState::Dead;
+  rq.lock.unlock_raw();
+  if (target >= 0) {
+    last->migrate_to = -1;
+    ++g_run_queues[target].stats.migrations_in;
+    enqueue_on(static_cast<u32>(target), last);
+  }
+  if (dead) free_task_stack(last);
+}
+
+void account_switch(RunQueue& rq, Task* prev, Task* next) {
+  u64 now = clock_ns();
+  prev->runtime_ns += now - prev->switched_in_ns;
+  next->switched_in_ns = now;
+  next->slice_ticks = 0;
+  ++next->switches;
+  ++rq.stats.switches;
+}
+
+// The core: called with interrupts masked and this CPU's run-queue lock held; returns
+// with the lock released. `preempted` keeps a task that was interrupted on its way to sleep
+// on the run queue, so the wake-up it was about to wait for cannot be lost.
+void __schedule(bool preempted) {
+  PerCpu* cpu = this_cpu();
+  RunQueue& rq = *cpu->run_queue;
+  Task* prev = rq.current;
+  cpu->need_resched = 0;
+  bool keep = prev->state == TaskState::Runnable || (preempted && prev->state == TaskState::Sleeping);
+  if (keep && prev != rq.idle && prev->migrate_to < 0 && !prev->queued) enqueue(rq, prev);
+
+  Task* next = dequeue_first(rq);
+  if (!next) next = rq.idle;
+  if (next == prev) {
+    rq.lock.unlock_raw();
+    return;
+  }
+  rq.current = next;
+  cpu->current = next;
+  account_switch(rq, prev, next);
+  const SchedTraceHooks* hooks = __atomic_load_n(&g_trace_hooks, __ATOMIC_ACQUIRE);
+  if (hooks && hooks->on_switch) hooks->on_switch(prev, next);
+  Task* last = switch_to(prev, next);
+  finish_switch(last);
+}
+
+// Steals one waiting task from another CPU for this idle one; true if it got one.
+bool pull_task() {
+  u32 self = this_cpu_id();
+  RunQueue& mine = g_run_queues[self];
+  for (u32 other = 0; other < g_cpus_online; ++other) {
+    RunQueue& theirs = g_run_queues[other];
+    if (other == self || __atomic_load_n(&theirs.nr_queued, __ATOMIC_RELAXED) == 0) continue;
+    RunQueue& first = other < self ? theirs : mine;
+    RunQueue& second = other < self ? mine : theirs;
+    first.lock.lock_raw();
+    second.lock.lock_raw();
+    Task* found = nullptr;
+    for (ListNode* node = theirs.queue.begin(); node != theirs.queue.end(); node = node->next) {
+      Task* task = container_of(node, Task, run_node);
+      if (task->cpus_allowed & (1ul << self)) {
+        found = task;
+        break;
+      }
+    }
+    if (found) {
+      dequeue(theirs, found);
+      __atomic_store_n(&found->cpu, self, __ATOMIC_RELEASE);
+      enqueue(mine, found);
+      ++mine.stats.migrations_in;
+    }
+    second.lock.unlock_raw();
+    first.lock.unlock_raw();
+    if (found) return true;
+  }
+  return false;
+}
+
+u32 pick_cpu(u64 cpus_allowed) {
+  u32 best = kMaxCpus;
+  for (u32 cpu = 0; cpu < g_cpus_online; ++cpu) {
+    if (!(cpus_allowed & (1ul << cpu))) continue;
+    if (best == kMaxCpus || g_run_queues[cpu].nr_queued < g_run_queues[best].nr_queued) best = cpu;
+  }
+  return best;
+}
+
+void on_reschedule_ipi(TrapFrame&, void*) { this_cpu()->need_resched = 1; }
+
+void on_timer_tick(TrapFrame&, void*) {
+  ++this_cpu()->ticks;
+  timers_run_expired();
+  scheduler_tick();
+}
+
+void init_task_fields(Task* task, const char* name) {
+  strlcpy(task->comm, name, sizeof(task->comm));
+  task->migrate_to = -1;
+  task->cpus_allowed = kAllCpus;
+  task->state = TaskState::Runnable;
+}
+}  // namespace
+
+// The first code a new task runs, reached from task_entry_trampoline.
+extern "C" void task_bootstrap(Task* last) {
+  finish_switch(last);
+  local_irq_enable();
+  Task* self = current_task();
+  self->entry(self->argument);
+  task_exit();
+}
+
+void scheduler_init_cpu(u32 cpu_id, u8* idle_stack_base) {
+  PerCpu& cpu = g_per_cpu[cpu_id];
+  RunQueue& rq = g_run_queues[cpu_id];
+  Task* idle = &g_idle_tasks[cpu_id];
+  new (idle) Task{};
+  char name[kTaskCommLength];
+  format(name, sizeof(name), "swapper/%u", cpu_id);
+  init_task_fields(idle, name);
+  idle->pid = 0;
+  idle->cpu = cpu_id;
+  idle->cpus_allowed = 1ul << cpu_id;
+  idle->stack = idle_stack_base;
+  idle->switched_in_ns = clock_ns();
+  rq.idle = idle;
+  rq.current = idle;
+  cpu.idle_task = idle;
+  cpu.current = idle;
+  cpu.run_queue = &rq;
+  if (cpu_id == 0) {
+    interrupt_register(kVectorTimer, on_timer_tick, nullptr);
+    interrupt_register(kVectorReschedule, on_reschedule_ipi, nullptr);
+  }
+}
+
+void cpu_idle_loop() {
+  for (;;) {
+    local_irq_disable();
+    RunQueue& rq = this_rq();
+    if (__atomic_load_n(&rq.nr_queued, __ATOMIC_RELAXED) || pull_task()) {
+      rq.lock.lock_raw();
+      __schedule(false);
+      continue;
+    }
+    safe_halt();
+  }
+}
+
+klib::Result<Task*> kthread_run(const char* name, void (*entry)(void*), void* argument,
+                                u64 cpus_allowed) {
+  u32 cpu = pick_cpu(cpus_allowed);
+  if (cpu == kMaxCpus) return klib::Errno::EINVAL;
+  Task* task = make<Task>();
+  if (!task) return klib::Errno::ENOMEM;
+  task->stack = static_cast<u8*>(alloc_pages(kTaskStackPages));
+  if (!task->stack) {
+    destroy(task);
+    return klib::Errno::ENOMEM;
+  }
+  init_task_fields(task, name);
+  task->pid = __atomic_fetch_add(&g_next_pid, 1, __ATOMIC_RELAXED);
+  task->cpus_allowed = cpus_allowed;
+  task->entry = entry;
+  task->argument = argument;
+
+  // The stack switch_to expects: six callee-saved registers, then a return address.
+  // rsp lands 16-byte aligned in task_entry_trampoline, as its call requires.
+  u64 top = reinterpret_cast<u64>(task->stack) + kTaskStackPages * kPageSize;
+  u64* frame = reinterpret_cast<u64*>(top - 72);
+  memset(frame, 0, 72);
+  frame[6] = reinterpret_cast<u64>(task_entry_trampoline);
+  task->saved_rsp = reinterpret_cast<u64>(frame);
+
+  {
+    SpinLockGuard guard(g_all_tasks_lock);
+    g_all_tasks.push_back(task->all_node);
+  }
+  u64 flags = local_irq_save();
+  enqueue_on(cpu, task);
+  local_irq_restore(flags);
+  return task;
+}
+
+void kthread_join(Task* task) {
+  wait_event(task->exited, __atomic_load_n(&task->stack_freed, __ATOMIC_ACQUIRE));
+  {
+    SpinLockGuard guard(g_all_tasks_lock);
+    task->all_node.unlink();
+  }
+  destroy(task);
+}
+
+void task_exit() {
+  local_irq_disable();
+  current_task()->state = TaskState::Dead;
+  this_rq().lock.lock_raw();
+  __schedule(false);
+  panic("a dead task was scheduled again");
+}
+
+void schedule() {
+  u64 flags = local_irq_save();
+  this_rq().lock.lock_raw();
+  __schedule(false);
+  local_irq_restore(flags);
+}
+
+extern "C" notrace void schedule_from_interrupt() {
+  this_rq().lock.lock_raw();
+  __schedule(true);
+}
+
+void preempt_enable() {
+  PerCpu* cpu = this_cpu();
+  compiler_barrier();
+  if (--cpu->preempt_count == 0 && cpu->need_resched && !irqs_disabled()) schedule();
+}
+
+void sched_yield() {
+  u64 flags = local_irq_save();
+  this_rq().lock.lock_raw();
+  __schedule(true);
+  local_irq_restore(flags);
+}
+
+bool wake_up_process(Task* task) {
+  u64 flags = local_irq_save();
+  RunQueue& rq = lock_task_rq(task);
+  bool woke = task->state == TaskState::Sleeping;
+  if (woke) {
+    __atomic_store_n(&task->state, TaskState::Runnable, __ATOMIC_SEQ_CST);
+    if (!task->queued && rq.current != task && task->migrate_to < 0) enqueue(rq, task);
+    u32 target = task->cpu;
+    if (target != this_cpu_id()) ++this_rq().stats.remote_wakeups;
+    const SchedTraceHooks* hooks = __atomic_load_n(&g_trace_hooks, __ATOMIC_ACQUIRE);
+    if (hooks && hooks->on_wakeup) hooks->on_wakeup(task, target);
+    bool target_idle = rq.current == rq.idle;
+    rq.lock.unlock_raw();
+    if (target_idle || target != this_cpu_id()) kick_cpu(target);
+  } else {
+    rq.lock.unlock_raw();
+  }
+  local_irq_restore(flags);
+  return woke;
+}
+
+void sched_migrate_current(u32 cpu) {
+  Task* self = current_task();
+  if (cpu >= g_cpus_online || cpu == this_cpu_id()) return;
+  u64 flags = local_irq_save();
+  this_rq().lock.lock_raw();
+  self->migrate_to = static_cast<i32>(cpu);
+  __schedule(false);
+  local_irq_restore(flags);
+}
+
+void sleep_ns(u64 nanoseconds) {
+  struct Sleeper {
+    Timer timer;
+    Task* task;
+    bool fired;
+  } sleeper{};
+  sleeper.task = current_task();
+  // The callback reads the task before publishing `fired`: once the sleeper sees the flag
+  // it returns and this frame is gone.
+  timer_setup(sleeper.timer, [](Timer& timer) {
+    auto* s = container_of(&timer, Sleeper, timer);
+    Task* task = s->task;
+    __atomic_store_n(&s->fired, true, __ATOMIC_SEQ_CST);
+    wake_up_process(task);
+  });
+  timer_add(sleeper.timer, clock_ns() + nanoseconds);
+  for (;;) {
+    __atomic_store_n(&sleeper.task->state, TaskState::Sleeping, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&sleeper.fired, __ATOMIC_SEQ_CST)) break;
+    schedule();
+  }
+  __atomic_store_n(&sleeper.task->state, TaskState::Runnable, __ATOMIC_SEQ_CST);
+}
+
+notrace void scheduler_tick() {
+  PerCpu* cpu = this_cpu();
+  RunQueue& rq = *cpu->run_queue;
+  bool others_waiting = __atomic_load_n(&rq.nr_queued, __ATOMIC_RELAXED) != 0;
+  if (rq.current == rq.idle) {
+    if (others_waiting) cpu->need_resched = 1;
+    return;
+  }
+  if (++rq.current->slice_ticks >= kSliceTicks && others_waiting) cpu->need_resched = 1;
+}
+
+SchedStats sched_stats(u32 cpu) {
+  RunQueue& rq = g_run_queues[cpu];
+  SchedStats stats = rq.stats;
+  stats.nr_queued = rq.nr_queued;
+  return stats;
+}
+
+void sched_set_trace_hooks(const SchedTraceHooks* hooks) {
+  __atomic_store_n(&g_trace_hooks, hooks, __ATOMIC_RELEASE);
+}
+
+Task* task_find(i32 pid) {
+  if (pid == 0) return current_task()->pid == 0 ? current_task() : this_cpu()->idle_task;
+  SpinLockGuard guard(g_all_tasks_lock);
+  for (ListNode* node = g_all_tasks.begin(); node != g_all_tasks.end(); node = node->next) {
+    Task* task = container_of(node, Task, all_node);
+    if (task->pid == pid) return task;
+  }
+  return nullptr;
+}

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "Lib/Result.h"
+#include "Lib/Types.h"
+
+struct Task;
+struct PerCpu;
+
+// Per-CPU round-robin run queues with time slices, wakeups across CPUs through a
+// reschedule IPI, and migration: a task may move itself (sched_migrate_current) and an
+// idle CPU pulls waiting tasks from busier ones, within each task's affinity.
+
+// The calling boot context becomes this CPU's idle task (PID 0, "swapper/N").
+void scheduler_init_cpu(u32 cpu_id, u8* idle_stack_base);
+noreturn_fn void cpu_idle_loop();
+
+// Creates and starts a kernel task on the least loaded allowed CPU.
+klib::Result<Task*> kthread_run(const char* name, void (*entry)(void*), void* argument,
+                                u64 cpus_allowed);
+// Waits for `task` to exit and frees it.
+void kthread_join(Task* task);
+noreturn_fn void task_exit();
+
+void schedule();
+extern "C" void schedule_from_interrupt();
+bool wake_up_process(Task* task);
+void sched_migrate_current(u32 cpu);
+void sched_yield();
+void sleep_ns(u64 nanoseconds);
+
+// Called on every timer tick, in interrupt context.
+void scheduler_tick();
+
+struct SchedStats {
+  u64 switches;
+  u64 remote_wakeups;  // wakeups issued by this CPU for a task queued on another
+  u64 migrations_in;
+  u32 nr_queued;
+};
+SchedStats sched_stats(u32 cpu);
+
+// Hooks for a tracer, called with the run-queue lock held and interrupts masked; they
+// must be notrace. on_switch runs just before the stack switch (sched_switch), on_wakeup
+// when a sleeping task becomes runnable on `cpu` (sched_wakeup).
+struct SchedTraceHooks {
+  void (*on_switch)(Task* prev, Task* next);
+  void (*on_wakeup)(Task* task, u32 cpu);
+};
+void sched_set_trace_hooks(const SchedTraceHooks* hooks);
+
+Task* task_find(i32 pid);
