@@ -66,6 +66,11 @@ Result<bool> trace_show(OpenFile& file, String& out) {
   return more;
 }
 
+// What is written is ignored (`echo 0 > trace` clears through O_TRUNC alone), as in Linux.
+Result<usize> trace_write(OpenFile&, StringView data) {
+  return data.size();
+}
+
 // ---- trace_pipe: consuming, no header, one reader per instance ----
 
 Status trace_pipe_open(OpenFile& file) {
@@ -140,7 +145,7 @@ Result<bool> stats_show(OpenFile& file, String& out) {
 
 }  // namespace
 
-const FileOps kTraceOps = {.open = trace_open, .show = trace_show};
+const FileOps kTraceOps = {.open = trace_open, .show = trace_show, .write = trace_write};
 const FileOps kTracePipeOps = {.open = trace_pipe_open,
                                .read = trace_pipe_read,
                                .release = trace_pipe_release,

@@ -1,0 +1,306 @@
+// current_tracer, available_tracers, tracing_on, tracing_thresh, max_graph_depth,
+// buffer_size_kb, buffer_total_size_kb, trace_clock, trace_options, options/, trace_marker.
+#include "TracefsFixture.h"
+
+using namespace tg;
+using namespace tg::test;
+
+namespace {
+class CurrentTracer : public TracefsTest {};
+class AvailableTracers : public TracefsTest {};
+class TracingOn : public TracefsTest {};
+class TracingThresh : public TracefsTest {};
+class MaxGraphDepth : public TracefsTest {};
+class BufferSizeKb : public TracefsTest {};
+class BufferTotalSizeKb : public TracefsTest {};
+class TraceClockFile : public TracefsTest {};
+class TraceOptions : public TracefsTest {};
+class OptionFiles : public TracefsTest {};
+class TraceMarker : public TracefsTest {};
+}  // namespace
+
+TEST_F(CurrentTracer, ReadsNopByDefault) {
+  EXPECT_EQ(cat("current_tracer"), "nop\n");
+}
+
+TEST_F(CurrentTracer, UnknownNameIsEinvalAndChangesNothing) {
+  EXPECT_EQ(echo("current_tracer", "abc"), Errno::kInval);
+  EXPECT_EQ(cat("current_tracer"), "nop\n");
+}
+
+TEST_F(CurrentTracer, EmptyIsEinval) {
+  EXPECT_EQ(echo("current_tracer", ""), Errno::kInval);
+}
+
+TEST_F(CurrentTracer, NameIsTrimmedButCaseSensitive) {
+  EXPECT_EQ(echo("current_tracer", " nop "), Errno::kOk);
+  EXPECT_EQ(write_once("current_tracer", "nop").error(), Errno::kOk);
+  EXPECT_EQ(echo("current_tracer", "NOP"), Errno::kInval);
+  EXPECT_EQ(echo("current_tracer", "nop x"), Errno::kInval);
+}
+
+TEST_F(CurrentTracer, SwitchesToFunction) {
+  EXPECT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  EXPECT_EQ(cat("current_tracer"), "function\n");
+}
+
+TEST_F(CurrentTracer, SameTracerAgainKeepsTheBuffer) {
+  ASSERT_EQ(mark("keep-me"), Errno::kOk);
+  ASSERT_EQ(echo("current_tracer", "nop"), Errno::kOk);
+  EXPECT_EQ(trace_lines().size(), 1u);
+}
+
+TEST_F(CurrentTracer, SwitchingClearsTheBuffer) {
+  ASSERT_EQ(mark("gone"), Errno::kOk);
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  EXPECT_EQ(trace_lines().size(), 0u);
+}
+
+TEST_F(CurrentTracer, SwitchWhileTracePipeOpenIsEbusy) {
+  auto pipe = open("trace_pipe", vfs::kOpenReadOnly | vfs::kOpenNonBlock);
+  ASSERT_TRUE(pipe.ok());
+  EXPECT_EQ(echo("current_tracer", "function"), Errno::kBusy);
+  table_.release(pipe.release_value());
+}
+
+TEST_F(AvailableTracers, ListsEveryTracerOnOneLine) {
+  EXPECT_EQ(cat("available_tracers"), "function_duration function_graph function nop\n");
+}
+
+TEST_F(AvailableTracers, WriteIsEinval) {
+  EXPECT_EQ(echo("available_tracers", "x"), Errno::kInval);
+}
+
+TEST_F(AvailableTracers, IsReadOnly0440) {
+  EXPECT_EQ(mode_of("available_tracers"), vfs::kModeRegular | 0440);
+}
+
+TEST_F(TracingOn, ReadsOneByDefault) {
+  EXPECT_EQ(cat("tracing_on"), "1\n");
+}
+
+TEST_F(TracingOn, ZeroTurnsOff) {
+  EXPECT_EQ(echo("tracing_on", "0"), Errno::kOk);
+  EXPECT_EQ(cat("tracing_on"), "0\n");
+}
+
+TEST_F(TracingOn, TwoReadsBackAsOne) {
+  ASSERT_EQ(echo("tracing_on", "0"), Errno::kOk);
+  EXPECT_EQ(echo("tracing_on", "2"), Errno::kOk);
+  EXPECT_EQ(cat("tracing_on"), "1\n");
+}
+
+TEST_F(TracingOn, MalformedNumbersAreEinvalAndChangeNothing) {
+  for (const char* bad : {"abc", "-1", "0x1", " 1", "", "1abc"}) {
+    EXPECT_EQ(echo("tracing_on", bad), Errno::kInval) << bad;
+    EXPECT_EQ(cat("tracing_on"), "1\n") << bad;
+  }
+}
+
+TEST_F(TracingOn, AboveUlongMaxIsErange) {
+  EXPECT_EQ(echo("tracing_on", "18446744073709551616"), Errno::kRange);
+  EXPECT_EQ(cat("tracing_on"), "1\n");
+}
+
+TEST_F(TracingOn, OffStopsRecordingOnly) {
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  ASSERT_EQ(echo("tracing_on", "0"), Errno::kOk);
+  EXPECT_EQ(cat("current_tracer"), "function\n");
+}
+
+TEST_F(TracingThresh, ReadsZeroByDefault) {
+  EXPECT_EQ(cat("tracing_thresh"), "0\n");
+}
+
+TEST_F(TracingThresh, TakesMicroseconds) {
+  EXPECT_EQ(echo("tracing_thresh", "100"), Errno::kOk);
+  EXPECT_EQ(cat("tracing_thresh"), "100\n");
+  EXPECT_EQ(tracing_->top().tracing_thresh_us(), 100u);
+}
+
+TEST_F(TracingThresh, MalformedIsEinvalAndChangesNothing) {
+  for (const char* bad : {"abc", "-1", ""}) EXPECT_EQ(echo("tracing_thresh", bad), Errno::kInval);
+  EXPECT_EQ(cat("tracing_thresh"), "0\n");
+}
+
+TEST_F(MaxGraphDepth, ReadsZeroAndTakesANumber) {
+  EXPECT_EQ(cat("max_graph_depth"), "0\n");
+  EXPECT_EQ(echo("max_graph_depth", "3"), Errno::kOk);
+  EXPECT_EQ(cat("max_graph_depth"), "3\n");
+}
+
+TEST_F(MaxGraphDepth, AboveUintMaxIsErange) {
+  EXPECT_EQ(echo("max_graph_depth", "4294967296"), Errno::kRange);
+}
+
+TEST_F(BufferSizeKb, DefaultIs1410) {
+  EXPECT_EQ(cat("buffer_size_kb"), "1410\n");
+}
+
+TEST_F(BufferSizeKb, RoundsUpToWholeDataPages) {
+  EXPECT_EQ(echo("buffer_size_kb", "5"), Errno::kOk);
+  EXPECT_EQ(cat("buffer_size_kb"), "7\n");
+  EXPECT_EQ(echo("buffer_size_kb", "100"), Errno::kOk);
+  EXPECT_EQ(cat("buffer_size_kb"), "103\n");
+  EXPECT_EQ(echo("buffer_size_kb", "1408"), Errno::kOk);
+  EXPECT_EQ(cat("buffer_size_kb"), "1410\n");
+}
+
+TEST_F(BufferSizeKb, ZeroIsEinvalAndChangesNothing) {
+  EXPECT_EQ(echo("buffer_size_kb", "0"), Errno::kInval);
+  EXPECT_EQ(cat("buffer_size_kb"), "1410\n");
+}
+
+TEST_F(BufferSizeKb, MalformedIsEinval) {
+  for (const char* bad : {"abc", "-1", " 5", ""})
+    EXPECT_EQ(echo("buffer_size_kb", bad), Errno::kInval) << bad;
+  EXPECT_EQ(cat("buffer_size_kb"), "1410\n");
+}
+
+TEST_F(BufferSizeKb, HugeIsEnomemAndChangesNothing) {
+  EXPECT_EQ(echo("buffer_size_kb", "99999999999999"), Errno::kNoMem);
+  EXPECT_EQ(echo("buffer_size_kb", "18446744073709551615"), Errno::kNoMem);
+  EXPECT_EQ(cat("buffer_size_kb"), "1410\n");
+}
+
+TEST_F(BufferSizeKb, AboveUlongMaxIsErange) {
+  EXPECT_EQ(echo("buffer_size_kb", "18446744073709551616"), Errno::kRange);
+}
+
+TEST_F(BufferSizeKb, PerCpuSizeThatDiffersMakesTopReadX) {
+  ASSERT_EQ(echo("buffer_size_kb", "5"), Errno::kOk);
+  ASSERT_EQ(echo("per_cpu/cpu0/buffer_size_kb", "100"), Errno::kOk);
+  EXPECT_EQ(cat("buffer_size_kb"), "X\n");
+  EXPECT_EQ(cat("per_cpu/cpu0/buffer_size_kb"), "103\n");
+  EXPECT_EQ(cat("per_cpu/cpu1/buffer_size_kb"), "7\n");
+  EXPECT_EQ(cat("buffer_total_size_kb"), "110\n");
+}
+
+TEST_F(BufferSizeKb, ResizingKeepsContents) {
+  ASSERT_EQ(mark("keep-me"), Errno::kOk);
+  ASSERT_EQ(echo("buffer_size_kb", "2000"), Errno::kOk);
+  ASSERT_EQ(echo("buffer_size_kb", "1408"), Errno::kOk);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("tracing_mark_write: keep-me"), std::string::npos);
+}
+
+TEST_F(BufferTotalSizeKb, SumsEveryCpu) {
+  EXPECT_EQ(cat("buffer_total_size_kb"), "2820\n");
+}
+
+TEST_F(BufferTotalSizeKb, WriteIsEinval) {
+  EXPECT_EQ(echo("buffer_total_size_kb", "1"), Errno::kInval);
+}
+
+TEST_F(TraceClockFile, ListsClocksWithCurrentInBrackets) {
+  EXPECT_EQ(cat("trace_clock"),
+            "[local] global counter uptime perf mono mono_raw boot tai x86-tsc\n");
+}
+
+TEST_F(TraceClockFile, SwitchesAndTrimsBlanks) {
+  EXPECT_EQ(echo("trace_clock", "global"), Errno::kOk);
+  EXPECT_EQ(cat("trace_clock"),
+            "local [global] counter uptime perf mono mono_raw boot tai x86-tsc\n");
+  EXPECT_EQ(echo("trace_clock", "  counter  "), Errno::kOk);
+  EXPECT_EQ(cat("trace_clock"),
+            "local global [counter] uptime perf mono mono_raw boot tai x86-tsc\n");
+}
+
+TEST_F(TraceClockFile, UnknownOrBracketedIsEinval) {
+  EXPECT_EQ(echo("trace_clock", "foo"), Errno::kInval);
+  EXPECT_EQ(echo("trace_clock", "[local]"), Errno::kInval);
+  EXPECT_EQ(cat("trace_clock"),
+            "[local] global counter uptime perf mono mono_raw boot tai x86-tsc\n");
+}
+
+TEST_F(TraceClockFile, SwitchingClearsTheBuffer) {
+  ASSERT_EQ(mark("gone"), Errno::kOk);
+  ASSERT_EQ(echo("trace_clock", "global"), Errno::kOk);
+  EXPECT_EQ(trace_lines().size(), 0u);
+}
+
+TEST_F(TraceOptions, ListsOptionsWithNoPrefixWhenOff) {
+  std::string text = cat("trace_options");
+  EXPECT_EQ(text.rfind("print-parent\nnosym-offset\nnosym-addr\n", 0), 0u);
+  EXPECT_NE(text.find("\nmarkers\n"), std::string::npos);
+  EXPECT_EQ(text.find("func_stack_trace"), std::string::npos);
+}
+
+TEST_F(TraceOptions, NoPrefixTurnsOffAndNameTurnsOn) {
+  EXPECT_EQ(echo("trace_options", "noprint-parent"), Errno::kOk);
+  EXPECT_EQ(cat("options/print-parent"), "0\n");
+  EXPECT_NE(cat("trace_options").find("noprint-parent\n"), std::string::npos);
+  EXPECT_EQ(echo("trace_options", "print-parent"), Errno::kOk);
+  EXPECT_EQ(cat("options/print-parent"), "1\n");
+}
+
+TEST_F(TraceOptions, UnknownIsEinval) {
+  EXPECT_EQ(echo("trace_options", "foo"), Errno::kInval);
+  EXPECT_EQ(echo("trace_options", "nofoo"), Errno::kInval);
+}
+
+TEST_F(TraceOptions, TwoOptionsInOneWriteIsEinval) {
+  EXPECT_EQ(echo("trace_options", "print-parent sym-addr"), Errno::kInval);
+  EXPECT_EQ(cat("options/sym-addr"), "0\n");
+}
+
+TEST_F(TraceOptions, LeadingBlanksAreFine) {
+  EXPECT_EQ(echo("trace_options", "  sym-addr"), Errno::kOk);
+  EXPECT_EQ(cat("options/sym-addr"), "1\n");
+}
+
+TEST_F(TraceOptions, OptionOfAnotherTracerIsEinval) {
+  EXPECT_EQ(echo("trace_options", "func_stack_trace"), Errno::kInval);
+}
+
+TEST_F(OptionFiles, EveryOptionHasAFile) {
+  auto names = ls("options");
+  EXPECT_EQ(names.size(), trace::TraceOptions::table().size());
+  EXPECT_EQ(cat("options/func_stack_trace"), "0\n");
+  EXPECT_EQ(mode_of("options/overwrite"), vfs::kModeRegular | 0640);
+}
+
+TEST_F(OptionFiles, OnlyZeroOrOneIsAccepted) {
+  EXPECT_EQ(echo("options/print-parent", "2"), Errno::kInval);
+  EXPECT_EQ(echo("options/print-parent", "abc"), Errno::kInval);
+  EXPECT_EQ(cat("options/print-parent"), "1\n");
+  EXPECT_EQ(echo("options/print-parent", "0"), Errno::kOk);
+  EXPECT_EQ(cat("options/print-parent"), "0\n");
+}
+
+TEST_F(TraceMarker, IsWriteOnly0220) {
+  EXPECT_EQ(mode_of("trace_marker"), vfs::kModeRegular | 0220);
+}
+
+TEST_F(TraceMarker, EachWriteIsOneEntry) {
+  ASSERT_EQ(mark("hello world"), Errno::kOk);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("[000] "), std::string::npos);
+  EXPECT_EQ(lines[0].substr(lines[0].size() - 33), ": tracing_mark_write: hello world");
+}
+
+TEST_F(TraceMarker, TracingOffIsEbadf) {
+  ASSERT_EQ(echo("tracing_on", "0"), Errno::kOk);
+  EXPECT_EQ(mark("while off"), Errno::kBadF);
+}
+
+TEST_F(TraceMarker, MarkersOptionOffIsEinval) {
+  ASSERT_EQ(echo("options/markers", "0"), Errno::kOk);
+  EXPECT_EQ(mark("markers off"), Errno::kInval);
+}
+
+TEST_F(TraceMarker, LongWriteIsShortAt4054) {
+  EXPECT_EQ(write_once("trace_marker", std::string(5000, 'Y')).value(), 4054u);
+  EXPECT_EQ(write_once("trace_marker", std::string(4000, 'Y')).value(), 4000u);
+}
+
+TEST_F(TraceMarker, ReadIsEinval) {
+  auto file = open("trace_marker", vfs::kOpenReadWrite);
+  ASSERT_TRUE(file.ok());
+  char buffer[16];
+  EXPECT_EQ(table_.read(*file.value(), 0, Span<char>(buffer, sizeof buffer)).error(),
+            Errno::kInval);
+  table_.release(file.release_value());
+}

@@ -1,0 +1,170 @@
+// set_ftrace_filter, set_ftrace_notrace, set_graph_function, set_graph_notrace,
+// set_ftrace_pid, available_filter_functions, and what the patcher asks of them.
+#include "TracefsFixture.h"
+
+using namespace tg;
+using namespace tg::test;
+
+namespace {
+class SetFtraceFilter : public TracefsTest {};
+class SetFtraceNotrace : public TracefsTest {};
+class SetGraphFunction : public TracefsTest {};
+class SetFtracePid : public TracefsTest {};
+class AvailableFilterFunctions : public TracefsTest {};
+class WantsFunction : public TracefsTest {};
+
+u32 g_changes = 0;
+void count_change() {
+  ++g_changes;
+}
+}  // namespace
+
+TEST_F(SetFtraceFilter, EmptyReadsAllFunctionsEnabled) {
+  EXPECT_EQ(cat("set_ftrace_filter"), "#### all functions enabled ####\n");
+}
+
+TEST_F(SetFtraceFilter, GlobSelectsMatches) {
+  EXPECT_EQ(echo("set_ftrace_filter", "kmalloc*"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"), "kmalloc\nkmalloc_node\n");
+}
+
+TEST_F(SetFtraceFilter, GlobWithNoMatchIsEinval) {
+  EXPECT_EQ(echo("set_ftrace_filter", "nosuch*"), Errno::kInval);
+}
+
+TEST_F(SetFtraceFilter, TruncatingOpenEmptiesEvenWhenTheWriteFails) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree"), Errno::kOk);
+  EXPECT_EQ(echo("set_ftrace_filter", "typo"), Errno::kInval);
+  EXPECT_EQ(cat("set_ftrace_filter"), "#### all functions enabled ####\n");
+}
+
+TEST_F(SetFtraceFilter, AppendKeepsTheList) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree"), Errno::kOk);
+  ASSERT_EQ(echo_append("set_ftrace_filter", "vfs_read"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"), "kfree\nvfs_read\n");
+}
+
+TEST_F(SetFtraceFilter, OneWriteConsumesOneWord) {
+  EXPECT_EQ(write_once("set_ftrace_filter", "kfree vfs_read\n").value(), 6u);
+  EXPECT_EQ(cat("set_ftrace_filter"), "kfree\n");
+}
+
+TEST_F(SetFtraceFilter, EchoOfSeveralWordsAddsEach) {
+  EXPECT_EQ(echo("set_ftrace_filter", "kfree vfs_read"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"), "kfree\nvfs_read\n");
+}
+
+TEST_F(SetFtraceFilter, BangRemoves) {
+  ASSERT_EQ(echo("set_ftrace_filter", "vfs_*"), Errno::kOk);
+  ASSERT_EQ(echo_append("set_ftrace_filter", "!vfs_write"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"), "vfs_read\n");
+}
+
+TEST_F(SetFtraceFilter, TraceonCommandIsListedAfterTheNames) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree"), Errno::kOk);
+  ASSERT_EQ(echo_append("set_ftrace_filter", "kmalloc:traceon"), Errno::kOk);
+  ASSERT_EQ(echo_append("set_ftrace_filter", "vfs_read:traceoff:5"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"),
+            "kfree\nkmalloc:traceon:unlimited\nvfs_read:traceoff:count=5\n");
+}
+
+TEST_F(SetFtraceFilter, TraceoffProbeTurnsTracingOff) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:traceoff"), Errno::kOk);
+  EXPECT_TRUE(tracing_->has_probe(0x3000));
+  tracing_->run_probes(0x3010);
+  EXPECT_EQ(cat("tracing_on"), "0\n");
+}
+
+TEST_F(SetFtraceFilter, WritingTellsThePlatformOnRelease) {
+  Platform with_hook = platform();
+  with_hook.functions_changed = count_change;
+  install_platform(with_hook);
+  g_changes = 0;
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree vfs_read"), Errno::kOk);
+  EXPECT_EQ(g_changes, 1u);
+}
+
+TEST_F(SetFtraceFilter, SharedByInstances) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  ASSERT_EQ(echo("instances/foo/set_ftrace_filter", "kfree"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"), "kfree\n");
+}
+
+TEST_F(SetFtraceNotrace, EmptyReadsNoFunctionsDisabled) {
+  EXPECT_EQ(cat("set_ftrace_notrace"), "#### no functions disabled ####\n");
+}
+
+TEST_F(SetFtraceNotrace, CommandsAreEinval) {
+  EXPECT_EQ(echo("set_ftrace_notrace", "kmalloc:traceon"), Errno::kInval);
+}
+
+TEST_F(SetGraphFunction, EmptyReadsAllFunctionsEnabled) {
+  EXPECT_EQ(cat("set_graph_function"), "#### all functions enabled ####\n");
+  EXPECT_EQ(cat("set_graph_notrace"), "#### no functions disabled ####\n");
+}
+
+TEST_F(SetGraphFunction, NamesGlobsAndBang) {
+  ASSERT_EQ(echo("set_graph_function", "vfs_*"), Errno::kOk);
+  ASSERT_EQ(echo_append("set_graph_function", "!vfs_write"), Errno::kOk);
+  EXPECT_EQ(cat("set_graph_function"), "vfs_read\n");
+  EXPECT_EQ(echo("set_graph_function", "nosuch"), Errno::kInval);
+}
+
+TEST_F(SetGraphFunction, RootsGraphsOnlyAtListedFunctions) {
+  EXPECT_TRUE(tracing_->graph_should_trace(0x1000));
+  ASSERT_EQ(echo("set_graph_function", "vfs_read"), Errno::kOk);
+  EXPECT_TRUE(tracing_->graph_should_trace(0x4000));
+  EXPECT_FALSE(tracing_->graph_should_trace(0x1000));
+}
+
+TEST_F(SetGraphFunction, NotraceExcludes) {
+  ASSERT_EQ(echo("set_graph_notrace", "kfree"), Errno::kOk);
+  EXPECT_FALSE(tracing_->graph_should_trace(0x3000));
+  EXPECT_TRUE(tracing_->graph_excluded(0x3000));
+}
+
+TEST_F(SetFtracePid, EmptyReadsNoPid) {
+  EXPECT_EQ(cat("set_ftrace_pid"), "no pid\n");
+}
+
+TEST_F(SetFtracePid, ListsPidsAndFilters) {
+  ASSERT_EQ(echo("set_ftrace_pid", "12 7"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_pid"), "7\n12\n");
+  EXPECT_TRUE(tracing_->pid_allowed(tracing_->top(), 7));
+  EXPECT_FALSE(tracing_->pid_allowed(tracing_->top(), 8));
+}
+
+TEST_F(SetFtracePid, TruncateClearsAndAppendAdds) {
+  ASSERT_EQ(echo("set_ftrace_pid", "12"), Errno::kOk);
+  ASSERT_EQ(echo_append("set_ftrace_pid", "13"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_pid"), "12\n13\n");
+  ASSERT_EQ(echo("set_ftrace_pid", ""), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_pid"), "no pid\n");
+}
+
+TEST_F(SetFtracePid, NonNumberIsEinval) {
+  EXPECT_EQ(echo_append("set_ftrace_pid", "abc"), Errno::kInval);
+}
+
+TEST_F(AvailableFilterFunctions, ListsPatchableFunctionsOnePerLine) {
+  std::string text = cat("available_filter_functions");
+  EXPECT_EQ(text.rfind("kmalloc\nkmalloc_node\nkfree\n", 0), 0u);
+  EXPECT_EQ(text.find("trace_entry_stub"), std::string::npos);
+}
+
+TEST_F(AvailableFilterFunctions, SmallReadsSeeTheSameText) {
+  EXPECT_EQ(cat("available_filter_functions", 3), cat("available_filter_functions"));
+}
+
+TEST_F(WantsFunction, EverythingWhenFiltersAreEmpty) {
+  EXPECT_TRUE(tracing_->wants_function(0x1000));
+  EXPECT_TRUE(tracing_->wants_function(0x8000));
+}
+
+TEST_F(WantsFunction, FilterAndNotNotrace) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kmalloc*"), Errno::kOk);
+  ASSERT_EQ(echo("set_ftrace_notrace", "kmalloc_node"), Errno::kOk);
+  EXPECT_TRUE(tracing_->wants_function(0x1000));
+  EXPECT_FALSE(tracing_->wants_function(0x2000));
+  EXPECT_FALSE(tracing_->wants_function(0x3000));
+}

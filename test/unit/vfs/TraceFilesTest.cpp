@@ -1,0 +1,202 @@
+// trace, trace_pipe, per_cpu/cpuN/{trace, trace_pipe, stats}.
+#include "TracefsFixture.h"
+
+using namespace tg;
+using namespace tg::test;
+
+namespace {
+class Trace : public TracefsTest {};
+class TracePipe : public TracefsTest {};
+class PerCpu : public TracefsTest {};
+
+constexpr const char* kNopHeader =
+    "# tracer: nop\n"
+    "#\n"
+    "# entries-in-buffer/entries-written: 0/0   #P:2\n"
+    "#\n"
+    "#                                _-----=> irqs-off/BH-disabled\n"
+    "#                               / _----=> need-resched\n"
+    "#                              | / _---=> hardirq/softirq\n"
+    "#                              || / _--=> preempt-depth\n"
+    "#                              ||| / _-=> migrate-disable\n"
+    "#                              |||| /     delay\n"
+    "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+    "#              | |         |   |||||     |         |\n";
+
+std::string pipe_read(TracefsTest&, vfs::NodeTable& table, vfs::OpenFile& file, Errno& error,
+                      usize size = 4096) {
+  std::string buffer(size, '\0');
+  auto n = table.read(file, 0, Span<char>(buffer.data(), buffer.size()));
+  if (!n.ok()) {
+    error = n.error();
+    return "";
+  }
+  error = Errno::kOk;
+  return buffer.substr(0, n.value());
+}
+}  // namespace
+
+TEST_F(Trace, EmptyBufferIsJustTheNopHeader) {
+  EXPECT_EQ(cat("trace"), kNopHeader);
+}
+
+TEST_F(Trace, ShowsMarkersInOrder) {
+  ASSERT_EQ(mark("first"), Errno::kOk);
+  ASSERT_EQ(mark("second"), Errno::kOk);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("tracing_mark_write: first"), std::string::npos);
+  EXPECT_NE(lines[1].find("tracing_mark_write: second"), std::string::npos);
+  EXPECT_EQ(entries_line(), "# entries-in-buffer/entries-written: 2/2   #P:2");
+}
+
+TEST_F(Trace, ReadingDoesNotConsume) {
+  ASSERT_EQ(mark("stays"), Errno::kOk);
+  cat("trace");
+  EXPECT_EQ(trace_lines().size(), 1u);
+}
+
+TEST_F(Trace, TinyReadsAssembleTheSameText) {
+  ASSERT_EQ(mark("a"), Errno::kOk);
+  ASSERT_EQ(mark("b", 1), Errno::kOk);
+  EXPECT_EQ(cat("trace", 7), cat("trace"));
+}
+
+TEST_F(Trace, TruncatingOpenClears) {
+  ASSERT_EQ(mark("m1"), Errno::kOk);
+  ASSERT_EQ(echo("trace", ""), Errno::kOk);
+  EXPECT_EQ(cat("trace"), kNopHeader);
+}
+
+TEST_F(Trace, ZeroLengthTruncatingWriteClears) {
+  ASSERT_EQ(mark("m1"), Errno::kOk);
+  ASSERT_EQ(write_file("trace", "", vfs::kOpenWriteOnly | vfs::kOpenTruncate), Errno::kOk);
+  EXPECT_EQ(trace_lines().size(), 0u);
+}
+
+TEST_F(Trace, AppendDoesNotClear) {
+  ASSERT_EQ(mark("m1"), Errno::kOk);
+  ASSERT_EQ(echo_append("trace", "x"), Errno::kOk);
+  EXPECT_EQ(trace_lines().size(), 1u);
+}
+
+TEST_F(Trace, LongTraceStreamsInChunks) {
+  for (int i = 0; i < 500; ++i) ASSERT_EQ(mark("entry number " + std::to_string(i)), Errno::kOk);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 500u);
+  EXPECT_NE(lines[499].find("entry number 499"), std::string::npos);
+  EXPECT_EQ(cat("trace", 1000), cat("trace", 65536));
+}
+
+TEST_F(TracePipe, EmptyIsEagain) {
+  EXPECT_EQ(read_error("trace_pipe"), Errno::kAgain);
+}
+
+TEST_F(TracePipe, ConsumesWithoutHeader) {
+  ASSERT_EQ(mark("first"), Errno::kOk);
+  ASSERT_EQ(mark("second"), Errno::kOk);
+  auto file = open("trace_pipe", vfs::kOpenReadOnly | vfs::kOpenNonBlock);
+  ASSERT_TRUE(file.ok());
+  Errno error;
+  std::string text = pipe_read(*this, table_, *file.value(), error);
+  ASSERT_EQ(error, Errno::kOk);
+  EXPECT_EQ(text.find('#'), std::string::npos);
+  EXPECT_NE(text.find("tracing_mark_write: first\n"), std::string::npos);
+  EXPECT_NE(text.find("tracing_mark_write: second\n"), std::string::npos);
+  pipe_read(*this, table_, *file.value(), error);
+  EXPECT_EQ(error, Errno::kAgain);
+  table_.release(file.release_value());
+  EXPECT_EQ(trace_lines().size(), 0u);
+  EXPECT_EQ(entries_line(), "# entries-in-buffer/entries-written: 0/0   #P:2");
+}
+
+TEST_F(TracePipe, SmallReadsKeepTheRestOfALine) {
+  ASSERT_EQ(mark("split me"), Errno::kOk);
+  auto file = open("trace_pipe", vfs::kOpenReadOnly);
+  ASSERT_TRUE(file.ok());
+  Errno error;
+  std::string text;
+  for (;;) {
+    std::string part = pipe_read(*this, table_, *file.value(), error, 10);
+    if (error != Errno::kOk) break;
+    text += part;
+  }
+  EXPECT_EQ(error, Errno::kAgain);
+  EXPECT_EQ(text.substr(text.size() - 29), "tracing_mark_write: split me\n");
+  table_.release(file.release_value());
+}
+
+TEST_F(TracePipe, PollTurnsTrueWhenDataArrives) {
+  auto file = open("trace_pipe", vfs::kOpenReadOnly);
+  ASSERT_TRUE(file.ok());
+  EXPECT_FALSE(table_.poll(*file.value()));
+  ASSERT_EQ(mark("wake"), Errno::kOk);
+  EXPECT_TRUE(table_.poll(*file.value()));
+  table_.release(file.release_value());
+}
+
+TEST_F(TracePipe, SecondReaderIsEbusy) {
+  auto first = open("trace_pipe", vfs::kOpenReadOnly);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(open("trace_pipe", vfs::kOpenReadOnly).error(), Errno::kBusy);
+  EXPECT_EQ(open("per_cpu/cpu0/trace_pipe", vfs::kOpenReadOnly).error(), Errno::kBusy);
+  table_.release(first.release_value());
+  auto again = open("trace_pipe", vfs::kOpenReadOnly);
+  EXPECT_TRUE(again.ok());
+  if (again.ok()) table_.release(again.release_value());
+}
+
+TEST_F(TracePipe, PerCpuPipeReadsOnlyItsCpu) {
+  ASSERT_EQ(mark("on-cpu0", 0), Errno::kOk);
+  ASSERT_EQ(mark("on-cpu1", 1), Errno::kOk);
+  auto file = open("per_cpu/cpu1/trace_pipe", vfs::kOpenReadOnly);
+  ASSERT_TRUE(file.ok());
+  Errno error;
+  std::string text = pipe_read(*this, table_, *file.value(), error);
+  EXPECT_EQ(text.find("on-cpu0"), std::string::npos);
+  EXPECT_NE(text.find("on-cpu1"), std::string::npos);
+  table_.release(file.release_value());
+}
+
+TEST_F(PerCpu, HoldsBufferSizeStatsTraceAndPipe) {
+  EXPECT_EQ(ls("per_cpu"), (std::vector<std::string>{"cpu0", "cpu1"}));
+  EXPECT_EQ(ls("per_cpu/cpu0"),
+            (std::vector<std::string>{"buffer_size_kb", "stats", "trace", "trace_pipe"}));
+  EXPECT_EQ(mode_of("per_cpu/cpu0/stats"), vfs::kModeRegular | 0440);
+  EXPECT_EQ(mode_of("per_cpu/cpu0"), vfs::kModeDirectory | 0750);
+}
+
+TEST_F(PerCpu, TraceShowsOneCpuWithTotalsOfAll) {
+  ASSERT_EQ(mark("on-cpu0", 0), Errno::kOk);
+  ASSERT_EQ(mark("on-cpu1", 1), Errno::kOk);
+  auto lines = trace_lines("per_cpu/cpu0/trace");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("on-cpu0"), std::string::npos);
+}
+
+TEST_F(PerCpu, TruncatingCpuTraceClearsOnlyThatCpu) {
+  ASSERT_EQ(mark("on-cpu0", 0), Errno::kOk);
+  ASSERT_EQ(mark("on-cpu1", 1), Errno::kOk);
+  ASSERT_EQ(echo("per_cpu/cpu0/trace", ""), Errno::kOk);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("on-cpu1"), std::string::npos);
+}
+
+TEST_F(PerCpu, StatsFormat) {
+  test::set_clock(5108264626000ull);
+  ASSERT_EQ(mark("on-cpu0", 0), Errno::kOk);
+  test::set_clock(5108270775000ull);
+  std::string stats = cat("per_cpu/cpu0/stats");
+  EXPECT_EQ(stats.rfind("entries: 1\noverrun: 0\ncommit overrun: 0\nbytes: ", 0), 0u);
+  EXPECT_NE(stats.find("\noldest event ts:  5108.264626\nnow ts:  5108.270775\n"
+                       "dropped events: 0\nread events: 0\n"),
+            std::string::npos);
+}
+
+TEST_F(PerCpu, StatsOfCounterClockAreRaw) {
+  ASSERT_EQ(echo("trace_clock", "counter"), Errno::kOk);
+  std::string stats = cat("per_cpu/cpu0/stats");
+  EXPECT_NE(stats.find("now ts: "), std::string::npos);
+  EXPECT_EQ(stats.find("now ts:  "), std::string::npos);
+}
