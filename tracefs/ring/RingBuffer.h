@@ -9,15 +9,17 @@ namespace tg::ring {
 
 // One decoded record as readers see it.
 struct Entry {
-  u64 timestamp;      // absolute, ns of the instance's trace clock
-  i32 pid;            // task current on that CPU when it was written
+  u64 timestamp;  // absolute, ns of the instance's trace clock
+  i32 pid;        // task current on that CPU when it was written
   u32 cpu;
   RecordType type;
-  const u8* record;   // the whole record, header included (valid until the cursor moves)
-  u32 size;           // record size in bytes
+  const u8* record;  // the whole record, header included (valid until the cursor moves)
+  u32 size;          // record size in bytes
 
   template <typename T>
-  const T& as() const { return *reinterpret_cast<const T*>(record); }
+  const T& as() const {
+    return *reinterpret_cast<const T*>(record);
+  }
 };
 
 // Exact accounting, as per_cpu/cpuN/stats prints it.
@@ -27,33 +29,48 @@ struct CpuStats {
   u64 commit_overrun;  // always 0: a writer never laps itself
   u64 bytes;           // bytes of readable records
   u64 oldest_timestamp;
-  u64 dropped;         // refused because the buffer was full and overwrite is off
-  u64 read;            // consumed by trace_pipe
+  u64 dropped;  // refused because the buffer was full and overwrite is off
+  u64 read;     // consumed by trace_pipe
 };
+
+// Records readers are shown and the stats count: function, graph, event and irq records.
+// kTimeStamp and kTask only carry the decoding state (time base, pid); kPadding is nothing.
+constexpr bool counts_as_entry(RecordType type) {
+  return type >= RecordType::kFunction && type <= RecordType::kIrqExit;
+}
 
 // One CPU's buffer: written without locks by its own CPU (never re-entered: the platform
 // keeps interrupts off around a write), read from any CPU. Readers copy a page and validate
 // the copy afterwards (a per-page sequence number), so a writer never waits for a reader.
-// Only task, function, graph, event and irq records count as entries.
+// The design, its invariants and its accounting are described in docs/ring-buffer.md.
 class CpuBuffer {
  public:
+  static constexpr usize kMinPages = 2;
+  // Far beyond any memory we have; keeps the page arithmetic free of overflow.
+  static constexpr usize kMaxPages = usize{1} << 24;
+
   static Result<OwnPtr<CpuBuffer>> create(u32 cpu, usize pages);
   ~CpuBuffer();
+  CpuBuffer(const CpuBuffer&) = delete;
+  CpuBuffer& operator=(const CpuBuffer&) = delete;
 
   // ---- writer side (the owning CPU only) ----
   // Reserves `size` bytes (header included, multiple of 4, <= kPageDataSize) stamped with
   // `timestamp` for `pid`; writes a kTask record first when pid differs from the last one,
   // and a kTimeStamp record when the delta does not fit. Returns the record memory with
   // its header already written, or nullptr (dropped: full in stop mode, or disabled).
+  // The memory is a per-CPU staging area the caller fills with plain stores; commit() copies
+  // it into the page with atomic stores, so readers never race with the caller's stores.
   u32* reserve(u64 timestamp, i32 pid, RecordType type, usize size);
   // Publishes the reserved record to readers.
   void commit();
   // reserve + copy + commit. `record` includes its header word (its delta bits are filled).
   bool write(u64 timestamp, i32 pid, const void* record, usize size);
 
-  // ---- control (no concurrent writer: the caller disabled recording and synchronized) ----
-  void reset();                  // drops everything, counters to 0 ("echo > trace")
-  Status resize(usize pages);    // keeps the newest contents; the dropped oldest count as overrun
+  // ---- control (no concurrent writer: the caller disabled recording and synchronized;
+  // ---- no reader inside peek/advance; cursors may stay open and resynchronize) ----
+  void reset();                // drops everything, counters to 0 ("echo > trace")
+  Status resize(usize pages);  // keeps the newest contents; the dropped oldest count as overrun
   void set_overwrite(bool overwrite);
   bool overwrite() const;
   usize pages() const;
@@ -65,17 +82,119 @@ class CpuBuffer {
 
   // ---- readers ----
   class Cursor;  // see below
+
+ private:
+  // One ring slot. `sequence` is the logical page number the slot's page currently holds
+  // (kNoPage while the writer rewrites it): the readers' validation key.
+  struct PageSlot {
+    PageHeader* page;
+    Atomic<u64> sequence;
+    u32 entries;      // writer-private: entries written to this page
+    u32 entry_bytes;  // writer-private: their bytes
+  };
+  static constexpr u64 kNoPage = ~u64{0};
+
+  CpuBuffer(u32 cpu) : cpu_(cpu) {}
+  PageSlot& slot_for(u64 page) const { return slots_[page % page_count_]; }
+  u32* page_data(PageHeader* page) const { return reinterpret_cast<u32*>(page + 1); }
+  u32* claim(u64 timestamp, i32 pid, RecordType type, usize size);
+  bool start_page(u64 timestamp, i32 pid);
+  bool take_free_page(u64 next);
+  void publish(usize size, RecordType type);
+  void write_words(const void* words, usize bytes);
+  void count_dropped();
+  // Copies the committed words of logical page `page` from byte `from` on into `data` (at the
+  // same offsets); false when the slot does not hold that page (any more).
+  struct PageCopy {
+    u64 timestamp;
+    i32 pid;
+    u32 commit;
+    bool complete;  // the writer has moved on: `commit` is final
+  };
+  bool copy_page(u64 page, u32 from, u32* data, PageCopy& copy) const;
+
+  u32 cpu_;
+  usize page_count_ = 0;
+  PageSlot* slots_ = nullptr;
+
+  // The shared positions. tail_: logical page the writer fills. head_: oldest page still in
+  // the ring, packed with how many of its entries (and bytes) a consuming reader has read;
+  // writer (overwrite) and consumer both move it by compare-exchange, so every entry is
+  // counted exactly once, as read or as overrun. Empty ring: head page == tail + 1.
+  Atomic<u64> tail_{0};
+  Atomic<u64> head_{0};
+
+  // Writer-private state.
+  PageHeader* current_ = nullptr;
+  PageSlot* current_slot_ = nullptr;
+  u32 write_offset_ = kPageDataSize;  // full: the first record starts a page
+  u64 last_time_ = 0;
+  i32 last_pid_ = 0;
+  u32 pending_offset_ = 0;
+  u32 pending_size_ = 0;
+  RecordType pending_type_ = RecordType::kPadding;
+  u32* staging_ = nullptr;
+
+  // Totals since the last reset; entries = written - overrun - read.
+  Atomic<u64> written_{0};
+  Atomic<u64> written_bytes_{0};
+  Atomic<u64> overrun_{0};
+  Atomic<u64> overrun_bytes_{0};
+  Atomic<u64> read_{0};
+  Atomic<u64> read_bytes_{0};
+  Atomic<u64> dropped_{0};
+
+  Atomic<u32> disabled_{0};
+  Atomic<bool> overwrite_{true};
 };
 
 // Iterates one CPU's records, oldest first. A consuming cursor (trace_pipe) also removes what
-// it passes; a non-consuming one (trace) leaves the buffer as it is.
+// it passes; a non-consuming one (trace) leaves the buffer as it is. A cursor reads its own
+// copy of one page, so an Entry stays valid until advance() moves past it.
 class CpuBuffer::Cursor {
  public:
   Cursor(CpuBuffer& buffer, bool consuming);
+  ~Cursor();
+  Cursor(Cursor&& other);
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  Cursor& operator=(Cursor&&) = delete;
+
   // The next readable record, or false when the reader has caught up with the writer.
   // Overwritten data is skipped (the overrun counter tells how much).
   bool peek(Entry& entry);
   void advance();
+  // The record after the one peek() returns, without moving (function_graph's leaf check).
+  bool peek_after(Entry& next);
+  u32 cpu() const { return buffer_->cpu_; }
+
+ private:
+  // Decoding state at a record boundary of the copied page.
+  struct Position {
+    u32 offset;
+    u64 time;
+    i32 pid;
+  };
+  bool ensure_buffers();
+  bool start_at_head();
+  bool load_page(u64 page, u32 skip_entries);
+  bool refresh();
+  bool next_page();
+  bool find_entry(const u32* data, u32 commit, Position& at, Entry& entry) const;
+  bool peek_in_next_page(Entry& next);
+
+  CpuBuffer* buffer_;
+  bool consuming_;
+  u32* copy_ = nullptr;       // the current page's data, as copied
+  u32* lookahead_ = nullptr;  // the next page, for peek_after
+  u64 page_ = 0;              // logical page in copy_; 0: none (pages start at 1)
+  PageCopy copy_state_{};
+  Position position_{};     // before the next unread record
+  u32 entries_passed_ = 0;  // entries of this page before position_
+  u32 bytes_passed_ = 0;
+  bool has_entry_ = false;  // entry_ is the peeked record, ending at entry_end_
+  Entry entry_{};
+  u32 entry_end_ = 0;
 };
 
 // All CPUs' buffers of one trace instance, and the iterator that merges them by timestamp.
@@ -91,6 +210,9 @@ class TraceBuffer {
   u64 entries_written() const;
   void reset();
   void reset_cpu(u32 cpu);
+  // Every CPU at once (buffer_size_kb, options/overwrite).
+  Status resize(usize pages_per_cpu);
+  void set_overwrite(bool overwrite);
 
   // Merged, time-ordered view over every CPU (or one CPU, for per_cpu/cpuN files).
   class Iterator {
@@ -98,9 +220,18 @@ class TraceBuffer {
     Iterator(TraceBuffer& buffer, bool consuming, i32 only_cpu = -1);
     bool peek(Entry& entry);
     void advance();
-    // The record after `entry` on the same CPU (function_graph's leaf detection).
+    // The record after `entry` on the same CPU (function_graph's leaf detection). `entry`
+    // must be the one peek() returned last.
     bool peek_next_on_cpu(const Entry& entry, Entry& next);
+
+   private:
+    Vector<CpuBuffer::Cursor> cursors_;
+    i32 current_ = -1;  // index in cursors_ of the entry peek() returned
   };
+
+ private:
+  TraceBuffer() = default;
+  Vector<OwnPtr<CpuBuffer>> cpus_;
 };
 
 }  // namespace tg::ring

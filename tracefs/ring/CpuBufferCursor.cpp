@@ -1,0 +1,242 @@
+#include "ring/RingBuffer.h"
+
+namespace tg::ring {
+
+namespace {
+
+constexpr auto kAcquire = MemoryOrder::kAcquire;
+
+constexpr u64 pack_head(u64 page, u32 entries, u32 bytes) {
+  return (page << 24) | (u64{bytes} << 12) | entries;
+}
+constexpr u64 head_page(u64 head) {
+  return head >> 24;
+}
+constexpr u32 head_entries(u64 head) {
+  return static_cast<u32>(head & 0xfff);
+}
+
+u32* allocate_page_copy() {
+  return static_cast<u32*>(allocate(kPageDataSize, 64));
+}
+
+}  // namespace
+
+CpuBuffer::Cursor::Cursor(CpuBuffer& buffer, bool consuming)
+    : buffer_(&buffer), consuming_(consuming) {}
+
+CpuBuffer::Cursor::~Cursor() {
+  deallocate(copy_);
+  deallocate(lookahead_);
+}
+
+CpuBuffer::Cursor::Cursor(Cursor&& other)
+    : buffer_(other.buffer_),
+      consuming_(other.consuming_),
+      copy_(other.copy_),
+      lookahead_(other.lookahead_),
+      page_(other.page_),
+      copy_state_(other.copy_state_),
+      position_(other.position_),
+      entries_passed_(other.entries_passed_),
+      bytes_passed_(other.bytes_passed_),
+      has_entry_(other.has_entry_),
+      entry_(other.entry_),
+      entry_end_(other.entry_end_) {
+  other.copy_ = nullptr;
+  other.lookahead_ = nullptr;
+  other.page_ = 0;
+  other.has_entry_ = false;
+}
+
+// The page copy is allocated on first use: constructing a cursor cannot fail, and an
+// allocation failure reads as an empty buffer.
+bool CpuBuffer::Cursor::ensure_buffers() {
+  if (!copy_) copy_ = allocate_page_copy();
+  return copy_ != nullptr;
+}
+
+// Scans from `at` to the next entry, applying the kTimeStamp/kTask records on the way.
+// On success `at` is the entry's own position (time and pid included) and `entry` is filled.
+bool CpuBuffer::Cursor::find_entry(const u32* data, u32 commit, Position& at, Entry& entry) const {
+  while (at.offset + sizeof(u32) <= commit) {
+    const u32* word = data + at.offset / 4;
+    u32 header = word[0];
+    u32 next = at.offset + 2 * sizeof(u32) <= commit ? word[1] : 0;
+    usize size = record_size(header, next);
+    // A size of 0 is padding (or garbage): nothing more in this page.
+    if (size == 0 || at.offset + size > commit) return false;
+    RecordType type = header_type(header);
+    if (type == RecordType::kTimeStamp) {
+      at.time = word[1] | (u64{word[2]} << 32);
+    } else {
+      at.time += header_delta(header);
+    }
+    if (type == RecordType::kTask) at.pid = static_cast<i32>(word[1]);
+    if (counts_as_entry(type)) {
+      entry = {at.time,
+               at.pid,
+               buffer_->cpu_,
+               type,
+               reinterpret_cast<const u8*>(word),
+               static_cast<u32>(size)};
+      return true;
+    }
+    at.offset += static_cast<u32>(size);
+  }
+  return false;
+}
+
+// Copies logical page `page` and moves past its first `skip_entries` entries (those a
+// consuming reader already read).
+bool CpuBuffer::Cursor::load_page(u64 page, u32 skip_entries) {
+  has_entry_ = false;
+  page_ = 0;
+  if (!buffer_->copy_page(page, 0, copy_, copy_state_)) return false;
+  page_ = page;
+  position_ = {0, copy_state_.timestamp, copy_state_.pid};
+  entries_passed_ = 0;
+  bytes_passed_ = 0;
+  Entry skipped;
+  while (entries_passed_ < skip_entries &&
+         find_entry(copy_, copy_state_.commit, position_, skipped)) {
+    position_.offset += skipped.size;
+    entries_passed_++;
+    bytes_passed_ += skipped.size;
+  }
+  return true;
+}
+
+// (Re)starts at the oldest unread record: at open, after reset, or when the writer
+// overwrote the page this cursor was in. False when the buffer is empty.
+bool CpuBuffer::Cursor::start_at_head() {
+  for (;;) {
+    u64 head = buffer_->head_.load(kAcquire);
+    u64 oldest = head_page(head);
+    if (oldest > buffer_->tail_.load(kAcquire)) {
+      page_ = 0;
+      has_entry_ = false;
+      return false;
+    }
+    if (load_page(oldest, head_entries(head))) return true;
+    // Overwritten between reading the head and copying the page: the head moved on.
+  }
+}
+
+// Copies what the writer committed to the current page since the last copy. Earlier words
+// are left alone, so entries already handed out stay valid.
+bool CpuBuffer::Cursor::refresh() {
+  PageCopy update;
+  if (!buffer_->copy_page(page_, copy_state_.commit, copy_, update)) return false;
+  copy_state_.commit = update.commit;
+  copy_state_.complete = update.complete;
+  return true;
+}
+
+// Leaves a finished, complete page. A consuming cursor frees it for the writer (stop mode)
+// by moving the head; if the writer took it over first, the cursor resynchronizes.
+bool CpuBuffer::Cursor::next_page() {
+  u64 next = page_ + 1;
+  if (consuming_) {
+    u64 expected = pack_head(page_, entries_passed_, bytes_passed_);
+    if (!buffer_->head_.compare_exchange(expected, pack_head(next, 0, 0), MemoryOrder::kAcqRel)) {
+      return start_at_head();
+    }
+  } else if (head_page(buffer_->head_.load(kAcquire)) > next) {
+    return start_at_head();
+  }
+  if (load_page(next, 0)) return true;
+  return start_at_head();
+}
+
+bool CpuBuffer::Cursor::peek(Entry& entry) {
+  if (has_entry_) {
+    entry = entry_;
+    return true;
+  }
+  if (!ensure_buffers()) return false;
+  if (page_ == 0 && !start_at_head()) return false;
+  for (;;) {
+    // A consuming cursor reads only at the head: if the writer took its page over since the
+    // copy, what it holds is overrun and it starts again at the new head.
+    if (consuming_ &&
+        buffer_->head_.load(kAcquire) != pack_head(page_, entries_passed_, bytes_passed_)) {
+      if (!start_at_head()) return false;
+    }
+    Position at = position_;
+    if (find_entry(copy_, copy_state_.commit, at, entry_)) {
+      position_ = at;
+      entry_end_ = at.offset + entry_.size;
+      has_entry_ = true;
+      entry = entry_;
+      return true;
+    }
+    if (!copy_state_.complete) {
+      u32 known = copy_state_.commit;
+      if (!refresh()) {
+        if (!start_at_head()) return false;
+        continue;
+      }
+      if (copy_state_.commit != known) continue;
+      // Caught up with the writer, which is still on this page.
+      if (!copy_state_.complete) return false;
+    }
+    if (!next_page()) return false;
+  }
+}
+
+void CpuBuffer::Cursor::advance() {
+  Entry entry;
+  if (!has_entry_ && !peek(entry)) return;
+  has_entry_ = false;
+  u32 size = entry_.size;
+  if (consuming_) {
+    // Claim the entry from the head; past the last entry of a complete page, free the page
+    // in the same step. Failing means the writer overwrote the page first: the entry counts
+    // as overrun and the cursor restarts at the new head.
+    bool page_done = copy_state_.complete && entry_end_ >= copy_state_.commit;
+    u64 expected = pack_head(page_, entries_passed_, bytes_passed_);
+    u64 desired = page_done ? pack_head(page_ + 1, 0, 0)
+                            : pack_head(page_, entries_passed_ + 1, bytes_passed_ + size);
+    if (!buffer_->head_.compare_exchange(expected, desired, MemoryOrder::kAcqRel)) {
+      page_ = 0;
+      return;
+    }
+    buffer_->read_.fetch_add(1, MemoryOrder::kRelaxed);
+    buffer_->read_bytes_.fetch_add(size, MemoryOrder::kRelaxed);
+    if (page_done) {
+      page_ = 0;
+      return;
+    }
+  }
+  position_.offset = entry_end_;
+  entries_passed_++;
+  bytes_passed_ += size;
+}
+
+// The first entry of the page after the current one, copied aside so that the current
+// entry stays valid.
+bool CpuBuffer::Cursor::peek_in_next_page(Entry& next) {
+  if (!lookahead_) lookahead_ = allocate_page_copy();
+  if (!lookahead_) return false;
+  PageCopy copy;
+  if (!buffer_->copy_page(page_ + 1, 0, lookahead_, copy)) return false;
+  Position at{0, copy.timestamp, copy.pid};
+  return find_entry(lookahead_, copy.commit, at, next);
+}
+
+bool CpuBuffer::Cursor::peek_after(Entry& next) {
+  Entry current;
+  if (!peek(current)) return false;
+  Position at = position_;
+  at.offset = entry_end_;
+  if (find_entry(copy_, copy_state_.commit, at, next)) return true;
+  if (!copy_state_.complete) {
+    if (!refresh()) return false;
+    if (find_entry(copy_, copy_state_.commit, at, next)) return true;
+    if (!copy_state_.complete) return false;
+  }
+  return peek_in_next_page(next);
+}
+
+}  // namespace tg::ring

@@ -1,0 +1,95 @@
+#include "ring/RingBuffer.h"
+
+namespace tg::ring {
+
+Result<OwnPtr<TraceBuffer>> TraceBuffer::create(u32 cpu_count, usize pages_per_cpu) {
+  void* memory = allocate(sizeof(TraceBuffer), alignof(TraceBuffer));
+  if (!memory) return Errno::kNoMem;
+  OwnPtr<TraceBuffer> buffer(new (memory) TraceBuffer());
+  TRY(buffer->cpus_.reserve(cpu_count));
+  for (u32 cpu = 0; cpu < cpu_count; ++cpu) {
+    OwnPtr<CpuBuffer> one = TRY(CpuBuffer::create(cpu, pages_per_cpu));
+    TRY(buffer->cpus_.append(move(one)));
+  }
+  return buffer;
+}
+
+u32 TraceBuffer::cpu_count() const {
+  return static_cast<u32>(cpus_.size());
+}
+CpuBuffer& TraceBuffer::cpu(u32 index) {
+  return *cpus_[index];
+}
+
+u64 TraceBuffer::entries() const {
+  u64 total = 0;
+  for (const auto& cpu : cpus_) total += cpu->stats().entries;
+  return total;
+}
+
+u64 TraceBuffer::entries_written() const {
+  u64 total = 0;
+  for (const auto& cpu : cpus_) {
+    CpuStats stats = cpu->stats();
+    total += stats.entries + stats.overrun;
+  }
+  return total;
+}
+
+void TraceBuffer::reset() {
+  for (auto& cpu : cpus_) cpu->reset();
+}
+
+void TraceBuffer::reset_cpu(u32 cpu) {
+  cpus_[cpu]->reset();
+}
+
+// Linux resizes CPU by CPU too: a failure leaves the CPUs before it resized.
+Status TraceBuffer::resize(usize pages_per_cpu) {
+  for (auto& cpu : cpus_) TRY(cpu->resize(pages_per_cpu));
+  return {};
+}
+
+void TraceBuffer::set_overwrite(bool overwrite) {
+  for (auto& cpu : cpus_) cpu->set_overwrite(overwrite);
+}
+
+// ---- the merging iterator ----
+
+TraceBuffer::Iterator::Iterator(TraceBuffer& buffer, bool consuming, i32 only_cpu) {
+  if (!cursors_.reserve(buffer.cpu_count()).ok()) return;
+  for (u32 cpu = 0; cpu < buffer.cpu_count(); ++cpu) {
+    if (only_cpu >= 0 && static_cast<u32>(only_cpu) != cpu) continue;
+    (void)cursors_.append(CpuBuffer::Cursor(buffer.cpu(cpu), consuming));
+  }
+}
+
+// The oldest of every CPU's next entry; on equal timestamps the lower CPU goes first (the
+// cursors are in CPU order and only a strictly older entry replaces the choice).
+bool TraceBuffer::Iterator::peek(Entry& entry) {
+  current_ = -1;
+  Entry candidate;
+  for (usize i = 0; i < cursors_.size(); ++i) {
+    if (!cursors_[i].peek(candidate)) continue;
+    if (current_ >= 0 && candidate.timestamp >= entry.timestamp) continue;
+    entry = candidate;
+    current_ = static_cast<i32>(i);
+  }
+  return current_ >= 0;
+}
+
+void TraceBuffer::Iterator::advance() {
+  Entry entry;
+  if (current_ < 0 && !peek(entry)) return;
+  cursors_[static_cast<usize>(current_)].advance();
+  current_ = -1;
+}
+
+bool TraceBuffer::Iterator::peek_next_on_cpu(const Entry& entry, Entry& next) {
+  for (auto& cursor : cursors_) {
+    if (cursor.cpu() == entry.cpu) return cursor.peek_after(next);
+  }
+  return false;
+}
+
+}  // namespace tg::ring
