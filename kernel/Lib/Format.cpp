@@ -19,7 +19,9 @@ struct Spec {
   bool left_align = false;
   bool zero_pad = false;
   int width = 0;
-  int length_modifier = 0;  // 0 int, 1 long, 2 long long (both 64-bit here)
+  int length_modifier = 0;  // 0 int, 1 long or long long (both 64-bit here)
+  int precision = -1;       // %.Ns / %.*s: at most N characters
+  bool precision_from_args = false;
 };
 
 void put_padded(Output& out, const char* text, size_t length, const Spec& spec, bool numeric) {
@@ -63,6 +65,15 @@ const char* parse_spec(const char* p, Spec& spec) {
     }
   }
   while (*p >= '0' && *p <= '9') spec.width = spec.width * 10 + (*p++ - '0');
+  if (*p == '.') {
+    ++p;
+    spec.precision = 0;
+    if (*p == '*') {
+      spec.precision_from_args = true;
+      ++p;
+    }
+    while (*p >= '0' && *p <= '9') spec.precision = spec.precision * 10 + (*p++ - '0');
+  }
   while (*p == 'l' || *p == 'z') {
     spec.length_modifier = 1;
     ++p;
@@ -92,6 +103,7 @@ size_t vformat(char* buffer, size_t size, const char* format, va_list incoming) 
     }
     Spec spec;
     p = parse_spec(p + 1, spec);
+    if (spec.precision_from_args) spec.precision = va_arg(args, int);
     char digits[26];
     size_t count = 0;
     switch (*p) {
@@ -123,7 +135,11 @@ size_t vformat(char* buffer, size_t size, const char* format, va_list incoming) 
       case 's': {
         const char* text = va_arg(args, const char*);
         if (!text) text = "(null)";
-        put_padded(out, text, strlen(text), spec, false);
+        size_t length = 0;
+        while ((spec.precision < 0 || length < static_cast<size_t>(spec.precision)) && text[length]) {
+          ++length;
+        }
+        put_padded(out, text, length, spec, false);
         break;
       }
       case 'c':

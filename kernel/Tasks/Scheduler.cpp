@@ -355,6 +355,15 @@ void sched_migrate_current(u32 cpu) {
   local_irq_restore(flags);
 }
 
+void sched_set_affinity_current(u64 cpus_allowed) {
+  Task* self = current_task();
+  self->cpus_allowed = cpus_allowed;
+  if (cpus_allowed & (1ul << this_cpu_id())) return;
+  for (u32 cpu = 0; cpu < g_cpus_online; ++cpu) {
+    if (cpus_allowed & (1ul << cpu)) return sched_migrate_current(cpu);
+  }
+}
+
 void sleep_ns(u64 nanoseconds) {
   struct Sleeper {
     Timer timer;

@@ -25,6 +25,8 @@ void schedule();
 extern "C" void schedule_from_interrupt();
 bool wake_up_process(Task* task);
 void sched_migrate_current(u32 cpu);
+// Restricts the caller to `cpus_allowed`, moving it at once if its CPU is not in the set.
+void sched_set_affinity_current(u64 cpus_allowed);
 void sched_yield();
 void sleep_ns(u64 nanoseconds);
 
