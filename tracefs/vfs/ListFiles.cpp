@@ -103,8 +103,8 @@ const FileOps kSetFtraceFilterOps = list_ops<ftrace_filter>();
 const FileOps kSetFtraceNotraceOps = list_ops<ftrace_notrace>();
 const FileOps kSetGraphFunctionOps = list_ops<graph_filter>();
 const FileOps kSetGraphNotraceOps = list_ops<graph_notrace>();
-const FileOps kSetFtracePidOps = {
-    .open = pid_open, .show = pid_show, .write = pid_write, .release = list_release};
+// Pids are checked when recording; no call site changes.
+const FileOps kSetFtracePidOps = {.open = pid_open, .show = pid_show, .write = pid_write};
 const FileOps kAvailableFilterFunctionsOps = {.show = available_functions_show};
 
 }  // namespace tg::vfs

@@ -54,7 +54,49 @@ Status NodeTable::mount(const Mount& mount) {
 NodeRef NodeTable::root() const {
   NodeRef ref;
   ref.node = &kRootNode;
+  remember(ref, 1);
   return ref;
+}
+
+void NodeTable::remember(const NodeRef& ref, u64 parent) const {
+  u64 inode = inode_of(ref);
+  usize low = 0;
+  usize high = known_.size();
+  while (low < high) {
+    usize mid = low + (high - low) / 2;
+    if (known_[mid].inode < inode)
+      low = mid + 1;
+    else
+      high = mid;
+  }
+  if (low < known_.size() && known_[low].inode == inode) return;
+  // Out of memory only means this node cannot be resolved by number later (ENOENT).
+  if (!known_.append({inode, parent, ref}).ok()) return;
+  for (usize i = known_.size() - 1; i > low; --i) swap(known_[i], known_[i - 1]);
+}
+
+Result<NodeRef> NodeTable::resolve(u64 inode) const {
+  usize low = 0;
+  usize high = known_.size();
+  while (low < high) {
+    usize mid = low + (high - low) / 2;
+    if (known_[mid].inode < inode)
+      low = mid + 1;
+    else
+      high = mid;
+  }
+  if (low == known_.size() || known_[low].inode != inode) return Errno::kNoEnt;
+  if (!alive(known_[low].ref)) {
+    known_.remove(low);
+    return Errno::kNoEnt;
+  }
+  return known_[low].ref;
+}
+
+Result<NodeRef> NodeTable::parent_of(u64 inode) const {
+  for (const auto& known : known_)
+    if (known.inode == inode) return resolve(known.parent);
+  return Errno::kNoEnt;
 }
 
 bool NodeTable::alive(const NodeRef& ref) const {
@@ -73,6 +115,7 @@ Result<bool> NodeTable::entry_at(const NodeRef& directory, usize index, NodeRef&
     out.context.data = mounts_[index].data;
     out.mount = static_cast<u8>(index);
     out.name = mounts_[index].name;
+    remember(out, 1);
     return true;
   }
   const Node& node = *directory.node;
@@ -82,6 +125,7 @@ Result<bool> NodeTable::entry_at(const NodeRef& directory, usize index, NodeRef&
     out.node = &node.children[index];
     out.context = directory.context;
     out.name = out.node->name;
+    remember(out, inode_of(directory));
     return true;
   }
   index -= node.children.size();
@@ -92,6 +136,7 @@ Result<bool> NodeTable::entry_at(const NodeRef& directory, usize index, NodeRef&
   out.node = entry.node;
   out.context = entry.context;
   copy_name(out, entry);
+  remember(out, inode_of(directory));
   return true;
 }
 
@@ -118,7 +163,11 @@ Result<NodeRef> NodeTable::lookup(StringView path) const {
 }
 
 Attributes NodeTable::getattr(const NodeRef& ref) const {
-  if (ref.node == &kRootNode) return {kModeDirectory | 0700, 0, 1};
+  return {ref.node->mode, 0, inode_of(ref)};
+}
+
+u64 NodeTable::inode_of(const NodeRef& ref) const {
+  if (ref.node == &kRootNode) return 1;
   u64 hash = mix(0, reinterpret_cast<uptr>(ref.node));
   hash = mix(hash, ref.mount);
   hash = mix(hash, ref.context.instance_id);
@@ -126,7 +175,7 @@ Attributes NodeTable::getattr(const NodeRef& ref) const {
   hash = mix(hash, static_cast<u64>(static_cast<i64>(ref.context.index)));
   hash = mix(hash, static_cast<u64>(static_cast<i64>(ref.context.sub)));
   // 0 and 1 are taken (none, the root).
-  return {ref.node->mode, 0, hash < 2 ? hash + 2 : hash};
+  return hash < 2 ? hash + 2 : hash;
 }
 
 Result<OwnPtr<OpenFile>> NodeTable::open(const NodeRef& ref, u32 flags) const {

@@ -1,5 +1,6 @@
 #pragma once
 #include "support/Memory.h"
+#include "support/Vector.h"
 #include "vfs/OpenFile.h"
 
 namespace tg::vfs {
@@ -56,6 +57,12 @@ class NodeTable {
   // Runs the file's release op and frees it (9P clunk).
   void release(OwnPtr<OpenFile> file) const;
 
+  // A 9P server names nodes by number (qid path): every node the table has handed out
+  // (root, walk, entry_at) can be found again from its inode, and so can its parent (for
+  // ".."). ENOENT once it is gone (its instance was removed) or was never seen.
+  Result<NodeRef> resolve(u64 inode) const;
+  Result<NodeRef> parent_of(u64 inode) const;
+
   Status mkdir(const NodeRef& parent, StringView name) const;
   Status rmdir(const NodeRef& parent, StringView name) const;
   // Files cannot be created anywhere in tracefs (Linux: EACCES).
@@ -63,6 +70,16 @@ class NodeTable {
 
  private:
   bool alive(const NodeRef& ref) const;
+  u64 inode_of(const NodeRef& ref) const;
+  void remember(const NodeRef& ref, u64 parent) const;
+
+  struct Known {
+    u64 inode;
+    u64 parent;
+    NodeRef ref;
+  };
+  // Sorted by inode. Mutable: remembering is a cache of what lookups already computed.
+  mutable Vector<Known> known_;
   Result<usize> read_text(OpenFile& file, u64 offset, Span<char> out) const;
 
   Mount mounts_[kMaxMounts] = {};

@@ -218,3 +218,35 @@ TEST_F(Instances, AvailableTracersHasTheSameList) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
   EXPECT_EQ(cat("instances/foo/available_tracers"), cat("available_tracers"));
 }
+
+TEST_F(NodeTable, ResolvesInodesOfWalkedNodes) {
+  auto ref = table_.lookup("tracing/per_cpu/cpu1/stats");
+  ASSERT_TRUE(ref.ok());
+  u64 inode = table_.getattr(ref.value()).inode;
+  auto again = table_.resolve(inode);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.value().name_view(), StringView("stats"));
+  EXPECT_EQ(again.value().context.cpu, 1);
+}
+
+TEST_F(NodeTable, ParentOfNamesTheDirectory) {
+  auto ref = table_.lookup("tracing/per_cpu/cpu1");
+  ASSERT_TRUE(ref.ok());
+  auto parent = table_.parent_of(table_.getattr(ref.value()).inode);
+  ASSERT_TRUE(parent.ok());
+  EXPECT_EQ(parent.value().name_view(), StringView("per_cpu"));
+  EXPECT_EQ(table_.parent_of(1).value().node, table_.root().node);
+}
+
+TEST_F(NodeTable, UnknownInodeIsEnoent) {
+  EXPECT_EQ(table_.resolve(12345).error(), Errno::kNoEnt);
+}
+
+TEST_F(Instances, InodeOfARemovedInstanceNoLongerResolves) {
+  ASSERT_EQ(mkdir("gone"), Errno::kOk);
+  auto ref = table_.lookup("tracing/instances/gone/trace");
+  ASSERT_TRUE(ref.ok());
+  u64 inode = table_.getattr(ref.value()).inode;
+  ASSERT_EQ(rmdir("gone"), Errno::kOk);
+  EXPECT_EQ(table_.resolve(inode).error(), Errno::kNoEnt);
+}
