@@ -102,6 +102,8 @@ Status EventState::ensure() {
 }
 
 void EventState::replace(usize event, OwnPtr<EventFilter> filter) {
+  if (events_[event].filter) --active_filters_;
+  if (filter) ++active_filters_;
   OwnPtr<EventFilter> old = move(events_[event].filter);
   events_[event].filter = move(filter);
   // An emitter may still be evaluating the old filter.
@@ -181,6 +183,14 @@ Status EventState::write_system_filter(usize system, StringView text) {
 bool EventState::matches(usize event, const u8* payload, usize size) const {
   if (event >= events_.size() || !events_[event].filter) return true;
   return events_[event].filter->matches(payload, size);
+}
+
+bool EventState::matches_id(u16 id, const u8* payload, usize size) const {
+  if (active_filters_ == 0) return true;
+  auto events = all_events();
+  for (usize i = 0; i < events.size(); ++i)
+    if (events[i].id == id) return matches(i, payload, size);
+  return true;
 }
 
 // ---- enable state and set_event ----

@@ -41,6 +41,8 @@ class EventState {
   // For emitters: whether a payload passes the event's filter (no filter: yes). Must run
   // where the platform's synchronize_writers waits for it (inside the record write).
   bool matches(usize event, const u8* payload, usize size) const;
+  // The same by event id, for emitters that know only the id; free when no filter is set.
+  bool matches_id(u16 id, const u8* payload, usize size) const;
 
  private:
   struct PerEvent {
@@ -51,6 +53,7 @@ class EventState {
   void replace(usize event, OwnPtr<EventFilter> filter);
 
   Vector<PerEvent> events_;
+  usize active_filters_ = 0;
 };
 
 // The filter's view of an event's fields (names parsed out of the C declarations).

@@ -62,6 +62,12 @@ class Tracing {
   bool pid_allowed(const TraceInstance& instance, i32 pid) {
     return slot_of(instance).pids.allows(pid);
   }
+  // An event emitter's filter check: whether `instance`'s filter for event `id` lets this
+  // payload (common header first, Linux layout) be recorded. Call it inside the record
+  // write (see EventState::matches).
+  bool event_passes(const TraceInstance& instance, u16 id, const u8* payload, usize size) const {
+    return slot_of(instance).events->matches_id(id, payload, size);
+  }
   // Tells the platform the live call sites may have changed.
   void functions_changed();
 

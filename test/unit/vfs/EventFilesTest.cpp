@@ -269,3 +269,12 @@ TEST_F(ErrorLogFile, KeepsEightEntries) {
     ++count;
   EXPECT_EQ(count, 8u);
 }
+
+TEST_F(EventFilterFile, EmittersCheckByEventId) {
+  ASSERT_EQ(echo(std::string(kSwitch) + "filter", "next_pid == 7"), Errno::kOk);
+  u8 payload[64] = {};
+  EXPECT_FALSE(tracing_->event_passes(tracing_->top(), 372, payload, sizeof payload));
+  EXPECT_TRUE(tracing_->event_passes(tracing_->top(), 370, payload, sizeof payload));
+  payload[56] = 7;
+  EXPECT_TRUE(tracing_->event_passes(tracing_->top(), 372, payload, sizeof payload));
+}

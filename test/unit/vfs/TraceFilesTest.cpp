@@ -166,7 +166,7 @@ TEST_F(PerCpu, HoldsBufferSizeStatsTraceAndPipe) {
   EXPECT_EQ(mode_of("per_cpu/cpu0"), vfs::kModeDirectory | 0750);
 }
 
-TEST_F(PerCpu, TraceShowsOneCpuWithTotalsOfAll) {
+TEST_F(PerCpu, TraceShowsOnlyItsCpu) {
   ASSERT_EQ(mark("on-cpu0", 0), Errno::kOk);
   ASSERT_EQ(mark("on-cpu1", 1), Errno::kOk);
   auto lines = trace_lines("per_cpu/cpu0/trace");
