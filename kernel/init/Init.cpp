@@ -4,6 +4,8 @@
 #include "Arch/x86_64/PerCpu.h"
 #include "Boot/CommandLine.h"
 #include "Console/Log.h"
+#include "Devices/EchoService.h"
+#include "Devices/VirtioSerial.h"
 #include "Lib/String.h"
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
@@ -49,6 +51,9 @@ void run_boot_workloads(const char* list, size_t length, void* context) {
 void init_main(void*) {
   Task* self = current_task();
   klog("init: %s-%d running, %u CPUs online", self->comm, self->pid, g_cpus_online);
+
+  virtio_serial_init();
+  echo_service_start();
 
   char fault[32];
   if (cmdline_value("fault", fault, sizeof(fault))) fault_inject(fault);
