@@ -35,6 +35,9 @@ struct FileOps {
   // Files whose reads are not a function of the offset (trace_pipe): fill `out`.
   Result<usize> (*read)(OpenFile& file, Span<char> out) = nullptr;
   Result<usize> (*write)(OpenFile& file, StringView data) = nullptr;
+  // A write that answered EAGAIN after accepting its data (workloads/run finishes later):
+  // the bytes taken once it is done, EAGAIN while it is not. Null: never happens.
+  Result<usize> (*write_done)(OpenFile& file) = nullptr;
   void (*release)(OpenFile& file) = nullptr;
   // Whether a read would return data now; null means always.
   bool (*poll)(OpenFile& file) = nullptr;

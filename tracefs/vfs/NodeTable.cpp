@@ -238,6 +238,12 @@ Result<usize> NodeTable::write(OpenFile& file, u64, StringView data) const {
   return ops->write(file, data);
 }
 
+Result<usize> NodeTable::write_done(OpenFile& file) const {
+  const FileOps* ops = file.node().file;
+  if (!ops || !ops->write_done) return Errno::kInval;
+  return ops->write_done(file);
+}
+
 bool NodeTable::poll(OpenFile& file) const {
   const FileOps* ops = file.node().file;
   return !ops || !ops->poll || ops->poll(file);

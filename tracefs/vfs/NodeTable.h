@@ -53,6 +53,8 @@ class NodeTable {
   Result<OwnPtr<OpenFile>> open(const NodeRef& ref, u32 flags) const;
   Result<usize> read(OpenFile& file, u64 offset, Span<char> out) const;
   Result<usize> write(OpenFile& file, u64 offset, StringView data) const;
+  // Completion of a write that answered EAGAIN (see FileOps::write_done).
+  Result<usize> write_done(OpenFile& file) const;
   bool poll(OpenFile& file) const;
   // Runs the file's release op and frees it (9P clunk).
   void release(OwnPtr<OpenFile> file) const;
