@@ -20,6 +20,8 @@ struct Attributes {
 // flags; a server that must block (the file was not opened O_NONBLOCK) parks the request
 // and retries it when poll() turns true, checking again whenever the platform's
 // wake_readers fires.
+// Not thread-safe: one server task makes every call (the ops change tracing state that the
+// recording side only reads).
 class NodeTable {
  public:
   static constexpr usize kMaxMounts = 8;
