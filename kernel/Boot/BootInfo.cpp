@@ -48,4 +48,6 @@ void bootinfo_parse(u64 start_info_phys) {
   }
 }
 
-const BootInfo& boot_info() { return g_boot_info; }
+const BootInfo& boot_info() {
+  return g_boot_info;
+}

@@ -26,9 +26,13 @@ const char* value_of(const Word& word, const char* key) {
 }
 }  // namespace
 
-void cmdline_init(const char* text) { strlcpy(g_cmdline, text, sizeof(g_cmdline)); }
+void cmdline_init(const char* text) {
+  strlcpy(g_cmdline, text, sizeof(g_cmdline));
+}
 
-const char* cmdline_text() { return g_cmdline; }
+const char* cmdline_text() {
+  return g_cmdline;
+}
 
 void cmdline_for_each(const char* key, void (*visit)(const char*, size_t, void*), void* context) {
   const char* cursor = g_cmdline;

@@ -11,7 +11,8 @@ bool cmdline_value(const char* key, char* value, size_t size);
 bool cmdline_flag(const char* flag);
 
 // Calls `visit` with the value of every `key=` word, in order.
-void cmdline_for_each(const char* key, void (*visit)(const char* value, size_t length, void* context),
+void cmdline_for_each(const char* key,
+                      void (*visit)(const char* value, size_t length, void* context),
                       void* context);
 
 // Parses a decimal or 0x-prefixed unsigned number; false on anything else.

@@ -30,7 +30,9 @@ void emit_line(const char* format_string, va_list args, bool take_lock) {
 }
 }  // namespace
 
-void vklog(const char* format_string, va_list args) { emit_line(format_string, args, true); }
+void vklog(const char* format_string, va_list args) {
+  emit_line(format_string, args, true);
+}
 
 void klog(const char* format_string, ...) {
   va_list args;

@@ -13,8 +13,8 @@ void klog_emergency(const char* format, ...) __attribute__((format(printf, 1, 2)
 
 noreturn_fn void panic(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
-#define KASSERT(condition)                                                      \
-  do {                                                                          \
-    if (unlikely(!(condition)))                                                 \
+#define KASSERT(condition)                                                    \
+  do {                                                                        \
+    if (unlikely(!(condition)))                                               \
       panic("assertion failed: %s at %s:%d", #condition, __FILE__, __LINE__); \
   } while (0)

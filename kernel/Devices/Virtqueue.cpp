@@ -27,7 +27,8 @@ klib::Result<void> Virtqueue::init(VirtioMmio& transport, u32 index) {
   for (u32 i = 0; i < size; ++i) free_stack_[i] = static_cast<u16>(i);
   free_count_ = size;
   transport.queue_setup(index, size, virt_to_phys(descriptors_),
-                        virt_to_phys(const_cast<u16*>(avail_)), virt_to_phys(const_cast<u16*>(used_)));
+                        virt_to_phys(const_cast<u16*>(avail_)),
+                        virt_to_phys(const_cast<u16*>(used_)));
   return {};
 }
 

@@ -24,8 +24,12 @@ struct RamFs {
   List files;
 };
 
-RamFs& ramfs_of(SuperBlock& fs) { return *static_cast<RamFs*>(fs.private_data); }
-RamFile& file_of(Inode& inode) { return *static_cast<RamFile*>(inode.private_data); }
+RamFs& ramfs_of(SuperBlock& fs) {
+  return *static_cast<RamFs*>(fs.private_data);
+}
+RamFile& file_of(Inode& inode) {
+  return *static_cast<RamFile*>(inode.private_data);
+}
 
 RamFile* ramfs_find(RamFs& fs, const char* name) {
   for (ListNode* node = fs.files.begin(); node != fs.files.end(); node = node->next) {

@@ -9,12 +9,23 @@ struct ErrnoName {
 };
 
 constexpr ErrnoName kNames[] = {
-    {Errno::EPERM, "EPERM"},     {Errno::ENOENT, "ENOENT"},   {Errno::EIO, "EIO"},
-    {Errno::EBADF, "EBADF"},     {Errno::EAGAIN, "EAGAIN"},   {Errno::ENOMEM, "ENOMEM"},
-    {Errno::EACCES, "EACCES"},   {Errno::EBUSY, "EBUSY"},     {Errno::EEXIST, "EEXIST"},
-    {Errno::ENOTDIR, "ENOTDIR"}, {Errno::EISDIR, "EISDIR"},   {Errno::EINVAL, "EINVAL"},
-    {Errno::ENOSPC, "ENOSPC"},   {Errno::ERANGE, "ERANGE"},   {Errno::ENAMETOOLONG, "ENAMETOOLONG"},
-    {Errno::ENOTEMPTY, "ENOTEMPTY"}, {Errno::ETIMEDOUT, "ETIMEDOUT"},
+    {Errno::EPERM, "EPERM"},
+    {Errno::ENOENT, "ENOENT"},
+    {Errno::EIO, "EIO"},
+    {Errno::EBADF, "EBADF"},
+    {Errno::EAGAIN, "EAGAIN"},
+    {Errno::ENOMEM, "ENOMEM"},
+    {Errno::EACCES, "EACCES"},
+    {Errno::EBUSY, "EBUSY"},
+    {Errno::EEXIST, "EEXIST"},
+    {Errno::ENOTDIR, "ENOTDIR"},
+    {Errno::EISDIR, "EISDIR"},
+    {Errno::EINVAL, "EINVAL"},
+    {Errno::ENOSPC, "ENOSPC"},
+    {Errno::ERANGE, "ERANGE"},
+    {Errno::ENAMETOOLONG, "ENAMETOOLONG"},
+    {Errno::ENOTEMPTY, "ENOTEMPTY"},
+    {Errno::ETIMEDOUT, "ETIMEDOUT"},
 };
 }  // namespace
 

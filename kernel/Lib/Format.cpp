@@ -128,15 +128,16 @@ size_t vformat(char* buffer, size_t size, const char* format, va_list incoming) 
       case 'p':
         digits[0] = '0';
         digits[1] = 'x';
-        count = 2 + render_unsigned(digits + 2, reinterpret_cast<u64>(va_arg(args, void*)), 16,
-                                    false);
+        count =
+            2 + render_unsigned(digits + 2, reinterpret_cast<u64>(va_arg(args, void*)), 16, false);
         put_padded(out, digits, count, spec, false);
         break;
       case 's': {
         const char* text = va_arg(args, const char*);
         if (!text) text = "(null)";
         size_t length = 0;
-        while ((spec.precision < 0 || length < static_cast<size_t>(spec.precision)) && text[length]) {
+        while ((spec.precision < 0 || length < static_cast<size_t>(spec.precision)) &&
+               text[length]) {
           ++length;
         }
         put_padded(out, text, length, spec, false);

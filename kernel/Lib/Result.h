@@ -41,9 +41,9 @@ class [[nodiscard]] Result<void> {
 }  // namespace klib
 
 // Returns early with the error of a failed Result, else yields its value.
-#define TRY(expression)                                  \
-  ({                                                     \
-    auto _result = (expression);                         \
-    if (_result.is_error()) return _result.error();      \
-    _result.release_value();                             \
+#define TRY(expression)                             \
+  ({                                                \
+    auto _result = (expression);                    \
+    if (_result.is_error()) return _result.error(); \
+    _result.release_value();                        \
   })

@@ -30,5 +30,9 @@ constexpr T&& forward(typename RemoveReference<T>::Type& value) {
 }  // namespace klib
 
 // Placement new: the only operator new the kernel's headers need to see.
-inline void* operator new(size_t, void* where) noexcept { return where; }
-inline void* operator new[](size_t, void* where) noexcept { return where; }
+inline void* operator new(size_t, void* where) noexcept {
+  return where;
+}
+inline void* operator new[](size_t, void* where) noexcept {
+  return where;
+}

@@ -82,10 +82,22 @@ void* operator new(size_t size) {
   if (!memory) panic("operator new: out of memory (%lu bytes)", size);
   return memory;
 }
-void* operator new[](size_t size) { return operator new(size); }
-void operator delete(void* pointer) noexcept { kfree(pointer); }
-void operator delete(void* pointer, size_t) noexcept { kfree(pointer); }
-void operator delete[](void* pointer) noexcept { kfree(pointer); }
-void operator delete[](void* pointer, size_t) noexcept { kfree(pointer); }
+void* operator new[](size_t size) {
+  return operator new(size);
+}
+void operator delete(void* pointer) noexcept {
+  kfree(pointer);
+}
+void operator delete(void* pointer, size_t) noexcept {
+  kfree(pointer);
+}
+void operator delete[](void* pointer) noexcept {
+  kfree(pointer);
+}
+void operator delete[](void* pointer, size_t) noexcept {
+  kfree(pointer);
+}
 
-extern "C" void __cxa_pure_virtual() { panic("pure virtual function called"); }
+extern "C" void __cxa_pure_virtual() {
+  panic("pure virtual function called");
+}

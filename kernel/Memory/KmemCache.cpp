@@ -102,6 +102,10 @@ void kmem_cache_destroy(KmemCache* cache) {
   kfree(cache);
 }
 
-void* kmem_cache_alloc(KmemCache* cache) { return cache->allocate(); }
+void* kmem_cache_alloc(KmemCache* cache) {
+  return cache->allocate();
+}
 
-void kmem_cache_free(KmemCache* cache, void* object) { cache->free(object); }
+void kmem_cache_free(KmemCache* cache, void* object) {
+  cache->free(object);
+}

@@ -18,9 +18,15 @@ size_t g_total;
 size_t g_free;
 SpinLock g_lock;
 
-bool page_used(size_t page) { return g_used_bitmap[page / 64] & (1ul << (page % 64)); }
-void set_used(size_t page) { g_used_bitmap[page / 64] |= 1ul << (page % 64); }
-void set_free(size_t page) { g_used_bitmap[page / 64] &= ~(1ul << (page % 64)); }
+bool page_used(size_t page) {
+  return g_used_bitmap[page / 64] & (1ul << (page % 64));
+}
+void set_used(size_t page) {
+  g_used_bitmap[page / 64] |= 1ul << (page % 64);
+}
+void set_free(size_t page) {
+  g_used_bitmap[page / 64] &= ~(1ul << (page % 64));
+}
 
 void release_range(u64 base, u64 size) {
   u64 start = align_up(max(base, kLowestUsable), kPageSize);

@@ -34,7 +34,9 @@ const SchedTraceHooks* g_trace_hooks;
 SpinLock g_all_tasks_lock;
 List g_all_tasks;
 
-always_inline_notrace RunQueue& this_rq() { return *this_cpu()->run_queue; }
+always_inline_notrace RunQueue& this_rq() {
+  return *this_cpu()->run_queue;
+}
 
 void enqueue(RunQueue& rq, Task* task) {
   rq.queue.push_back(task->run_node);
@@ -126,7 +128,8 @@ void __schedule(bool preempted) {
   RunQueue& rq = *cpu->run_queue;
   Task* prev = rq.current;
   cpu->need_resched = 0;
-  bool keep = prev->state == TaskState::Runnable || (preempted && prev->state == TaskState::Sleeping);
+  bool keep =
+      prev->state == TaskState::Runnable || (preempted && prev->state == TaskState::Sleeping);
   if (keep && prev != rq.idle && prev->migrate_to < 0 && !prev->queued) enqueue(rq, prev);
 
   Task* next = dequeue_first(rq);
@@ -185,7 +188,9 @@ u32 pick_cpu(u64 cpus_allowed) {
   return best;
 }
 
-void on_reschedule_ipi(TrapFrame&, void*) { this_cpu()->need_resched = 1; }
+void on_reschedule_ipi(TrapFrame&, void*) {
+  this_cpu()->need_resched = 1;
+}
 
 void on_timer_tick(TrapFrame&, void*) {
   ++this_cpu()->ticks;

@@ -21,11 +21,11 @@ struct Task {
   i32 pid;
   char comm[kTaskCommLength];
   TaskState state;
-  u32 cpu;             // the run queue this task belongs to
-  u64 cpus_allowed;    // affinity bitmask
-  bool queued;         // linked on cpu's run queue
+  u32 cpu;           // the run queue this task belongs to
+  u64 cpus_allowed;  // affinity bitmask
+  bool queued;       // linked on cpu's run queue
   bool stack_freed;
-  i32 migrate_to;      // >= 0: move to that CPU once switched out
+  i32 migrate_to;  // >= 0: move to that CPU once switched out
   ListNode run_node;
   ListNode all_node;
   u8* stack;
@@ -35,7 +35,7 @@ struct Task {
   u64 switches;
   u64 runtime_ns;
   u64 switched_in_ns;
-  WaitQueue exited;    // woken once the task is dead and its stack is gone
+  WaitQueue exited;  // woken once the task is dead and its stack is gone
 };
 
 static_assert(__builtin_offsetof(Task, saved_rsp) == 0);

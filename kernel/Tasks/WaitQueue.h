@@ -28,13 +28,13 @@ class WaitQueue {
 void schedule();
 
 // Sleeps until `condition` is true. The condition is evaluated in the sleeper's context.
-#define wait_event(queue, condition)                \
-  do {                                              \
-    WaitQueueEntry _entry{{}, current_task()};      \
-    for (;;) {                                      \
-      (queue).prepare_to_wait(_entry);              \
-      if (condition) break;                         \
-      schedule();                                   \
-    }                                               \
-    (queue).finish_wait(_entry);                    \
+#define wait_event(queue, condition)           \
+  do {                                         \
+    WaitQueueEntry _entry{{}, current_task()}; \
+    for (;;) {                                 \
+      (queue).prepare_to_wait(_entry);         \
+      if (condition) break;                    \
+      schedule();                              \
+    }                                          \
+    (queue).finish_wait(_entry);               \
   } while (0)

@@ -78,7 +78,9 @@ notrace u64 clock_ns() {
   return clock_cycles_to_ns(rdtsc() - g_tsc_base);
 }
 
-u64 clock_tsc_khz() { return g_tsc_khz; }
+u64 clock_tsc_khz() {
+  return g_tsc_khz;
+}
 
 void clock_delay_us(u64 microseconds) {
   u64 end = clock_ns() + microseconds * 1000;

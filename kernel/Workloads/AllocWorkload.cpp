@@ -20,7 +20,9 @@ struct Churn {
   void* objects[kBatch];
 };
 
-u64 mix(u64 value) { return value * kGolden; }
+u64 mix(u64 value) {
+  return value * kGolden;
+}
 
 void free_first(Churn& churn, size_t count) {
   for (size_t j = count; j-- > 0;) kmem_cache_free(churn.cache, churn.objects[j]);

@@ -26,7 +26,8 @@ Result<void> write_file(SuperBlock& fs, const char* name, const u8* content, siz
   File* file = TRY(vfs_create(fs, name));
   size_t half = length / 2;
   Result<size_t> first = vfs_write(*file, content, half);
-  Result<size_t> second = first.is_error() ? first : vfs_write(*file, content + half, length - half);
+  Result<size_t> second =
+      first.is_error() ? first : vfs_write(*file, content + half, length - half);
   vfs_close(file);
   if (second.is_error()) return second.error();
   return {};

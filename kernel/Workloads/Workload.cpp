@@ -40,7 +40,9 @@ Result<u64> parse_iterations(const WorkloadDescriptor& workload, const char* arg
   return iterations;
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 Result<void> claim(const WorkloadDescriptor& workload, u64 iterations) {
   SpinLockGuard guard(g_state_lock);
@@ -57,9 +59,13 @@ void finish(const WorkloadResult& result) {
 }
 }  // namespace
 
-size_t workload_count() { return array_size(kWorkloads); }
+size_t workload_count() {
+  return array_size(kWorkloads);
+}
 
-const WorkloadDescriptor& workload_at(size_t index) { return kWorkloads[index]; }
+const WorkloadDescriptor& workload_at(size_t index) {
+  return kWorkloads[index];
+}
 
 Result<WorkloadResult> workload_run(const char* name, size_t name_length, const char* args,
                                     size_t args_length) {
@@ -95,8 +101,7 @@ Result<WorkloadResult> workload_run_command(const char* command, size_t length) 
   for (size_t i = args_start; i < length; ++i) {
     if (is_blank(command[i])) return Errno::EINVAL;  // one argument at most
   }
-  return workload_run(command + start, name_end - start, command + args_start,
-                      length - args_start);
+  return workload_run(command + start, name_end - start, command + args_start, length - args_start);
 }
 
 WorkloadResult workload_last() {

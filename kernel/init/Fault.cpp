@@ -13,21 +13,27 @@ __attribute__((noinline)) void fault_pagefault() {
 __attribute__((noinline)) void fault_gpf() {
   *reinterpret_cast<volatile unsigned long*>(0x8000000000000000ul) = 0xdead;
 }
-__attribute__((noinline)) void fault_invalid_opcode() { asm volatile("ud2"); }
+__attribute__((noinline)) void fault_invalid_opcode() {
+  asm volatile("ud2");
+}
 // In assembly: the compiler may legally rewrite 1/x without a division.
 __attribute__((noinline)) void fault_divide() {
-  asm volatile("xorl %%ecx, %%ecx; movl $1, %%eax; xorl %%edx, %%edx; divl %%ecx" ::: "eax", "ecx",
-               "edx");
+  asm volatile("xorl %%ecx, %%ecx; movl $1, %%eax; xorl %%edx, %%edx; divl %%ecx" ::
+                   : "eax", "ecx", "edx");
 }
-__attribute__((noinline)) void fault_panic() { panic("deliberate panic (fault=panic)"); }
+__attribute__((noinline)) void fault_panic() {
+  panic("deliberate panic (fault=panic)");
+}
 
 struct FaultKind {
   const char* name;
   void (*provoke)();
 };
 constexpr FaultKind kKinds[] = {
-    {"pagefault", fault_pagefault},           {"gpf", fault_gpf},
-    {"invalid-opcode", fault_invalid_opcode}, {"divide", fault_divide},
+    {"pagefault", fault_pagefault},
+    {"gpf", fault_gpf},
+    {"invalid-opcode", fault_invalid_opcode},
+    {"divide", fault_divide},
     {"panic", fault_panic},
 };
 }  // namespace

@@ -27,7 +27,9 @@ always_inline_notrace u64 rdmsr(u32 msr) {
   return (static_cast<u64>(high) << 32) | low;
 }
 always_inline_notrace void wrmsr(u32 msr, u64 value) {
-  asm volatile("wrmsr" : : "c"(msr), "a"(static_cast<u32>(value)), "d"(static_cast<u32>(value >> 32)));
+  asm volatile("wrmsr"
+               :
+               : "c"(msr), "a"(static_cast<u32>(value)), "d"(static_cast<u32>(value >> 32)));
 }
 
 always_inline_notrace u64 rdtsc() {
@@ -41,7 +43,9 @@ struct CpuidResult {
 };
 always_inline_notrace CpuidResult cpuid(u32 leaf, u32 subleaf = 0) {
   CpuidResult r;
-  asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(subleaf));
+  asm volatile("cpuid"
+               : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+               : "a"(leaf), "c"(subleaf));
   return r;
 }
 
@@ -55,20 +59,32 @@ always_inline_notrace u64 read_cr3() {
   asm volatile("mov %%cr3, %0" : "=r"(value));
   return value;
 }
-always_inline_notrace void write_cr3(u64 value) { asm volatile("mov %0, %%cr3" : : "r"(value) : "memory"); }
+always_inline_notrace void write_cr3(u64 value) {
+  asm volatile("mov %0, %%cr3" : : "r"(value) : "memory");
+}
 
-always_inline_notrace void cpu_relax() { asm volatile("pause" ::: "memory"); }
-always_inline_notrace void compiler_barrier() { asm volatile("" ::: "memory"); }
+always_inline_notrace void cpu_relax() {
+  asm volatile("pause" ::: "memory");
+}
+always_inline_notrace void compiler_barrier() {
+  asm volatile("" ::: "memory");
+}
 
-always_inline_notrace void local_irq_disable() { asm volatile("cli" ::: "memory"); }
-always_inline_notrace void local_irq_enable() { asm volatile("sti" ::: "memory"); }
+always_inline_notrace void local_irq_disable() {
+  asm volatile("cli" ::: "memory");
+}
+always_inline_notrace void local_irq_enable() {
+  asm volatile("sti" ::: "memory");
+}
 
 always_inline_notrace u64 local_save_flags() {
   u64 flags;
   asm volatile("pushfq; popq %0" : "=r"(flags) : : "memory");
   return flags;
 }
-always_inline_notrace bool irqs_disabled() { return !(local_save_flags() & (1ul << 9)); }
+always_inline_notrace bool irqs_disabled() {
+  return !(local_save_flags() & (1ul << 9));
+}
 
 // Linux's names: save-and-disable, then restore exactly what was there.
 always_inline_notrace u64 local_irq_save() {
@@ -81,7 +97,9 @@ always_inline_notrace void local_irq_restore(u64 flags) {
 }
 
 // Halt until the next interrupt; sti's one-instruction shadow makes "sti; hlt" race-free.
-always_inline_notrace void safe_halt() { asm volatile("sti; hlt" ::: "memory"); }
+always_inline_notrace void safe_halt() {
+  asm volatile("sti; hlt" ::: "memory");
+}
 
 constexpr u32 MSR_EFER = 0xc0000080;
 constexpr u32 MSR_GS_BASE = 0xc0000101;

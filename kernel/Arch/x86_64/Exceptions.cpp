@@ -8,22 +8,38 @@
 
 namespace {
 constexpr const char* kExceptionNames[32] = {
-    "divide error",         "debug",
-    "NMI",                  "breakpoint",
-    "overflow",             "bound range",
-    "invalid opcode",       "device not available",
-    "double fault",         "coprocessor overrun",
-    "invalid TSS",          "segment not present",
-    "stack fault",          "general protection fault",
-    "page fault",           "reserved",
-    "x87 FPU error",        "alignment check",
-    "machine check",        "SIMD error",
-    "virtualization",       "control protection",
-    "reserved",             "reserved",
-    "reserved",             "reserved",
-    "reserved",             "reserved",
-    "hypervisor injection", "VMM communication",
-    "security",             "reserved",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection fault",
+    "page fault",
+    "reserved",
+    "x87 FPU error",
+    "alignment check",
+    "machine check",
+    "SIMD error",
+    "virtualization",
+    "control protection",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "hypervisor injection",
+    "VMM communication",
+    "security",
+    "reserved",
 };
 
 void dump_registers(const TrapFrame& f) {
@@ -52,8 +68,8 @@ void dump_backtrace(u64 rbp) {
 notrace void exception_fatal(TrapFrame& frame) {
   const char* name = kExceptionNames[frame.vector & 31];
   Task* task = current_task();
-  klog_emergency("EXCEPTION %lu (%s) in task %s-%d", frame.vector, name,
-                 task ? task->comm : "boot", task ? task->pid : -1);
+  klog_emergency("EXCEPTION %lu (%s) in task %s-%d", frame.vector, name, task ? task->comm : "boot",
+                 task ? task->pid : -1);
   dump_registers(frame);
   dump_backtrace(frame.rbp);
   qemu_exit(ExitCode::Failure);

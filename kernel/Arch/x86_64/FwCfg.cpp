@@ -8,7 +8,9 @@ constexpr u16 kDataPort = 0x511;
 constexpr u16 kKeySignature = 0x00;
 constexpr u16 kKeyCpuCount = 0x05;
 
-void select(u16 key) { outw(kSelectorPort, key); }
+void select(u16 key) {
+  outw(kSelectorPort, key);
+}
 }  // namespace
 
 bool fw_cfg_present() {

@@ -14,8 +14,8 @@ constexpr u64 kData = 0x00cf92000000ffff;    // present, ring 0, read/write
 void set_tss_descriptor(u64* slot, const Tss& tss) {
   u64 base = reinterpret_cast<u64>(&tss);
   u64 limit = sizeof(Tss) - 1;
-  slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ul << 40) |
-            (((base >> 24) & 0xff) << 56);
+  slot[0] =
+      (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ul << 40) | (((base >> 24) & 0xff) << 56);
   slot[1] = base >> 32;
 }
 }  // namespace

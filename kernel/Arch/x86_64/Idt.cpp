@@ -25,8 +25,13 @@ constexpr u8 kInterruptGate = 0x8e;  // present, ring 0, interrupts masked on en
 alignas(16) IdtGate g_idt[256];
 
 void set_gate(u8 vector, u64 handler, u8 ist) {
-  g_idt[vector] = IdtGate{static_cast<u16>(handler), kKernelCodeSelector, ist, kInterruptGate,
-                          static_cast<u16>(handler >> 16), static_cast<u32>(handler >> 32), 0};
+  g_idt[vector] = IdtGate{static_cast<u16>(handler),
+                          kKernelCodeSelector,
+                          ist,
+                          kInterruptGate,
+                          static_cast<u16>(handler >> 16),
+                          static_cast<u32>(handler >> 32),
+                          0};
 }
 }  // namespace
 

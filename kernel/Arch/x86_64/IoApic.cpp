@@ -13,8 +13,8 @@ SpinLock g_lock;
 
 void write_register(u32 index, u32 value) {
   auto* base = phys_to_virt<volatile u32>(kIoApicPhys);
-  base[0] = index;       // IOREGSEL
-  base[4] = value;       // IOWIN at +0x10
+  base[0] = index;  // IOREGSEL
+  base[4] = value;  // IOWIN at +0x10
 }
 }  // namespace
 

@@ -70,14 +70,22 @@ void lapic_init() {
   reg(kRegTimerInitial) = g_ticks_per_period;
 }
 
-notrace u32 lapic_id() { return reg(kRegId) >> 24; }
+notrace u32 lapic_id() {
+  return reg(kRegId) >> 24;
+}
 
-notrace void lapic_eoi() { reg(kRegEoi) = 0; }
+notrace void lapic_eoi() {
+  reg(kRegEoi) = 0;
+}
 
-notrace void lapic_send_ipi(u32 apic_id, u8 vector) { send_icr(apic_id, kIcrAssert | vector); }
+notrace void lapic_send_ipi(u32 apic_id, u8 vector) {
+  send_icr(apic_id, kIcrAssert | vector);
+}
 
 void lapic_send_init(u32 apic_id) {
   send_icr(apic_id, kIcrInit | kIcrAssert | kIcrLevelTrigger);
 }
 
-void lapic_send_startup(u32 apic_id, u8 page) { send_icr(apic_id, kIcrStartup | page); }
+void lapic_send_startup(u32 apic_id, u8 page) {
+  send_icr(apic_id, kIcrStartup | page);
+}

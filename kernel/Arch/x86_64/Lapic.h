@@ -3,7 +3,7 @@
 #include "Lib/Types.h"
 
 // The local APIC in xAPIC (MMIO) mode: timer, EOI and inter-processor interrupts.
-void lapic_init();            // per CPU: enable, periodic timer at kTickHz
+void lapic_init();  // per CPU: enable, periodic timer at kTickHz
 u32 lapic_id();
 void lapic_eoi();
 void lapic_send_ipi(u32 apic_id, u8 vector);

@@ -12,14 +12,14 @@ constexpr u32 kMaxCpus = 8;
 // One per CPU, reached through GS. The first fields sit at fixed offsets because the
 // accessors below read them with a single gs-relative load: no lock, no preemption window.
 struct PerCpu {
-  PerCpu* self;          // 0
-  u32 cpu_id;            // 8
-  u32 apic_id;           // 12
-  Task* current;         // 16
-  u32 preempt_count;     // 24
-  u32 irq_depth;         // 28
-  u32 need_resched;      // 32
-  u32 online;            // 36
+  PerCpu* self;       // 0
+  u32 cpu_id;         // 8
+  u32 apic_id;        // 12
+  Task* current;      // 16
+  u32 preempt_count;  // 24
+  u32 irq_depth;      // 28
+  u32 need_resched;   // 32
+  u32 online;         // 36
   Task* idle_task;
   RunQueue* run_queue;
   u64 ticks;

@@ -34,7 +34,8 @@ u32 cpu_count_wanted() {
   u32 count = fw_cfg_cpu_count();
   char value[16];
   u64 parsed;
-  if (!count && cmdline_value("smp", value, sizeof(value)) && parse_u64(value, strlen(value), parsed)) {
+  if (!count && cmdline_value("smp", value, sizeof(value)) &&
+      parse_u64(value, strlen(value), parsed)) {
     count = static_cast<u32>(parsed);
   }
   if (!count) count = 1;
