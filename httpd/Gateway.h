@@ -1,0 +1,67 @@
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <string>
+
+#include "GuestLink.h"
+#include "Metrics.h"
+#include "TargetPath.h"
+
+namespace tracegate {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+struct GatewayOptions {
+  std::string token;  // empty: writes need no authorization
+  std::chrono::seconds guest_timeout{30};
+  // workloads/run returns when the run has finished; the contract promises 10 minutes.
+  std::chrono::seconds run_timeout{11 * 60};
+};
+
+// Turns one HTTP request into a short 9P exchange with the guest and answers it. Plain
+// requests produce a Response; trace_pipe takes over the stream and answers in chunks.
+class Gateway {
+ public:
+  Gateway(GuestLink& link, Metrics& metrics, GatewayOptions options);
+
+  // Answers `request` on `stream`; returns the status sent and whether the connection may
+  // carry another request.
+  struct Outcome {
+    unsigned status;
+    size_t body_bytes;
+    bool keep_alive;
+  };
+  asio::awaitable<Outcome> serve(beast::tcp_stream& stream, const Request& request);
+
+ private:
+  asio::awaitable<Response> respond(const Request& request, const TargetPath& path);
+  asio::awaitable<Response> get(const Request& request, const std::vector<std::string>& path,
+                                bool nonblock);
+  asio::awaitable<Response> list(const Request& request, const std::vector<std::string>& path,
+                                 const WalkedFile& directory);
+  asio::awaitable<Response> put(const Request& request, const TargetPath& target,
+                                const std::vector<std::string>& path);
+  asio::awaitable<Response> remove(const Request& request, const std::vector<std::string>& path);
+  asio::awaitable<Outcome> stream_pipe(beast::tcp_stream& stream, const Request& request,
+                                       const std::vector<std::string>& path);
+  asio::awaitable<Outcome> send_error(beast::tcp_stream& stream, const Request& request,
+                                      tg::Errno error);
+  bool authorized(const Request& request) const;
+  std::chrono::seconds timeout_for(const std::vector<std::string>& path) const;
+
+  GuestLink& link_;
+  Metrics& metrics_;
+  GatewayOptions options_;
+};
+
+// Maps an HTTP path onto the guest's tree ({"tracing", ...} or {"workloads", ...}),
+// including the /ftrace/ aliases; false when the path names nothing the guest serves.
+bool guest_path_of(const TargetPath& target, std::vector<std::string>& out);
+
+}  // namespace tracegate
