@@ -1,0 +1,395 @@
+"""The HTTP contract of tracegate-gatewayd, with tracegate-hostguest playing the guest.
+
+Every test talks to a real gateway over real sockets. Each test class runs its own
+gateway (own port, own run directory) so classes never share state.
+"""
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+GATEWAYD = os.environ.get("TRACEGATE_GATEWAYD", "tracegate-gatewayd")
+HOSTGUEST = os.environ.get("TRACEGATE_HOSTGUEST", "tracegate-hostguest")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+class Gateway:
+    """A gateway process and, optionally, a host guest connected to it."""
+
+    def __init__(self, *extra_args, env=None):
+        self.port = free_port()
+        self.rundir = tempfile.mkdtemp(prefix="tracegate-test-")
+        self.socket_path = os.path.join(self.rundir, "guest.sock")
+        self.log = open(os.path.join(self.rundir, "gateway.log"), "wb")
+        self.process = subprocess.Popen(
+            [GATEWAYD, "--port", str(self.port), "--rundir", self.rundir, *extra_args],
+            stderr=self.log, env=env)
+        self.guest = None
+        if not wait_until(lambda: os.path.exists(self.socket_path)):
+            raise RuntimeError("gateway did not start")
+
+    def start_guest(self):
+        self.guest = subprocess.Popen([HOSTGUEST, self.socket_path], stderr=subprocess.DEVNULL)
+        if not wait_until(lambda: self.request("GET", "/healthz")[0] == 200):
+            raise RuntimeError("guest link did not come up")
+
+    def kill_guest(self):
+        self.guest.kill()
+        self.guest.wait()
+        self.guest = None
+
+    def stop(self):
+        if self.guest:
+            self.kill_guest()
+        self.process.terminate()
+        self.process.wait()
+        self.log.close()
+
+    def request(self, method, path, body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.read().decode(), dict(response.getheaders())
+        except OSError:
+            return 0, "", {}
+        finally:
+            connection.close()
+
+    def curl(self, *args):
+        return subprocess.run(["curl", "-s", *args], capture_output=True, text=True,
+                              timeout=60).stdout
+
+    def metric(self, name):
+        _, text, _ = self.request("GET", "/metrics")
+        match = re.search(r"^%s (\d+)$" % re.escape(name), text, re.M)
+        return int(match.group(1)) if match else None
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+
+class GatewayTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.gateway = Gateway()
+        cls.gateway.start_guest()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.gateway.stop()
+
+    def get(self, path, **kw):
+        return self.gateway.request("GET", path, **kw)
+
+    def put(self, path, body, **kw):
+        return self.gateway.request("PUT", path, body=body, **kw)
+
+    def post(self, path, body, **kw):
+        return self.gateway.request("POST", path, body=body, **kw)
+
+
+class ControlFiles(GatewayTest):
+    def test_put_current_tracer_is_204_and_reads_back(self):
+        status, body, _ = self.put("/tracing/current_tracer", "function")
+        self.assertEqual((status, body), (204, ""))
+        self.assertEqual(self.get("/tracing/current_tracer")[1], "function\n")
+        self.put("/tracing/current_tracer", "nop\n")
+
+    def test_curl_put_data_as_documented(self):
+        out = self.gateway.curl("-X", "PUT", "--data", "function_graph", "-w", "%{http_code}",
+                                self.gateway.url("/tracing/current_tracer"))
+        self.assertEqual(out, "204")
+        self.put("/tracing/current_tracer", "nop")
+
+    def test_unknown_tracer_is_400_naming_einval(self):
+        status, body, _ = self.put("/tracing/current_tracer", "bogus")
+        self.assertEqual((status, body), (400, "EINVAL: Invalid argument\n"))
+
+    def test_missing_file_is_404_naming_enoent(self):
+        status, body, _ = self.get("/tracing/no_such_file")
+        self.assertEqual((status, body), (404, "ENOENT: No such file or directory\n"))
+
+    def test_write_to_read_only_file_is_403(self):
+        status, body, _ = self.put("/tracing/available_tracers", "x")
+        self.assertEqual((status, body), (403, "EACCES: Permission denied\n"))
+
+    def test_trace_starts_with_the_format_header(self):
+        status, body, headers = self.get("/tracing/trace")
+        self.assertEqual(status, 200)
+        self.assertTrue(body.startswith("# tracer: "), body)
+        self.assertIn("text/plain", headers["Content-Type"])
+
+    def test_ftrace_alias_reads_trace(self):
+        self.assertTrue(self.get("/ftrace/trace")[1].startswith("# tracer: "))
+
+    def test_head_sends_headers_only(self):
+        status, body, headers = self.gateway.request("HEAD", "/tracing/current_tracer")
+        self.assertEqual((status, body), (200, ""))
+
+
+class FilterFiles(GatewayTest):
+    def test_put_replaces_and_post_appends_word_by_word(self):
+        self.assertEqual(self.put("/tracing/set_ftrace_filter", "kmalloc vfs_read")[0], 204)
+        self.assertEqual(self.post("/tracing/set_ftrace_filter", "kfree\n")[0], 204)
+        self.assertEqual(self.get("/tracing/set_ftrace_filter")[1], "kmalloc\nvfs_read\nkfree\n")
+        self.assertEqual(self.put("/tracing/set_ftrace_filter", "schedule")[0], 204)
+        self.assertEqual(self.get("/tracing/set_ftrace_filter")[1], "schedule\n")
+
+    def test_glob_matching_nothing_is_400(self):
+        status, body, _ = self.post("/tracing/set_ftrace_filter", "no_such_function*")
+        self.assertEqual((status, body), (400, "EINVAL: Invalid argument\n"))
+
+    def test_empty_put_truncates(self):
+        self.put("/tracing/set_ftrace_filter", "kmalloc")
+        self.assertEqual(self.put("/tracing/set_ftrace_filter", "")[0], 204)
+        self.assertEqual(self.get("/tracing/set_ftrace_filter")[1],
+                         "#### all functions enabled ####\n")
+
+
+class Directories(GatewayTest):
+    def test_listing_marks_directories_with_a_slash(self):
+        status, body, _ = self.get("/tracing/")
+        self.assertEqual(status, 200)
+        self.assertIn("current_tracer\n", body)
+        self.assertIn("instances/\n", body)
+
+    def test_directory_answers_without_trailing_slash(self):
+        self.assertEqual(self.get("/tracing")[1], self.get("/tracing/")[1])
+
+    def test_json_listing(self):
+        status, body, headers = self.get("/tracing/", headers={"Accept": "application/json"})
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Content-Type"], "application/json")
+        entries = {e["name"]: e for e in json.loads(body)}
+        self.assertEqual(entries["current_tracer"],
+                         {"name": "current_tracer", "type": "file", "mode": "0644", "size": 0})
+        self.assertEqual(entries["instances"]["type"], "dir")
+
+    def test_instance_mkdir_and_rmdir(self):
+        self.assertEqual(self.put("/tracing/instances/foo/", "")[0], 204)
+        self.assertIn("foo/\n", self.get("/tracing/instances/")[1])
+        self.assertEqual(self.put("/tracing/instances/foo/", "")[0], 409)
+        self.assertEqual(self.gateway.request("DELETE", "/tracing/instances/foo/")[0], 204)
+        self.assertNotIn("foo/", self.get("/tracing/instances/")[1])
+
+    def test_workloads_available(self):
+        self.assertIn("alloc\n", self.get("/workloads/available")[1])
+
+
+class Paths(GatewayTest):
+    def raw(self, request_line):
+        with socket.create_connection(("127.0.0.1", self.gateway.port), timeout=10) as s:
+            s.sendall((request_line + "\r\nHost: x\r\nConnection: close\r\n\r\n").encode())
+            return s.makefile("rb").readline().decode()
+
+    def test_dot_dot_is_rejected(self):
+        self.assertIn(" 400 ", self.raw("GET /tracing/../../etc/passwd HTTP/1.1"))
+
+    def test_encoded_dot_dot_is_rejected(self):
+        self.assertIn(" 400 ", self.raw("GET /tracing/%2e%2e/workloads/run HTTP/1.1"))
+
+    def test_encoded_slash_is_rejected(self):
+        self.assertIn(" 400 ", self.raw("GET /tracing/instances%2f..%2f HTTP/1.1"))
+
+    def test_unknown_top_level_is_404(self):
+        self.assertEqual(self.get("/etc/passwd")[0], 404)
+
+    def test_oversized_header_is_431(self):
+        status, _, _ = self.get("/tracing/trace", headers={"X-Big": "a" * 10000})
+        self.assertEqual(status, 431)
+
+    def test_oversized_body_is_413(self):
+        status, _, _ = self.put("/tracing/trace_marker", "a" * (2 << 20))
+        self.assertIn(status, (413, 0))  # 0: the gateway may close before reading it all
+
+
+class Workloads(GatewayTest):
+    def test_run_returns_when_the_run_has_finished(self):
+        self.assertEqual(self.put("/workloads/run", "timers 200")[0], 204)
+        last = self.get("/workloads/last")[1]
+        self.assertIn("name: timers\n", last)
+        self.assertIn("status: ok\n", last)
+
+    def test_unknown_workload_is_400(self):
+        self.assertEqual(self.put("/workloads/run", "nope")[0], 400)
+
+    def test_second_run_while_one_runs_is_409(self):
+        first = threading.Thread(target=self.put, args=("/workloads/run", "alloc 1500"))
+        first.start()
+        self.assertTrue(wait_until(lambda: "status: running" in self.get("/workloads/last")[1]))
+        status, body, _ = self.put("/workloads/run", "alloc 1")
+        first.join()
+        self.assertEqual((status, body), (409, "EBUSY: Device or resource busy\n"))
+
+
+class TracePipe(GatewayTest):
+    def mark(self, text):
+        return self.put("/tracing/trace_marker", text)[0]
+
+    def test_nonblock_with_nothing_pending_is_204(self):
+        self.get("/tracing/trace_pipe?nonblock=1")
+        self.assertEqual(self.get("/tracing/trace_pipe?nonblock=1")[0], 204)
+
+    def test_nonblock_returns_what_is_there(self):
+        self.mark("nonblock-line")
+        status, body, _ = self.get("/tracing/trace_pipe?nonblock=1")
+        self.assertEqual(status, 200)
+        self.assertIn("tracing_mark_write: nonblock-line\n", body)
+
+    def test_stream_delivers_lines_and_ends_when_the_client_leaves(self):
+        self.get("/tracing/trace_pipe?nonblock=1")
+        flushes = self.gateway.metric("tracegate_guest_flushes_total")
+        curl = subprocess.Popen(["curl", "-s", "-N", self.gateway.url("/tracing/trace_pipe")],
+                                stdout=subprocess.PIPE, text=True)
+        self.assertTrue(wait_until(lambda: self.gateway.metric("tracegate_active_streams") == 1))
+        self.mark("streamed-1")
+        self.mark("streamed-2")
+        first = curl.stdout.readline()
+        second = curl.stdout.readline()
+        curl.kill()
+        curl.wait()
+        curl.stdout.close()
+        self.assertIn("streamed-1", first)
+        self.assertIn("streamed-2", second)
+        # The parked read was flushed and the stream is gone.
+        self.assertTrue(wait_until(lambda: self.gateway.metric("tracegate_active_streams") == 0))
+        self.assertGreater(self.gateway.metric("tracegate_guest_flushes_total"), flushes)
+        # Later data goes to the next reader, not to the flushed request.
+        self.mark("after-flush")
+        self.assertIn("after-flush", self.get("/tracing/trace_pipe?nonblock=1")[1])
+
+    def test_ftrace_alias_streams(self):
+        self.get("/tracing/trace_pipe?nonblock=1")
+        self.mark("alias-line")
+        out = self.gateway.curl("-N", "-m", "1", self.gateway.url("/ftrace/trace_pipe"))
+        self.assertIn("alias-line", out)
+
+    def test_fifty_control_requests_complete_during_a_stream(self):
+        curl = subprocess.Popen(["curl", "-s", "-N", self.gateway.url("/tracing/trace_pipe")],
+                                stdout=subprocess.DEVNULL)
+        try:
+            self.assertTrue(
+                wait_until(lambda: self.gateway.metric("tracegate_active_streams") == 1))
+
+            def control(i):
+                tracer = "function" if i % 2 else "nop"
+                return self.put("/tracing/current_tracer", tracer)[0]
+
+            with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+                statuses = list(pool.map(control, range(50)))
+            self.assertEqual(statuses, [204] * 50)
+        finally:
+            curl.kill()
+            curl.wait()
+
+
+class Health(unittest.TestCase):
+    def test_healthz_503_before_the_guest_then_200(self):
+        gateway = Gateway()
+        try:
+            status, body, _ = gateway.request("GET", "/healthz")
+            self.assertEqual((status, body), (503, "guest not connected\n"))
+            self.assertEqual(gateway.request("GET", "/tracing/trace")[0], 503)
+            gateway.start_guest()
+            self.assertEqual(gateway.request("GET", "/healthz")[0], 200)
+        finally:
+            gateway.stop()
+
+    def test_guest_killed_is_503_and_a_new_guest_brings_it_back(self):
+        gateway = Gateway()
+        try:
+            gateway.start_guest()
+            stream = subprocess.Popen(["curl", "-s", "-N", gateway.url("/tracing/trace_pipe")],
+                                      stdout=subprocess.DEVNULL)
+            self.assertTrue(wait_until(lambda: gateway.metric("tracegate_active_streams") == 1))
+            gateway.kill_guest()
+            # The stream that had started simply ends.
+            self.assertEqual(stream.wait(timeout=10), 0)
+            self.assertTrue(wait_until(lambda: gateway.request("GET", "/healthz")[0] == 503))
+            status, body, _ = gateway.request("PUT", "/tracing/current_tracer", "nop")
+            self.assertEqual((status, body), (503, "guest not connected\n"))
+            gateway.start_guest()
+            self.assertEqual(gateway.request("GET", "/tracing/current_tracer")[0], 200)
+            self.assertEqual(gateway.metric("tracegate_guest_connections_total"), 2)
+        finally:
+            gateway.stop()
+
+
+class Tokens(unittest.TestCase):
+    def test_non_loopback_bind_without_token_is_refused(self):
+        result = subprocess.run([GATEWAYD, "--port", str(free_port()), "--bind", "0.0.0.0",
+                                 "--rundir", tempfile.mkdtemp()],
+                                capture_output=True, text=True, timeout=10,
+                                env={k: v for k, v in os.environ.items()
+                                     if k != "TRACEGATE_TOKEN"})
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("needs --token", result.stderr)
+
+    def test_writes_need_the_bearer_token_reads_do_not(self):
+        gateway = Gateway("--bind", "0.0.0.0", "--token", "s3cret")
+        try:
+            gateway.start_guest()
+            self.assertEqual(gateway.request("GET", "/tracing/current_tracer")[0], 200)
+            self.assertEqual(gateway.request("PUT", "/tracing/current_tracer", "nop")[0], 401)
+            wrong = {"Authorization": "Bearer nope"}
+            self.assertEqual(
+                gateway.request("PUT", "/tracing/current_tracer", "nop", wrong)[0], 401)
+            right = {"Authorization": "Bearer s3cret"}
+            self.assertEqual(
+                gateway.request("PUT", "/tracing/current_tracer", "nop", right)[0], 204)
+        finally:
+            gateway.stop()
+
+    def test_token_from_the_environment(self):
+        env = dict(os.environ, TRACEGATE_TOKEN="envtoken")
+        gateway = Gateway("--bind", "0.0.0.0", env=env)
+        try:
+            gateway.start_guest()
+            right = {"Authorization": "Bearer envtoken"}
+            self.assertEqual(
+                gateway.request("PUT", "/tracing/current_tracer", "nop", right)[0], 204)
+            self.assertEqual(gateway.request("PUT", "/tracing/current_tracer", "nop")[0], 401)
+        finally:
+            gateway.stop()
+
+
+class AccessLog(unittest.TestCase):
+    def test_one_line_per_request(self):
+        gateway = Gateway()
+        try:
+            gateway.request("GET", "/healthz")
+            gateway.request("GET", "/metrics")
+            gateway.stop()
+            with open(os.path.join(gateway.rundir, "gateway.log")) as log:
+                lines = [l for l in log if l.startswith("127.0.0.1 ")]
+            self.assertEqual(len(lines), 2)
+            self.assertRegex(lines[0], r'^127\.0\.0\.1 "GET /healthz" 503 \d+ [\d.]+ms$')
+        finally:
+            if gateway.process.poll() is None:
+                gateway.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
