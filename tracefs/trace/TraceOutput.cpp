@@ -30,17 +30,14 @@ bool OutputState::time_in_ns() const {
   return clock != TraceClock::kCounter && clock != TraceClock::kX86Tsc;
 }
 
+// Linux prints the whole buffer's counts even in per_cpu/cpuN/trace (capture 12: "3/3" above
+// cpu0's single line).
 u64 OutputState::entries() const {
-  ring::TraceBuffer& buffer = instance_.buffer();
-  if (only_cpu_ < 0) return buffer.entries();
-  return buffer.cpu(static_cast<u32>(only_cpu_)).stats().entries;
+  return instance_.buffer().entries();
 }
 
 u64 OutputState::entries_written() const {
-  ring::TraceBuffer& buffer = instance_.buffer();
-  if (only_cpu_ < 0) return buffer.entries_written();
-  ring::CpuStats stats = buffer.cpu(static_cast<u32>(only_cpu_)).stats();
-  return stats.entries + stats.overrun;
+  return instance_.buffer().entries_written();
 }
 
 void OutputState::print_header(TextWriter& out) {

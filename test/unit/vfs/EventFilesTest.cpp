@@ -1,5 +1,6 @@
 // set_event, available_events and events/: enable, filter, format, id, system files.
 #include "TracefsFixture.h"
+#include "trace/Events.h"
 
 using namespace tg;
 using namespace tg::test;
@@ -277,4 +278,37 @@ TEST_F(EventFilterFile, EmittersCheckByEventId) {
   EXPECT_TRUE(tracing_->event_passes(tracing_->top(), 370, payload, sizeof payload));
   payload[56] = 7;
   EXPECT_TRUE(tracing_->event_passes(tracing_->top(), 372, payload, sizeof payload));
+}
+
+// The filter decides what reaches the buffer: a rejected event is never recorded.
+class EventFilterRecording : public TracefsTest {
+ protected:
+  void SetUp() override {
+    TracefsTest::SetUp();
+    trace::install_tracing(tracing_.get());
+  }
+  void TearDown() override { trace::install_tracing(nullptr); }
+
+  void emit_switch(i32 prev_pid) {
+    trace::emit_sched_switch(tracing_->top(), writer_context(), "a", prev_pid, 120, 1, "b", 7,
+                             120);
+  }
+};
+
+TEST_F(EventFilterRecording, OnlyMatchingEventsAreRecorded) {
+  ASSERT_EQ(echo(std::string(kSwitch) + "filter", "prev_pid == 5"), Errno::kOk);
+  ASSERT_EQ(echo(std::string(kSwitch) + "enable", "1"), Errno::kOk);
+  emit_switch(5);
+  emit_switch(6);
+  std::string trace = cat("trace");
+  EXPECT_NE(trace.find("prev_pid=5 "), std::string::npos) << trace;
+  EXPECT_EQ(trace.find("prev_pid=6 "), std::string::npos) << trace;
+}
+
+TEST_F(EventFilterRecording, ClearingTheFilterRecordsEverythingAgain) {
+  ASSERT_EQ(echo(std::string(kSwitch) + "filter", "prev_pid == 5"), Errno::kOk);
+  ASSERT_EQ(echo(std::string(kSwitch) + "filter", "0"), Errno::kOk);
+  ASSERT_EQ(echo(std::string(kSwitch) + "enable", "1"), Errno::kOk);
+  emit_switch(6);
+  EXPECT_NE(cat("trace").find("prev_pid=6 "), std::string::npos);
 }

@@ -174,6 +174,14 @@ TEST_F(PerCpu, TraceShowsOnlyItsCpu) {
   EXPECT_NE(lines[0].find("on-cpu0"), std::string::npos);
 }
 
+TEST_F(PerCpu, TraceHeaderCountsEveryCpuAsLinuxDoes) {
+  ASSERT_EQ(mark("on-cpu0", 0), Errno::kOk);
+  ASSERT_EQ(mark("on-cpu1", 1), Errno::kOk);
+  ASSERT_EQ(mark("on-cpu1-again", 1), Errno::kOk);
+  EXPECT_NE(cat("per_cpu/cpu0/trace").find("# entries-in-buffer/entries-written: 3/3   #P:2\n"),
+            std::string::npos);
+}
+
 TEST_F(PerCpu, TruncatingCpuTraceClearsOnlyThatCpu) {
   ASSERT_EQ(mark("on-cpu0", 0), Errno::kOk);
   ASSERT_EQ(mark("on-cpu1", 1), Errno::kOk);
