@@ -7,6 +7,8 @@
 #include "Devices/EchoService.h"
 #include "Devices/VirtioSerial.h"
 #include "Lib/String.h"
+#include "Services/NinePService.h"
+#include "Services/ServiceBridge.h"
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
 #include "Time/Clock.h"
@@ -54,6 +56,11 @@ void init_main(void*) {
 
   virtio_serial_init();
   echo_service_start();
+  if (tracing_setup()) {
+    ninep_service_start();
+  } else {
+    klog("init: tracing setup failed (out of memory)");
+  }
 
   char fault[32];
   if (cmdline_value("fault", fault, sizeof(fault))) fault_inject(fault);

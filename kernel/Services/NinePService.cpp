@@ -1,0 +1,199 @@
+// Kernel side of the 9P service: two tasks around the port. `9p-rx` blocks in the port's
+// read and hands chunks over; `9p` owns the session (every call into tracefs happens in it),
+// batches replies into large port writes, and retries parked requests when woken by data,
+// by ninep_service_wake() or by a 10 ms timer that runs only while requests are parked.
+#include "Services/NinePService.h"
+
+#include "Arch/x86_64/Cpu.h"
+#include "Arch/x86_64/PerCpu.h"
+#include "Console/Log.h"
+#include "Devices/VirtioSerial.h"
+#include "Lib/String.h"
+#include "Memory/Heap.h"
+#include "Services/ServiceBridge.h"
+#include "Services/WorkloadFiles.h"
+#include "Tasks/Scheduler.h"
+#include "Tasks/Task.h"
+#include "Tasks/WaitQueue.h"
+#include "Time/Clock.h"
+#include "Time/Timer.h"
+
+namespace {
+
+constexpr const char* kPortName = "org.tracegate.9p";
+constexpr u64 kPortWaitNs = 2000000000;
+constexpr u32 kMaxMsize = 1u << 20;
+// Port reads take up to a chunk; two chunks let the reader fill one while the server works
+// through the other.
+constexpr size_t kChunkSize = 128 * 1024;
+constexpr u32 kChunks = 2;
+// Replies are gathered up to this much before a port write (small writes are slow).
+constexpr size_t kOutSize = 64 * 1024;
+constexpr u64 kPollPeriodNs = 10000000;
+
+struct Chunk {
+  u8* data;
+  size_t length;
+  u64 epoch;  // the connection the bytes belong to
+};
+
+struct NinePService {
+  VirtioSerialPort* port;
+  // Bumped on every host open and close: bytes and state of an older epoch are dropped.
+  u64 epoch;
+  // Reader -> server hand-over: chunks [taken, filled) hold data, in order.
+  Chunk chunks[kChunks];
+  u64 filled;
+  u64 taken;
+  WaitQueue reader_queue;  // the reader waits for a free chunk
+  WaitQueue server_queue;  // the server waits for data, a wake or its timer
+  bool wake;               // a parked request may be ready
+  Timer poll_timer;
+  bool timer_armed;
+  u8* out;
+  size_t out_used;
+  u64 resets;
+};
+
+NinePService g_service;
+
+template <typename T>
+T load(const T& value) {
+  return __atomic_load_n(&value, __ATOMIC_ACQUIRE);
+}
+
+void on_host_event(VirtioSerialPort&, void* context) {
+  auto& service = *static_cast<NinePService*>(context);
+  __atomic_add_fetch(&service.epoch, 1, __ATOMIC_RELEASE);
+  service.server_queue.wake_up();
+}
+
+constexpr PortListener kListener = {on_host_event, on_host_event, &g_service};
+
+void on_poll_timer(Timer&) {
+  __atomic_store_n(&g_service.timer_armed, false, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_service.wake, true, __ATOMIC_RELEASE);
+  g_service.server_queue.wake_up();
+}
+
+void reader_loop(void*) {
+  NinePService& service = g_service;
+  for (;;) {
+    wait_event(service.reader_queue, load(service.filled) - load(service.taken) < kChunks);
+    Chunk& chunk = service.chunks[service.filled % kChunks];
+    auto received = service.port->read(chunk.data, kChunkSize);
+    if (received.is_error()) continue;
+    chunk.length = received.value();
+    // Read after the bytes: a host that reconnected announced itself before sending.
+    chunk.epoch = load(service.epoch);
+    __atomic_store_n(&service.filled, service.filled + 1, __ATOMIC_RELEASE);
+    service.server_queue.wake_up();
+  }
+}
+
+void flush_out() {
+  NinePService& service = g_service;
+  if (service.out_used == 0) return;
+  (void)service.port->write(service.out, service.out_used);
+  service.out_used = 0;
+}
+
+void send_frame(const u8* frame, size_t length) {
+  NinePService& service = g_service;
+  if (service.out_used + length > kOutSize) flush_out();
+  if (length > kOutSize) {
+    (void)service.port->write(frame, length);
+    return;
+  }
+  memcpy(service.out + service.out_used, frame, length);
+  service.out_used += length;
+}
+
+bool has_work(u64 seen_epoch) {
+  const NinePService& service = g_service;
+  return load(service.epoch) != seen_epoch || load(service.filled) != load(service.taken) ||
+         load(service.wake);
+}
+
+// Host connected or went away: whatever was said before is void.
+void start_epoch(u64 epoch, u64& seen_epoch, size_t& parked) {
+  if (epoch == seen_epoch) return;
+  seen_epoch = epoch;
+  g_service.out_used = 0;
+  ninep_session_reset();
+  ++g_service.resets;
+  parked = 0;
+}
+
+void server_loop(void*) {
+  NinePService& service = g_service;
+  u64 seen_epoch = load(service.epoch);
+  size_t parked = 0;
+  for (;;) {
+    wait_event(service.server_queue, has_work(seen_epoch));
+    start_epoch(load(service.epoch), seen_epoch, parked);
+    bool received = false;
+    while (load(service.filled) != service.taken) {
+      Chunk& chunk = service.chunks[service.taken % kChunks];
+      // Epochs only grow: a newer chunk means the host reconnected since the check above.
+      if (chunk.epoch > seen_epoch) start_epoch(chunk.epoch, seen_epoch, parked);
+      if (chunk.epoch == seen_epoch && !ninep_session_receive(chunk.data, chunk.length)) {
+        klog("9p: malformed frame size; session reset");
+      }
+      received = true;
+      __atomic_store_n(&service.taken, service.taken + 1, __ATOMIC_RELEASE);
+      service.reader_queue.wake_up();
+    }
+    bool woken = __atomic_exchange_n(&service.wake, false, __ATOMIC_ACQ_REL);
+    // A request parked during this batch may already be satisfiable (a marker write on
+    // another tag): one pass now instead of waiting for the timer.
+    if (woken || received) parked = ninep_session_poll();
+    flush_out();
+    if (parked && !load(service.timer_armed)) {
+      __atomic_store_n(&service.timer_armed, true, __ATOMIC_RELEASE);
+      timer_add(service.poll_timer, clock_ns() + kPollPeriodNs);
+    }
+  }
+}
+
+}  // namespace
+
+void ninep_service_wake() {
+  __atomic_store_n(&g_service.wake, true, __ATOMIC_RELEASE);
+  // With interrupts masked the caller may hold scheduler locks (a tracer hook): leave the
+  // flag to the poll timer, which runs while anything is parked.
+  if (!irqs_disabled()) g_service.server_queue.wake_up();
+}
+
+void ninep_service_start() {
+  auto port = virtio_serial_wait_port(kPortName, kPortWaitNs);
+  if (port.is_error()) {
+    klog("9p: no port %s (%s)", kPortName, klib::errno_name(port.error()));
+    return;
+  }
+  NinePService& service = g_service;
+  service.port = port.value();
+  service.out = static_cast<u8*>(kmalloc(kOutSize));
+  for (auto& chunk : service.chunks) chunk.data = static_cast<u8*>(kmalloc(kChunkSize));
+  for (const auto& chunk : service.chunks) {
+    if (!chunk.data || !service.out) {
+      klog("9p: out of memory");
+      return;
+    }
+  }
+  if (!ninep_session_init(send_frame, kMaxMsize)) {
+    klog("9p: cannot set up the session (tracing not set up, or out of memory)");
+    return;
+  }
+  timer_setup(service.poll_timer, on_poll_timer);
+  if (!workload_files_start_runner()) return;
+  // Before the reader starts, so that bytes from a host already connected carry the
+  // epoch its open event made.
+  service.port->set_listener(&kListener);
+  if (kthread_run("9p", server_loop, nullptr, kAllCpus).is_error() ||
+      kthread_run("9p-rx", reader_loop, nullptr, kAllCpus).is_error()) {
+    klog("9p: cannot start its tasks");
+    return;
+  }
+  klog("9p: serving port %u (%s), msize up to %u", service.port->id(), kPortName, kMaxMsize);
+}
