@@ -134,8 +134,10 @@ void Server::handle(const Message& m) {
   };
   for (const auto& route : kRoutes)
     if (route.type == m.type) return (this->*route.handler)(m);
-  // Tauth: the guest has no authentication. Tlcreate: tracefs has no creatable files, and
-  // Linux answers open(O_CREAT) there with EACCES. Replies sent to us: nonsense.
+  // Tauth: the guest has no authentication; 9P2000.L clients (diod's) read ENOENT as "none
+  // required, attach with NOFID". Tlcreate: tracefs has no creatable files, and Linux
+  // answers open(O_CREAT) there with EACCES. Replies sent to us: nonsense.
+  if (m.type == MessageType::kTauth) return reply_error(m.tag, Errno::kNoEnt);
   if (m.type == MessageType::kTlcreate) return reply_error(m.tag, Errno::kAccess);
   reply_error(m.tag, Errno::kNotSup);
 }
@@ -170,7 +172,9 @@ void Server::on_attach(const Message& m) {
 void Server::on_walk(const Message& m) {
   Fid* fid = find_fid(m.fid);
   if (!fid) return reply_error(m.tag, Errno::kBadF);
-  if (fid->handle) return reply_error(m.tag, Errno::kBadF);
+  // An open fid cannot move, but it may be cloned: diod's clients (diodls -l) walk the
+  // names they read from an open directory, as diod's own server allows.
+  if (fid->handle && m.newfid == m.fid) return reply_error(m.tag, Errno::kBadF);
   if (m.newfid != m.fid && find_fid(m.newfid)) return reply_error(m.tag, Errno::kBadF);
   Message r;
   r.type = MessageType::kRwalk;

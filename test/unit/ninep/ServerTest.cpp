@@ -156,6 +156,38 @@ TEST_F(ServerTest, AuthIsAnError) {
   EXPECT_EQ(replies_[0].type, MessageType::kRlerror);
 }
 
+TEST_F(ServerTest, AuthIsEnoentMeaningNoAuthenticationRequired) {
+  start_session();
+  Message a = make(MessageType::kTauth, 4);
+  a.afid = 9;
+  ASSERT_EQ(send(a), 1u);
+  EXPECT_EQ(replies_[0].ecode, static_cast<u32>(Errno::kNoEnt));
+}
+
+TEST_F(ServerTest, AnOpenDirectoryCanBeClonedByWalk) {
+  start_session();
+  Message o = make(MessageType::kTlopen, 2);
+  o.fid = 0;
+  ASSERT_EQ(send(o), 1u);
+  Message w = make(MessageType::kTwalk, 3);
+  w.fid = 0;
+  w.newfid = 6;
+  w.nwname = 1;
+  w.wnames[0] = "pipe";
+  ASSERT_EQ(send(w), 1u);
+  EXPECT_EQ(replies_[0].type, MessageType::kRwalk);
+}
+
+TEST_F(ServerTest, AnOpenFidCannotWalkItself) {
+  start_session();
+  open_pipe(5);
+  Message w = make(MessageType::kTwalk, 3);
+  w.fid = 5;
+  w.newfid = 5;
+  ASSERT_EQ(send(w), 1u);
+  EXPECT_EQ(replies_[0].ecode, static_cast<u32>(Errno::kBadF));
+}
+
 TEST_F(ServerTest, WalkToAMissingNameIsEnoent) {
   start_session();
   Message w = make(MessageType::kTwalk, 2);
