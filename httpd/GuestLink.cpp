@@ -19,7 +19,10 @@ using tg::ninep::MessageType;
 
 namespace {
 
-constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
+// A guest that is still booting holds the Tversion until its 9P service runs; one that has
+// not answered after this long missed it, and a fresh connection starts over.
+constexpr auto kHandshakeTimeout = std::chrono::seconds(5);
+constexpr auto kRedialInterval = std::chrono::milliseconds(50);
 constexpr auto kFlushTimeout = std::chrono::seconds(10);
 
 Message request_of(MessageType type) {
@@ -35,45 +38,43 @@ tg::Bytes bytes_of(std::string_view text) {
 }  // namespace
 
 GuestLink::GuestLink(asio::io_context& io, std::string socket_path, Metrics& metrics)
-    : io_(io), socket_path_(std::move(socket_path)), metrics_(metrics), acceptor_(io) {
+    : io_(io), socket_path_(std::move(socket_path)), metrics_(metrics) {
   if (!splitter_.reset(kRequestedMsize).ok()) throw std::bad_alloc();
 }
 
 void GuestLink::start() {
-  ::unlink(socket_path_.c_str());
-  asio::local::stream_protocol::endpoint endpoint(socket_path_);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.bind(endpoint);
-  acceptor_.listen();
-  asio::co_spawn(io_, accept_loop(), asio::detached);
+  asio::co_spawn(io_, dial_loop(), asio::detached);
 }
 
-asio::awaitable<void> GuestLink::accept_loop() {
+asio::awaitable<void> GuestLink::dial_loop() {
+  asio::local::stream_protocol::endpoint endpoint(socket_path_);
+  asio::steady_timer pause(io_);
   for (;;) {
     auto socket = std::make_shared<Socket>(io_);
     boost::system::error_code ec;
-    co_await acceptor_.async_accept(*socket, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      if (ec == asio::error::operation_aborted) co_return;
-      continue;
+    co_await socket->async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) {
+      socket_ = socket;
+      uint64_t generation = ++generation_;
+      splitter_.discard();
+      splitter_.limit(kRequestedMsize);
+      msize_ = kRequestedMsize;
+      asio::co_spawn(io_, establish(generation), asio::detached);
+      // Returns once the connection is gone (the guest closed it, or we dropped it).
+      co_await read_loop(socket, generation);
     }
-    // A new guest connection replaces the old one (QEMU reconnected, or a new guest).
-    drop_connection(generation_);
-    socket_ = socket;
-    uint64_t generation = ++generation_;
-    asio::co_spawn(io_, run_connection(socket, generation), asio::detached);
+    // Nobody listening yet (QEMU not started, or restarting; its stale socket file refuses).
+    pause.expires_after(kRedialInterval);
+    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 }
 
-asio::awaitable<void> GuestLink::run_connection(std::shared_ptr<Socket> socket,
-                                                uint64_t generation) {
-  splitter_.discard();
-  splitter_.limit(kRequestedMsize);
-  msize_ = kRequestedMsize;
-  asio::co_spawn(io_, read_loop(socket, generation), asio::detached);
+asio::awaitable<void> GuestLink::establish(uint64_t generation) {
   bool shook_hands = co_await handshake(generation);
+  if (generation != generation_) co_return;
   if (!shook_hands) {
-    std::cerr << "tracegate-gatewayd: guest handshake failed\n";
+    // Hang up and dial again: the guest sees the port close and open, and starts afresh.
+    std::cerr << "tracegate-gatewayd: no 9P answer from the guest; reconnecting\n";
     drop_connection(generation);
     co_return;
   }

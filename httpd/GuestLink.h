@@ -56,17 +56,19 @@ struct WalkedFile {
   bool directory() const { return qid.type & tg::ninep::kQidDir; }
 };
 
-// The gateway's 9P2000.L client. It listens on a unix socket; the guest's virtio-serial
-// chardev (QEMU) connects to it. Every connection starts with Tversion and Tattach; only
-// then is the link up. Requests are multiplexed by tag, so a parked trace_pipe read never
-// holds up a control write. When the connection drops, every request in flight fails with
+// The gateway's 9P2000.L client. It dials the unix socket on which the guest's
+// virtio-serial chardev listens (QEMU, `server=on`), retrying until it connects and again
+// whenever the connection drops (QEMU restarted). Every connection starts with Tversion and
+// Tattach; only then is the link up. Requests are multiplexed by tag, so a parked trace_pipe read
+// never holds up a control write. When the connection drops, every request in flight fails with
 // kGuestDown and new ones do too until the next connection completes its handshake.
 class GuestLink {
  public:
   static constexpr uint32_t kRequestedMsize = 1u << 20;
 
   GuestLink(asio::io_context& io, std::string socket_path, Metrics& metrics);
-  // Binds the socket and starts accepting connections; throws on a bind failure.
+  // Starts dialling; connection attempts go on in the background for as long as the
+  // io_context runs.
   void start();
   bool up() const { return up_; }
   uint32_t msize() const { return msize_; }
@@ -106,8 +108,8 @@ class GuestLink {
     GuestReply reply;
   };
 
-  asio::awaitable<void> accept_loop();
-  asio::awaitable<void> run_connection(std::shared_ptr<Socket> socket, uint64_t generation);
+  asio::awaitable<void> dial_loop();
+  asio::awaitable<void> establish(uint64_t generation);
   asio::awaitable<void> read_loop(std::shared_ptr<Socket> socket, uint64_t generation);
   asio::awaitable<void> write_loop(std::shared_ptr<Socket> socket);
   asio::awaitable<bool> handshake(uint64_t generation);
@@ -122,7 +124,6 @@ class GuestLink {
   asio::io_context& io_;
   std::string socket_path_;
   Metrics& metrics_;
-  asio::local::stream_protocol::acceptor acceptor_;
   std::shared_ptr<Socket> socket_;
   uint64_t generation_ = 0;
   bool up_ = false;

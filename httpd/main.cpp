@@ -1,23 +1,23 @@
 // tracegate-gatewayd: serves the guest's tracefs over HTTP (see docs/http-api.md).
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "Gateway.h"
 #include "GuestLink.h"
+#include "GuestSupervisor.h"
 #include "Listener.h"
 #include "support/Memory.h"
-
-extern char** environ;
 
 namespace tracegate {
 namespace {
@@ -29,18 +29,38 @@ struct Options {
   std::string rundir;
   std::string guest_socket;
   unsigned guest_timeout = 30;
-  std::vector<std::string> launch;  // the guest command, started once the socket listens
+  // Supervision: the script that runs the guest (scripts/guest) and what it is told.
+  std::string guest_script;
+  std::string smp;
+  std::string accel;
+  std::string append;
+  std::string kernel;
 };
 
 constexpr const char* kUsage =
     "usage: tracegate-gatewayd [--port N] [--bind ADDR] [--token TOKEN] [--rundir DIR]\n"
     "                          [--guest-socket PATH] [--guest-timeout SECONDS]\n"
-    "                          [--launch CMD ARGS...]\n"
+    "                          [--guest-script PATH [--smp N] [--accel kvm|tcg|auto]\n"
+    "                           [--append ARGS] [--kernel PATH]]\n"
+    "Dials the guest's 9P socket (default RUNDIR/9p.sock, where QEMU listens). With\n"
+    "--guest-script, starts the guest with it (in RUNDIR) and restarts it when it exits.\n"
     "Binding to anything but a loopback address needs --token (or TRACEGATE_TOKEN).\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "tracegate-gatewayd: " << message << "\n" << kUsage;
   std::exit(2);
+}
+
+unsigned long number_of(const std::string& flag, const std::string& value) {
+  size_t used = 0;
+  unsigned long number = 0;
+  try {
+    number = std::stoul(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size()) usage_error(flag + " needs a number");
+  return number;
 }
 
 Options parse_options(int argc, char** argv) {
@@ -52,15 +72,12 @@ Options parse_options(int argc, char** argv) {
       std::cout << kUsage;
       std::exit(0);
     }
-    if (flag == "--launch") {
-      options.launch.assign(argv + i + 1, argv + argc);
-      if (options.launch.empty()) usage_error("--launch needs a command");
-      break;
-    }
     if (i + 1 >= argc) usage_error(flag + " needs a value");
     std::string value = argv[++i];
     if (flag == "--port") {
-      options.port = static_cast<unsigned short>(std::stoul(value));
+      unsigned long port = number_of(flag, value);
+      if (port > 65535) usage_error("--port must be below 65536");
+      options.port = static_cast<unsigned short>(port);
     } else if (flag == "--bind") {
       options.bind = value;
     } else if (flag == "--token") {
@@ -70,7 +87,20 @@ Options parse_options(int argc, char** argv) {
     } else if (flag == "--guest-socket") {
       options.guest_socket = value;
     } else if (flag == "--guest-timeout") {
-      options.guest_timeout = static_cast<unsigned>(std::stoul(value));
+      options.guest_timeout = static_cast<unsigned>(number_of(flag, value));
+    } else if (flag == "--guest-script") {
+      options.guest_script = value;
+    } else if (flag == "--smp") {
+      number_of(flag, value);
+      options.smp = value;
+    } else if (flag == "--accel") {
+      if (value != "kvm" && value != "tcg" && value != "auto")
+        usage_error("--accel must be kvm, tcg or auto");
+      options.accel = value;
+    } else if (flag == "--append") {
+      options.append = value;
+    } else if (flag == "--kernel") {
+      options.kernel = value;
     } else {
       usage_error("unknown option " + flag);
     }
@@ -78,25 +108,27 @@ Options parse_options(int argc, char** argv) {
   if (options.rundir.empty())
     options.rundir =
         "/tmp/tracegate-" + std::to_string(getuid()) + "-" + std::to_string(options.port);
-  if (options.guest_socket.empty()) options.guest_socket = options.rundir + "/guest.sock";
+  if (options.guest_socket.empty()) options.guest_socket = options.rundir + "/9p.sock";
   return options;
+}
+
+// scripts/guest's command line for these options.
+std::vector<std::string> guest_command(const Options& options) {
+  std::vector<std::string> command = {options.guest_script, "--rundir", options.rundir};
+  auto pass = [&](const char* flag, const std::string& value) {
+    if (value.empty()) return;
+    command.push_back(flag);
+    command.push_back(value);
+  };
+  pass("--smp", options.smp);
+  pass("--accel", options.accel);
+  pass("--append", options.append);
+  pass("--kernel", options.kernel);
+  return command;
 }
 
 void* host_allocate(tg::usize size, tg::usize align) {
   return std::aligned_alloc(align, (size + align - 1) / align * align);
-}
-
-void launch_guest(const Options& options) {
-  if (options.launch.empty()) return;
-  setenv("TRACEGATE_GUEST_SOCKET", options.guest_socket.c_str(), 1);
-  std::vector<char*> args;
-  for (const auto& arg : options.launch) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid;
-  if (posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0)
-    throw std::runtime_error("cannot start " + options.launch[0]);
-  std::cerr << "tracegate-gatewayd: started guest " << options.launch[0] << " (pid " << pid
-            << ")\n";
 }
 
 int run(const Options& options) {
@@ -104,7 +136,8 @@ int run(const Options& options) {
   auto address = asio::ip::make_address(options.bind);
   if (!address.is_loopback() && options.token.empty())
     usage_error("--bind " + options.bind + " needs --token or TRACEGATE_TOKEN");
-  ::mkdir(options.rundir.c_str(), 0700);
+  if (::mkdir(options.rundir.c_str(), 0700) != 0 && errno != EEXIST)
+    throw std::runtime_error("cannot create " + options.rundir);
 
   Metrics metrics;
   GuestLink link(io, options.guest_socket, metrics);
@@ -124,12 +157,24 @@ int run(const Options& options) {
   std::cerr << "tracegate-gatewayd: http://" << options.bind << ":"
             << acceptor.local_endpoint().port() << "/ guest socket " << options.guest_socket
             << "\n";
-  launch_guest(options);
+  std::unique_ptr<GuestSupervisor> supervisor;
+  if (!options.guest_script.empty()) {
+    supervisor = std::make_unique<GuestSupervisor>(io, guest_command(options));
+    supervisor->start();
+  }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
+  signals.async_wait([&](boost::system::error_code, int signal_number) {
+    std::cerr << "tracegate-gatewayd: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+              << ", shutting down\n";
+    acceptor.close();
+    if (supervisor) {
+      supervisor->stop([&] { io.stop(); });
+    } else {
+      io.stop();
+    }
+  });
   io.run();
-  ::unlink(options.guest_socket.c_str());
   return 0;
 }
 
@@ -138,7 +183,6 @@ int run(const Options& options) {
 
 int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
-  signal(SIGCHLD, SIG_IGN);  // launched guests are reaped automatically
   tg::install_allocator({tracegate::host_allocate, std::free});
   try {
     return tracegate::run(tracegate::parse_options(argc, argv));

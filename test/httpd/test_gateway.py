@@ -1,7 +1,9 @@
 """The HTTP contract of tracegate-gatewayd, with tracegate-hostguest playing the guest.
 
-Every test talks to a real gateway over real sockets. Each test class runs its own
-gateway (own port, own run directory) so classes never share state.
+Every test talks to a real gateway over real sockets. The host guest serves the real
+tracefs tree (the kernel's 9P server and file tables) and listens on RUNDIR/9p.sock as QEMU
+does; the gateway dials it. Each test class runs its own gateway (own port, own run
+directory) so classes never share state.
 """
 import concurrent.futures
 import http.client
@@ -13,10 +15,16 @@ import subprocess
 import tempfile
 import threading
 import time
+import signal
+import sys
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import tracecheck  # noqa: E402
 
 GATEWAYD = os.environ.get("TRACEGATE_GATEWAYD", "tracegate-gatewayd")
 HOSTGUEST = os.environ.get("TRACEGATE_HOSTGUEST", "tracegate-hostguest")
+FAKE_GUEST_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake-guest")
 
 
 def free_port():
@@ -40,16 +48,18 @@ class Gateway:
     def __init__(self, *extra_args, env=None):
         self.port = free_port()
         self.rundir = tempfile.mkdtemp(prefix="tracegate-test-")
-        self.socket_path = os.path.join(self.rundir, "guest.sock")
-        self.log = open(os.path.join(self.rundir, "gateway.log"), "wb")
+        self.socket_path = os.path.join(self.rundir, "9p.sock")
+        self.log_path = os.path.join(self.rundir, "gateway.log")
+        self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [GATEWAYD, "--port", str(self.port), "--rundir", self.rundir, *extra_args],
             stderr=self.log, env=env)
         self.guest = None
-        if not wait_until(lambda: os.path.exists(self.socket_path)):
+        if not wait_until(lambda: self.request("GET", "/healthz")[0] != 0):
             raise RuntimeError("gateway did not start")
 
     def start_guest(self):
+        """Starts a host guest listening where QEMU would; the gateway dials it."""
         self.guest = subprocess.Popen([HOSTGUEST, self.socket_path], stderr=subprocess.DEVNULL)
         if not wait_until(lambda: self.request("GET", "/healthz")[0] == 200):
             raise RuntimeError("guest link did not come up")
@@ -59,12 +69,17 @@ class Gateway:
         self.guest.wait()
         self.guest = None
 
+    def log_text(self):
+        with open(self.log_path) as log:
+            return log.read()
+
     def stop(self):
         if self.guest:
             self.kill_guest()
         self.process.terminate()
-        self.process.wait()
+        status = self.process.wait(timeout=30)
         self.log.close()
+        return status
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -131,9 +146,23 @@ class ControlFiles(GatewayTest):
         status, body, _ = self.get("/tracing/no_such_file")
         self.assertEqual((status, body), (404, "ENOENT: No such file or directory\n"))
 
-    def test_write_to_read_only_file_is_403(self):
+    def test_write_to_read_only_file_is_400_naming_einval(self):
+        # As on Linux: root may open it for writing, but the file has no write.
         status, body, _ = self.put("/tracing/available_tracers", "x")
-        self.assertEqual((status, body), (403, "EACCES: Permission denied\n"))
+        self.assertEqual((status, body), (400, "EINVAL: Invalid argument\n"))
+
+    def test_mkdir_outside_instances_is_403_naming_eperm(self):
+        status, body, _ = self.put("/tracing/events/mine/", "")
+        self.assertEqual((status, body), (403, "EPERM: Operation not permitted\n"))
+
+    def test_trace_is_linux_nop_format_with_the_marker(self):
+        self.put("/tracing/trace", "")
+        self.assertEqual(self.put("/tracing/trace_marker", "format-check")[0], 204)
+        status, body, _ = self.get("/tracing/trace")
+        self.assertEqual(status, 200)
+        entries, written, cpus, records = tracecheck.parse_context_trace(body, "nop")
+        self.assertEqual((entries, written, cpus), (1, 1, 2))
+        self.assertEqual([r["message"] for r in records], ["tracing_mark_write: format-check"])
 
     def test_trace_starts_with_the_format_header(self):
         status, body, headers = self.get("/tracing/trace")
@@ -153,7 +182,8 @@ class FilterFiles(GatewayTest):
     def test_put_replaces_and_post_appends_word_by_word(self):
         self.assertEqual(self.put("/tracing/set_ftrace_filter", "kmalloc vfs_read")[0], 204)
         self.assertEqual(self.post("/tracing/set_ftrace_filter", "kfree\n")[0], 204)
-        self.assertEqual(self.get("/tracing/set_ftrace_filter")[1], "kmalloc\nvfs_read\nkfree\n")
+        # Listed in the order of the kernel's symbol table, not of the writes.
+        self.assertEqual(self.get("/tracing/set_ftrace_filter")[1], "kmalloc\nkfree\nvfs_read\n")
         self.assertEqual(self.put("/tracing/set_ftrace_filter", "schedule")[0], 204)
         self.assertEqual(self.get("/tracing/set_ftrace_filter")[1], "schedule\n")
 
@@ -184,7 +214,7 @@ class Directories(GatewayTest):
         self.assertEqual(headers["Content-Type"], "application/json")
         entries = {e["name"]: e for e in json.loads(body)}
         self.assertEqual(entries["current_tracer"],
-                         {"name": "current_tracer", "type": "file", "mode": "0644", "size": 0})
+                         {"name": "current_tracer", "type": "file", "mode": "0640", "size": 0})
         self.assertEqual(entries["instances"]["type"], "dir")
 
     def test_instance_mkdir_and_rmdir(self):
@@ -294,8 +324,7 @@ class TracePipe(GatewayTest):
                 wait_until(lambda: self.gateway.metric("tracegate_active_streams") == 1))
 
             def control(i):
-                tracer = "function" if i % 2 else "nop"
-                return self.put("/tracing/current_tracer", tracer)[0]
+                return self.put("/tracing/tracing_on", str(i % 2))[0]
 
             with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
                 statuses = list(pool.map(control, range(50)))
@@ -303,6 +332,23 @@ class TracePipe(GatewayTest):
         finally:
             curl.kill()
             curl.wait()
+            self.put("/tracing/tracing_on", "1")
+
+    def test_tracer_switch_while_a_reader_streams_is_409(self):
+        curl = subprocess.Popen(["curl", "-s", "-N", self.gateway.url("/tracing/trace_pipe")],
+                                stdout=subprocess.DEVNULL)
+        try:
+            self.assertTrue(
+                wait_until(lambda: self.gateway.metric("tracegate_active_streams") == 1))
+            status, body, _ = self.put("/tracing/current_tracer", "function")
+            self.assertEqual((status, body), (409, "EBUSY: Device or resource busy\n"))
+        finally:
+            curl.kill()
+            curl.wait()
+        self.assertTrue(wait_until(lambda: self.gateway.metric("tracegate_active_streams") == 0))
+        self.assertTrue(wait_until(
+            lambda: self.put("/tracing/current_tracer", "function")[0] == 204))
+        self.put("/tracing/current_tracer", "nop")
 
 
 class Health(unittest.TestCase):
@@ -335,6 +381,66 @@ class Health(unittest.TestCase):
             self.assertEqual(gateway.metric("tracegate_guest_connections_total"), 2)
         finally:
             gateway.stop()
+
+
+def process_alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+class Supervision(unittest.TestCase):
+    """--guest-script: the gateway starts the guest, restarts it, and stops it on SIGTERM.
+    fake-guest stands in for scripts/guest (it runs a host guest where QEMU would listen)."""
+
+    def start(self, *args):
+        gateway = Gateway("--guest-script", FAKE_GUEST_SCRIPT, *args)
+        self.addCleanup(lambda: gateway.process.poll() is None and gateway.stop())
+        self.assertTrue(wait_until(lambda: gateway.request("GET", "/healthz")[0] == 200))
+        return gateway
+
+    def guest_pid(self, gateway):
+        with open(os.path.join(gateway.rundir, "qemu.pid")) as pid_file:
+            return int(pid_file.read())
+
+    def test_starts_the_guest_script_with_its_flags(self):
+        gateway = self.start("--smp", "3", "--accel", "tcg", "--append", "workload=alloc:5 x=1")
+        with open(os.path.join(gateway.rundir, "guest.args")) as args:
+            self.assertEqual(args.read().splitlines(),
+                             ["--rundir", gateway.rundir, "--smp", "3", "--accel", "tcg",
+                              "--append", "workload=alloc:5 x=1"])
+        self.assertEqual(gateway.request("GET", "/tracing/current_tracer")[:2], (200, "nop\n"))
+        self.assertEqual(gateway.log_text().count("guest started"), 1)
+
+    def test_a_guest_that_dies_is_restarted_and_the_link_comes_back(self):
+        gateway = self.start()
+        first = self.guest_pid(gateway)
+        os.kill(first, signal.SIGKILL)
+        self.assertTrue(wait_until(lambda: gateway.request("GET", "/healthz")[0] == 503))
+        self.assertTrue(wait_until(lambda: gateway.request("GET", "/healthz")[0] == 200))
+        self.assertNotEqual(self.guest_pid(gateway), first)
+        self.assertEqual(gateway.request("PUT", "/tracing/tracing_on", "1")[0], 204)
+        self.assertEqual(gateway.metric("tracegate_guest_connections_total"), 2)
+        log = gateway.log_text()
+        self.assertEqual(log.count("guest started"), 2)
+        self.assertRegex(log, r"guest exited \(pid \d+, status \d+\) after [\d.]+ s; restarting")
+
+    def test_sigterm_stops_the_guest_then_exits(self):
+        gateway = self.start()
+        guest = self.guest_pid(gateway)
+        gateway.process.send_signal(signal.SIGTERM)
+        self.assertEqual(gateway.process.wait(timeout=20), 0)
+        self.assertFalse(process_alive(guest))
+        self.assertIn("stopping the guest", gateway.log_text())
+
+    def test_sigint_stops_the_guest_then_exits(self):
+        gateway = self.start()
+        guest = self.guest_pid(gateway)
+        gateway.process.send_signal(signal.SIGINT)
+        self.assertEqual(gateway.process.wait(timeout=20), 0)
+        self.assertFalse(process_alive(guest))
 
 
 class Tokens(unittest.TestCase):
@@ -382,10 +488,11 @@ class AccessLog(unittest.TestCase):
             gateway.request("GET", "/healthz")
             gateway.request("GET", "/metrics")
             gateway.stop()
-            with open(os.path.join(gateway.rundir, "gateway.log")) as log:
-                lines = [l for l in log if l.startswith("127.0.0.1 ")]
-            self.assertEqual(len(lines), 2)
-            self.assertRegex(lines[0], r'^127\.0\.0\.1 "GET /healthz" 503 \d+ [\d.]+ms$')
+            lines = [l for l in gateway.log_text().splitlines() if l.startswith("127.0.0.1 ")]
+            # The first is the start-up probe of Gateway().
+            self.assertEqual(len(lines), 3)
+            self.assertRegex(lines[1], r'^127\.0\.0\.1 "GET /healthz" 503 \d+ [\d.]+ms$')
+            self.assertRegex(lines[2], r'^127\.0\.0\.1 "GET /metrics" 200 \d+ [\d.]+ms$')
         finally:
             if gateway.process.poll() is None:
                 gateway.stop()
