@@ -52,6 +52,8 @@ void VirtioSerialPort::set_listener(const PortListener* listener) {
 void VirtioSerialPort::set_host_connected(bool connected) {
   if (connected == host_connected_) return;
   __atomic_store_n(&host_connected_, connected, __ATOMIC_RELEASE);
+  if (!connected) discard_received();
+  __atomic_store_n(&connection_, connection_ + 1, __ATOMIC_RELEASE);
   if (!listener_) return;
   auto callback = connected ? listener_->on_host_open : listener_->on_host_close;
   if (callback) callback(*this, listener_->context);
@@ -65,11 +67,13 @@ void VirtioSerialPort::reap_completions() {
   bool received = false;
   while (rx_.take_used(token, length)) {
     auto* data = static_cast<u8*>(token);
-    if (length == 0) {
+    // Control messages are handled first, so bytes of a host that has just closed come
+    // back after its close and are dropped here.
+    if (length == 0 || !host_connected_) {
       repost(data);
       continue;
     }
-    filled_[(filled_head_ + filled_count_) % kBuffers] = Filled{data, length, 0};
+    filled_[(filled_head_ + filled_count_) % kBuffers] = Filled{data, length, 0, connection_};
     __atomic_store_n(&filled_count_, filled_count_ + 1, __ATOMIC_RELEASE);
     received = true;
   }
@@ -90,10 +94,12 @@ void VirtioSerialPort::repost(u8* data) {
   rx_.kick();
 }
 
-size_t VirtioSerialPort::copy_received(u8* buffer, size_t length) {
+size_t VirtioSerialPort::copy_received(u8* buffer, size_t length, u32& connection) {
   size_t copied = 0;
   while (copied < length && filled_count_) {
     Filled& head = filled_[filled_head_];
+    if (copied && head.connection != connection) break;
+    connection = head.connection;
     size_t n = min<size_t>(length - copied, head.length - head.offset);
     memcpy(buffer + copied, head.data + head.offset, n);
     copied += n;
@@ -106,12 +112,22 @@ size_t VirtioSerialPort::copy_received(u8* buffer, size_t length) {
   return copied;
 }
 
-Result<size_t> VirtioSerialPort::read(u8* buffer, size_t length) {
+void VirtioSerialPort::discard_received() {
+  while (filled_count_) {
+    repost(filled_[filled_head_].data);
+    filled_head_ = (filled_head_ + 1) % kBuffers;
+    __atomic_store_n(&filled_count_, filled_count_ - 1, __ATOMIC_RELEASE);
+  }
+}
+
+Result<size_t> VirtioSerialPort::read(u8* buffer, size_t length, u32* connection) {
   if (length == 0) return size_t{0};
   for (;;) {
     wait_event(readable_, __atomic_load_n(&filled_count_, __ATOMIC_ACQUIRE) != 0);
     SpinLockGuard guard(*lock_);
-    size_t copied = copy_received(buffer, length);
+    u32 from = 0;
+    size_t copied = copy_received(buffer, length, from);
+    if (connection) *connection = from;
     if (copied) return copied;
   }
 }

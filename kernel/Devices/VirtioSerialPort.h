@@ -25,8 +25,9 @@ class VirtioSerialPort {
   static constexpr u32 kBuffers = 16;
   static constexpr size_t kNameMax = 48;
 
-  // Blocks until at least one byte is there; returns how many were copied.
-  klib::Result<size_t> read(u8* buffer, size_t length);
+  // Blocks until at least one byte is there; returns how many were copied. `connection`
+  // (optional) receives the connection() count the bytes belong to.
+  klib::Result<size_t> read(u8* buffer, size_t length, u32* connection = nullptr);
   // Blocks until all of `data` is queued to the device.
   klib::Result<size_t> write(const u8* data, size_t length);
   void set_listener(const PortListener* listener);
@@ -34,6 +35,11 @@ class VirtioSerialPort {
   u32 id() const { return id_; }
   const char* name() const { return name_; }
   bool host_connected() const { return __atomic_load_n(&host_connected_, __ATOMIC_ACQUIRE); }
+  // Counts the host's opens and closes: a service on the port tells one connection's bytes
+  // from the next by it (read reports it, and never mixes two connections in one call).
+  // What the host sent but the guest had not read when it closed is discarded: it belonged
+  // to a connection that no longer exists.
+  u32 connection() const { return __atomic_load_n(&connection_, __ATOMIC_ACQUIRE); }
 
   // Driver side, under the device lock.
   klib::Result<void> init(VirtioMmio& transport, u32 id, SpinLock& device_lock);
@@ -46,14 +52,17 @@ class VirtioSerialPort {
     u8* data;
     u32 length;
     u32 offset;
+    u32 connection;  // connection_ when the device handed the buffer back
   };
 
-  size_t copy_received(u8* buffer, size_t length);
+  size_t copy_received(u8* buffer, size_t length, u32& connection);
+  void discard_received();
   void repost(u8* data);
 
   u32 id_ = 0;
   char name_[kNameMax] = {};
   bool host_connected_ = false;
+  u32 connection_ = 0;
   bool added_ = false;
   SpinLock* lock_ = nullptr;
   Virtqueue rx_;

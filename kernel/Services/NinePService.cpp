@@ -1,16 +1,17 @@
 // Kernel side of the 9P service: two tasks around the port. `9p-rx` blocks in the port's
 // read and hands chunks over; `9p` owns the session (every call into tracefs happens in it),
-// batches replies into large port writes, and retries parked requests when woken by data,
-// by ninep_service_wake() or by a 10 ms timer that runs only while requests are parked.
+// batches replies into large port writes, and retries parked requests after every batch of
+// requests, when a workload finishes (ninep_service_kick) and every 10 ms while any are
+// parked (a timer that runs only then).
 #include "Services/NinePService.h"
 
-#include "Arch/x86_64/Cpu.h"
 #include "Arch/x86_64/PerCpu.h"
 #include "Console/Log.h"
 #include "Devices/VirtioSerial.h"
 #include "Lib/String.h"
 #include "Memory/Heap.h"
 #include "Services/ServiceBridge.h"
+#include "Services/SessionStart.h"
 #include "Services/WorkloadFiles.h"
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
@@ -34,13 +35,11 @@ constexpr u64 kPollPeriodNs = 10000000;
 struct Chunk {
   u8* data;
   size_t length;
-  u64 epoch;  // the connection the bytes belong to
+  u32 connection;  // the port's connection() the bytes belong to
 };
 
 struct NinePService {
   VirtioSerialPort* port;
-  // Bumped on every host open and close: bytes and state of an older epoch are dropped.
-  u64 epoch;
   // Reader -> server hand-over: chunks [taken, filled) hold data, in order.
   Chunk chunks[kChunks];
   u64 filled;
@@ -50,6 +49,7 @@ struct NinePService {
   bool wake;               // a parked request may be ready
   Timer poll_timer;
   bool timer_armed;
+  SessionStart start{kMaxMsize};
   u8* out;
   size_t out_used;
   u64 resets;
@@ -62,10 +62,9 @@ T load(const T& value) {
   return __atomic_load_n(&value, __ATOMIC_ACQUIRE);
 }
 
+// The port counts the event (connection()); the server resets when it sees the change.
 void on_host_event(VirtioSerialPort&, void* context) {
-  auto& service = *static_cast<NinePService*>(context);
-  __atomic_add_fetch(&service.epoch, 1, __ATOMIC_RELEASE);
-  service.server_queue.wake_up();
+  static_cast<NinePService*>(context)->server_queue.wake_up();
 }
 
 constexpr PortListener kListener = {on_host_event, on_host_event, &g_service};
@@ -81,11 +80,9 @@ void reader_loop(void*) {
   for (;;) {
     wait_event(service.reader_queue, load(service.filled) - load(service.taken) < kChunks);
     Chunk& chunk = service.chunks[service.filled % kChunks];
-    auto received = service.port->read(chunk.data, kChunkSize);
+    auto received = service.port->read(chunk.data, kChunkSize, &chunk.connection);
     if (received.is_error()) continue;
     chunk.length = received.value();
-    // Read after the bytes: a host that reconnected announced itself before sending.
-    chunk.epoch = load(service.epoch);
     __atomic_store_n(&service.filled, service.filled + 1, __ATOMIC_RELEASE);
     service.server_queue.wake_up();
   }
@@ -109,17 +106,24 @@ void send_frame(const u8* frame, size_t length) {
   service.out_used += length;
 }
 
-bool has_work(u64 seen_epoch) {
+bool receive(const u8* bytes, size_t length) {
+  if (ninep_session_receive(bytes, length)) return true;
+  klog("9p: malformed frame size; session reset, waiting for Tversion");
+  return false;
+}
+
+bool has_work(u32 seen_connection) {
   const NinePService& service = g_service;
-  return load(service.epoch) != seen_epoch || load(service.filled) != load(service.taken) ||
-         load(service.wake);
+  return service.port->connection() != seen_connection ||
+         load(service.filled) != load(service.taken) || load(service.wake);
 }
 
 // Host connected or went away: whatever was said before is void.
-void start_epoch(u64 epoch, u64& seen_epoch, size_t& parked) {
-  if (epoch == seen_epoch) return;
-  seen_epoch = epoch;
+void start_connection(u32 connection, u32& seen, size_t& parked) {
+  if (connection == seen) return;
+  seen = connection;
   g_service.out_used = 0;
+  g_service.start.reset();
   ninep_session_reset();
   ++g_service.resets;
   parked = 0;
@@ -127,19 +131,20 @@ void start_epoch(u64 epoch, u64& seen_epoch, size_t& parked) {
 
 void server_loop(void*) {
   NinePService& service = g_service;
-  u64 seen_epoch = load(service.epoch);
+  u32 seen = service.port->connection();
   size_t parked = 0;
   for (;;) {
-    wait_event(service.server_queue, has_work(seen_epoch));
-    start_epoch(load(service.epoch), seen_epoch, parked);
+    wait_event(service.server_queue, has_work(seen));
+    start_connection(service.port->connection(), seen, parked);
     bool received = false;
     while (load(service.filled) != service.taken) {
       Chunk& chunk = service.chunks[service.taken % kChunks];
-      // Epochs only grow: a newer chunk means the host reconnected since the check above.
-      if (chunk.epoch > seen_epoch) start_epoch(chunk.epoch, seen_epoch, parked);
-      if (chunk.epoch == seen_epoch && !ninep_session_receive(chunk.data, chunk.length)) {
-        klog("9p: malformed frame size; session reset");
+      // A newer chunk: the host reconnected since the check above. An older one: bytes of a
+      // connection that is gone.
+      if (static_cast<i32>(chunk.connection - seen) > 0) {
+        start_connection(chunk.connection, seen, parked);
       }
+      if (chunk.connection == seen) service.start.feed(chunk.data, chunk.length, receive);
       received = true;
       __atomic_store_n(&service.taken, service.taken + 1, __ATOMIC_RELEASE);
       service.reader_queue.wake_up();
@@ -158,11 +163,15 @@ void server_loop(void*) {
 
 }  // namespace
 
-void ninep_service_wake() {
+// The tracer may call this for every record, from any context (scheduler hooks hold the
+// run-queue lock), so it only leaves a flag; the poll timer acts on it.
+notrace void ninep_service_wake() {
   __atomic_store_n(&g_service.wake, true, __ATOMIC_RELEASE);
-  // With interrupts masked the caller may hold scheduler locks (a tracer hook): leave the
-  // flag to the poll timer, which runs while anything is parked.
-  if (!irqs_disabled()) g_service.server_queue.wake_up();
+}
+
+void ninep_service_kick() {
+  __atomic_store_n(&g_service.wake, true, __ATOMIC_RELEASE);
+  g_service.server_queue.wake_up();
 }
 
 void ninep_service_start() {
@@ -187,8 +196,6 @@ void ninep_service_start() {
   }
   timer_setup(service.poll_timer, on_poll_timer);
   if (!workload_files_start_runner()) return;
-  // Before the reader starts, so that bytes from a host already connected carry the
-  // epoch its open event made.
   service.port->set_listener(&kListener);
   if (kthread_run("9p", server_loop, nullptr, kAllCpus).is_error() ||
       kthread_run("9p-rx", reader_loop, nullptr, kAllCpus).is_error()) {

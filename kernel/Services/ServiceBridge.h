@@ -36,9 +36,13 @@ unsigned long kernel_clock_ns();
 unsigned kernel_current_cpu();
 int kernel_current_pid();
 
-// Something a parked 9P request waits for may have happened (trace data, a workload
-// finished). Callable from any context, including interrupts.
+// Trace data a parked read may want arrived (the platform's wake_readers). Any context,
+// even the tracer's record path: it only sets a flag that the service's 10 ms poll timer
+// (armed while requests are parked) acts on.
 void ninep_service_wake();
+// A parked request can complete now (a workload finished): wakes the service at once.
+// Task or interrupt context, no scheduler locks held.
+void ninep_service_kick();
 
 // workloads/: the text of `available` and `last` written into `out` (truncated to
 // `capacity`); returns the length written.

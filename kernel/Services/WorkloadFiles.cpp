@@ -58,7 +58,7 @@ void runner_loop(void*) {
       g_runner.last_finished = run;
       g_runner.busy = false;
     }
-    ninep_service_wake();
+    ninep_service_kick();
   }
 }
 

@@ -147,7 +147,8 @@ class Client:
 
     # --- requests --------------------------------------------------------------------
     def version(self, msize=1 << 20, version=VERSION):
-        r = self.call(TVERSION, struct.pack("<I", msize) + _s(version), "version")
+        tag = self.send(TVERSION, struct.pack("<I", msize) + _s(version), NOTAG)
+        r = self.reply(tag, TVERSION, "version")
         self.msize = r.take("I")
         got = r.string()
         self.stash.clear()
