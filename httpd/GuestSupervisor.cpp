@@ -56,6 +56,7 @@ void GuestSupervisor::launch() {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     signal(SIGPIPE, SIG_DFL);
+    dup2(STDERR_FILENO, STDOUT_FILENO);  // the guest's chatter goes to the gateway's log
     execvp(argv[0], argv.data());
     _exit(127);
   }

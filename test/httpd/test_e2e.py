@@ -1,0 +1,315 @@
+"""End to end: the real kernel under QEMU, the gateway supervising it, real curl.
+
+The gateway runs with --guest-script scripts/guest (as scripts/run starts it), under TCG
+unless TRACEGATE_E2E_ACCEL says otherwise. Tests assume nothing about TCG's speed: they wait
+for states, never for durations. Function tracing is checked once the kernel lists
+functions in available_filter_functions; until then those tests are skipped, saying why.
+"""
+import concurrent.futures
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
+import tracecheck  # noqa: E402
+from test_gateway import free_port, process_alive, wait_until  # noqa: E402
+
+GATEWAYD = os.environ.get("TRACEGATE_GATEWAYD", "tracegate-gatewayd")
+KERNEL = os.environ.get("TRACEGATE_KERNEL", "")
+BUILD_DIR = os.environ.get("TRACEGATE_BUILD_DIR", "")
+ACCEL = os.environ.get("TRACEGATE_E2E_ACCEL", "tcg")
+GUEST_SCRIPT = os.path.join(ROOT, "scripts", "guest")
+BOOT_TIMEOUT = 60.0
+
+FUNCTION_TRACING_PENDING = "function tracing has not landed in the kernel yet " \
+    "(available_filter_functions is empty)"
+
+
+def curl(*args, timeout=120):
+    """Runs curl; returns (http status, body)."""
+    result = subprocess.run(["curl", "-s", "-w", "\n%{http_code}", *args],
+                            capture_output=True, text=True, timeout=timeout)
+    body, _, status = result.stdout.rpartition("\n")
+    return int(status or 0), body
+
+
+class Guest:
+    """tracegate-gatewayd supervising the real kernel through scripts/guest."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.base = "http://127.0.0.1:%d" % self.port
+        self.rundir = tempfile.mkdtemp(prefix="tracegate-e2e-")
+        self.log_path = os.path.join(self.rundir, "gateway.log")
+        self.log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [GATEWAYD, "--port", str(self.port), "--rundir", self.rundir,
+             "--guest-script", GUEST_SCRIPT, "--kernel", KERNEL, "--accel", ACCEL,
+             "--smp", "2"], stderr=self.log)
+        if not self.wait_healthy():
+            self.stop()
+            raise RuntimeError("the guest did not come up; see " + self.log_path)
+
+    def url(self, path):
+        return self.base + path
+
+    def wait_healthy(self, timeout=BOOT_TIMEOUT):
+        return wait_until(lambda: self.get("/healthz")[0] == 200, timeout)
+
+    def get(self, path):
+        return curl("-m", "60", self.url(path))
+
+    def put(self, path, body):
+        return curl("-m", "120", "-X", "PUT", "--data-binary", body, self.url(path))
+
+    def post(self, path, body):
+        return curl("-m", "120", "-X", "POST", "--data-binary", body, self.url(path))
+
+    def metric(self, name):
+        _, text = self.get("/metrics")
+        match = re.search(r"^%s (\d+)$" % re.escape(name), text, re.M)
+        return int(match.group(1)) if match else None
+
+    def qemu_pid(self):
+        with open(os.path.join(self.rundir, "qemu.pid")) as pid_file:
+            return int(pid_file.read())
+
+    def stop(self):
+        qemu = None
+        try:
+            qemu = self.qemu_pid()
+        except (OSError, ValueError):
+            pass
+        self.process.terminate()
+        status = self.process.wait(timeout=30)
+        self.log.close()
+        return status, qemu
+
+
+@unittest.skipUnless(KERNEL and os.path.exists(KERNEL), "no kernel built")
+class E2ETest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.guest = Guest()
+
+    @classmethod
+    def tearDownClass(cls):
+        status, qemu = cls.guest.stop()
+        assert status == 0, "gateway exit status %d" % status
+        assert qemu is None or not process_alive(qemu), "QEMU outlived the gateway"
+
+    def function_tracing(self):
+        _, functions = self.guest.get("/tracing/available_filter_functions")
+        return functions.split()
+
+    def stream(self):
+        """curl -N on trace_pipe; returns the process once the gateway counts the stream."""
+        before = self.guest.metric("tracegate_active_streams")
+        process = subprocess.Popen(["curl", "-s", "-N", self.guest.url("/tracing/trace_pipe")],
+                                   stdout=subprocess.PIPE, text=True)
+        self.assertTrue(wait_until(
+            lambda: self.guest.metric("tracegate_active_streams") == before + 1))
+        return process
+
+
+class Tracing(E2ETest):
+    def setUp(self):
+        self.assertEqual(self.guest.put("/tracing/current_tracer", "nop")[0], 204)
+        self.assertEqual(self.guest.put("/tracing/trace", "")[0], 204)
+
+    def test_trace_marker_under_nop_reads_back_in_linux_format(self):
+        self.assertEqual(self.guest.put("/tracing/trace_marker", "e2e-marker"), (204, ""))
+        status, text = self.guest.get("/tracing/trace")
+        self.assertEqual(status, 200)
+        entries, written, cpus, records = tracecheck.parse_context_trace(text, "nop")
+        self.assertEqual((entries, written, cpus), (1, 1, 2))
+        self.assertEqual([r["message"] for r in records], ["tracing_mark_write: e2e-marker"])
+
+    def test_function_tracer_records_a_workload_run(self):
+        if not self.function_tracing():
+            self.skipTest(FUNCTION_TRACING_PENDING)
+        self.assertEqual(self.guest.put("/tracing/current_tracer", "function"), (204, ""))
+        try:
+            self.assertEqual(self.guest.put("/workloads/run", "alloc 20"), (204, ""))
+            self.assertEqual(self.guest.put("/tracing/tracing_on", "0")[0], 204)
+            status, text = self.guest.get("/tracing/trace")
+        finally:
+            self.guest.put("/tracing/tracing_on", "1")
+            self.guest.put("/tracing/current_tracer", "nop")
+        self.assertEqual(status, 200)
+        records = tracecheck.parse_function_trace(text)
+        self.assertTrue(records, "no function entries after a workload run")
+
+    def test_filter_put_replaces_and_post_appends(self):
+        functions = self.function_tracing()
+        if len(functions) < 2:
+            self.skipTest(FUNCTION_TRACING_PENDING)
+        first, second = functions[0], functions[1]
+        try:
+            self.assertEqual(self.guest.put("/tracing/set_ftrace_filter", first), (204, ""))
+            self.assertEqual(self.guest.post("/tracing/set_ftrace_filter", second + "\n"),
+                             (204, ""))
+            self.assertEqual(sorted(self.guest.get("/tracing/set_ftrace_filter")[1].split()),
+                             sorted([first, second]))
+            self.assertEqual(self.guest.put("/tracing/set_ftrace_filter", second), (204, ""))
+            self.assertEqual(self.guest.get("/tracing/set_ftrace_filter")[1], second + "\n")
+        finally:
+            self.guest.put("/tracing/set_ftrace_filter", "")
+        self.assertEqual(self.guest.get("/tracing/set_ftrace_filter")[1],
+                         "#### all functions enabled ####\n")
+
+
+class Errors(E2ETest):
+    def test_unknown_tracer_is_400_einval(self):
+        self.assertEqual(self.guest.put("/tracing/current_tracer", "bogus"),
+                         (400, "EINVAL: Invalid argument\n"))
+
+    def test_filter_glob_matching_nothing_is_400_einval(self):
+        self.assertEqual(self.guest.post("/tracing/set_ftrace_filter", "no_such_function_*"),
+                         (400, "EINVAL: Invalid argument\n"))
+
+    def test_missing_file_is_404_enoent(self):
+        self.assertEqual(self.guest.get("/tracing/no_such_file"),
+                         (404, "ENOENT: No such file or directory\n"))
+
+    def test_instance_twice_is_409_eexist_and_rmdir_of_nothing_404(self):
+        self.assertEqual(self.guest.put("/tracing/instances/e2e/", "")[0], 204)
+        try:
+            self.assertEqual(self.guest.put("/tracing/instances/e2e/", ""),
+                             (409, "EEXIST: File exists\n"))
+            self.assertIn("e2e/\n", self.guest.get("/tracing/instances/")[1])
+        finally:
+            self.assertEqual(curl("-X", "DELETE", self.guest.url("/tracing/instances/e2e/"))[0],
+                             204)
+        self.assertEqual(curl("-X", "DELETE", self.guest.url("/tracing/instances/e2e/"))[0], 404)
+
+    def test_unknown_workload_and_zero_count_are_400_einval(self):
+        self.assertEqual(self.guest.put("/workloads/run", "nope"), (400, "EINVAL: Invalid argument\n"))
+        self.assertEqual(self.guest.put("/workloads/run", "alloc 0"),
+                         (400, "EINVAL: Invalid argument\n"))
+
+
+class Workloads(E2ETest):
+    def test_run_returns_when_the_run_has_finished(self):
+        self.assertEqual(self.guest.put("/workloads/run", "timers 3"), (204, ""))
+        last = self.guest.get("/workloads/last")[1]
+        self.assertIn("name: timers\n", last)
+        self.assertIn("status: ok\n", last)
+
+    def test_second_run_while_one_runs_is_409_ebusy(self):
+        first = threading.Thread(target=self.guest.put, args=("/workloads/run", "alloc 300000"))
+        first.start()
+        try:
+            self.assertTrue(wait_until(
+                lambda: "status: running" in self.guest.get("/workloads/last")[1], 30))
+            self.assertEqual(self.guest.put("/workloads/run", "timers 1"),
+                             (409, "EBUSY: Device or resource busy\n"))
+        finally:
+            first.join()
+        self.assertIn("status: ok\n", self.guest.get("/workloads/last")[1])
+
+
+class TracePipe(E2ETest):
+    def test_stream_carries_markers_during_a_run_and_ends_when_the_client_leaves(self):
+        self.guest.get("/tracing/trace_pipe?nonblock=1")
+        flushes = self.guest.metric("tracegate_guest_flushes_total")
+        stream = self.stream()
+        run = threading.Thread(target=self.guest.put, args=("/workloads/run", "pingpong 2000"))
+        run.start()
+        for i in range(3):
+            self.assertEqual(self.guest.put("/tracing/trace_marker", "pipe-%d" % i)[0], 204)
+        lines = [stream.stdout.readline() for _ in range(3)]
+        run.join()
+        stream.kill()
+        stream.wait()
+        stream.stdout.close()
+        for i, line in enumerate(lines):
+            self.assertTrue(line.endswith("tracing_mark_write: pipe-%d\n" % i), line)
+        self.assertTrue(wait_until(lambda: self.guest.metric("tracegate_active_streams") == 0))
+        self.assertGreater(self.guest.metric("tracegate_guest_flushes_total"), flushes)
+        # The flushed read took nothing: the next marker goes to the next reader.
+        self.guest.put("/tracing/trace_marker", "after-flush")
+        self.assertIn("after-flush", self.guest.get("/tracing/trace_pipe?nonblock=1")[1])
+
+    def test_fifty_control_requests_answered_during_a_stream(self):
+        stream = self.stream()
+        try:
+            def control(i):
+                return self.guest.put("/tracing/tracing_on", str(i % 2))[0]
+
+            with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+                statuses = list(pool.map(control, range(50)))
+            self.assertEqual(statuses, [204] * 50)
+        finally:
+            stream.kill()
+            stream.wait()
+            stream.stdout.close()
+            self.guest.put("/tracing/tracing_on", "1")
+
+
+class GuestRestart(E2ETest):
+    def test_qemu_killed_mid_stream_ends_the_stream_then_503_then_back(self):
+        stream = self.stream()
+        first = self.guest.qemu_pid()
+        os.kill(first, signal.SIGKILL)
+        # The stream that had started ends cleanly (curl exits 0: the chunked body closed).
+        self.assertEqual(stream.wait(timeout=20), 0)
+        stream.stdout.close()
+        self.assertEqual(self.guest.put("/tracing/tracing_on", "1"),
+                         (503, "guest not connected\n"))
+        self.assertTrue(self.guest.wait_healthy(), "the gateway did not restart QEMU")
+        self.assertNotEqual(self.guest.qemu_pid(), first)
+        self.assertEqual(self.guest.put("/tracing/tracing_on", "1"), (204, ""))
+        self.assertEqual(self.guest.metric("tracegate_guest_connections_total"), 2)
+
+
+@unittest.skipUnless(BUILD_DIR and os.path.exists(KERNEL), "no build directory")
+class RunScript(unittest.TestCase):
+    def test_scripts_run_serves_and_ctrl_c_stops_everything(self):
+        port = free_port()
+        env = dict(os.environ, BUILD_DIR=BUILD_DIR)
+        env.pop("TRACEGATE_TOKEN", None)
+        run = subprocess.Popen([os.path.join(ROOT, "scripts", "run"), "--no-build", "--port",
+                                str(port), "--accel", ACCEL], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=env,
+                               start_new_session=True)
+        try:
+            banner = run.stdout.readline()
+            rundir = re.search(r"run directory (\S+);", banner).group(1)
+            self.assertIn("http://127.0.0.1:%d/tracing/" % port, banner)
+            self.assertIn("curl -X PUT --data function", run.stdout.readline())
+            self.assertIn("curl http://127.0.0.1:%d/tracing/trace" % port, run.stdout.readline())
+            self.assertRegex(run.stdout.readline(), r"^tracegate: guest up after \d+ ms$")
+            status, tracer = curl("http://127.0.0.1:%d/tracing/current_tracer" % port)
+            self.assertEqual((status, tracer), (200, "nop\n"))
+            with open(os.path.join(rundir, "qemu.pid")) as pid_file:
+                qemu = int(pid_file.read())
+            os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+            self.assertEqual(run.wait(timeout=30), 0)
+            self.assertFalse(process_alive(qemu))
+            self.assertFalse(os.path.exists(rundir))
+        finally:
+            if run.poll() is None:
+                os.killpg(run.pid, signal.SIGKILL)
+                run.wait()
+            run.stdout.close()
+
+    def test_non_loopback_bind_needs_a_token(self):
+        env = dict(os.environ, BUILD_DIR=BUILD_DIR)
+        env.pop("TRACEGATE_TOKEN", None)
+        result = subprocess.run([os.path.join(ROOT, "scripts", "run"), "--no-build", "--bind",
+                                 "0.0.0.0"], capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("needs --token", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
