@@ -88,7 +88,7 @@ asio::awaitable<bool> GuestLink::handshake(uint64_t generation) {
   Message version = request_of(MessageType::kTversion);
   version.msize = kRequestedMsize;
   version.version = tg::ninep::kVersion9P2000L;
-  GuestReply reply = co_await exchange(version, kHandshakeTimeout, nullptr, generation);
+  GuestReply reply = co_await exchange(version, kHandshakeTimeout, nullptr, generation, false);
   if (reply.error != Errno::kOk || reply.message.type != MessageType::kRversion ||
       !(reply.message.version == tg::ninep::kVersion9P2000L) || reply.message.msize < 512 ||
       reply.message.msize > kRequestedMsize)
@@ -104,7 +104,7 @@ asio::awaitable<bool> GuestLink::handshake(uint64_t generation) {
   attach.uname = "tracegate";
   attach.aname = "";
   attach.n_uname = 0;
-  reply = co_await exchange(attach, kHandshakeTimeout, nullptr, generation);
+  reply = co_await exchange(attach, kHandshakeTimeout, nullptr, generation, false);
   co_return reply.error == Errno::kOk&& reply.message.type == MessageType::kRattach;
 }
 
@@ -201,7 +201,8 @@ asio::awaitable<GuestReply> GuestLink::call(Message request, Clock::duration tim
 }
 
 asio::awaitable<GuestReply> GuestLink::exchange(Message request, Clock::duration timeout,
-                                                CancelSignal* cancel, uint64_t generation) {
+                                                CancelSignal* cancel, uint64_t generation,
+                                                bool flush_on_timeout) {
   GuestReply failed;
   failed.error = kGuestDown;
   if (!socket_ || generation != generation_) co_return failed;
@@ -241,7 +242,8 @@ asio::awaitable<GuestReply> GuestLink::exchange(Message request, Clock::duration
     failed.error = kGuestTimeout;
     ++metrics_.guest_timeouts;
   }
-  if (tag != tg::ninep::kNoTag && generation == generation_) co_await flush(tag);
+  if (flush_on_timeout && tag != tg::ninep::kNoTag && generation == generation_)
+    co_await flush(tag);
   pending_.erase(tag);
   co_return failed;
 }

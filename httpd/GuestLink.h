@@ -113,8 +113,10 @@ class GuestLink {
   asio::awaitable<void> read_loop(std::shared_ptr<Socket> socket, uint64_t generation);
   asio::awaitable<void> write_loop(std::shared_ptr<Socket> socket);
   asio::awaitable<bool> handshake(uint64_t generation);
+  // `flush_on_timeout` false: the caller drops the connection instead (the handshake).
   asio::awaitable<GuestReply> exchange(tg::ninep::Message request, Clock::duration timeout,
-                                       CancelSignal* cancel, uint64_t generation);
+                                       CancelSignal* cancel, uint64_t generation,
+                                       bool flush_on_timeout = true);
   asio::awaitable<void> flush(uint16_t oldtag);
   void deliver(tg::Bytes frame);
   void drop_connection(uint64_t generation);

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import socket
+import struct
 import subprocess
 import tempfile
 import threading
@@ -389,6 +390,59 @@ def process_alive(pid):
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+class Dialling(unittest.TestCase):
+    """The gateway is the client: it dials RUNDIR/9p.sock, whoever listens there and
+    whenever they start, and reconnects when a guest does not complete the handshake."""
+
+    def test_guest_listening_before_the_gateway_starts_is_dialled(self):
+        rundir = tempfile.mkdtemp(prefix="tracegate-test-")
+        guest = subprocess.Popen([HOSTGUEST, os.path.join(rundir, "9p.sock")],
+                                 stderr=subprocess.DEVNULL)
+        try:
+            self.assertTrue(wait_until(lambda: os.path.exists(os.path.join(rundir, "9p.sock"))))
+            gateway = Gateway("--rundir", rundir)
+            try:
+                self.assertTrue(wait_until(lambda: gateway.request("GET", "/healthz")[0] == 200))
+            finally:
+                gateway.stop()
+        finally:
+            guest.kill()
+            guest.wait()
+
+    def test_a_guest_that_answers_version_but_not_attach_stays_503_and_is_redialled(self):
+        gateway = Gateway()
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(gateway.socket_path)
+        listener.listen(4)
+        listener.settimeout(10)
+        try:
+            first, _ = listener.accept()
+            header = first.recv(7, socket.MSG_WAITALL)
+            size, kind, tag = struct.unpack("<IBH", header)
+            body = first.recv(size - 7, socket.MSG_WAITALL)
+            self.assertEqual(kind, 100)  # Tversion first, on every connection
+            msize, = struct.unpack("<I", body[:4])
+            self.assertEqual((tag, msize), (0xffff, 1 << 20))
+            version = b"9P2000.L"
+            reply = struct.pack("<BHIH", 101, tag, 65536, len(version)) + version
+            first.sendall(struct.pack("<I", len(reply) + 4) + reply)
+            size, attach_kind, _ = struct.unpack("<IBH", first.recv(7, socket.MSG_WAITALL))
+            self.assertEqual(attach_kind, 104)  # Tattach, left unanswered
+            first.recv(size - 7, socket.MSG_WAITALL)
+            self.assertEqual(gateway.request("GET", "/healthz")[0], 503)
+            # No Rattach within the handshake timeout: the gateway hangs up and dials again.
+            second, _ = listener.accept()
+            self.assertEqual(first.recv(1), b"")
+            self.assertEqual(second.recv(7, socket.MSG_WAITALL)[4], 100)
+            self.assertEqual(gateway.request("GET", "/healthz")[0], 503)
+            first.close()
+            second.close()
+        finally:
+            listener.close()
+            gateway.stop()
+        self.assertIn("reconnecting", gateway.log_text())
 
 
 class Supervision(unittest.TestCase):
