@@ -1,0 +1,48 @@
+#include "GuestError.h"
+
+#include <gtest/gtest.h>
+
+namespace tracegate {
+namespace {
+
+using tg::Errno;
+
+struct Expected {
+  Errno error;
+  unsigned status;
+  const char* body;
+};
+
+class GuestErrorTable : public testing::TestWithParam<Expected> {};
+
+TEST_P(GuestErrorTable, MapsErrnoToStatusAndOneLineBody) {
+  ErrorStatus mapped = error_status(GetParam().error);
+  EXPECT_EQ(mapped.status, GetParam().status);
+  EXPECT_EQ(mapped.body, GetParam().body);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Contract, GuestErrorTable,
+    testing::Values(Expected{Errno::kInval, 400, "EINVAL: Invalid argument\n"},
+                    Expected{Errno::kRange, 400, "ERANGE: Numerical result out of range\n"},
+                    Expected{Errno::kIsDir, 400, "EISDIR: Is a directory\n"},
+                    Expected{Errno::kNotDir, 400, "ENOTDIR: Not a directory\n"},
+                    Expected{Errno::kNoEnt, 404, "ENOENT: No such file or directory\n"},
+                    Expected{Errno::kAccess, 403, "EACCES: Permission denied\n"},
+                    Expected{Errno::kPerm, 403, "EPERM: Operation not permitted\n"},
+                    Expected{Errno::kBusy, 409, "EBUSY: Device or resource busy\n"},
+                    Expected{Errno::kExist, 409, "EEXIST: File exists\n"},
+                    Expected{Errno::kBadF, 409, "EBADF: Bad file descriptor\n"},
+                    Expected{Errno::kNoMem, 507, "ENOMEM: Cannot allocate memory\n"},
+                    Expected{Errno::kNoSpc, 507, "ENOSPC: No space left on device\n"},
+                    Expected{kGuestDown, 503, "guest not connected\n"},
+                    Expected{kGuestTimeout, 504, "guest timed out\n"}));
+
+TEST(GuestError, AnyOtherErrnoIs500NamingIt) {
+  ErrorStatus mapped = error_status(Errno::kAgain);
+  EXPECT_EQ(mapped.status, 500u);
+  EXPECT_EQ(mapped.body.rfind("EAGAIN: ", 0), 0u) << mapped.body;
+}
+
+}  // namespace
+}  // namespace tracegate
