@@ -8,6 +8,7 @@ namespace {
 using tg::Errno;
 
 struct Expected {
+  const char* name;  // the test's name
   Errno error;
   unsigned status;
   const char* body;
@@ -23,20 +24,22 @@ TEST_P(GuestErrorTable, MapsErrnoToStatusAndOneLineBody) {
 
 INSTANTIATE_TEST_SUITE_P(
     Contract, GuestErrorTable,
-    testing::Values(Expected{Errno::kInval, 400, "EINVAL: Invalid argument\n"},
-                    Expected{Errno::kRange, 400, "ERANGE: Numerical result out of range\n"},
-                    Expected{Errno::kIsDir, 400, "EISDIR: Is a directory\n"},
-                    Expected{Errno::kNotDir, 400, "ENOTDIR: Not a directory\n"},
-                    Expected{Errno::kNoEnt, 404, "ENOENT: No such file or directory\n"},
-                    Expected{Errno::kAccess, 403, "EACCES: Permission denied\n"},
-                    Expected{Errno::kPerm, 403, "EPERM: Operation not permitted\n"},
-                    Expected{Errno::kBusy, 409, "EBUSY: Device or resource busy\n"},
-                    Expected{Errno::kExist, 409, "EEXIST: File exists\n"},
-                    Expected{Errno::kBadF, 409, "EBADF: Bad file descriptor\n"},
-                    Expected{Errno::kNoMem, 507, "ENOMEM: Cannot allocate memory\n"},
-                    Expected{Errno::kNoSpc, 507, "ENOSPC: No space left on device\n"},
-                    Expected{kGuestDown, 503, "guest not connected\n"},
-                    Expected{kGuestTimeout, 504, "guest timed out\n"}));
+    testing::Values(Expected{"Inval", Errno::kInval, 400, "EINVAL: Invalid argument\n"},
+                    Expected{"Range", Errno::kRange, 400,
+                             "ERANGE: Numerical result out of range\n"},
+                    Expected{"IsDir", Errno::kIsDir, 400, "EISDIR: Is a directory\n"},
+                    Expected{"NotDir", Errno::kNotDir, 400, "ENOTDIR: Not a directory\n"},
+                    Expected{"NoEnt", Errno::kNoEnt, 404, "ENOENT: No such file or directory\n"},
+                    Expected{"Access", Errno::kAccess, 403, "EACCES: Permission denied\n"},
+                    Expected{"Perm", Errno::kPerm, 403, "EPERM: Operation not permitted\n"},
+                    Expected{"Busy", Errno::kBusy, 409, "EBUSY: Device or resource busy\n"},
+                    Expected{"Exist", Errno::kExist, 409, "EEXIST: File exists\n"},
+                    Expected{"BadF", Errno::kBadF, 409, "EBADF: Bad file descriptor\n"},
+                    Expected{"NoMem", Errno::kNoMem, 507, "ENOMEM: Cannot allocate memory\n"},
+                    Expected{"NoSpc", Errno::kNoSpc, 507, "ENOSPC: No space left on device\n"},
+                    Expected{"GuestDown", kGuestDown, 503, "guest not connected\n"},
+                    Expected{"GuestTimeout", kGuestTimeout, 504, "guest timed out\n"}),
+    [](const testing::TestParamInfo<Expected>& info) { return std::string(info.param.name); });
 
 TEST(GuestError, AnyOtherErrnoIs500NamingIt) {
   ErrorStatus mapped = error_status(Errno::kAgain);
