@@ -4,14 +4,15 @@
 - control-write round trip: PUT /tracing/tracing_on on a keep-alive connection, p50/p99;
 - trace_pipe throughput: the buffer is filled with trace_marker entries (PUTs from 8
   keep-alive connections), then one chunked GET /tracing/trace_pipe drains it; MB/s of text
-  from the request to the last byte.
+  from the request to the last byte. Where the guest lists functions, the same for the
+  function tracer's events recorded during an `alloc` run.
 
 Against the real kernel (the gateway supervising scripts/guest; the accelerator is printed)
 and against tracegate-hostguest (the real tracefs tree on the host, no QEMU). Not a test:
 it prints figures and asserts nothing about them.
 
     test/bench/gateway_bench.py [--target kernel|hostguest|both] [--accel tcg|kvm|auto]
-        [--rounds N] [--fill-mb N] [--marker-bytes N]
+        [--rounds N] [--fill-mb N] [--marker-bytes N] [--workload-iterations N]
 """
 import argparse
 import http.client
@@ -165,6 +166,22 @@ def bench(kind, args):
         total, seconds = drain(target)
         print("[%s] trace_pipe to an HTTP client: %.1f MB in %.2f s = %.1f MB/s"
               % (name, total / 1e6, seconds, total / 1e6 / seconds))
+        if kind != "kernel":
+            return  # the host guest's functions are names only: nothing calls them
+        _, functions = target.request("GET", "/tracing/available_filter_functions")
+        if not functions.strip():
+            print("[%s] function tracer: not measured (the guest lists no functions yet)" % name)
+            return
+        # Function events from a workload: what a user streams in practice.
+        target.request("PUT", "/tracing/current_tracer", "function")
+        target.request("PUT", "/tracing/trace", "")
+        target.request("PUT", "/workloads/run", "alloc %d" % args.workload_iterations)
+        target.request("PUT", "/tracing/tracing_on", "0")
+        total, seconds = drain(target)
+        target.request("PUT", "/tracing/current_tracer", "nop")
+        target.request("PUT", "/tracing/tracing_on", "1")
+        print("[%s] trace_pipe of function events (alloc %d): %.1f MB in %.2f s = %.1f MB/s"
+              % (name, args.workload_iterations, total / 1e6, seconds, total / 1e6 / seconds))
     finally:
         target.stop()
 
@@ -176,6 +193,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=1000)
     parser.add_argument("--fill-mb", type=int, default=8)
     parser.add_argument("--marker-bytes", type=int, default=4000)
+    parser.add_argument("--workload-iterations", type=int, default=2000)
     args = parser.parse_args()
     kinds = ["hostguest", "kernel"] if args.target == "both" else [args.target]
     for kind in kinds:
