@@ -14,6 +14,7 @@
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
 #include "Time/Clock.h"
+#include "Trace/TracingInit.h"
 #include "init/Init.h"
 
 extern "C" u8 boot_stack[];
@@ -48,6 +49,7 @@ extern "C" noreturn_fn void kernel_main(u64 start_info_phys) {
   run_global_constructors();
   page_allocator_init();
   heap_init();
+  tracing_init();
 
   mask_legacy_pic();
   lapic_init();

@@ -5,6 +5,7 @@
 #include "Console/Serial.h"
 #include "Lib/SpinLock.h"
 #include "Time/Clock.h"
+#include "Trace/BootTracing.h"
 
 namespace {
 SpinLock g_log_lock;
@@ -56,5 +57,6 @@ void panic(const char* format_string, ...) {
   vformat(message, sizeof(message), format_string, args);
   va_end(args);
   klog_emergency("KERNEL PANIC: %s", message);
+  ftrace_dump_on_oops();
   qemu_exit(ExitCode::Failure);
 }

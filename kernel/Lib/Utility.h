@@ -29,10 +29,10 @@ constexpr T&& forward(typename RemoveReference<T>::Type& value) {
 
 }  // namespace klib
 
-// Placement new: the only operator new the kernel's headers need to see.
-inline void* operator new(size_t, void* where) noexcept {
-  return where;
-}
-inline void* operator new[](size_t, void* where) noexcept {
-  return where;
-}
+// Placement new: the only operator new the kernel's headers need to see. tracefs's
+// support/Memory.h defines the same two under the same guard.
+#ifndef TRACEGATE_PLACEMENT_NEW
+#define TRACEGATE_PLACEMENT_NEW
+inline void* operator new(size_t, void* where) noexcept { return where; }
+inline void* operator new[](size_t, void* where) noexcept { return where; }
+#endif

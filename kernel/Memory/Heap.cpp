@@ -5,6 +5,7 @@
 #include "Memory/KmemCache.h"
 #include "Memory/Layout.h"
 #include "Memory/PageAllocator.h"
+#include "Trace/TracePoints.h"
 
 namespace {
 constexpr u32 kHeaderMagic = 0x6b6d616c;  // "kmal"
@@ -51,10 +52,16 @@ void* kmalloc(size_t size) {
   size_t total = size + sizeof(BlockHeader);
   if (total < size) return nullptr;
   size_t size_class = class_for(total);
-  if (size_class >= kClassCount) return alloc_large(total);
+  u64 call_site = reinterpret_cast<u64>(__builtin_return_address(0));
+  if (size_class >= kClassCount) {
+    void* block = alloc_large(total);
+    trace_kmalloc(call_site, block, size, align_up(total, kPageSize));
+    return block;
+  }
   auto* header = static_cast<BlockHeader*>(g_caches[size_class]->allocate());
   if (!header) return nullptr;
   *header = BlockHeader{kHeaderMagic, static_cast<u32>(size_class), 0};
+  trace_kmalloc(call_site, header + 1, size, 1ul << (size_class + kMinClassShift));
   return header + 1;
 }
 
@@ -66,6 +73,7 @@ void* kzalloc(size_t size) {
 
 void kfree(void* pointer) {
   if (!pointer) return;
+  trace_kfree(reinterpret_cast<u64>(__builtin_return_address(0)), pointer);
   BlockHeader* header = static_cast<BlockHeader*>(pointer) - 1;
   if (header->magic != kHeaderMagic) panic("kfree(%p): not a heap block", pointer);
   header->magic = 0;

@@ -40,7 +40,15 @@ tg::trace::RecordContext record_context() {
 
 }  // namespace
 
+// kernel/Trace sets tracing up at boot (tracing_init); this only hands it the 9P service's
+// wake-up for readers.
+void trace_set_reader_waker(void (*waker)());
+
 bool tracing_setup() {
+  if (tg::trace::tracing()) {
+    trace_set_reader_waker(ninep_service_wake);
+    return true;
+  }
   tg::install_allocator({aligned_allocate, aligned_free});
   tg::Platform platform;
   platform.cpu_count = kernel_cpu_count();

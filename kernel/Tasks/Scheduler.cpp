@@ -11,6 +11,7 @@
 #include "Tasks/Task.h"
 #include "Time/Clock.h"
 #include "Time/Timer.h"
+#include "Trace/TracePoints.h"
 
 struct RunQueue {
   SpinLock lock;
@@ -98,6 +99,11 @@ void free_task_stack(Task* task) {
 // Runs on the CPU that just switched away from `last`, in the new task's context, with
 // this run queue's lock still held from __schedule. Anything that must wait until `last`
 // is truly off its stack happens here.
+void trace_migrate(Task* task, u32 from, u32 to) {
+  const SchedTraceHooks* hooks = __atomic_load_n(&g_trace_hooks, __ATOMIC_ACQUIRE);
+  if (hooks && hooks->on_migrate) hooks->on_migrate(task, from, to);
+}
+
 void finish_switch(Task* last) {
   RunQueue& rq = this_rq();
   i32 target = last->migrate_to;
@@ -106,6 +112,7 @@ void finish_switch(Task* last) {
   if (target >= 0) {
     last->migrate_to = -1;
     ++g_run_queues[target].stats.migrations_in;
+    trace_migrate(last, last->cpu, static_cast<u32>(target));
     enqueue_on(static_cast<u32>(target), last);
   }
   if (dead) free_task_stack(last);
@@ -168,6 +175,7 @@ bool pull_task() {
     }
     if (found) {
       dequeue(theirs, found);
+      trace_migrate(found, other, self);
       __atomic_store_n(&found->cpu, self, __ATOMIC_RELEASE);
       enqueue(mine, found);
       ++mine.stats.migrations_in;
@@ -282,6 +290,7 @@ klib::Result<Task*> kthread_run(const char* name, void (*entry)(void*), void* ar
     g_all_tasks.push_back(task->all_node);
   }
   u64 flags = local_irq_save();
+  trace_sched_wakeup_new(task->comm, task->pid, cpu);
   enqueue_on(cpu, task);
   local_irq_restore(flags);
   return task;

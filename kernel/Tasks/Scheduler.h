@@ -47,6 +47,7 @@ SchedStats sched_stats(u32 cpu);
 struct SchedTraceHooks {
   void (*on_switch)(Task* prev, Task* next);
   void (*on_wakeup)(Task* task, u32 cpu);
+  void (*on_migrate)(Task* task, u32 from_cpu, u32 to_cpu);  // sched_migrate_task
 };
 void sched_set_trace_hooks(const SchedTraceHooks* hooks);
 

@@ -3,6 +3,7 @@
 #include "Lib/List.h"
 #include "Lib/Types.h"
 #include "Tasks/WaitQueue.h"
+#include "Trace/ShadowStack.h"
 
 enum class TaskState : u32 {
   Runnable,  // running or waiting on a run queue
@@ -36,6 +37,7 @@ struct Task {
   u64 runtime_ns;
   u64 switched_in_ns;
   WaitQueue exited;  // woken once the task is dead and its stack is gone
+  ShadowStack shadow_stack;  // return addresses the graph tracers hooked (Trace/)
 };
 
 static_assert(__builtin_offsetof(Task, saved_rsp) == 0);

@@ -3,6 +3,7 @@
 #include "Arch/x86_64/PerCpu.h"
 #include "Lib/SpinLock.h"
 #include "Time/Clock.h"
+#include "Trace/TracePoints.h"
 
 namespace {
 // Each CPU keeps its own list sorted by deadline, so the tick looks only at the head.
@@ -64,5 +65,9 @@ bool timer_cancel(Timer& timer) {
 void timers_run_expired() {
   TimerBase& base = g_bases[this_cpu_id()];
   u64 now = clock_ns();
-  while (Timer* timer = pop_expired(base, now)) timer->callback(*timer);
+  while (Timer* timer = pop_expired(base, now)) {
+    trace_timer_expire_entry(timer, reinterpret_cast<u64>(timer->callback));
+    timer->callback(*timer);
+    trace_timer_expire_exit(timer);
+  }
 }

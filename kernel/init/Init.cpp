@@ -12,6 +12,7 @@
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
 #include "Time/Clock.h"
+#include "Trace/SelfTest.h"
 #include "Workloads/Workload.h"
 #include "init/Fault.h"
 
@@ -64,6 +65,9 @@ void init_main(void*) {
 
   char fault[32];
   if (cmdline_value("fault", fault, sizeof(fault))) fault_inject(fault);
+
+  char selftest[128];
+  if (cmdline_value("tracing_selftest", selftest, sizeof(selftest))) tracing_selftest_run(selftest);
 
   BootWorkloads outcome{};
   cmdline_for_each("workload", run_boot_workloads, &outcome);

@@ -5,7 +5,9 @@
 // library; freestanding builds (the kernel) define it here.
 #if __STDC_HOSTED__
 #include <new>
-#else
+#elif !defined(TRACEGATE_PLACEMENT_NEW)
+// The kernel's own headers define the same two (guarded by the same macro).
+#define TRACEGATE_PLACEMENT_NEW
 inline void* operator new(tg::usize, void* where) noexcept { return where; }
 inline void* operator new[](tg::usize, void* where) noexcept { return where; }
 #endif

@@ -5,6 +5,7 @@
 #include "Console/Log.h"
 #include "Memory/Layout.h"
 #include "Tasks/Task.h"
+#include "Trace/BootTracing.h"
 
 namespace {
 constexpr const char* kExceptionNames[32] = {
@@ -72,5 +73,6 @@ notrace void exception_fatal(TrapFrame& frame) {
                  task ? task->pid : -1);
   dump_registers(frame);
   dump_backtrace(frame.rbp);
+  ftrace_dump_on_oops();
   qemu_exit(ExitCode::Failure);
 }

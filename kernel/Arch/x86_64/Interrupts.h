@@ -6,6 +6,7 @@
 // Vector plan. Exceptions own 0-31; device lines from the IOAPIC start at kIrqBase.
 constexpr u8 kVectorTimer = 0x20;
 constexpr u8 kVectorReschedule = 0x21;
+constexpr u8 kVectorStopMachine = 0x22;  // Trace/StopMachine: park a CPU while text is patched
 constexpr u8 kVectorIrqBase = 0x30;  // IOAPIC pin n arrives as kVectorIrqBase + n
 constexpr u8 kVectorSpurious = 0xff;
 

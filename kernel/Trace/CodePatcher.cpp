@@ -1,0 +1,117 @@
+#include "Trace/CodePatcher.h"
+
+#include "Arch/x86_64/PerCpu.h"
+#include "Console/Log.h"
+#include "Lib/String.h"
+#include "Memory/Heap.h"
+#include "Time/Clock.h"
+#include "Trace/StopMachine.h"
+#include "Trace/Tracefs.h"
+
+extern "C" const u64 __start_mcount_loc[];
+extern "C" const u64 __stop_mcount_loc[];
+extern "C" void ftrace_caller();
+
+bool g_patcher_probes;
+
+namespace {
+constexpr u32 kSiteSize = 5;
+constexpr u8 kNop5[kSiteSize] = {0x0f, 0x1f, 0x44, 0x00, 0x00};
+constexpr u8 kCallOpcode = 0xe8;
+
+struct Site {
+  u64 address;
+  bool live;
+  bool bad;
+  bool want;
+};
+
+Site* g_sites;
+u32 g_site_count;
+PatcherStats g_stats;
+int g_update_lock;
+
+void call_bytes(u64 site, u8 (&out)[kSiteSize]) {
+  i64 displacement =
+      static_cast<i64>(reinterpret_cast<u64>(&ftrace_caller)) - static_cast<i64>(site + kSiteSize);
+  i32 rel = static_cast<i32>(displacement);
+  out[0] = kCallOpcode;
+  memcpy(out + 1, &rel, sizeof(rel));
+}
+
+bool holds(u64 site, const u8 (&bytes)[kSiteSize]) {
+  return memcmp(reinterpret_cast<const void*>(site), bytes, kSiteSize) == 0;
+}
+
+// Inside stop_machine: this CPU alone runs. The kernel image is mapped writable (the boot
+// page tables map it RW, CR0.WP only guards read-only pages), so the store goes straight
+// through the kernel's own mapping.
+void rewrite_sites(void*) {
+  u64 written = 0;
+  for (u32 i = 0; i < g_site_count; ++i) {
+    Site& site = g_sites[i];
+    if (site.bad || site.live == site.want) continue;
+    u8 call[kSiteSize];
+    call_bytes(site.address, call);
+    const u8(&expected)[kSiteSize] = site.live ? call : kNop5;
+    if (!holds(site.address, expected)) {
+      site.bad = true;
+      ++g_stats.bad_sites;
+      continue;
+    }
+    memcpy(reinterpret_cast<void*>(site.address), site.want ? call : kNop5, kSiteSize);
+    site.live = site.want;
+    ++written;
+  }
+  g_stats.sites_written += written;
+  if (written) ++g_stats.updates;
+}
+
+bool site_wanted(tg::trace::Tracing& tracing, bool tracer_wants, u64 ip, bool& probe) {
+  if (tracing.has_probe(ip)) {
+    probe = true;
+    return true;
+  }
+  return tracer_wants && tracing.wants_function(ip);
+}
+}  // namespace
+
+void patcher_init() {
+  g_site_count = static_cast<u32>(__stop_mcount_loc - __start_mcount_loc);
+  if (!g_site_count) return;
+  g_sites = static_cast<Site*>(kzalloc(sizeof(Site) * g_site_count));
+  if (!g_sites) panic("ftrace: no memory for %u call sites", g_site_count);
+  for (u32 i = 0; i < g_site_count; ++i) {
+    g_sites[i].address = __start_mcount_loc[i];
+    g_sites[i].bad = !holds(g_sites[i].address, kNop5);
+    if (g_sites[i].bad) ++g_stats.bad_sites;
+  }
+  g_stats.sites = g_site_count;
+}
+
+void patcher_update() {
+  tg::trace::Tracing* tracing = tg::trace::tracing();
+  if (!tracing || !g_site_count) return;
+  preempt_disable();
+  while (__atomic_exchange_n(&g_update_lock, 1, __ATOMIC_ACQUIRE)) cpu_relax();
+  u64 start = clock_ns();
+  bool tracer_wants = tracing->top().tracer().traces_functions;
+  bool probes = false;
+  u32 live = 0;
+  for (u32 i = 0; i < g_site_count; ++i) {
+    g_sites[i].want = site_wanted(*tracing, tracer_wants, g_sites[i].address, probes);
+    if (g_sites[i].want && !g_sites[i].bad) ++live;
+  }
+  // Probes are announced before a site that needs them goes live, and withdrawn after.
+  if (probes) __atomic_store_n(&g_patcher_probes, true, __ATOMIC_RELEASE);
+  stop_machine(rewrite_sites, nullptr);
+  if (!probes) __atomic_store_n(&g_patcher_probes, false, __ATOMIC_RELEASE);
+  g_stats.live = live;
+  g_stats.last_update_ns = clock_ns() - start;
+  __atomic_store_n(&g_update_lock, 0, __ATOMIC_RELEASE);
+  preempt_enable();
+}
+
+PatcherStats patcher_stats() {
+  return g_stats;
+}

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "Lib/Types.h"
+
+// Called from ftrace_caller (ftrace_entry.S) for every live call site: dispatches to the
+// current tracer of the top instance. `parent_slot` holds the traced function's return
+// address; the graph tracers replace it with return_to_handler.
+extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot);
+// Called from return_to_handler: records the return and gives back the real return address.
+extern "C" u64 ftrace_graph_return(u64 retval);
+extern "C" void return_to_handler();
+
+void ftrace_dispatch_init();
+
+struct FtraceStats {
+  u64 shadow_overflows;  // calls left unhooked because a shadow stack was full
+  u64 recursion_misses;  // entries dropped because the tracer was already busy on that CPU
+};
+FtraceStats ftrace_stats();

@@ -1,0 +1,152 @@
+#include "Trace/KernelEvents.h"
+
+#include "Arch/x86_64/Interrupts.h"
+#include "Arch/x86_64/PerCpu.h"
+#include "Lib/String.h"
+#include "Tasks/Scheduler.h"
+#include "Tasks/Task.h"
+#include "Time/Timer.h"
+#include "Trace/TraceContext.h"
+#include "Trace/TracePoints.h"
+#include "Trace/Tracefs.h"
+#include "Trace/TracerGuard.h"
+
+using tg::StringView;
+using tg::trace::RecordContext;
+using tg::trace::TraceInstance;
+
+bool g_tracepoints_ready;
+
+namespace {
+// The kernel's tasks have no priorities: every one is what Linux calls nice 0.
+constexpr i32 kDefaultPrio = 120;
+// prev_state as Linux reports it: 0 runnable (preempted), TASK_INTERRUPTIBLE, EXIT_DEAD.
+constexpr i64 kStateRunning = 0;
+constexpr i64 kStateSleeping = 0x1;
+constexpr i64 kStateDead = 0x10;
+
+TraceInstance* g_top;
+
+StringView comm_of(const Task* task) {
+  return StringView(task->comm, strlen(task->comm));
+}
+
+i64 prev_state_of(const Task* task) {
+  switch (task->state) {
+    case TaskState::Sleeping:
+      return kStateSleeping;
+    case TaskState::Dead:
+      return kStateDead;
+    default:
+      return kStateRunning;
+  }
+}
+
+// Runs `emit` with the context of this CPU, unless the tracer is already busy here.
+template <typename Emit>
+void record(Emit emit) {
+  TracerGuard guard;
+  if (!guard.entered()) return;
+  RecordContext ctx = trace_context(guard.saved_flags());
+  emit(ctx);
+}
+
+void on_switch(Task* prev, Task* next) {
+  tg::trace::save_comm(next->pid, comm_of(next));
+  record([&](const RecordContext& ctx) {
+    // Recorded by the task switching out, as in Linux.
+    RecordContext as_prev = ctx;
+    as_prev.pid = prev->pid;
+    tg::trace::emit_sched_switch(*g_top, as_prev, comm_of(prev), prev->pid, kDefaultPrio,
+                                 prev_state_of(prev), comm_of(next), next->pid, kDefaultPrio);
+  });
+}
+
+void on_wakeup(Task* task, u32 cpu) {
+  tg::trace::save_comm(task->pid, comm_of(task));
+  record([&](const RecordContext& ctx) {
+    tg::trace::emit_sched_wakeup(*g_top, ctx, comm_of(task), task->pid, kDefaultPrio,
+                                 static_cast<i32>(cpu));
+  });
+}
+
+void on_migrate(Task* task, u32 from, u32 to) {
+  record([&](const RecordContext& ctx) {
+    tg::trace::emit_sched_migrate_task(*g_top, ctx, comm_of(task), task->pid, kDefaultPrio,
+                                       static_cast<i32>(from), static_cast<i32>(to));
+  });
+}
+
+constexpr const char* kVectorNames[] = {"timer", "reschedule", "stop_machine"};
+
+StringView vector_name(u32 vector) {
+  if (vector >= kVectorTimer && vector < kVectorTimer + array_size(kVectorNames)) {
+    const char* name = kVectorNames[vector - kVectorTimer];
+    return StringView(name, strlen(name));
+  }
+  return "irq";
+}
+
+bool graph_tracer_on() {
+  return &g_top->tracer() == &tg::trace::kGraphTracer;
+}
+
+void on_irq_entry(u32 vector, const TrapFrame&) {
+  record([&](const RecordContext& ctx) {
+    if (graph_tracer_on()) tg::trace::GraphTracer::record_irq_enter(*g_top, ctx, vector);
+    tg::trace::emit_irq_handler_entry(*g_top, ctx, static_cast<i32>(vector), vector_name(vector));
+  });
+}
+
+void on_irq_exit(u32 vector) {
+  record([&](const RecordContext& ctx) {
+    tg::trace::emit_irq_handler_exit(*g_top, ctx, static_cast<i32>(vector), 1);
+    if (graph_tracer_on()) tg::trace::GraphTracer::record_irq_exit(*g_top, ctx, vector);
+  });
+}
+
+constexpr SchedTraceHooks kSchedHooks = {on_switch, on_wakeup, on_migrate};
+constexpr IrqTraceHooks kIrqHooks = {on_irq_entry, on_irq_exit};
+}  // namespace
+
+void trace_kmalloc_slow(u64 call_site, const void* pointer, size_t requested, size_t allocated) {
+  record([&](const RecordContext& ctx) {
+    tg::trace::emit_kmalloc(*g_top, ctx, call_site, reinterpret_cast<u64>(pointer), requested,
+                            allocated, 0, 0);
+  });
+}
+
+void trace_kfree_slow(u64 call_site, const void* pointer) {
+  record([&](const RecordContext& ctx) {
+    tg::trace::emit_kfree(*g_top, ctx, call_site, reinterpret_cast<u64>(pointer));
+  });
+}
+
+void trace_timer_expire_entry_slow(const Timer* timer, u64 function) {
+  record([&](const RecordContext& ctx) {
+    u64 ticks = this_cpu()->ticks;
+    tg::trace::emit_timer_expire_entry(*g_top, ctx, reinterpret_cast<u64>(timer), ticks, function,
+                                       ticks);
+  });
+}
+
+void trace_timer_expire_exit_slow(const Timer* timer) {
+  record([&](const RecordContext& ctx) {
+    tg::trace::emit_timer_expire_exit(*g_top, ctx, reinterpret_cast<u64>(timer));
+  });
+}
+
+void trace_sched_wakeup_new_slow(const char* comm, i32 pid, u32 cpu) {
+  StringView name(comm, strlen(comm));
+  tg::trace::save_comm(pid, name);
+  record([&](const RecordContext& ctx) {
+    tg::trace::emit_sched_wakeup_new(*g_top, ctx, name, pid, kDefaultPrio, static_cast<i32>(cpu));
+  });
+}
+
+void kernel_events_init() {
+  g_top = &tg::trace::tracing()->top();
+  sched_set_trace_hooks(&kSchedHooks);
+  irq_set_trace_hooks(&kIrqHooks);
+  __atomic_store_n(&g_tracepoints_ready, true, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,116 @@
+#include "Trace/KernelPlatform.h"
+
+#include "Arch/x86_64/Cpu.h"
+#include "Memory/Heap.h"
+#include "Memory/Layout.h"
+#include "Memory/PageAllocator.h"
+#include "Time/Clock.h"
+#include "Trace/CodePatcher.h"
+#include "Trace/StopMachine.h"
+#include "Trace/SymbolTable.h"
+#include "Trace/Tracefs.h"
+#include "Trace/TracerGuard.h"
+
+namespace {
+// Blocks aligned beyond kmalloc's 16 bytes carry this in front of them, with the pointer
+// kmalloc returned; a kmalloc header has "kmal" in its low half, so they never collide.
+constexpr u64 kAlignedMagic = 0x74726163616c6967;  // "gilacart"
+u64 g_counter_clock;
+void (*g_reader_waker)();
+
+struct AlignedPrefix {
+  u64 magic;
+  void* block;
+};
+
+void* heap_allocate(size_t size, size_t align) {
+  // The ring buffer's pages: one page each, straight from the page allocator (kmalloc would
+  // add its header and spend two pages). kmalloc never returns a page-aligned pointer.
+  if (size == kPageSize && align <= kPageSize) return alloc_pages(1);
+  if (align <= 16) return kmalloc(size);
+  auto* raw = static_cast<u8*>(kmalloc(size + align + sizeof(AlignedPrefix)));
+  if (!raw) return nullptr;
+  u64 start = align_up(reinterpret_cast<u64>(raw) + sizeof(AlignedPrefix), u64{align});
+  auto* prefix = reinterpret_cast<AlignedPrefix*>(start) - 1;
+  *prefix = AlignedPrefix{kAlignedMagic, raw};
+  return reinterpret_cast<void*>(start);
+}
+
+void heap_free(void* pointer) {
+  u64 address = reinterpret_cast<u64>(pointer);
+  if ((address & (kPageSize - 1)) == 0) return free_pages(pointer, 1);
+  auto* prefix = static_cast<AlignedPrefix*>(pointer) - 1;
+  if (prefix->magic == kAlignedMagic) {
+    prefix->magic = 0;
+    return kfree(prefix->block);
+  }
+  kfree(pointer);
+}
+
+// The tracer's own allocations are not kmalloc events (Linux's tracing does not trace its
+// own buffer either): they run as if inside the tracer.
+template <typename Call>
+auto as_tracer(Call call) {
+  u64 flags = local_irq_save();
+  u32 cpu = this_cpu_id();
+  u32 was = g_tracer_busy[cpu];
+  g_tracer_busy[cpu] = 1;
+  auto result = call();
+  g_tracer_busy[cpu] = was;
+  local_irq_restore(flags);
+  return result;
+}
+
+void* tracer_allocate(tg::usize size, tg::usize align) {
+  return as_tracer([&] { return heap_allocate(size, align); });
+}
+
+void tracer_deallocate(void* pointer) {
+  as_tracer([&] {
+    heap_free(pointer);
+    return 0;
+  });
+}
+
+u64 trace_clock(tg::TraceClock clock) {
+  switch (clock) {
+    case tg::TraceClock::kCounter:
+      return __atomic_fetch_add(&g_counter_clock, 1, __ATOMIC_RELAXED);
+    case tg::TraceClock::kX86Tsc:
+      return rdtsc();
+    default:
+      return clock_ns();
+  }
+}
+
+void noop(void*) {}
+
+// Every CPU has passed through the rendezvous with interrupts on: any ring-buffer write
+// (always done with interrupts masked) that began before the call has ended.
+void synchronize_writers() {
+  stop_machine(noop, nullptr);
+}
+
+void wake_readers() {
+  void (*waker)() = __atomic_load_n(&g_reader_waker, __ATOMIC_ACQUIRE);
+  if (waker) waker();
+}
+}  // namespace
+
+void kernel_platform_install(u32 cpu_count) {
+  tg::install_allocator({tracer_allocate, tracer_deallocate});
+  tg::Platform platform;
+  platform.cpu_count = cpu_count;
+  platform.text_base = kKernelBase;
+  platform.symbols = tg::Span<const tg::Symbol>(kernel::kKernelSymbols, kernel::kKernelSymbolCount);
+  platform.clock = trace_clock;
+  platform.functions_changed = patcher_update;
+  platform.synchronize_writers = synchronize_writers;
+  platform.wake_readers = wake_readers;
+  platform.release = "tracegate";
+  tg::install_platform(platform);
+}
+
+void trace_set_reader_waker(void (*waker)()) {
+  __atomic_store_n(&g_reader_waker, waker, __ATOMIC_RELEASE);
+}

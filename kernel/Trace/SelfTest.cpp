@@ -1,0 +1,248 @@
+#include "Trace/SelfTest.h"
+
+#include "Arch/x86_64/DebugExit.h"
+#include "Arch/x86_64/PerCpu.h"
+#include "Console/Log.h"
+#include "Console/Serial.h"
+#include "Lib/String.h"
+#include "Tasks/Scheduler.h"
+#include "Tasks/Task.h"
+#include "Time/Clock.h"
+#include "Trace/CodePatcher.h"
+#include "Trace/FtraceDispatch.h"
+#include "Trace/TraceShell.h"
+#include "Workloads/Workload.h"
+
+namespace {
+struct FileWrite {
+  const char* file;
+  const char* value;
+};
+
+struct SelfTest {
+  const char* name;
+  FileWrite setup[6];
+  const char* workloads[3];  // "NAME N", run one after the other while recording
+  bool keep_state = false;   // print what is there (boot tracing) instead of resetting
+};
+
+// Small buffers and narrow filters keep each trace a few hundred lines: it crosses a
+// serial port under TCG.
+constexpr SelfTest kSelfTests[] = {
+    {"function",
+     {{"buffer_size_kb", "64"},
+      {"set_ftrace_filter", "kmalloc kfree wake_up_process"},
+      {"current_tracer", "function"}},
+     {"alloc 4", "pingpong 8"}},
+    {"function_filter",
+     {{"buffer_size_kb", "64"},
+      {"set_ftrace_filter", "kmem_cache_*"},
+      {"current_tracer", "function"}},
+     {"alloc 4"}},
+    {"function_graph",
+     {{"buffer_size_kb", "128"},
+      {"set_graph_function", "ping pong"},
+      {"max_graph_depth", "6"},
+      {"current_tracer", "function_graph"}},
+     {"pingpong 4"}},
+    {"graph_filter",
+     {{"buffer_size_kb", "64"},
+      {"set_ftrace_filter", "kmalloc kfree"},
+      {"current_tracer", "function_graph"}},
+     {"alloc 2"}},
+    {"graph_function",
+     {{"buffer_size_kb", "128"},
+      {"set_graph_function", "kmem_cache_destroy"},
+      {"current_tracer", "function_graph"}},
+     {"alloc 2", "ramfs 2"}},
+    {"graph_thresh",
+     {{"buffer_size_kb", "64"},
+      {"set_graph_function", "workload_timers"},
+      {"tracing_thresh", "200"},
+      {"current_tracer", "function_graph"}},
+     {"timers 4", "alloc 2"}},
+    {"function_duration",
+     {{"buffer_size_kb", "64"},
+      {"set_graph_function", "workload_alloc"},
+      {"max_graph_depth", "3"},
+      {"current_tracer", "function_duration"}},
+     {"alloc 2"}},
+    {"sched",
+     {{"buffer_size_kb", "64"}, {"set_event", "sched:sched_switch sched:sched_wakeup"}},
+     {"pingpong 6"}},
+    {"events",
+     {{"buffer_size_kb", "64"},
+      {"set_event", "kmem:kmalloc kmem:kfree timer:* irq:* sched:sched_wakeup_new"}},
+     {"timers 2", "pingpong 1"}},
+    {"boot", {}, {}, true},
+};
+
+// Puts every file a test touches back to its boot value.
+constexpr FileWrite kReset[] = {
+    {"tracing_on", "0"},        {"current_tracer", "nop"},
+    {"set_ftrace_filter", ""},  {"set_ftrace_notrace", ""},
+    {"set_graph_function", ""}, {"set_graph_notrace", ""},
+    {"set_event", ""},          {"tracing_thresh", "0"},
+    {"max_graph_depth", "0"},   {"trace", ""},
+};
+
+bool g_failed;
+
+void write_file(const FileWrite& write) {
+  int error = trace_echo(write.file, write.value);
+  if (!error) return;
+  klog("tracing_selftest: writing '%s' to %s failed: errno %d", write.value, write.file, error);
+  g_failed = true;
+}
+
+void run_workload(const char* command) {
+  auto result = workload_run_command(command, strlen(command));
+  if (result.is_error() || result.value().status != WorkloadStatus::Ok) {
+    klog("tracing_selftest: workload '%s' failed", command);
+    g_failed = true;
+    return;
+  }
+  klog("tracing_selftest: workload %s checksum=%lu", command, result.value().checksum);
+}
+
+void run_one(const SelfTest& test) {
+  if (!test.keep_state) {
+    for (const auto& write : kReset) write_file(write);
+    for (const auto& write : test.setup) {
+      if (write.file) write_file(write);
+    }
+    write_file({"tracing_on", "1"});
+    for (const char* command : test.workloads) {
+      if (command) run_workload(command);
+    }
+  }
+  write_file({"tracing_on", "0"});
+  klog("tracing_selftest: %s BEGIN", test.name);
+  if (trace_cat_to_serial("trace")) g_failed = true;
+  klog("tracing_selftest: %s END", test.name);
+}
+
+const SelfTest* find_test(const char* name, size_t length) {
+  for (const auto& test : kSelfTests) {
+    if (strlen(test.name) == length && strncmp(test.name, name, length) == 0) return &test;
+  }
+  return nullptr;
+}
+
+// ---- stress: tracer switches while every workload runs on both CPUs ----
+
+constexpr u32 kStressSteps = 1000;
+constexpr const char* kStressTracers[] = {"function", "function_graph", "function_duration", "nop"};
+
+struct StressWorkload {
+  const char* name;
+  klib::Result<u64> (*run)(u64 iterations);
+  u64 iterations;
+};
+constexpr StressWorkload kStressWorkloads[] = {
+    {"alloc", workload_alloc, 3},
+    {"ramfs", workload_ramfs, 2},
+    {"timers", workload_timers, 2},
+    {"pingpong", workload_pingpong, 3},
+};
+
+struct StressState {
+  u64 expected[array_size(kStressWorkloads)];
+  bool stop;
+  u64 runs;
+  u64 mismatches;
+};
+
+void stress_worker(void* argument) {
+  auto& state = *static_cast<StressState*>(argument);
+  while (!__atomic_load_n(&state.stop, __ATOMIC_ACQUIRE)) {
+    for (size_t i = 0; i < array_size(kStressWorkloads); ++i) {
+      auto result = kStressWorkloads[i].run(kStressWorkloads[i].iterations);
+      __atomic_fetch_add(&state.runs, 1, __ATOMIC_RELAXED);
+      if (result.is_error() || result.value() != state.expected[i]) {
+        __atomic_fetch_add(&state.mismatches, 1, __ATOMIC_RELAXED);
+      }
+    }
+  }
+}
+
+void run_stress() {
+  for (const auto& write : kReset) write_file(write);
+  write_file({"buffer_size_kb", "32"});
+  StressState state{};
+  for (size_t i = 0; i < array_size(kStressWorkloads); ++i) {
+    auto result = kStressWorkloads[i].run(kStressWorkloads[i].iterations);
+    if (result.is_error()) {
+      klog("tracing_selftest: stress: %s failed before the stress", kStressWorkloads[i].name);
+      g_failed = true;
+      return;
+    }
+    state.expected[i] = result.value();
+  }
+  Task* workers[2] = {};
+  for (u32 i = 0; i < 2; ++i) {
+    auto task =
+        kthread_run(i ? "stress1" : "stress0", stress_worker, &state, 1ul << (i % g_cpus_online));
+    if (task.is_error()) {
+      g_failed = true;
+      return;
+    }
+    workers[i] = task.value();
+  }
+  u64 start = clock_ns();
+  u32 switches = 0;
+  u32 toggles = 0;
+  for (u32 step = 0; step < kStressSteps; ++step) {
+    if (step % 2 == 0) {
+      write_file({"current_tracer", kStressTracers[(step / 2) % array_size(kStressTracers)]});
+      ++switches;
+    } else {
+      write_file({"tracing_on", (step / 2) % 2 ? "0" : "1"});
+      ++toggles;
+    }
+  }
+  u64 elapsed = clock_ns() - start;
+  write_file({"current_tracer", "nop"});
+  __atomic_store_n(&state.stop, true, __ATOMIC_RELEASE);
+  for (Task* worker : workers) kthread_join(worker);
+  PatcherStats patcher = patcher_stats();
+  FtraceStats ftrace = ftrace_stats();
+  klog("tracing_selftest: stress: %u tracer switches, %u tracing_on toggles in %lu ms", switches,
+       toggles, elapsed / 1000000);
+  klog("tracing_selftest: stress: %lu workload runs, %lu checksum mismatches", state.runs,
+       state.mismatches);
+  klog(
+      "tracing_selftest: stress: %lu patch passes, %lu sites rewritten, %u bad sites, "
+      "%lu shadow stack overflows",
+      patcher.updates, patcher.sites_written, patcher.bad_sites, ftrace.shadow_overflows);
+  if (state.mismatches || !state.runs || patcher.bad_sites) g_failed = true;
+}
+
+void run_named(const char* name, size_t length) {
+  if (length == 6 && strncmp(name, "stress", 6) == 0) {
+    klog("tracing_selftest: stress BEGIN");
+    run_stress();
+    klog("tracing_selftest: stress END");
+    return;
+  }
+  const SelfTest* test = find_test(name, length);
+  if (!test) {
+    klog("tracing_selftest: no test named '%.*s'", static_cast<int>(length), name);
+    g_failed = true;
+    return;
+  }
+  run_one(*test);
+}
+}  // namespace
+
+void tracing_selftest_run(const char* names) {
+  size_t start = 0;
+  size_t length = strlen(names);
+  for (size_t i = 0; i <= length; ++i) {
+    if (i < length && names[i] != ',') continue;
+    if (i > start) run_named(names + start, i - start);
+    start = i + 1;
+  }
+  klog("tracing_selftest: %s", g_failed ? "FAILED" : "PASSED");
+  qemu_exit(g_failed ? ExitCode::Failure : ExitCode::Success);
+}

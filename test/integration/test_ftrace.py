@@ -1,0 +1,228 @@
+"""Function tracing inside the kernel, checked through the self-test mode: the guest
+configures tracing through its tracefs files, runs workloads, prints `trace` to the serial
+log between marker lines and powers off. Each trace is parsed strictly (test/lib/tracecheck).
+
+Usage: test_ftrace.py KERNEL MODE   (MODE: selftests, stress, boot, oops)
+"""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+import tracecheck  # noqa: E402
+from guestlib import Guest, TestFailure, expect, run  # noqa: E402
+
+KLOG_LINE = re.compile(r"^\[\s*\d+\.\d+\] cpu\d+: ")
+IRQ_MARKER = re.compile(r"^ *\d+\)   (==========>|<==========) \|$")
+
+SELFTESTS = ["function", "function_filter", "function_graph", "graph_filter", "graph_function",
+             "graph_thresh", "function_duration", "sched", "events"]
+
+
+def serial_lines(guest):
+    return guest.log().replace("\r", "").split("\n")
+
+
+def block(lines, name):
+    """The trace text a self-test printed, without kernel log lines from other CPUs."""
+    begin = next((i for i, l in enumerate(lines) if l.endswith(f"tracing_selftest: {name} BEGIN")), None)
+    end = next((i for i, l in enumerate(lines) if l.endswith(f"tracing_selftest: {name} END")), None)
+    if begin is None or end is None or end < begin:
+        raise TestFailure(f"no BEGIN/END block for self-test {name}")
+    return "\n".join(l for l in lines[begin + 1:end] if not KLOG_LINE.match(l)) + "\n"
+
+
+def without_irq_markers(text):
+    return "\n".join(l for l in text.split("\n") if not IRQ_MARKER.match(l))
+
+
+BANNER = re.compile(r"^ *(\d+)\) +(\S+) +=> +(\S+) *$")
+
+
+def check_task_nesting(text):
+    """Per task (context-switch banners say which one runs on a CPU), every '{' closes at
+    the depth it opened; a CPU's nesting is interleaved across tasks, a task's is not."""
+    running = {}
+    stacks = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        banner = BANNER.match(line)
+        if banner:
+            running[banner.group(1)] = banner.group(3)
+            continue
+        match = tracecheck.GRAPH_LINE.match(line)
+        if not match:
+            continue
+        cpu = match.group("cpu").strip()
+        task = running.get(cpu, "?" + cpu)
+        stack = stacks.setdefault(task, [])
+        depth = len(match.group("indent")) // 2
+        body = match.group("text")
+        if body.endswith("() {"):
+            if stack and depth != stack[-1] + 1:
+                raise TestFailure(f"line {number}: {task} enters at depth {depth} inside {stack}")
+            stack.append(depth)
+        elif body.startswith("}") and stack:
+            if depth != stack[-1]:
+                raise TestFailure(f"line {number}: {task} returns at depth {depth}, open {stack}")
+            stack.pop()
+
+
+def functions_of(calls):
+    return {name.lstrip("}") for _, _, name, _ in calls}
+
+
+def check_function(text):
+    records = tracecheck.parse_function_trace(text)
+    expect(records, "function trace is empty")
+    names = {r["function"] for r in records}
+    expect(names <= {"kmalloc", "kfree", "wake_up_process"}, f"filter leaked: {names}")
+    expect({r["cpu"] for r in records} == {0, 1}, "function trace does not show both CPUs")
+    comms = {r["comm"] for r in records}
+    expect({"ping", "pong", "init"} <= comms, f"tasks missing from the trace: {comms}")
+
+
+def check_function_filter(text):
+    records = tracecheck.parse_function_trace(text)
+    names = {r["function"] for r in records}
+    expect(names and all(n.startswith("kmem_cache_") for n in names),
+           f"set_ftrace_filter kmem_cache_* let through {names}")
+
+
+def check_graph(text, roots=None, allowed=None, per_task=False):
+    calls, open_depths = tracecheck.parse_graph_trace(without_irq_markers(text),
+                                                      check_balance=not per_task)
+    if per_task:
+        check_task_nesting(without_irq_markers(text))
+    expect(calls, "function_graph trace is empty")
+    if roots is not None:
+        top = {name for _, depth, name, _ in calls if depth == 0 and not name.startswith("}")}
+        expect(top and top <= roots, f"graph rooted at {top}, want only {roots}")
+    if allowed is not None:
+        expect(functions_of(calls) <= allowed, f"graph shows {functions_of(calls) - allowed}")
+    return calls, open_depths
+
+
+def check_function_graph(text):
+    calls, _ = check_graph(text, roots={"ping", "pong"}, per_task=True)
+    expect({cpu for cpu, _, _, _ in calls} == {0, 1}, "graph does not show both CPUs")
+    expect(any(depth >= 2 for _, depth, _, _ in calls), "graph never nests")
+    expect(" ping-2 " in text or "ping-" in text, "no context-switch banner names ping")
+
+
+def check_graph_thresh(text):
+    text = without_irq_markers(text)
+    tracecheck.parse_graph_trace(text, check_balance=False)
+    timed = []
+    for line in text.split("\n"):
+        match = tracecheck.GRAPH_LINE.match(line)
+        if not match:
+            continue
+        expect(not match.group("text").endswith("() {"), f"entry printed with thresh: {line!r}")
+        usecs = tracecheck.check_graph_duration(match.group("duration"), 0, line)
+        if usecs is not None:
+            timed.append(usecs)
+    expect(timed, "tracing_thresh left nothing")
+    expect(all(u >= 200 for u in timed), f"tracing_thresh=200 kept shorter calls: {timed}")
+
+
+def check_duration(text):
+    rows = tracecheck.parse_duration_trace(text)
+    expect(rows, "function_duration trace is empty")
+    expect("workload_alloc" in {name for _, _, _, name in rows}, "root call missing")
+
+
+def check_sched(text):
+    _, _, _, records = tracecheck.parse_context_trace(text, "nop")
+    switches = [r["message"] for r in records if r["message"].startswith("sched_switch: ")]
+    expect(switches, "no sched_switch lines")
+    expect(any("next_comm=ping" in m for m in switches), "sched_switch never names ping")
+    expect(any("next_comm=pong" in m for m in switches), "sched_switch never names pong")
+    pattern = re.compile(r"^sched_switch: prev_comm=\S+ prev_pid=\d+ prev_prio=120 prev_state=\S+ "
+                         r"==> next_comm=\S+ next_pid=\d+ next_prio=120$")
+    for message in switches:
+        expect(pattern.match(message), f"sched_switch line not in Linux's format: {message!r}")
+    expect(any(r["message"].startswith("sched_wakeup: comm=") for r in records), "no sched_wakeup")
+
+
+def check_events(text):
+    _, _, _, records = tracecheck.parse_context_trace(text, "nop")
+    kinds = {r["message"].split(":", 1)[0] for r in records}
+    for want in ("kmalloc", "kfree", "timer_expire_entry", "timer_expire_exit",
+                 "irq_handler_entry", "irq_handler_exit", "sched_wakeup_new"):
+        expect(want in kinds, f"no {want} event (saw {sorted(kinds)})")
+
+
+CHECKS = {
+    "function": check_function,
+    "function_filter": check_function_filter,
+    "function_graph": check_function_graph,
+    "graph_filter": lambda t: check_graph(t, allowed={"kmalloc", "kfree"}),
+    "graph_function": lambda t: check_graph(t, roots={"kmem_cache_destroy"}),
+    "graph_thresh": check_graph_thresh,
+    "function_duration": check_duration,
+    "sched": check_sched,
+    "events": check_events,
+}
+
+
+def boot(kernel, guests, append, timeout=120):
+    guest = Guest(kernel, append=append, smp=2, timeout=timeout)
+    guests.append(guest)
+    status = guest.wait()
+    return guest, status
+
+
+def test_selftests(kernel, guests):
+    guest, status = boot(kernel, guests, "tracing_selftest=" + ",".join(SELFTESTS))
+    expect(status == 0, f"guest exited {status}, want 0")
+    lines = serial_lines(guest)
+    for name in SELFTESTS:
+        try:
+            CHECKS[name](block(lines, name))
+        except tracecheck.TraceFormatError as error:
+            raise TestFailure(f"{name}: {error}")
+        except TestFailure as failure:
+            raise TestFailure(f"{name}: {failure}")
+
+
+def test_stress(kernel, guests):
+    guest, status = boot(kernel, guests, "tracing_selftest=stress", timeout=240)
+    log = guest.log()
+    expect(status == 0, f"guest exited {status}, want 0")
+    match = re.search(r"stress: (\d+) tracer switches, (\d+) tracing_on toggles", log)
+    expect(match and int(match.group(1)) + int(match.group(2)) == 1000, "not 1000 switches")
+    match = re.search(r"stress: (\d+) workload runs, (\d+) checksum mismatches", log)
+    expect(match and int(match.group(1)) > 0, "workloads did not run during the stress")
+    expect(int(match.group(2)) == 0, "workload checksums went wrong under the stress")
+
+
+def test_boot(kernel, guests):
+    guest, status = boot(kernel, guests, "ftrace=function_graph trace_buf_size=2M "
+                         "ftrace_graph_filter=smp_boot,scheduler_init_cpu tracing_selftest=boot")
+    expect(status == 0, f"guest exited {status}, want 0")
+    calls, _ = check_graph(block(serial_lines(guest), "boot"), per_task=True)
+    names = functions_of(calls)
+    expect("smp_boot" in names, "ftrace=function_graph did not trace smp_boot")
+
+
+def test_oops(kernel, guests):
+    guest, status = boot(kernel, guests, "ftrace=function ftrace_filter=fault_*,kmalloc "
+                         "trace_buf_size=16k ftrace_dump_on_oops fault=pagefault")
+    expect(status == 3, f"guest exited {status}, want 3 (fault)")
+    lines = serial_lines(guest)
+    start = next((i for i, l in enumerate(lines) if l == "Dumping ftrace buffer:"), None)
+    end = next((i for i, l in enumerate(lines) if l == "ftrace dump done"), None)
+    expect(start is not None and end is not None, "no ftrace dump in the serial log")
+    text = "\n".join(l for l in lines[start + 2:end - 1] if not KLOG_LINE.match(l)) + "\n"
+    records = tracecheck.parse_function_trace(text)
+    names = [r["function"] for r in records]
+    expect("fault_pagefault" in names, f"the dump lacks the faulting function: {names[-5:]}")
+    expect(names[-1] == "fault_pagefault", "the last event before the fault is not fault_pagefault")
+
+
+MODES = {"selftests": test_selftests, "stress": test_stress, "boot": test_boot, "oops": test_oops}
+
+if __name__ == "__main__":
+    run(MODES[sys.argv[2]], sys.argv[1])
