@@ -46,6 +46,26 @@ def strip_parameters(name):
     return name
 
 
+def one_word(name):
+    """Filter files consume words: 'T* make<T, int>' -> 'make', 'operator delete' ->
+    'operator_delete'. Template arguments go (instantiations share their template's name),
+    and so does a function template's return type."""
+    out, depth = [], 0
+    for c in name:
+        if c == "<" and not out[-8:] == list("operator"):
+            depth += 1
+        elif c == ">" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(c)
+    name = "".join(out).strip()
+    if " " in name and not name.startswith("operator"):
+        head, _, tail = name.rpartition(" ")
+        if not head.endswith("operator"):
+            name = tail
+    return name.replace(" ", "_")
+
+
 def read_functions(path):
     out = subprocess.run(["nm", "-n", "-C", "-S", "--defined-only", path],
                          check=True, capture_output=True, text=True).stdout
@@ -55,7 +75,7 @@ def read_functions(path):
         if len(parts) != 4 or parts[2] not in ("T", "t", "W", "w"):
             continue
         address, size = int(parts[0], 16), int(parts[1], 16)
-        name = strip_parameters(parts[3]).replace("(anonymous namespace)::", "")
+        name = one_word(strip_parameters(parts[3]).replace("(anonymous namespace)::", ""))
         # Aliases (C1/C2 constructors, ICF) share an address: keep the first name.
         functions.setdefault(address, (size, name))
     return functions
