@@ -4,6 +4,7 @@
 #include "Arch/x86_64/PerCpu.h"
 #include "Console/Log.h"
 #include "Console/Serial.h"
+#include "Lib/Format.h"
 #include "Lib/String.h"
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
@@ -11,6 +12,7 @@
 #include "Trace/CodePatcher.h"
 #include "Trace/FtraceDispatch.h"
 #include "Trace/TraceShell.h"
+#include "Workloads/FtraceBenchLoop.h"
 #include "Workloads/Workload.h"
 
 namespace {
@@ -218,7 +220,83 @@ void run_stress() {
   if (state.mismatches || !state.runs || patcher.bad_sites) g_failed = true;
 }
 
+// ---- ftrace_bench: cycles per call of a fixed loop under each tracer ----
+
+constexpr u64 kBenchCalls = 20000;
+constexpr u32 kBenchRepeats = 5;
+constexpr const char* kBenchModes[] = {"nop", "function", "function_graph", "function_duration"};
+
+// The fastest of a few runs: interrupts and TCG's translation only ever add time.
+u64 bench_cycles() {
+  u64 best = ~0ul;
+  for (u32 run = 0; run < kBenchRepeats; ++run) {
+    u64 start = rdtsc();
+    u64 sum = ftrace_bench_loop(kBenchCalls);
+    u64 cycles = rdtsc() - start;
+    asm volatile("" : : "r"(sum));
+    if (cycles < best) best = cycles;
+  }
+  return best;
+}
+
+const char* find_text(const char* text, const char* key) {
+  size_t length = strlen(key);
+  for (; *text; ++text)
+    if (strncmp(text, key, length) == 0) return text;
+  return nullptr;
+}
+
+// Sums `key: N` over every CPU's per_cpu stats file.
+u64 stats_total(const char* key) {
+  u64 total = 0;
+  char path[48];
+  char text[512];
+  for (u32 cpu = 0; cpu < g_cpus_online; ++cpu) {
+    format(path, sizeof(path), "per_cpu/cpu%u/stats", cpu);
+    trace_cat_to_buffer(path, text, sizeof(text));
+    const char* found = find_text(text, key);
+    if (!found) continue;
+    found += strlen(key);
+    while (*found == ' ') ++found;
+    u64 value = 0;
+    while (*found >= '0' && *found <= '9') value = value * 10 + static_cast<u64>(*found++ - '0');
+    total += value;
+  }
+  return total;
+}
+
+void run_bench() {
+  for (const char* mode : kBenchModes) {
+    for (const auto& write : kReset) trace_echo(write.file, write.value);
+    trace_echo("buffer_size_kb", "2048");
+    // Fails on a kernel without fentry sites: there is nothing to select.
+    trace_echo("set_ftrace_filter", "ftrace_bench_*");
+    trace_echo("current_tracer", mode);
+    trace_echo("tracing_on", "1");
+    u64 cycles = bench_cycles();
+    trace_echo("trace", "");
+    (void)ftrace_bench_loop(kBenchCalls);
+    trace_echo("tracing_on", "0");
+    u64 bytes = stats_total("bytes:");
+    u64 entries = stats_total("entries:");
+    u64 centi_cycles = cycles * 100 / kBenchCalls;
+    u64 centi_bytes = entries ? bytes * 100 / entries : 0;
+    klog(
+        "ftrace_bench: mode=%s cycles_per_call=%lu.%02lu entries=%lu bytes=%lu "
+        "bytes_per_entry=%lu.%02lu calls=%lu",
+        mode, centi_cycles / 100, centi_cycles % 100, entries, bytes, centi_bytes / 100,
+        centi_bytes % 100, kBenchCalls);
+  }
+  for (const auto& write : kReset) trace_echo(write.file, write.value);
+}
+
 void run_named(const char* name, size_t length) {
+  if (length == 12 && strncmp(name, "ftrace_bench", 12) == 0) {
+    klog("tracing_selftest: ftrace_bench BEGIN");
+    run_bench();
+    klog("tracing_selftest: ftrace_bench END");
+    return;
+  }
   if (length == 6 && strncmp(name, "stress", 6) == 0) {
     klog("tracing_selftest: stress BEGIN");
     run_stress();
