@@ -91,6 +91,17 @@ void synchronize_writers() {
   stop_machine(noop, nullptr);
 }
 
+// trace_marker: the writing task stays on this CPU, and nothing records here meanwhile.
+u64 file_record_begin(tg::u32& cpu) {
+  u64 flags = local_irq_save();
+  cpu = this_cpu_id();
+  return flags;
+}
+
+void file_record_end(u64 flags) {
+  local_irq_restore(flags);
+}
+
 void wake_readers() {
   void (*waker)() = __atomic_load_n(&g_reader_waker, __ATOMIC_ACQUIRE);
   if (waker) waker();
@@ -107,6 +118,8 @@ void kernel_platform_install(u32 cpu_count) {
   platform.functions_changed = patcher_update;
   platform.synchronize_writers = synchronize_writers;
   platform.wake_readers = wake_readers;
+  platform.file_record_begin = file_record_begin;
+  platform.file_record_end = file_record_end;
   platform.release = "tracegate";
   tg::install_platform(platform);
 }

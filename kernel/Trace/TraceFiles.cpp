@@ -1,7 +1,5 @@
 #include "Trace/TraceFiles.h"
 
-#include "Arch/x86_64/Cpu.h"
-
 namespace {
 constexpr tg::usize kReadChunk = 2048;
 
@@ -14,22 +12,7 @@ tg::StringView joined(tg::StringView path, char (&buffer)[128]) {
   return tg::StringView(buffer, length);
 }
 
-bool writes_ring_buffer(const tg::vfs::OpenFile& file) {
-  tg::StringView name = file.ref().name_view();
-  return name == "trace_marker" || name == "trace_marker_raw";
-}
 }  // namespace
-
-tg::Result<tg::usize> trace_vfs_write(tg::vfs::OpenFile& file, tg::u64 offset,
-                                      tg::StringView data) {
-  tg::vfs::NodeTable& table = trace_node_table();
-  if (!writes_ring_buffer(file)) return table.write(file, offset, data);
-  // The ring buffer is written with interrupts masked on its own CPU, never re-entered.
-  u64 flags = local_irq_save();
-  auto result = table.write(file, offset, data);
-  local_irq_restore(flags);
-  return result;
-}
 
 tg::Status trace_file_write(tg::StringView path, tg::StringView text, bool append) {
   char buffer[128];
@@ -38,14 +21,14 @@ tg::Status trace_file_write(tg::StringView path, tg::StringView text, bool appen
   tg::vfs::NodeTable& table = trace_node_table();
   auto ref = table.lookup(full);
   if (!ref.ok()) return ref.error();
-  u32 flags = tg::vfs::kOpenWriteOnly | (append ? tg::vfs::kOpenAppend : tg::vfs::kOpenTruncate);
+  tg::u32 flags = tg::vfs::kOpenWriteOnly | (append ? tg::vfs::kOpenAppend : tg::vfs::kOpenTruncate);
   auto opened = table.open(ref.value(), flags);
   if (!opened.ok()) return opened.error();
   tg::OwnPtr<tg::vfs::OpenFile> file = opened.release_value();
   tg::Status status{};
   tg::usize done = 0;
   while (done < text.size()) {
-    auto written = trace_vfs_write(*file, done, text.substr(done, text.size() - done));
+    auto written = table.write(*file, done, text.substr(done, text.size() - done));
     if (!written.ok()) {
       status = written.error();
       break;

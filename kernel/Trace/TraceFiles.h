@@ -14,8 +14,3 @@ tg::Status trace_file_write(tg::StringView path, tg::StringView text, bool appen
 tg::Status trace_file_read(tg::StringView path,
                            void (*sink)(const char* data, tg::usize length, void* context),
                            void* context);
-
-// A write through the table that must not be interrupted by recording on this CPU
-// (trace_marker writes into the CPU's ring buffer from task context): what a server calls
-// instead of NodeTable::write.
-tg::Result<tg::usize> trace_vfs_write(tg::vfs::OpenFile& file, tg::u64 offset, tg::StringView data);

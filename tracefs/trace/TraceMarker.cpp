@@ -5,7 +5,29 @@
 
 namespace tg::trace {
 
+namespace {
+
+// The record itself: under the platform's file_record bracket (see write_marker).
+Result<usize> write_marker_record(TraceInstance& instance, const RecordContext& ctx,
+                                  StringView text);
+
+}  // namespace
+
 Result<usize> write_marker(TraceInstance& instance, const RecordContext& ctx, StringView text) {
+  const Platform& host = platform();
+  if (!host.file_record_begin || !host.file_record_end)
+    return write_marker_record(instance, ctx, text);
+  RecordContext here = ctx;
+  u64 state = host.file_record_begin(here.cpu);
+  Result<usize> result = write_marker_record(instance, here, text);
+  host.file_record_end(state);
+  return result;
+}
+
+namespace {
+
+Result<usize> write_marker_record(TraceInstance& instance, const RecordContext& ctx,
+                                  StringView text) {
   if (!instance.option(TraceOption::kMarkers)) return Errno::kInval;
   if (!instance.tracing_on()) return Errno::kBadF;
   usize taken = text.size() < kMaxMarkerBytes ? text.size() : kMaxMarkerBytes;
@@ -28,5 +50,7 @@ Result<usize> write_marker(TraceInstance& instance, const RecordContext& ctx, St
   if (platform().wake_readers) platform().wake_readers();
   return taken;
 }
+
+}  // namespace
 
 }  // namespace tg::trace
