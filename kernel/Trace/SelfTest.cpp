@@ -26,6 +26,7 @@ struct SelfTest {
   FileWrite setup[6];
   const char* workloads[3];  // "NAME N", run one after the other while recording
   bool keep_state = false;   // print what is there (boot tracing) instead of resetting
+  const char* print_file = "trace";
 };
 
 // Small buffers and narrow filters keep each trace a few hundred lines: it crosses a
@@ -77,6 +78,7 @@ constexpr SelfTest kSelfTests[] = {
       {"set_event", "kmem:kmalloc kmem:kfree timer:* irq:* sched:sched_wakeup_new"}},
      {"timers 2", "pingpong 1"}},
     {"boot", {}, {}, true},
+    {"functions", {}, {}, true, "available_filter_functions"},
 };
 
 // Puts every file a test touches back to its boot value.
@@ -120,7 +122,7 @@ void run_one(const SelfTest& test) {
   }
   write_file({"tracing_on", "0"});
   klog("tracing_selftest: %s BEGIN", test.name);
-  if (trace_cat_to_serial("trace")) g_failed = true;
+  if (trace_cat_to_serial(test.print_file)) g_failed = true;
   klog("tracing_selftest: %s END", test.name);
 }
 

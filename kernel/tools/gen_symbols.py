@@ -9,6 +9,7 @@ the functions a filter can select.
 
 Usage: gen_symbols.py KERNEL_ELF OUTPUT_CPP
 """
+import re
 import struct
 import subprocess
 import sys
@@ -75,7 +76,10 @@ def read_functions(path):
         if len(parts) != 4 or parts[2] not in ("T", "t", "W", "w"):
             continue
         address, size = int(parts[0], 16), int(parts[1], 16)
-        name = one_word(strip_parameters(parts[3]).replace("(anonymous namespace)::", ""))
+        # GCC's clones (partial inlining, constant propagation) keep their suffix, as Linux
+        # shows them: "kfree(void*) [clone .part.0]" -> "kfree.part.0".
+        clones = "".join(re.findall(r" \[clone ([^\]]+)\]", parts[3]))
+        name = one_word(strip_parameters(parts[3]).replace("(anonymous namespace)::", "")) + clones
         # Aliases (C1/C2 constructors, ICF) share an address: keep the first name.
         functions.setdefault(address, (size, name))
     return functions

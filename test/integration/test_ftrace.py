@@ -154,6 +154,17 @@ def check_events(text):
         expect(want in kinds, f"no {want} event (saw {sorted(kinds)})")
 
 
+def check_functions(text, sites):
+    names = text.split("\n")[:-1]
+    for name in names:
+        expect(re.match(r"^\S+$", name), f"not one word: {name!r}")
+        expect("(" not in name and "<" not in name, f"parameters or template in {name!r}")
+    expect(len(names) == sites, f"{len(names)} functions listed, {sites} fentry sites")
+    for want in ("kmalloc", "kfree", "schedule", "WaitQueue::wake_up", "workload_alloc"):
+        expect(want in names, f"available_filter_functions lacks {want}")
+    expect("ftrace_dispatch" not in names, "the tracer's own code is listed as traceable")
+
+
 CHECKS = {
     "function": check_function,
     "function_filter": check_function_filter,
@@ -165,6 +176,7 @@ CHECKS = {
     "sched": check_sched,
     "events": check_events,
 }
+SITES = re.compile(r"tracing: \d+ CPUs, (\d+) fentry sites")
 
 
 def boot(kernel, guests, append, timeout=120):
@@ -175,9 +187,12 @@ def boot(kernel, guests, append, timeout=120):
 
 
 def test_selftests(kernel, guests):
-    guest, status = boot(kernel, guests, "tracing_selftest=" + ",".join(SELFTESTS))
+    guest, status = boot(kernel, guests, "tracing_selftest=functions," + ",".join(SELFTESTS))
     expect(status == 0, f"guest exited {status}, want 0")
     lines = serial_lines(guest)
+    sites = SITES.search(guest.log())
+    expect(sites, "no 'tracing: N CPUs, M fentry sites' line")
+    check_functions(block(lines, "functions"), int(sites.group(1)))
     for name in SELFTESTS:
         try:
             CHECKS[name](block(lines, name))
