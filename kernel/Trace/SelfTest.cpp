@@ -290,6 +290,19 @@ void run_bench() {
         centi_bytes % 100, kBenchCalls);
   }
   for (const auto& write : kReset) trace_echo(write.file, write.value);
+  // Whole workloads with tracing off: what the NOPs cost real kernel code paths.
+  for (const auto& workload : kStressWorkloads) {
+    if (workload.run == workload_pingpong) continue;  // dominated by cross-CPU wake-ups
+    u64 best = ~0ul;
+    for (u32 run = 0; run < kBenchRepeats; ++run) {
+      u64 start = rdtsc();
+      (void)workload.run(workload.iterations * 20);
+      u64 cycles = rdtsc() - start;
+      if (cycles < best) best = cycles;
+    }
+    klog("ftrace_bench: workload=%s iterations=%lu cycles=%lu", workload.name,
+         workload.iterations * 20, best);
+  }
 }
 
 void run_named(const char* name, size_t length) {

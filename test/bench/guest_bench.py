@@ -13,6 +13,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WORKLOAD = re.compile(r"ftrace_bench: workload=(\S+) iterations=(\d+) cycles=(\d+)")
 LINE = re.compile(r"ftrace_bench: mode=(\S+) cycles_per_call=([\d.]+) entries=(\d+) bytes=(\d+) "
                   r"bytes_per_entry=([\d.]+) calls=(\d+)")
 
@@ -25,14 +26,16 @@ def run(kernel, accel):
                        check=True, stdout=subprocess.DEVNULL)
         with open(os.path.join(rundir, "serial.log"), errors="replace") as f:
             log = f.read()
-    return {m.group(1): m for m in LINE.finditer(log)}
+    modes = {m.group(1): m for m in LINE.finditer(log)}
+    workloads = {m.group(1): int(m.group(3)) for m in WORKLOAD.finditer(log)}
+    return modes, workloads
 
 
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
     accel = os.environ.get("TRACEGATE_ACCEL", "tcg")
-    traced = run(os.path.join(build, "kernel", "tracegate-kernel"), accel)
-    baseline = run(os.path.join(build, "kernel", "tracegate-kernel-noinstr"), accel)
+    traced, traced_workloads = run(os.path.join(build, "kernel", "tracegate-kernel"), accel)
+    baseline, base_workloads = run(os.path.join(build, "kernel", "tracegate-kernel-noinstr"), accel)
     base = float(baseline["nop"].group(2))
     print(f"ftrace_bench: {traced['nop'].group(6)} calls of a small leaf, best of 5, "
           f"accelerator {accel.upper()}, 2 vCPUs")
@@ -45,6 +48,13 @@ def main():
         cycles = float(m.group(2))
         per_event = m.group(5) if int(m.group(3)) else "-"
         print(f"{label:<40} {cycles:>12.2f} {cycles / base:>8.2f} {per_event:>12}")
+    print()
+    print("whole workloads, tracing off (best of 5 runs, TSC cycles):")
+    print(f"{'workload':<16} {'no -pg':>14} {'instrumented':>14} {'ratio':>8}")
+    for name, cycles in traced_workloads.items():
+        plain = base_workloads.get(name)
+        if plain:
+            print(f"{name:<16} {plain:>14} {cycles:>14} {cycles / plain:>8.3f}")
 
 
 if __name__ == "__main__":
