@@ -173,6 +173,8 @@ void stress_worker(void* argument) {
 void run_stress() {
   for (const auto& write : kReset) write_file(write);
   write_file({"buffer_size_kb", "32"});
+  // Events record too, from the scheduler, interrupts, timers and the heap, on both CPUs.
+  write_file({"set_event", "sched:* irq:* timer:* kmem:*"});
   StressState state{};
   for (size_t i = 0; i < array_size(kStressWorkloads); ++i) {
     auto result = kStressWorkloads[i].run(kStressWorkloads[i].iterations);
