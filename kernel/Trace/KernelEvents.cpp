@@ -91,18 +91,40 @@ bool graph_tracer_on() {
   return &g_top->tracer() == &tg::trace::kGraphTracer;
 }
 
+// Linux draws the ==========> arrows only around an interrupt whose handler the graph
+// tracer itself traces, so a filter that leaves the handlers out leaves the arrows out
+// too. The decision is kept per nesting level so that entry and exit always pair up.
+constexpr u32 kMaxIrqNesting = 8;
+bool g_irq_marked[kMaxCpus][kMaxIrqNesting];
+
+bool irq_markers_wanted(u32 vector) {
+  if (!graph_tracer_on() || !g_top->option(tg::trace::TraceOption::kFuncgraphIrqs)) return false;
+  u64 handler = interrupt_handler_address(vector);
+  tg::trace::Tracing* all = tg::trace::tracing();
+  return handler && all && all->wants_function(handler) && all->graph_should_trace(handler);
+}
+
+bool& irq_marked_slot() {
+  u32 depth = this_cpu()->irq_depth;
+  return g_irq_marked[this_cpu_id()][depth < kMaxIrqNesting ? depth : kMaxIrqNesting - 1];
+}
+
 void on_irq_entry(u32 vector, const TrapFrame&) {
+  bool& marked = irq_marked_slot();
+  marked = irq_markers_wanted(vector);
   record([&](const RecordContext& ctx) {
-    if (graph_tracer_on()) tg::trace::GraphTracer::record_irq_enter(*g_top, ctx, vector);
+    if (marked) tg::trace::GraphTracer::record_irq_enter(*g_top, ctx, vector);
     tg::trace::emit_irq_handler_entry(*g_top, ctx, static_cast<i32>(vector), vector_name(vector));
   });
 }
 
 void on_irq_exit(u32 vector) {
+  bool& marked = irq_marked_slot();
   record([&](const RecordContext& ctx) {
     tg::trace::emit_irq_handler_exit(*g_top, ctx, static_cast<i32>(vector), 1);
-    if (graph_tracer_on()) tg::trace::GraphTracer::record_irq_exit(*g_top, ctx, vector);
+    if (marked) tg::trace::GraphTracer::record_irq_exit(*g_top, ctx, vector);
   });
+  marked = false;
 }
 
 constexpr SchedTraceHooks kSchedHooks = {on_switch, on_wakeup, on_migrate};

@@ -45,6 +45,8 @@ GRAPH_DURATION = re.compile(r"^(?P<mark>[ +!#*@$]) (?P<usecs>\d[\d.]*) us *$")
 DURATION_LINE = re.compile(
     r"^ (?P<cpu> *\d+)\) +(?P<calltime>\d+\.\d{9}) \|  (?P<duration>.{13}) ?\| +(?P<function>\S+)$")
 SEPARATOR = " ------------------------------------------"
+# The arrows around an interrupt whose handler is traced: " 0)   ==========> |".
+IRQ_MARKER = re.compile(r"^ (?P<cpu> *\d+)\)   (==========>|<==========) \|$")
 
 
 class TraceFormatError(AssertionError):
@@ -146,6 +148,8 @@ def parse_graph_trace(text, check_balance=True):
             continue
         if line == SEPARATOR:
             skip_separator = 3  # " N)   comm-pid  =>  comm-pid", separator, blank line
+            continue
+        if IRQ_MARKER.match(line):
             continue
         match = GRAPH_LINE.match(line)
         if not match:

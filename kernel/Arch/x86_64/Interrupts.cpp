@@ -34,6 +34,10 @@ void interrupt_register(u8 vector, InterruptHandler handler, void* context) {
   g_handlers[vector] = HandlerSlot{handler, context};
 }
 
+notrace u64 interrupt_handler_address(u32 vector) {
+  return vector < 256 ? reinterpret_cast<u64>(g_handlers[vector].handler) : 0;
+}
+
 void irq_set_trace_hooks(const IrqTraceHooks* hooks) {
   __atomic_store_n(&g_trace_hooks, hooks, __ATOMIC_RELEASE);
 }

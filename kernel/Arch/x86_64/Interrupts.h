@@ -26,6 +26,8 @@ struct IrqTraceHooks {
   void (*on_exit)(u32 vector);
 };
 void irq_set_trace_hooks(const IrqTraceHooks* hooks);
+// The handler registered for `vector` (0 if none): the function a tracer shows for it.
+u64 interrupt_handler_address(u32 vector);
 
 // Exceptions: print a register dump and end QEMU with ExitCode::Failure.
 noreturn_fn void exception_fatal(TrapFrame& frame);
