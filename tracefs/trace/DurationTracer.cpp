@@ -40,25 +40,12 @@ void print_calltime(u64 ns, TextWriter& out) {
 
 void print_exit(OutputState& state, const GraphColumns& columns, const Entry& entry,
                 TextWriter& out) {
-  u32 ip;
-  u32 depth;
-  u64 duration;
-  if (entry.type == RecordType::kGraphReturn) {
-    const auto& record = entry.as<ring::GraphReturnRecord>();
-    ip = record.ip;
-    depth = record.depth_duration & 0xff;
-    duration = record.depth_duration >> 8;
-  } else {
-    const auto& record = entry.as<ring::GraphReturnLongRecord>();
-    ip = record.ip;
-    depth = record.depth;
-    duration = record.duration_low | (u64{record.duration_high} << 32);
-  }
+  GraphReturn exit = decode_return(entry);
   print_graph_prologue(state, columns, entry, out);
-  if (columns.context) print_calltime(entry.timestamp - duration, out);
-  print_duration(columns, duration, out);
-  out.repeat(' ', depth * 2);
-  print_symbol(out, text_address(ip));
+  if (columns.context) print_calltime(entry.timestamp - exit.duration, out);
+  print_duration(columns, exit.duration, out);
+  out.repeat(' ', exit.depth * 2);
+  print_symbol(out, text_address(exit.ip));
   out.put('\n');
   if (state.option(TraceOption::kDurationOverrun)) out.put(" (Overruns: 0)\n");
 }
@@ -84,26 +71,15 @@ bool duration_print_entry(OutputState& state, ring::TraceBuffer::Iterator& it, T
   return true;
 }
 
-struct HeaderPiece {
-  TraceOption option;
-  StringView names;
-  StringView bars;
-};
-constexpr HeaderPiece kDurationHeader[] = {
+constexpr GraphHeaderColumn kDurationHeader[] = {
     {TraceOption::kDurationAbstime, "     TIME       ", "      |         "},
     {TraceOption::kDurationCpu, " CPU", " |  "},
     {TraceOption::kDurationProc, "  TASK/PID       ", "   |    |        "},
 };
 
 void duration_print_header(OutputState& state, TextWriter& out) {
-  if (!state.option(TraceOption::kContextInfo)) return;
-  out.put('#');
-  for (const auto& piece : kDurationHeader)
-    if (state.option(piece.option)) out.put(piece.names);
-  out.put("  CALLTIME       DURATION                  FUNCTION CALLS\n#");
-  for (const auto& piece : kDurationHeader)
-    if (state.option(piece.option)) out.put(piece.bars);
-  out.put("    |              |   |                     |   |   |   |\n");
+  print_graph_header(state, kDurationHeader, "  CALLTIME       DURATION   ",
+                     "    |              |   |      ", out);
 }
 
 Status duration_init(TraceInstance&) {

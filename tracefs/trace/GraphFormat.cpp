@@ -109,4 +109,26 @@ void print_graph_comment(OutputState& state, const GraphColumns& columns, const 
   out.put(" */\n");
 }
 
+GraphReturn decode_return(const ring::Entry& entry) {
+  if (entry.type == ring::RecordType::kGraphReturn) {
+    const auto& record = entry.as<ring::GraphReturnRecord>();
+    return {record.ip, record.depth_duration & 0xff, record.depth_duration >> 8, false, 0};
+  }
+  const auto& record = entry.as<ring::GraphReturnLongRecord>();
+  return {record.ip, record.depth, record.duration_low | (u64{record.duration_high} << 32),
+          record.has_retval != 0, record.retval_low | (u64{record.retval_high} << 32)};
+}
+
+void print_graph_header(OutputState& state, Span<const GraphHeaderColumn> columns,
+                        StringView names_tail, StringView bars_tail, TextWriter& out) {
+  if (!state.option(TraceOption::kContextInfo)) return;
+  out.put('#');
+  for (const auto& column : columns)
+    if (state.option(column.option)) out.put(column.names);
+  out.put(names_tail).put("               FUNCTION CALLS\n#");
+  for (const auto& column : columns)
+    if (state.option(column.option)) out.put(column.bars);
+  out.put(bars_tail).put("               |   |   |   |\n");
+}
+
 }  // namespace tg::trace

@@ -14,6 +14,28 @@ struct GraphColumns {
   bool overhead;  // the + ! # * @ $ marks
 };
 
+// A return record, short or long, decoded.
+struct GraphReturn {
+  u32 ip;
+  u32 depth;
+  u64 duration;
+  bool has_retval;
+  u64 retval;
+};
+GraphReturn decode_return(const ring::Entry& entry);
+
+// One optional column of the "# CPU  DURATION ... FUNCTION CALLS" header: its title and
+// the bars below it, printed when its option is on.
+struct GraphHeaderColumn {
+  TraceOption option;
+  StringView names;
+  StringView bars;
+};
+// The two header lines: the enabled columns, then `names_tail`/`bars_tail` (the tracer's own
+// fixed columns), then the FUNCTION CALLS title.
+void print_graph_header(OutputState& state, Span<const GraphHeaderColumn> columns,
+                        StringView names_tail, StringView bars_tail, TextWriter& out);
+
 // Linux's mark for a duration in ns: strictly above 1 s, 100 ms, 10 ms, 1 ms, 100 us, 10 us.
 char duration_mark(u64 ns);
 // "%c %s us " padded: the value of the duration column (e.g. "+ 61.770 us  "), then "|  ".

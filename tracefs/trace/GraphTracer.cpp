@@ -117,24 +117,6 @@ GraphColumns graph_columns(const OutputState& state) {
       state.option(TraceOption::kFuncgraphDuration), state.option(TraceOption::kFuncgraphOverhead)};
 }
 
-struct GraphReturn {
-  u32 ip;
-  u32 depth;
-  u64 duration;
-  bool has_retval;
-  u64 retval;
-};
-
-GraphReturn decode_return(const Entry& entry) {
-  if (entry.type == RecordType::kGraphReturn) {
-    const auto& record = entry.as<ring::GraphReturnRecord>();
-    return {record.ip, record.depth_duration & 0xff, record.depth_duration >> 8, false, 0};
-  }
-  const auto& record = entry.as<ring::GraphReturnLongRecord>();
-  return {record.ip, record.depth, record.duration_low | (u64{record.duration_high} << 32),
-          record.has_retval != 0, record.retval_low | (u64{record.retval_high} << 32)};
-}
-
 bool is_return(RecordType type) {
   return type == RecordType::kGraphReturn || type == RecordType::kGraphReturnLong;
 }
@@ -288,13 +270,7 @@ bool graph_print_entry(OutputState& state, ring::TraceBuffer::Iterator& it, Text
   return printed;
 }
 
-// The column titles, one piece per enabled column (Linux's graph header).
-struct HeaderPiece {
-  TraceOption option;
-  StringView names;
-  StringView bars;
-};
-constexpr HeaderPiece kGraphHeader[] = {
+constexpr GraphHeaderColumn kGraphHeader[] = {
     {TraceOption::kFuncgraphAbstime, "     TIME       ", "      |         "},
     {TraceOption::kFuncgraphCpu, " CPU", " |  "},
     {TraceOption::kFuncgraphProc, "  TASK/PID       ", "   |    |        "},
@@ -302,14 +278,7 @@ constexpr HeaderPiece kGraphHeader[] = {
 };
 
 void graph_print_header(OutputState& state, TextWriter& out) {
-  if (!state.option(TraceOption::kContextInfo)) return;
-  out.put('#');
-  for (const auto& piece : kGraphHeader)
-    if (state.option(piece.option)) out.put(piece.names);
-  out.put("               FUNCTION CALLS\n#");
-  for (const auto& piece : kGraphHeader)
-    if (state.option(piece.option)) out.put(piece.bars);
-  out.put("               |   |   |   |\n");
+  print_graph_header(state, kGraphHeader, "", "", out);
 }
 
 Status graph_init(TraceInstance&) {
