@@ -50,10 +50,6 @@ Response no_content(const Request& request) {
   return response;
 }
 
-bool is_write(http::verb method) {
-  return method == http::verb::put || method == http::verb::post || method == http::verb::delete_;
-}
-
 // Files whose read blocks for new data and consumes it: streamed, never buffered whole.
 bool is_pipe(const std::vector<std::string>& path) {
   return !path.empty() && (path.back() == "trace_pipe" || path.back() == "trace_pipe_raw");
@@ -81,33 +77,8 @@ struct ListedEntry {
 
 }  // namespace
 
-bool guest_path_of(const TargetPath& target, std::vector<std::string>& out) {
-  const auto& e = target.elements;
-  if (e.empty()) return false;
-  if (e[0] == "tracing" || e[0] == "workloads") {
-    out = e;
-    return true;
-  }
-  // Nanos' gateway serves the two trace files under /ftrace/.
-  if (e[0] == "ftrace" && e.size() == 2 && (e[1] == "trace" || e[1] == "trace_pipe")) {
-    out = {"tracing", e[1]};
-    return true;
-  }
-  return false;
-}
-
 Gateway::Gateway(GuestLink& link, Metrics& metrics, GatewayOptions options)
     : link_(link), metrics_(metrics), options_(std::move(options)) {}
-
-bool Gateway::authorized(const Request& request) const {
-  if (options_.token.empty() || !is_write(request.method())) return true;
-  auto header = request[http::field::authorization];
-  std::string expected = "Bearer " + options_.token;
-  if (header.size() != expected.size()) return false;
-  unsigned char difference = 0;
-  for (size_t i = 0; i < expected.size(); ++i) difference |= header[i] ^ expected[i];
-  return difference == 0;
-}
 
 std::chrono::seconds Gateway::timeout_for(const std::vector<std::string>& path) const {
   bool run = path.size() == 2 && path[0] == "workloads" && path[1] == "run";
@@ -117,14 +88,17 @@ std::chrono::seconds Gateway::timeout_for(const std::vector<std::string>& path) 
 asio::awaitable<Gateway::Outcome> Gateway::serve(beast::tcp_stream& stream,
                                                  const Request& request) {
   auto target = parse_target(request.target());
-  std::vector<std::string> path;
-  if (target && request.method() == http::verb::get && !target->nonblock &&
-      guest_path_of(*target, path) && is_pipe(path) && authorized(request) && link_.up())
-    co_return co_await stream_pipe(stream, request, path);
+  RoutedRequest routed{Route::kNotFound, {}};
+  if (target)
+    routed =
+        route_of(request.method(), *target, request[http::field::authorization], options_.token);
+  if (target && routed.route == Route::kRead && request.method() == http::verb::get &&
+      !target->nonblock && is_pipe(routed.guest_path) && link_.up())
+    co_return co_await stream_pipe(stream, request, routed.guest_path);
 
   // (GCC miscompiles co_await inside a conditional expression: keep it a statement.)
   Response response = text_response(request, http::status::bad_request, "bad request path\n");
-  if (target) response = co_await respond(request, *target);
+  if (target) response = co_await respond(request, *target, routed);
   if (request.method() == http::verb::head) {
     auto length = response.body().size();
     response.body().clear();
@@ -145,33 +119,33 @@ asio::awaitable<Gateway::Outcome> Gateway::serve(beast::tcp_stream& stream,
   co_return Outcome{status, bytes, keep_alive && !ec};
 }
 
-asio::awaitable<Response> Gateway::respond(const Request& request, const TargetPath& target) {
-  const auto& e = target.elements;
-  bool reading = request.method() == http::verb::get || request.method() == http::verb::head;
-  if (e.size() == 1 && e[0] == "healthz" && reading) {
-    if (link_.up()) co_return text_response(request, http::status::ok, "ok\n");
-    co_return error_response(request, kGuestDown);
-  }
-  if (e.size() == 1 && e[0] == "metrics" && reading)
-    co_return text_response(request, http::status::ok, metrics_.render(),
-                            "text/plain; version=0.0.4");
-  std::vector<std::string> path;
-  if (!guest_path_of(target, path))
-    co_return text_response(request, http::status::not_found, "not found\n");
-  if (!authorized(request)) {
-    Response response = text_response(request, http::status::unauthorized, "unauthorized\n");
-    response.set(http::field::www_authenticate, "Bearer");
-    co_return response;
+asio::awaitable<Response> Gateway::respond(const Request& request, const TargetPath& target,
+                                           const RoutedRequest& routed) {
+  const std::vector<std::string>& path = routed.guest_path;
+  switch (routed.route) {
+    case Route::kHealthz:
+      if (link_.up()) co_return text_response(request, http::status::ok, "ok\n");
+      co_return error_response(request, kGuestDown);
+    case Route::kMetrics:
+      co_return text_response(request, http::status::ok, metrics_.render(),
+                              "text/plain; version=0.0.4");
+    case Route::kNotFound:
+      co_return text_response(request, http::status::not_found, "not found\n");
+    case Route::kUnauthorized: {
+      Response response = text_response(request, http::status::unauthorized, "unauthorized\n");
+      response.set(http::field::www_authenticate, "Bearer");
+      co_return response;
+    }
+    default:
+      break;
   }
   if (!link_.up()) co_return error_response(request, kGuestDown);
-  switch (request.method()) {
-    case http::verb::get:
-    case http::verb::head:
+  switch (routed.route) {
+    case Route::kRead:
       co_return co_await get(request, path, target.nonblock);
-    case http::verb::put:
-    case http::verb::post:
+    case Route::kWrite:
       co_return co_await put(request, target, path);
-    case http::verb::delete_:
+    case Route::kRemove:
       co_return co_await remove(request, path);
     default: {
       Response response =

@@ -8,6 +8,7 @@
 
 #include "GuestLink.h"
 #include "Metrics.h"
+#include "Route.h"
 #include "TargetPath.h"
 
 namespace tracegate {
@@ -40,7 +41,8 @@ class Gateway {
   asio::awaitable<Outcome> serve(beast::tcp_stream& stream, const Request& request);
 
  private:
-  asio::awaitable<Response> respond(const Request& request, const TargetPath& path);
+  asio::awaitable<Response> respond(const Request& request, const TargetPath& target,
+                                    const RoutedRequest& routed);
   asio::awaitable<Response> get(const Request& request, const std::vector<std::string>& path,
                                 bool nonblock);
   asio::awaitable<Response> list(const Request& request, const std::vector<std::string>& path,
@@ -52,16 +54,11 @@ class Gateway {
                                        const std::vector<std::string>& path);
   asio::awaitable<Outcome> send_error(beast::tcp_stream& stream, const Request& request,
                                       tg::Errno error);
-  bool authorized(const Request& request) const;
   std::chrono::seconds timeout_for(const std::vector<std::string>& path) const;
 
   GuestLink& link_;
   Metrics& metrics_;
   GatewayOptions options_;
 };
-
-// Maps an HTTP path onto the guest's tree ({"tracing", ...} or {"workloads", ...}),
-// including the /ftrace/ aliases; false when the path names nothing the guest serves.
-bool guest_path_of(const TargetPath& target, std::vector<std::string>& out);
 
 }  // namespace tracegate

@@ -25,9 +25,7 @@ void log_access(const std::string& peer, const Request& request, unsigned status
 
 // Answers a request the parser refused (too large, malformed) and ends the connection.
 asio::awaitable<unsigned> refuse(beast::tcp_stream& stream, boost::system::error_code error) {
-  http::status status = http::status::bad_request;
-  if (error == http::error::body_limit) status = http::status::payload_too_large;
-  if (error == http::error::header_limit) status = http::status::request_header_fields_too_large;
+  http::status status = refusal_status(error);
   Response response{status, 11};
   response.set(http::field::content_type, "text/plain; charset=utf-8");
   response.body() = std::string(http::obsolete_reason(status)) + "\n";
@@ -53,8 +51,12 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, Gateway& gateway
     parser.header_limit(kHeaderLimit);
     parser.body_limit(kBodyLimit);
     stream.expires_after(kIdleTimeout);
-    co_await http::async_read(stream, buffer, parser,
-                              asio::redirect_error(asio::use_awaitable, ec));
+    size_t header_bytes = co_await http::async_read_header(
+        stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec && header_too_large(header_bytes)) ec = http::error::header_limit;
+    if (!ec && !parser.is_done())
+      co_await http::async_read(stream, buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
         ec == asio::error::connection_reset)
       break;

@@ -3,12 +3,9 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "Gateway.h"
+#include "RequestLimits.h"
 
 namespace tracegate {
-
-// Limits on what one request may carry.
-inline constexpr size_t kHeaderLimit = 8 * 1024;
-inline constexpr size_t kBodyLimit = 1024 * 1024;
 
 // One HTTP/1.1 connection: reads requests (each read under a timeout), answers them in
 // order through the Gateway, logs one access line per request to stderr. The coroutine
