@@ -95,7 +95,7 @@ void patcher_update() {
   preempt_disable();
   while (__atomic_exchange_n(&g_update_lock, 1, __ATOMIC_ACQUIRE)) cpu_relax();
   u64 start = clock_ns();
-  bool tracer_wants = tracing->top().tracer().traces_functions;
+  bool tracer_wants = tracing->any_traces_functions();
   bool probes = false;
   u32 live = 0;
   for (u32 i = 0; i < g_site_count; ++i) {

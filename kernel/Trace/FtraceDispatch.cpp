@@ -19,13 +19,17 @@ u32 g_tracer_busy[kMaxCpus];
 
 namespace {
 Tracing* g_tracing;
-TraceInstance* g_top;  // never removed, unlike instances/: safe to reach from any context
+TraceInstance* g_top;  // never removed: safe to reach from any context
 u64 g_shadow_overflows;
 u64 g_recursion_misses;
 
-void function_entry(const RecordContext& ctx, u64 ip, u64 parent_ip) {
-  if (!g_tracing->pid_allowed(*g_top, ctx.pid)) return;
-  FunctionTracer::record(*g_top, ctx, ip, parent_ip);
+// The function tracer may run in any instance, each with its own set_ftrace_pid.
+void function_entries(const RecordContext& ctx, u64 ip, u64 parent_ip) {
+  g_tracing->for_each_recorder([&](TraceInstance& instance) {
+    if (&instance.tracer() != &tg::trace::kFunctionTracer) return;
+    if (!g_tracing->pid_allowed(instance, ctx.pid)) return;
+    FunctionTracer::record(instance, ctx, ip, parent_ip);
+  });
 }
 
 // Decides whether (and how) the return of this call is hooked, recording the entry for
@@ -91,14 +95,12 @@ extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot) {
     if (g_tracing->has_probe(ip)) g_tracing->run_probes(ip);
     if (!g_tracing->wants_function(ip)) return;
   }
-  const tg::trace::Tracer& tracer = g_top->tracer();
-  if (!tracer.traces_functions) return;
   RecordContext ctx = trace_context(guard.saved_flags());
-  if (tracer.hooks_returns) {
-    graph_entry(tracer, ctx, ip, parent_slot);
-  } else {
-    function_entry(ctx, ip, *parent_slot);
-  }
+  // The graph tracers run in the top instance only (as Linux's instances, which offer
+  // "function nop").
+  const tg::trace::Tracer& tracer = g_top->tracer();
+  if (tracer.hooks_returns) graph_entry(tracer, ctx, ip, parent_slot);
+  function_entries(ctx, ip, *parent_slot);
 }
 
 extern "C" u64 ftrace_graph_return(u64 retval) {

@@ -3,8 +3,9 @@
 #include "Lib/Types.h"
 
 // Called from ftrace_caller (ftrace_entry.S) for every live call site: dispatches to the
-// current tracer of the top instance. `parent_slot` holds the traced function's return
-// address; the graph tracers replace it with return_to_handler.
+// graph tracer of the top instance and to every instance running the function tracer.
+// `parent_slot` holds the traced function's return address; the graph tracers replace it
+// with return_to_handler.
 extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot);
 // Called from return_to_handler: records the return and gives back the real return address.
 extern "C" u64 ftrace_graph_return(u64 retval);

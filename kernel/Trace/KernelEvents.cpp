@@ -25,7 +25,8 @@ constexpr i64 kStateRunning = 0;
 constexpr i64 kStateSleeping = 0x1;
 constexpr i64 kStateDead = 0x10;
 
-TraceInstance* g_top;
+TraceInstance* g_top;  // function_graph (top only) draws the irq arrows into it
+tg::trace::Tracing* g_tracing;
 
 StringView comm_of(const Task* task) {
   return StringView(task->comm, strlen(task->comm));
@@ -51,28 +52,36 @@ void record(Emit emit) {
   emit(ctx);
 }
 
+// An event goes to every instance that has it enabled (each emitter checks its own).
+template <typename Emit>
+void record_event(Emit emit) {
+  record([&](const RecordContext& ctx) {
+    g_tracing->for_each_recorder([&](TraceInstance& instance) { emit(instance, ctx); });
+  });
+}
+
 void on_switch(Task* prev, Task* next) {
   tg::trace::save_comm(next->pid, comm_of(next));
-  record([&](const RecordContext& ctx) {
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
     // Recorded by the task switching out, as in Linux.
     RecordContext as_prev = ctx;
     as_prev.pid = prev->pid;
-    tg::trace::emit_sched_switch(*g_top, as_prev, comm_of(prev), prev->pid, kDefaultPrio,
+    tg::trace::emit_sched_switch(instance, as_prev, comm_of(prev), prev->pid, kDefaultPrio,
                                  prev_state_of(prev), comm_of(next), next->pid, kDefaultPrio);
   });
 }
 
 void on_wakeup(Task* task, u32 cpu) {
   tg::trace::save_comm(task->pid, comm_of(task));
-  record([&](const RecordContext& ctx) {
-    tg::trace::emit_sched_wakeup(*g_top, ctx, comm_of(task), task->pid, kDefaultPrio,
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_sched_wakeup(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
                                  static_cast<i32>(cpu));
   });
 }
 
 void on_migrate(Task* task, u32 from, u32 to) {
-  record([&](const RecordContext& ctx) {
-    tg::trace::emit_sched_migrate_task(*g_top, ctx, comm_of(task), task->pid, kDefaultPrio,
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_sched_migrate_task(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
                                        static_cast<i32>(from), static_cast<i32>(to));
   });
 }
@@ -114,14 +123,19 @@ void on_irq_entry(u32 vector, const TrapFrame&) {
   marked = irq_markers_wanted(vector);
   record([&](const RecordContext& ctx) {
     if (marked) tg::trace::GraphTracer::record_irq_enter(*g_top, ctx, vector);
-    tg::trace::emit_irq_handler_entry(*g_top, ctx, static_cast<i32>(vector), vector_name(vector));
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      tg::trace::emit_irq_handler_entry(instance, ctx, static_cast<i32>(vector),
+                                        vector_name(vector));
+    });
   });
 }
 
 void on_irq_exit(u32 vector) {
   bool& marked = irq_marked_slot();
   record([&](const RecordContext& ctx) {
-    tg::trace::emit_irq_handler_exit(*g_top, ctx, static_cast<i32>(vector), 1);
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      tg::trace::emit_irq_handler_exit(instance, ctx, static_cast<i32>(vector), 1);
+    });
     if (marked) tg::trace::GraphTracer::record_irq_exit(*g_top, ctx, vector);
   });
   marked = false;
@@ -132,42 +146,43 @@ constexpr IrqTraceHooks kIrqHooks = {on_irq_entry, on_irq_exit};
 }  // namespace
 
 void trace_kmalloc_slow(u64 call_site, const void* pointer, size_t requested, size_t allocated) {
-  record([&](const RecordContext& ctx) {
-    tg::trace::emit_kmalloc(*g_top, ctx, call_site, reinterpret_cast<u64>(pointer), requested,
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_kmalloc(instance, ctx, call_site, reinterpret_cast<u64>(pointer), requested,
                             allocated, 0, 0);
   });
 }
 
 void trace_kfree_slow(u64 call_site, const void* pointer) {
-  record([&](const RecordContext& ctx) {
-    tg::trace::emit_kfree(*g_top, ctx, call_site, reinterpret_cast<u64>(pointer));
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_kfree(instance, ctx, call_site, reinterpret_cast<u64>(pointer));
   });
 }
 
 void trace_timer_expire_entry_slow(const Timer* timer, u64 function) {
-  record([&](const RecordContext& ctx) {
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
     u64 ticks = this_cpu()->ticks;
-    tg::trace::emit_timer_expire_entry(*g_top, ctx, reinterpret_cast<u64>(timer), ticks, function,
+    tg::trace::emit_timer_expire_entry(instance, ctx, reinterpret_cast<u64>(timer), ticks, function,
                                        ticks);
   });
 }
 
 void trace_timer_expire_exit_slow(const Timer* timer) {
-  record([&](const RecordContext& ctx) {
-    tg::trace::emit_timer_expire_exit(*g_top, ctx, reinterpret_cast<u64>(timer));
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_timer_expire_exit(instance, ctx, reinterpret_cast<u64>(timer));
   });
 }
 
 void trace_sched_wakeup_new_slow(const char* comm, i32 pid, u32 cpu) {
   StringView name(comm, strlen(comm));
   tg::trace::save_comm(pid, name);
-  record([&](const RecordContext& ctx) {
-    tg::trace::emit_sched_wakeup_new(*g_top, ctx, name, pid, kDefaultPrio, static_cast<i32>(cpu));
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_sched_wakeup_new(instance, ctx, name, pid, kDefaultPrio, static_cast<i32>(cpu));
   });
 }
 
 void kernel_events_init() {
-  g_top = &tg::trace::tracing()->top();
+  g_tracing = tg::trace::tracing();
+  g_top = &g_tracing->top();
   sched_set_trace_hooks(&kSchedHooks);
   irq_set_trace_hooks(&kIrqHooks);
   __atomic_store_n(&g_tracepoints_ready, true, __ATOMIC_RELEASE);

@@ -3,8 +3,8 @@
 #include "Lib/Types.h"
 
 // Tracepoints the kernel's subsystems call where Linux has its events (kmem, timer). Each
-// is one load and a predicted branch until tracing is up; the slow path records into the
-// top instance when its event is enabled (Trace/KernelEvents.cpp). The scheduler and the
+// is one load and a predicted branch until tracing is up; the slow path records into every
+// instance that has the event enabled (Trace/KernelEvents.cpp). The scheduler and the
 // interrupt path are reached through their own hook tables instead.
 struct Timer;
 

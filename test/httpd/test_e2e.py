@@ -197,6 +197,46 @@ class Errors(E2ETest):
                          (400, "EINVAL: Invalid argument\n"))
 
 
+class Instances(E2ETest):
+    """An instance records its own events and runs its own function tracer, while the top
+    directory (nop, no events) records nothing."""
+
+    def test_instance_records_its_events_and_function_entries_only(self):
+        if not self.function_tracing():
+            self.skipTest(FUNCTION_TRACING_PENDING)
+        base = "/tracing/instances/e2e-own/"
+        self.assertEqual(self.guest.put(base, "")[0], 204)
+        try:
+            self.assertEqual(self.guest.get(base + "available_tracers"), (200, "function nop\n"))
+            self.assertEqual(self.guest.put(base + "current_tracer", "function_graph"),
+                             (400, "EINVAL: Invalid argument\n"))
+            self.assertEqual(self.guest.put("/tracing/trace", "")[0], 204)
+            self.assertEqual(self.guest.put(base + "events/sched/sched_switch/enable", "1"),
+                             (204, ""))
+            self.assertEqual(self.guest.put(base + "current_tracer", "function"), (204, ""))
+            self.assertEqual(self.guest.put("/workloads/run", "pingpong 50"), (204, ""))
+            self.assertEqual(self.guest.put(base + "tracing_on", "0")[0], 204)
+            status, text = self.guest.get(base + "trace")
+            self.assertEqual(status, 200)
+            _, _, cpus, records = tracecheck.parse_context_trace(text, "function")
+            self.assertEqual(cpus, 2)
+            switches = [r for r in records if r["message"].startswith("sched_switch: ")]
+            functions = [r for r in records
+                         if tracecheck.FUNCTION_MESSAGE.match(r["message"])
+                         and not r["message"].startswith("sched_switch")]
+            self.assertTrue(functions, "no function entries in the instance")
+            self.assertTrue(any("prev_comm=ping " in r["message"] or
+                                "next_comm=ping " in r["message"] for r in switches),
+                            "no sched_switch naming the ping task")
+            _, top = self.guest.get("/tracing/trace")
+            self.assertEqual(tracecheck.parse_context_trace(top, "nop")[3], [])
+        finally:
+            # Removing it while its function tracer is live stops the recorders first.
+            self.guest.put(base + "tracing_on", "1")
+            self.assertEqual(curl("-X", "DELETE", self.guest.url(base))[0], 204)
+        self.assertEqual(self.guest.get(base + "trace")[0], 404)
+
+
 class Workloads(E2ETest):
     def test_run_returns_when_the_run_has_finished(self):
         self.assertEqual(self.guest.put("/workloads/run", "timers 3"), (204, ""))

@@ -93,6 +93,7 @@ const Tracer kDurationTracer = {
     .name = "function_duration",
     .traces_functions = true,
     .hooks_returns = true,
+    .in_instances = false,
     .init = duration_init,
     .reset = duration_reset,
     .print_header = duration_print_header,

@@ -33,6 +33,7 @@ const Tracer kFunctionTracer = {
     .name = "function",
     .traces_functions = true,
     .hooks_returns = false,
+    .in_instances = true,
     .init = function_init,
     .reset = function_reset,
     .print_header = print_default_header,

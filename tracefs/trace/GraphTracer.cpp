@@ -292,6 +292,7 @@ const Tracer kGraphTracer = {
     .name = "function_graph",
     .traces_functions = true,
     .hooks_returns = true,
+    .in_instances = false,
     .init = graph_init,
     .reset = graph_reset,
     .print_header = graph_print_header,

@@ -17,6 +17,7 @@ const Tracer kNopTracer = {
     .name = "nop",
     .traces_functions = false,
     .hooks_returns = false,
+    .in_instances = true,
     .init = nop_init,
     .reset = nop_reset,
     .print_header = print_default_header,

@@ -38,7 +38,7 @@ TraceInstance::~TraceInstance() {
 Status TraceInstance::set_tracer(StringView requested) {
   StringView name = requested.trim();
   const Tracer* next = find_tracer(name);
-  if (!next) return Errno::kInval;
+  if (!next || (!is_top_ && !next->in_instances)) return Errno::kInval;
   if (next == tracer_) return {};
   // A consuming reader holds an iterator into the buffer the switch resets.
   if (pipe_reader_open()) return Errno::kBusy;

@@ -22,6 +22,9 @@ class TraceInstance {
 
   StringView name() const { return name_.view(); }
   bool is_top() const { return is_top_; }
+  // Its place in Tracing's fixed table of instances (0 for the top one).
+  u32 table_index() const { return table_index_; }
+  void set_table_index(u32 index) { table_index_ = index; }
 
   ring::TraceBuffer& buffer() { return *buffer_; }
   const Tracer& tracer() const { return *tracer_; }
@@ -77,6 +80,7 @@ class TraceInstance {
 
   String name_;
   bool is_top_ = false;
+  u32 table_index_ = 0;
   OwnPtr<ring::TraceBuffer> buffer_;
   const Tracer* tracer_ = nullptr;
   Atomic<bool> tracing_on_{true};

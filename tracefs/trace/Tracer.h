@@ -17,6 +17,8 @@ struct Tracer {
   // Which instrumentation the tracer needs patched in.
   bool traces_functions;  // fentry sites call into the tracer
   bool hooks_returns;     // function_graph / function_duration: return hook on
+  // May run in instances/NAME as well as the top directory (Linux's allow_instances).
+  bool in_instances;
   Status (*init)(TraceInstance& instance);
   void (*reset)(TraceInstance& instance);
   // The comment block at the top of `trace` (after the common "# tracer: NAME" lines).

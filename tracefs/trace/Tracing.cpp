@@ -28,7 +28,10 @@ Tracing* tracing() {
 Result<OwnPtr<Tracing>> Tracing::create() {
   OwnPtr<Tracing> tracing(tg::create<Tracing>());
   if (!tracing) return Errno::kNoMem;
-  TRY(tracing->slots_.append(TRY(tracing->make_slot("", true))));
+  OwnPtr<Slot> top = TRY(tracing->make_slot("", true));
+  tracing->table_[0].store(top.get(), MemoryOrder::kRelease);
+  tracing->table_end_.store(1, MemoryOrder::kRelease);
+  TRY(tracing->slots_.append(move(top)));
   return tracing;
 }
 
@@ -48,9 +51,18 @@ Result<OwnPtr<Tracing::Slot>> Tracing::make_slot(StringView name, bool is_top) {
 Result<TraceInstance*> Tracing::create_instance(StringView name) {
   if (!valid_instance_name(name)) return Errno::kInval;
   if (find(name)) return Errno::kExist;
+  u32 index = 1;
+  while (index < kMaxInstances && table_[index].load(MemoryOrder::kRelaxed)) ++index;
+  if (index == kMaxInstances) return Errno::kNoSpc;
   OwnPtr<Slot> slot = TRY(make_slot(name, false));
   TraceInstance* instance = slot->instance.get();
+  instance->set_table_index(index);
+  Slot* published = slot.get();
   TRY(slots_.append(move(slot)));
+  // Recorders may see it from here on: it is complete.
+  table_[index].store(published, MemoryOrder::kRelease);
+  if (table_end_.load(MemoryOrder::kRelaxed) <= index)
+    table_end_.store(index + 1, MemoryOrder::kRelease);
   return instance;
 }
 
@@ -59,9 +71,10 @@ Status Tracing::remove_instance(StringView name) {
     TraceInstance& instance = *slots_[i]->instance;
     if (!(instance.name() == name)) continue;
     if (instance.busy() || instance.pipe_reader_open()) return Errno::kBusy;
-    // Recording into it must have stopped before its buffer goes.
+    // No recorder may reach it, or still be inside it, when its buffer goes.
     instance.set_tracing_on(false);
     bool traced_functions = instance.tracer().traces_functions;
+    table_[instance.table_index()].store(nullptr, MemoryOrder::kRelease);
     if (platform().synchronize_writers) platform().synchronize_writers();
     slots_.remove(i);
     if (traced_functions) functions_changed();
@@ -86,16 +99,10 @@ u32 Tracing::id_of(const TraceInstance& instance) const {
   return slot_of(instance).id;
 }
 
-Tracing::Slot& Tracing::slot_of(const TraceInstance& instance) {
-  for (auto& slot : slots_)
-    if (slot->instance.get() == &instance) return *slot;
-  return *slots_[0];
-}
-
-const Tracing::Slot& Tracing::slot_of(const TraceInstance& instance) const {
-  for (const auto& slot : slots_)
-    if (slot->instance.get() == &instance) return *slot;
-  return *slots_[0];
+bool Tracing::any_traces_functions() {
+  bool any = false;
+  for_each_recorder([&](TraceInstance& instance) { any |= instance.tracer().traces_functions; });
+  return any;
 }
 
 bool Tracing::wants_function(u64 ip) const {

@@ -24,6 +24,9 @@ class Tracing {
 
   TraceInstance& top() { return *slots_[0]->instance; }
 
+  // At most this many instances, the top one included (mkdir beyond it is ENOSPC).
+  static constexpr usize kMaxInstances = 32;
+
   // instances/: mkdir and rmdir. EEXIST, ENOENT, EBUSY (open files), EINVAL (bad name).
   Result<TraceInstance*> create_instance(StringView name);
   Status remove_instance(StringView name);
@@ -34,6 +37,21 @@ class Tracing {
   TraceInstance* find(u32 id);
   TraceInstance* find(StringView name);
   u32 id_of(const TraceInstance& instance) const;
+
+  // Runs `visit` on every instance, from any context: what recorders (an fentry site, a
+  // tracepoint, an interrupt) use, with interrupts masked. mkdir fills a slot of a fixed
+  // table only once the instance is whole; rmdir empties it and waits for the platform's
+  // synchronize_writers before the instance goes, so no recorder can hold a stale one.
+  template <typename Visit>
+  void for_each_recorder(Visit visit) {
+    u32 end = table_end_.load(MemoryOrder::kAcquire);
+    for (u32 i = 0; i < end; ++i) {
+      Slot* slot = table_[i].load(MemoryOrder::kAcquire);
+      if (slot) visit(*slot->instance);
+    }
+  }
+  // Whether any instance runs a tracer that calls for the fentry sites.
+  bool any_traces_functions();
 
   // The per-instance state of the files.
   EventState& events(const TraceInstance& instance) { return *slot_of(instance).events; }
@@ -87,10 +105,17 @@ class Tracing {
     ErrorLog error_log;
   };
   Result<OwnPtr<Slot>> make_slot(StringView name, bool is_top);
-  Slot& slot_of(const TraceInstance& instance);
-  const Slot& slot_of(const TraceInstance& instance) const;
+  // O(1) and safe from a recorder: the instance knows its index in table_.
+  Slot& slot_of(const TraceInstance& instance) {
+    return *table_[instance.table_index()].load(MemoryOrder::kRelaxed);
+  }
+  const Slot& slot_of(const TraceInstance& instance) const {
+    return *table_[instance.table_index()].load(MemoryOrder::kRelaxed);
+  }
 
-  Vector<OwnPtr<Slot>> slots_;
+  Vector<OwnPtr<Slot>> slots_;  // in creation order, for readdir
+  Atomic<Slot*> table_[kMaxInstances] = {};
+  Atomic<u32> table_end_{0};  // one past the highest slot ever used
   u32 next_id_ = 1;
   RecordContext (*context_source_)() = nullptr;
   FunctionFilter ftrace_filter_{FunctionFilter::Flavor::kFilter};

@@ -39,11 +39,15 @@ Result<usize> current_tracer_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
-Result<bool> available_tracers_show(OpenFile&, String& out) {
-  auto tracers = trace::all_tracers();
-  for (usize i = 0; i < tracers.size(); ++i) {
-    if (i) TRY(out.append(' '));
-    TRY(out.append(tracers[i]->name));
+// An instance lists only the tracers it may run (Linux: "function nop").
+Result<bool> available_tracers_show(OpenFile& file, String& out) {
+  bool top = instance_of(file).is_top();
+  bool first = true;
+  for (const trace::Tracer* tracer : trace::all_tracers()) {
+    if (!top && !tracer->in_instances) continue;
+    if (!first) TRY(out.append(' '));
+    TRY(out.append(tracer->name));
+    first = false;
   }
   return shown(out.append('\n'));
 }

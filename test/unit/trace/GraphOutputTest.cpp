@@ -225,7 +225,7 @@ TEST_F(GraphOutput, CpuColumnWidensWithCpuCount) {
   Platform many = platform();
   many.cpu_count = 12;
   install_platform(many);
-  auto created = TraceInstance::create("wide", false);
+  auto created = TraceInstance::create("wide", true);
   ASSERT_TRUE(created.ok());
   auto& wide = *created.value();
   ASSERT_TRUE(wide.set_tracer("function_graph").ok());

@@ -1,6 +1,7 @@
 // The node table as a 9P server uses it: walk, readdir, getattr, open flags, mounts, and
 // instances/ (mkdir, rmdir).
 #include "TracefsFixture.h"
+#include "trace/Events.h"
 
 using namespace tg;
 using namespace tg::test;
@@ -194,6 +195,64 @@ TEST_F(Instances, RmdirWhileAnyFileOpenIsEbusy) {
   table_.release(file.release_value());
 }
 
+TEST_F(Instances, OfferTheFunctionTracerAndNop) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  EXPECT_EQ(cat("instances/foo/available_tracers"), "function nop\n");
+  EXPECT_EQ(cat("available_tracers"), "function_duration function_graph function nop\n");
+}
+
+TEST_F(Instances, RefuseTheGraphTracersWithEinval) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  EXPECT_EQ(echo("instances/foo/current_tracer", "function_graph"), Errno::kInval);
+  EXPECT_EQ(echo("instances/foo/current_tracer", "function_duration"), Errno::kInval);
+  EXPECT_EQ(cat("instances/foo/current_tracer"), "nop\n");
+  EXPECT_EQ(echo("instances/foo/current_tracer", "function"), Errno::kOk);
+  EXPECT_EQ(cat("instances/foo/current_tracer"), "function\n");
+  EXPECT_EQ(cat("current_tracer"), "nop\n");
+}
+
+std::vector<std::string> recorder_names(trace::Tracing& tracing) {
+  std::vector<std::string> names;
+  tracing.for_each_recorder([&](trace::TraceInstance& instance) {
+    names.emplace_back(instance.name().data(), instance.name().size());
+  });
+  return names;
+}
+
+TEST_F(Instances, RecordersSeeEveryLiveInstanceAndReuseFreedSlots) {
+  ASSERT_EQ(mkdir("a"), Errno::kOk);
+  ASSERT_EQ(mkdir("b"), Errno::kOk);
+  EXPECT_EQ(recorder_names(*tracing_), (std::vector<std::string>{"", "a", "b"}));
+  ASSERT_EQ(rmdir("a"), Errno::kOk);
+  EXPECT_EQ(recorder_names(*tracing_), (std::vector<std::string>{"", "b"}));
+  ASSERT_EQ(mkdir("c"), Errno::kOk);
+  EXPECT_EQ(recorder_names(*tracing_), (std::vector<std::string>{"", "c", "b"}));
+  EXPECT_EQ(ls("instances"), (std::vector<std::string>{"b", "c"}));
+}
+
+TEST_F(Instances, MkdirBeyondTheTableIsEnospc) {
+  for (usize i = 1; i < trace::Tracing::kMaxInstances; ++i)
+    ASSERT_EQ(mkdir("i" + std::to_string(i)), Errno::kOk) << i;
+  EXPECT_EQ(mkdir("one-too-many"), Errno::kNoSpc);
+  ASSERT_EQ(rmdir("i5"), Errno::kOk);
+  EXPECT_EQ(mkdir("one-too-many"), Errno::kOk);
+}
+
+TEST_F(Instances, EventsRecordIntoEachInstanceThatEnablesThem) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  ASSERT_EQ(echo("instances/foo/events/sched/sched_wakeup/enable", "1"), Errno::kOk);
+  trace::RecordContext ctx{0, 7, 0, 0};
+  tracing_->for_each_recorder([&](trace::TraceInstance& instance) {
+    trace::emit_sched_wakeup(instance, ctx, "worker", 42, 120, 1);
+  });
+  auto lines = trace_lines("instances/foo/trace");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("sched_wakeup: comm=worker pid=42 prio=120 target_cpu=001"),
+            std::string::npos)
+      << lines[0];
+  EXPECT_EQ(trace_lines().size(), 0u);
+}
+
 TEST_F(Instances, NestedMkdirIsEperm) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
   auto foo = table_.lookup("tracing/instances/foo");
@@ -212,11 +271,6 @@ TEST_F(Instances, RefIntoARemovedInstanceIsEnoent) {
   ASSERT_TRUE(ref.ok());
   ASSERT_EQ(rmdir("gone"), Errno::kOk);
   EXPECT_EQ(table_.open(ref.value(), vfs::kOpenReadOnly).error(), Errno::kNoEnt);
-}
-
-TEST_F(Instances, AvailableTracersHasTheSameList) {
-  ASSERT_EQ(mkdir("foo"), Errno::kOk);
-  EXPECT_EQ(cat("instances/foo/available_tracers"), cat("available_tracers"));
 }
 
 TEST_F(NodeTable, ResolvesInodesOfWalkedNodes) {
