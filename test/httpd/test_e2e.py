@@ -237,6 +237,69 @@ class Instances(E2ETest):
         self.assertEqual(self.guest.get(base + "trace")[0], 404)
 
 
+class FunctionControls(E2ETest):
+    """set_ftrace_pid and the func:traceon/traceoff probes, on the live kernel."""
+
+    def setUp(self):
+        if not self.function_tracing():
+            self.skipTest(FUNCTION_TRACING_PENDING)
+
+    def tearDown(self):
+        for path, body in (("/tracing/current_tracer", "nop"), ("/tracing/set_ftrace_pid", ""),
+                           ("/tracing/set_ftrace_filter", "!workload_alloc:traceon"),
+                           ("/tracing/set_ftrace_filter", "!workload_alloc:traceoff"),
+                           ("/tracing/set_ftrace_filter", ""), ("/tracing/tracing_on", "1")):
+            self.guest.put(path, body)
+
+    def traced_run(self, workload):
+        self.assertEqual(self.guest.put("/tracing/current_tracer", "function"), (204, ""))
+        self.assertEqual(self.guest.put("/tracing/tracing_on", "1")[0], 204)
+        self.assertEqual(self.guest.put("/workloads/run", workload), (204, ""))
+        self.assertEqual(self.guest.put("/tracing/tracing_on", "0")[0], 204)
+        records = tracecheck.parse_function_trace(self.guest.get("/tracing/trace")[1])
+        self.assertEqual(self.guest.put("/tracing/current_tracer", "nop")[0], 204)
+        return records
+
+    def test_set_ftrace_pid_limits_the_function_tracer_to_that_task(self):
+        # Both pingpong tasks (new ones each run) and the runner that waits for them.
+        everyone = {r["comm"] for r in self.traced_run("pingpong 20")}
+        self.assertTrue({"ping", "pong", "workloads"} <= everyone, everyone)
+        runner = {r["pid"] for r in self.traced_run("alloc 2") if r["comm"] == "workloads"}
+        self.assertEqual(len(runner), 1, runner)
+        pid = runner.pop()
+        self.assertEqual(self.guest.put("/tracing/set_ftrace_pid", str(pid)), (204, ""))
+        self.assertEqual(self.guest.get("/tracing/set_ftrace_pid"), (200, "%d\n" % pid))
+        records = self.traced_run("pingpong 20")
+        self.assertTrue(records, "the runner task recorded nothing")
+        self.assertEqual({(r["comm"], r["pid"]) for r in records}, {("workloads", pid)})
+
+    def test_traceon_and_traceoff_probes_flip_tracing_on_when_their_function_runs(self):
+        self.assertEqual(self.guest.put("/tracing/tracing_on", "0")[0], 204)
+        self.assertEqual(self.guest.put("/tracing/set_ftrace_filter", "workload_alloc:traceon"),
+                         (204, ""))
+        self.assertEqual(self.guest.get("/tracing/tracing_on"), (200, "0\n"))
+        self.assertEqual(self.guest.put("/workloads/run", "alloc 1"), (204, ""))
+        self.assertEqual(self.guest.get("/tracing/tracing_on"), (200, "1\n"))
+
+        # As in Linux, truncating the filter keeps probes: only "!func:command" removes one.
+        self.assertEqual(self.guest.post("/tracing/set_ftrace_filter",
+                                         "!workload_alloc:traceon\n"), (204, ""))
+        self.assertEqual(self.guest.put("/tracing/set_ftrace_filter",
+                                        "workload_alloc:traceoff:1"), (204, ""))
+        self.assertEqual(self.guest.get("/tracing/set_ftrace_filter"),
+                         (200, "#### all functions enabled ####\n"
+                               "workload_alloc:traceoff:count=1\n"))
+        self.assertEqual(self.guest.put("/workloads/run", "alloc 1"), (204, ""))
+        self.assertEqual(self.guest.get("/tracing/tracing_on"), (200, "0\n"))
+        self.assertEqual(self.guest.get("/tracing/set_ftrace_filter"),
+                         (200, "#### all functions enabled ####\n"
+                               "workload_alloc:traceoff:count=0\n"))
+        # The count is spent: turned back on, tracing stays on through another run.
+        self.assertEqual(self.guest.put("/tracing/tracing_on", "1")[0], 204)
+        self.assertEqual(self.guest.put("/workloads/run", "alloc 1"), (204, ""))
+        self.assertEqual(self.guest.get("/tracing/tracing_on"), (200, "1\n"))
+
+
 class Workloads(E2ETest):
     def test_run_returns_when_the_run_has_finished(self):
         self.assertEqual(self.guest.put("/workloads/run", "timers 3"), (204, ""))
