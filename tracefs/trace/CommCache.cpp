@@ -19,6 +19,14 @@ constinit CommSlot g_slots[kCommSlots] = {};
 
 constexpr i32 kWriting = -1;
 
+// A tgid slot is one word, pid high and tgid low, so a reader never sees half of an update.
+constinit u64 g_tgids[kCommSlots] = {};
+constinit bool g_saving_tgids = false;
+
+u64 pack_tgid(i32 pid, i32 tgid) {
+  return (u64{static_cast<u32>(pid)} << 32) | static_cast<u32>(tgid);
+}
+
 CommSlot& slot_for(i32 pid) {
   return g_slots[static_cast<u32>(pid) % kCommSlots];
 }
@@ -48,8 +56,39 @@ StringView find_comm(i32 pid, char (&out)[kCommLength]) {
   return {out, length};
 }
 
+void start_saving_tgids() {
+  __atomic_store_n(&g_saving_tgids, true, __ATOMIC_RELAXED);
+}
+
+void save_tgid(i32 pid, i32 tgid) {
+  if (pid <= 0 || !__atomic_load_n(&g_saving_tgids, __ATOMIC_RELAXED)) return;
+  __atomic_store_n(&g_tgids[static_cast<u32>(pid) % kCommSlots], pack_tgid(pid, tgid),
+                   __ATOMIC_RELAXED);
+}
+
+i32 find_tgid(i32 pid) {
+  if (pid <= 0) return 0;
+  u64 word = __atomic_load_n(&g_tgids[static_cast<u32>(pid) % kCommSlots], __ATOMIC_RELAXED);
+  if (static_cast<i32>(word >> 32) != pid) return 0;
+  return static_cast<i32>(static_cast<u32>(word));
+}
+
+Status saved_tgids(Vector<SavedTgid>& out) {
+  for (const u64& slot : g_tgids) {
+    u64 word = __atomic_load_n(&slot, __ATOMIC_RELAXED);
+    SavedTgid entry = {static_cast<i32>(word >> 32), static_cast<i32>(static_cast<u32>(word))};
+    if (entry.pid <= 0 || entry.tgid == 0) continue;
+    TRY(out.append(entry));
+    for (usize i = out.size() - 1; i > 0 && out[i - 1].pid > out[i].pid; --i)
+      swap(out[i - 1], out[i]);
+  }
+  return {};
+}
+
 void clear_comms() {
   for (auto& slot : g_slots) __atomic_store_n(&slot.pid, 0, __ATOMIC_RELAXED);
+  for (u64& slot : g_tgids) __atomic_store_n(&slot, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&g_saving_tgids, false, __ATOMIC_RELAXED);
 }
 
 }  // namespace tg::trace

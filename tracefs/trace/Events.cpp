@@ -8,6 +8,20 @@ namespace tg::trace {
 
 namespace {
 
+// An event is kept when its instance has it enabled and set_event_pid (empty: every task)
+// lists the task recording it, or `other_pid`: Linux's scheduler probes keep a sched_switch
+// when either side is listed and a wakeup when the woken task is.
+bool wanted(const TraceInstance& instance, u16 id, i32 pid, i32 other_pid) {
+  if (!instance.event_enabled(id)) return false;
+  Tracing* all = tracing();
+  return !all || all->event_pid_allowed(instance, pid) ||
+         all->event_pid_allowed(instance, other_pid);
+}
+
+bool wanted(const TraceInstance& instance, u16 id, const RecordContext& ctx) {
+  return wanted(instance, id, ctx.pid, ctx.pid);
+}
+
 // Fills the common header, runs the instance's filter on the finished payload and only then
 // reserves ring space, so an event the filter rejects costs no buffer (Linux filters before
 // committing too).
@@ -42,7 +56,7 @@ void copy_comm(char (&destination)[16], StringView comm) {
 
 bool emit_wakeup(TraceInstance& instance, const RecordContext& ctx, u16 id, StringView comm,
                  i32 pid, i32 prio, i32 target_cpu) {
-  if (!instance.event_enabled(id)) return false;
+  if (!wanted(instance, id, ctx.pid, pid)) return false;
   SchedWakeupPayload payload{};
   copy_comm(payload.comm, comm);
   payload.pid = pid;
@@ -56,7 +70,7 @@ bool emit_wakeup(TraceInstance& instance, const RecordContext& ctx, u16 id, Stri
 bool emit_sched_switch(TraceInstance& instance, const RecordContext& ctx, StringView prev_comm,
                        i32 prev_pid, i32 prev_prio, i64 prev_state, StringView next_comm,
                        i32 next_pid, i32 next_prio) {
-  if (!instance.event_enabled(kEventSchedSwitch)) return false;
+  if (!wanted(instance, kEventSchedSwitch, prev_pid, next_pid)) return false;
   SchedSwitchPayload payload{};
   copy_comm(payload.prev_comm, prev_comm);
   payload.prev_pid = prev_pid;
@@ -80,7 +94,7 @@ bool emit_sched_wakeup_new(TraceInstance& instance, const RecordContext& ctx, St
 
 bool emit_sched_migrate_task(TraceInstance& instance, const RecordContext& ctx, StringView comm,
                              i32 pid, i32 prio, i32 orig_cpu, i32 dest_cpu) {
-  if (!instance.event_enabled(kEventSchedMigrateTask)) return false;
+  if (!wanted(instance, kEventSchedMigrateTask, ctx)) return false;
   SchedMigratePayload payload{};
   copy_comm(payload.comm, comm);
   payload.pid = pid;
@@ -92,7 +106,7 @@ bool emit_sched_migrate_task(TraceInstance& instance, const RecordContext& ctx, 
 
 bool emit_irq_handler_entry(TraceInstance& instance, const RecordContext& ctx, i32 irq,
                             StringView name) {
-  if (!instance.event_enabled(kEventIrqHandlerEntry)) return false;
+  if (!wanted(instance, kEventIrqHandlerEntry, ctx)) return false;
   // The name follows the fixed part, NUL-terminated, located by a __data_loc word.
   constexpr usize kMaxName = 255;
   usize length = (name.size() < kMaxName ? name.size() : kMaxName) + 1;
@@ -106,7 +120,7 @@ bool emit_irq_handler_entry(TraceInstance& instance, const RecordContext& ctx, i
 }
 
 bool emit_irq_handler_exit(TraceInstance& instance, const RecordContext& ctx, i32 irq, i32 ret) {
-  if (!instance.event_enabled(kEventIrqHandlerExit)) return false;
+  if (!wanted(instance, kEventIrqHandlerExit, ctx)) return false;
   IrqHandlerExitPayload payload{};
   payload.irq = irq;
   payload.ret = ret;
@@ -115,7 +129,7 @@ bool emit_irq_handler_exit(TraceInstance& instance, const RecordContext& ctx, i3
 
 bool emit_timer_expire_entry(TraceInstance& instance, const RecordContext& ctx, u64 timer, u64 now,
                              u64 function, u64 baseclk) {
-  if (!instance.event_enabled(kEventTimerExpireEntry)) return false;
+  if (!wanted(instance, kEventTimerExpireEntry, ctx)) return false;
   TimerExpireEntryPayload payload{};
   payload.timer = timer;
   payload.now = now;
@@ -125,7 +139,7 @@ bool emit_timer_expire_entry(TraceInstance& instance, const RecordContext& ctx, 
 }
 
 bool emit_timer_expire_exit(TraceInstance& instance, const RecordContext& ctx, u64 timer) {
-  if (!instance.event_enabled(kEventTimerExpireExit)) return false;
+  if (!wanted(instance, kEventTimerExpireExit, ctx)) return false;
   TimerExpireExitPayload payload{};
   payload.timer = timer;
   return commit_event(instance, ctx, kEventTimerExpireExit, payload);
@@ -133,7 +147,7 @@ bool emit_timer_expire_exit(TraceInstance& instance, const RecordContext& ctx, u
 
 bool emit_kmalloc(TraceInstance& instance, const RecordContext& ctx, u64 call_site, u64 ptr,
                   u64 bytes_req, u64 bytes_alloc, u64 gfp_flags, i32 node) {
-  if (!instance.event_enabled(kEventKmalloc)) return false;
+  if (!wanted(instance, kEventKmalloc, ctx)) return false;
   KmallocPayload payload{};
   payload.call_site = call_site;
   payload.ptr = ptr;
@@ -145,7 +159,7 @@ bool emit_kmalloc(TraceInstance& instance, const RecordContext& ctx, u64 call_si
 }
 
 bool emit_kfree(TraceInstance& instance, const RecordContext& ctx, u64 call_site, u64 ptr) {
-  if (!instance.event_enabled(kEventKfree)) return false;
+  if (!wanted(instance, kEventKfree, ctx)) return false;
   KfreePayload payload{};
   payload.call_site = call_site;
   payload.ptr = ptr;

@@ -47,9 +47,9 @@ Result<usize> PidList::write(StringView text) {
   return text.size();
 }
 
-Status PidList::show(String& out) const {
+Status PidList::show(String& out, StringView when_empty) const {
   TextWriter writer(out);
-  if (pids_.empty()) writer.put("no pid\n");
+  if (pids_.empty()) writer.put(when_empty);
   for (i32 pid : pids_) writer.dec(static_cast<u64>(pid)).put('\n');
   return writer.ok() ? Status() : Status(Errno::kNoMem);
 }

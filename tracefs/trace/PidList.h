@@ -5,8 +5,8 @@
 
 namespace tg::trace {
 
-// set_ftrace_pid: the tasks the function tracers record (empty: every task). Sorted, so the
-// recording side's test is a binary search.
+// set_ftrace_pid and set_event_pid: the tasks the function tracers, or the events, record
+// (empty: every task). Sorted, so the recording side's test is a binary search.
 class PidList {
  public:
   // Linux's PID_MAX_LIMIT: larger numbers are not pids.
@@ -20,8 +20,9 @@ class PidList {
   bool contains(i32 pid) const;
   // Empty list: every pid passes.
   bool allows(i32 pid) const { return pids_.empty() || contains(pid); }
-  // "no pid" when empty, else one pid per line.
-  Status show(String& out) const;
+  // One pid per line; `when_empty` for an empty list (set_ftrace_pid says "no pid\n",
+  // set_event_pid nothing).
+  Status show(String& out, StringView when_empty) const;
 
  private:
   Status insert(i32 pid);

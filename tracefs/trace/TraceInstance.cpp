@@ -1,5 +1,7 @@
 #include "trace/TraceInstance.h"
 
+#include "trace/CommCache.h"
+
 namespace tg::trace {
 
 namespace {
@@ -104,6 +106,8 @@ Status TraceInstance::write_trace_options(StringView text) {
 
 void TraceInstance::set_option(TraceOption option, bool on) {
   options_.set(option, on);
+  // Linux allocates its pid -> tgid map the first time record-tgid is set, and keeps it.
+  if (option == TraceOption::kRecordTgid && on) start_saving_tgids();
   if (option != TraceOption::kOverwrite) return;
   for (u32 cpu = 0; cpu < buffer_->cpu_count(); ++cpu) buffer_->cpu(cpu).set_overwrite(on);
 }

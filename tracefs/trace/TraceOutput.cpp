@@ -184,8 +184,14 @@ void print_timestamp(const OutputState& state, u64 timestamp, TextWriter& out) {
 void print_context(OutputState& state, const Entry& entry, TextWriter& out) {
   char comm[kCommLength];
   out.right(find_comm(entry.pid, comm), 16).put('-').dec_left(entry.pid, 7).put(' ');
-  // We keep no pid -> tgid map: Linux prints this placeholder for an unknown tgid.
-  if (state.option(TraceOption::kRecordTgid)) out.put("(-------) ");
+  // "(%7d) ", or Linux's placeholder for a tgid it does not know (the idle task's too).
+  if (state.option(TraceOption::kRecordTgid)) {
+    i32 tgid = find_tgid(entry.pid);
+    if (tgid)
+      out.put('(').dec(static_cast<u64>(tgid), 7).put(") ");
+    else
+      out.put("(-------) ");
+  }
   out.put('[').dec(entry.cpu, 3, '0').put("] ");
   if (state.option(TraceOption::kIrqInfo)) print_latency_flags(entry, out);
   print_timestamp(state, entry.timestamp, out);

@@ -2,6 +2,7 @@
 #include "support/Memory.h"
 #include "support/Result.h"
 #include "support/Vector.h"
+#include "trace/CpuMask.h"
 #include "trace/ErrorLog.h"
 #include "trace/EventState.h"
 #include "trace/FunctionFilter.h"
@@ -57,6 +58,13 @@ class Tracing {
   EventState& events(const TraceInstance& instance) { return *slot_of(instance).events; }
   PidList& ftrace_pids(const TraceInstance& instance) { return slot_of(instance).pids; }
   ErrorLog& error_log(const TraceInstance& instance) { return slot_of(instance).error_log; }
+  PidList& event_pids(const TraceInstance& instance) { return slot_of(instance).event_pids; }
+  const CpuMask& cpumask(const TraceInstance& instance) { return slot_of(instance).cpumask; }
+  // tracing_cpumask: the CPUs that leave the mask stop recording into the instance's buffer.
+  void set_cpumask(TraceInstance& instance, const CpuMask& mask) {
+    apply_cpumask(instance.buffer(), slot_of(instance).cpumask, mask);
+    slot_of(instance).cpumask = mask;
+  }
 
   // The function lists.
   FunctionFilter& ftrace_filter() { return ftrace_filter_; }
@@ -79,6 +87,10 @@ class Tracing {
   // set_ftrace_pid of `instance` lets `pid` be recorded.
   bool pid_allowed(const TraceInstance& instance, i32 pid) {
     return slot_of(instance).pids.allows(pid);
+  }
+  // set_event_pid of `instance` lets events of `pid` be recorded.
+  bool event_pid_allowed(const TraceInstance& instance, i32 pid) const {
+    return slot_of(instance).event_pids.allows(pid);
   }
   // An event emitter's filter check: whether `instance`'s filter for event `id` lets this
   // payload (common header first, Linux layout) be recorded. Call it inside the record
@@ -103,6 +115,8 @@ class Tracing {
     OwnPtr<EventState> events;
     PidList pids;
     ErrorLog error_log;
+    PidList event_pids;
+    CpuMask cpumask = CpuMask::all(platform().cpu_count);
   };
   Result<OwnPtr<Slot>> make_slot(StringView name, bool is_top);
   // O(1) and safe from a recorder: the instance knows its index in table_.

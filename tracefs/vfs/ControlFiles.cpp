@@ -1,5 +1,5 @@
-// current_tracer, tracing_on, buffer sizes, trace_clock, options and trace_marker: the files
-// that read or set one value of an instance.
+// current_tracer, tracing_on, buffer sizes, trace_clock, options, tracing_cpumask and
+// trace_marker: the files that read or set one value of an instance.
 #include "support/TextWriter.h"
 #include "trace/TraceMarker.h"
 #include "vfs/TracingFiles.h"
@@ -183,6 +183,17 @@ Result<usize> option_file_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
+// ---- tracing_cpumask ----
+
+Result<bool> tracing_cpumask_show(OpenFile& file, String& out) {
+  return shown(file.tracing().cpumask(instance_of(file)).show(out, platform().cpu_count));
+}
+Result<usize> tracing_cpumask_write(OpenFile& file, StringView data) {
+  auto mask = TRY(trace::CpuMask::parse(data, platform().cpu_count));
+  file.tracing().set_cpumask(instance_of(file), mask);
+  return data.size();
+}
+
 // ---- trace_marker ----
 
 Result<usize> trace_marker_write(OpenFile& file, StringView data) {
@@ -201,6 +212,7 @@ const FileOps kBufferTotalSizeKbOps = {.show = buffer_total_size_kb_show};
 const FileOps kTraceClockOps = {.show = trace_clock_show, .write = trace_clock_write};
 const FileOps kTraceOptionsOps = {.show = trace_options_show, .write = trace_options_write};
 const FileOps kOptionFileOps = {.show = option_file_show, .write = option_file_write};
+const FileOps kTracingCpumaskOps = {.show = tracing_cpumask_show, .write = tracing_cpumask_write};
 const FileOps kTraceMarkerOps = {.write = trace_marker_write};
 
 }  // namespace tg::vfs

@@ -1,4 +1,6 @@
-// README and error_log.
+// README, error_log and saved_tgids.
+#include "support/TextWriter.h"
+#include "trace/CommCache.h"
 #include "vfs/TracingFiles.h"
 
 namespace tg::vfs {
@@ -25,10 +27,13 @@ constexpr StringView kReadme =
     "  set_graph_function\t- function_graph starts graphs only at these functions\n"
     "  set_graph_notrace\t- function_graph skips these functions and their callees\n"
     "  set_ftrace_pid\t- trace only these tasks\n"
+    "  set_event_pid\t\t- record events only of these tasks\n"
+    "  tracing_cpumask\t- hex mask of the CPUs that record: echo 1 > tracing_cpumask\n"
     "  max_graph_depth\t- deepest function_graph nesting recorded (0: no limit)\n"
     "  set_event\t\t- enabled events, one system:event per line\n"
     "  events/\t\t- per event: enable, filter, format, id\n"
     "  error_log\t\t- the last parse errors; echo > error_log clears it\n"
+    "  saved_tgids\t\t- pid and tgid of the tasks seen since record-tgid was set\n"
     "  per_cpu/cpuN/\t\t- trace, trace_pipe, stats and buffer_size_kb of one CPU\n"
     "  instances/\t\t- mkdir NAME makes an independent tracing directory\n";
 
@@ -48,10 +53,21 @@ Result<usize> error_log_write(OpenFile&, StringView data) {
   return data.size();
 }
 
+// "pid tgid" per line, by pid: empty until record-tgid has been set once, as in Linux.
+Result<bool> saved_tgids_show(OpenFile&, String& out) {
+  Vector<trace::SavedTgid> saved;
+  TRY(trace::saved_tgids(saved));
+  TextWriter writer(out);
+  for (const auto& entry : saved)
+    writer.dec(static_cast<u64>(entry.pid)).put(' ').dec(static_cast<u64>(entry.tgid)).put('\n');
+  return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
+}
+
 }  // namespace
 
 const FileOps kReadmeOps = {.show = readme_show};
 const FileOps kErrorLogOps = {
     .open = error_log_open, .show = error_log_show, .write = error_log_write};
+const FileOps kSavedTgidsOps = {.show = saved_tgids_show};
 
 }  // namespace tg::vfs

@@ -1,5 +1,6 @@
 // The function lists (set_ftrace_filter, set_ftrace_notrace, set_graph_function,
-// set_graph_notrace), set_ftrace_pid and available_filter_functions.
+// set_graph_notrace), the pid lists (set_ftrace_pid, set_event_pid) and
+// available_filter_functions.
 #include "vfs/TracingFiles.h"
 
 namespace tg::vfs {
@@ -61,23 +62,31 @@ constexpr FileOps list_ops() {
           .release = list_release};
 }
 
-// ---- set_ftrace_pid ----
+// ---- set_ftrace_pid, set_event_pid ----
 
+trace::PidList& ftrace_pids(OpenFile& file) {
+  return file.tracing().ftrace_pids(instance_of(file));
+}
+trace::PidList& event_pids(OpenFile& file) {
+  return file.tracing().event_pids(instance_of(file));
+}
+
+// Both parse alike (Linux's trace_pid_write) and `>` empties them at open.
+template <trace::PidList& (*List)(OpenFile&)>
 Status pid_open(OpenFile& file) {
-  auto& pids = file.tracing().ftrace_pids(instance_of(file));
-  if (file.truncate() && !pids.empty()) {
-    pids.clear();
-    file.changed = true;
-  }
+  if (file.truncate()) List(file).clear();
   return {};
 }
-Result<bool> pid_show(OpenFile& file, String& out) {
-  return shown(file.tracing().ftrace_pids(instance_of(file)).show(out));
+// An empty set_ftrace_pid reads "no pid"; an empty set_event_pid reads nothing.
+Result<bool> ftrace_pid_show(OpenFile& file, String& out) {
+  return shown(ftrace_pids(file).show(out, "no pid\n"));
 }
+Result<bool> event_pid_show(OpenFile& file, String& out) {
+  return shown(event_pids(file).show(out, ""));
+}
+template <trace::PidList& (*List)(OpenFile&)>
 Result<usize> pid_write(OpenFile& file, StringView data) {
-  usize used = TRY(file.tracing().ftrace_pids(instance_of(file)).write(data));
-  file.changed = true;
-  return used;
+  return List(file).write(data);
 }
 
 // ---- available_filter_functions: the functions with a patchable site, one per line ----
@@ -104,7 +113,10 @@ const FileOps kSetFtraceNotraceOps = list_ops<ftrace_notrace>();
 const FileOps kSetGraphFunctionOps = list_ops<graph_filter>();
 const FileOps kSetGraphNotraceOps = list_ops<graph_notrace>();
 // Pids are checked when recording; no call site changes.
-const FileOps kSetFtracePidOps = {.open = pid_open, .show = pid_show, .write = pid_write};
+const FileOps kSetFtracePidOps = {
+    .open = pid_open<ftrace_pids>, .show = ftrace_pid_show, .write = pid_write<ftrace_pids>};
+const FileOps kSetEventPidOps = {
+    .open = pid_open<event_pids>, .show = event_pid_show, .write = pid_write<event_pids>};
 const FileOps kAvailableFilterFunctionsOps = {.show = available_functions_show};
 
 }  // namespace tg::vfs

@@ -19,6 +19,7 @@ extern const FileOps kBufferTotalSizeKbOps;
 extern const FileOps kTraceClockOps;
 extern const FileOps kTraceOptionsOps;
 extern const FileOps kOptionFileOps;  // options/<name>, context.index = option
+extern const FileOps kTracingCpumaskOps;
 extern const FileOps kTraceMarkerOps;
 // lists
 extern const FileOps kSetFtraceFilterOps;
@@ -26,6 +27,7 @@ extern const FileOps kSetFtraceNotraceOps;
 extern const FileOps kSetGraphFunctionOps;
 extern const FileOps kSetGraphNotraceOps;
 extern const FileOps kSetFtracePidOps;
+extern const FileOps kSetEventPidOps;
 extern const FileOps kAvailableFilterFunctionsOps;
 // events
 extern const FileOps kSetEventOps;
@@ -39,9 +41,10 @@ extern const FileOps kEventIdOps;
 extern const FileOps kTraceOps;      // trace and per_cpu/cpuN/trace
 extern const FileOps kTracePipeOps;  // trace_pipe and per_cpu/cpuN/trace_pipe
 extern const FileOps kPerCpuStatsOps;
-// info
+// info (README, error_log, saved_tgids)
 extern const FileOps kReadmeOps;
 extern const FileOps kErrorLogOps;
+extern const FileOps kSavedTgidsOps;
 
 // ---- small helpers the files share ----
 

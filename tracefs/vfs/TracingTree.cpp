@@ -112,6 +112,7 @@ constexpr Node kInstanceFiles[] = {
     directory_node("options", 0750, {}, &kOptions),
     directory_node("per_cpu", 0750, {}, &kCpus),
     file_node("set_event", 0640, &kSetEventOps),
+    file_node("set_event_pid", 0640, &kSetEventPidOps),
     file_node("set_ftrace_filter", 0640, &kSetFtraceFilterOps),
     file_node("set_ftrace_notrace", 0640, &kSetFtraceNotraceOps),
     file_node("set_ftrace_pid", 0640, &kSetFtracePidOps),
@@ -120,6 +121,7 @@ constexpr Node kInstanceFiles[] = {
     file_node("trace_marker", 0220, &kTraceMarkerOps),
     file_node("trace_options", 0640, &kTraceOptionsOps),
     file_node("trace_pipe", 0440, &kTracePipeOps),
+    file_node("tracing_cpumask", 0640, &kTracingCpumaskOps),
     file_node("tracing_on", 0640, &kTracingOnOps),
 };
 constexpr Node kInstanceDirectory = directory_node("", 0750, kInstanceFiles);
@@ -161,7 +163,9 @@ constexpr Node kTopFiles[] = {
     file_node("max_graph_depth", 0640, &kMaxGraphDepthOps),
     directory_node("options", 0750, {}, &kOptions),
     directory_node("per_cpu", 0750, {}, &kCpus),
+    file_node("saved_tgids", 0440, &kSavedTgidsOps),
     file_node("set_event", 0640, &kSetEventOps),
+    file_node("set_event_pid", 0640, &kSetEventPidOps),
     file_node("set_ftrace_filter", 0640, &kSetFtraceFilterOps),
     file_node("set_ftrace_notrace", 0640, &kSetFtraceNotraceOps),
     file_node("set_ftrace_pid", 0640, &kSetFtracePidOps),
@@ -172,6 +176,7 @@ constexpr Node kTopFiles[] = {
     file_node("trace_marker", 0220, &kTraceMarkerOps),
     file_node("trace_options", 0640, &kTraceOptionsOps),
     file_node("trace_pipe", 0440, &kTracePipeOps),
+    file_node("tracing_cpumask", 0640, &kTracingCpumaskOps),
     file_node("tracing_on", 0640, &kTracingOnOps),
     file_node("tracing_thresh", 0640, &kTracingThreshOps),
 };

@@ -122,6 +122,30 @@ TEST_F(DefaultOutput, RecordTgidWithoutIrqInfo) {
             "           <...>-6600    (-------) [001]   5142.834746: tracing_mark_write: hello\n");
 }
 
+TEST_F(DefaultOutput, RecordTgidPrintsTheSavedTgid) {
+  instance().set_option(TraceOption::kRecordTgid, true);
+  instance().set_option(TraceOption::kIrqInfo, false);
+  save_tgid(6600, 6600);
+  write_hello();
+  EXPECT_EQ(lines(),
+            "           <...>-6600    (   6600) [001]   5142.834746: tracing_mark_write: hello\n");
+}
+
+TEST_F(DefaultOutput, RecordTgidOfTheIdleTaskIsUnknown) {
+  instance().set_option(TraceOption::kRecordTgid, true);
+  save_tgid(0, 0);
+  ASSERT_TRUE(write_marker(instance(), context(0, 0, 0, 1), "x").ok());
+  EXPECT_EQ(lines().substr(0, 35), "          <idle>-0       (-------) ");
+}
+
+TEST_F(DefaultOutput, TgidSavedBeforeRecordTgidWasSetIsUnknown) {
+  save_tgid(6600, 6600);
+  instance().set_option(TraceOption::kRecordTgid, true);
+  instance().set_option(TraceOption::kIrqInfo, false);
+  write_hello();
+  EXPECT_NE(lines().find("(-------) [001]"), std::string::npos);
+}
+
 TEST_F(DefaultOutput, ContextInfoOff) {
   write_hello();
   instance().set_option(TraceOption::kContextInfo, false);

@@ -157,7 +157,7 @@ TEST_F(FunctionFilterTest, ClearNamesKeepsProbes) {
 TEST(PidList, EmptyReadsNoPid) {
   PidList pids;
   String out;
-  ASSERT_TRUE(pids.show(out).ok());
+  ASSERT_TRUE(pids.show(out, "no pid\n").ok());
   EXPECT_EQ(out, StringView("no pid\n"));
   EXPECT_TRUE(pids.allows(123));
 }
@@ -166,7 +166,7 @@ TEST(PidList, WriteAddsEveryPidSorted) {
   PidList pids;
   EXPECT_EQ(pids.write("30 10\n20").value(), 8u);
   String out;
-  ASSERT_TRUE(pids.show(out).ok());
+  ASSERT_TRUE(pids.show(out, "").ok());
   EXPECT_EQ(out, StringView("10\n20\n30\n"));
   EXPECT_TRUE(pids.allows(20));
   EXPECT_FALSE(pids.allows(21));
