@@ -62,6 +62,8 @@ void record_event(Emit emit) {
 
 void on_switch(Task* prev, Task* next) {
   tg::trace::save_comm(next->pid, comm_of(next));
+  // Every task of this kernel is its own process: its tgid is its pid.
+  tg::trace::save_tgid(next->pid, next->pid);
   record_event([&](TraceInstance& instance, const RecordContext& ctx) {
     // Recorded by the task switching out, as in Linux.
     RecordContext as_prev = ctx;
@@ -73,6 +75,7 @@ void on_switch(Task* prev, Task* next) {
 
 void on_wakeup(Task* task, u32 cpu) {
   tg::trace::save_comm(task->pid, comm_of(task));
+  tg::trace::save_tgid(task->pid, task->pid);
   record_event([&](TraceInstance& instance, const RecordContext& ctx) {
     tg::trace::emit_sched_wakeup(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
                                  static_cast<i32>(cpu));
@@ -175,6 +178,7 @@ void trace_timer_expire_exit_slow(const Timer* timer) {
 void trace_sched_wakeup_new_slow(const char* comm, i32 pid, u32 cpu) {
   StringView name(comm, strlen(comm));
   tg::trace::save_comm(pid, name);
+  tg::trace::save_tgid(pid, pid);
   record_event([&](TraceInstance& instance, const RecordContext& ctx) {
     tg::trace::emit_sched_wakeup_new(instance, ctx, name, pid, kDefaultPrio, static_cast<i32>(cpu));
   });
