@@ -6,6 +6,7 @@
 #include "Console/Serial.h"
 #include "Lib/Format.h"
 #include "Lib/String.h"
+#include "Trace/KernelPlatform.h"
 #include "Trace/TraceShell.h"
 #include "Trace/TracingInit.h"
 
@@ -92,6 +93,8 @@ bool ftrace_dump_on_oops_enabled() {
 void ftrace_dump_on_oops() {
   if (!g_dump_on_oops || !tracing_ready() || __atomic_exchange_n(&g_dumped, true, __ATOMIC_ACQ_REL))
     return;
+  // Nothing the dump allocates may wait for a lock the faulting code holds.
+  tracer_use_emergency_allocator();
   // Stop recording first: what the dump reads must not move under it.
   trace_echo("tracing_on", "0");
   print_line("Dumping ftrace buffer:\n---------------------------------\n");

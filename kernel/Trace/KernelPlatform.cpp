@@ -1,6 +1,7 @@
 #include "Trace/KernelPlatform.h"
 
 #include "Arch/x86_64/Cpu.h"
+#include "Lib/SpinLock.h"
 #include "Memory/Heap.h"
 #include "Memory/Layout.h"
 #include "Memory/PageAllocator.h"
@@ -72,6 +73,55 @@ void tracer_deallocate(void* pointer) {
   });
 }
 
+// The emergency reserve: power-of-two blocks from a static arena, a free list per size.
+// Each block starts with a header naming its size class, so a free needs no lookup.
+namespace emergency {
+constexpr size_t kArenaBytes = size_t{1} << 20;
+constexpr u32 kMinClass = 5;   // 32 bytes
+constexpr u32 kMaxClass = 20;  // the whole arena
+constexpr size_t kHeader = 16;
+
+alignas(4096) u8 g_arena[kArenaBytes];
+size_t g_used;
+void* g_free[kMaxClass + 1];
+SpinLock g_lock;
+
+struct Header {
+  void* block;
+  u64 size_class;
+};
+
+void* allocate(tg::usize size, tg::usize align) {
+  if (align < kHeader) align = kHeader;
+  size_t need = size + align + kHeader;
+  u32 size_class = kMinClass;
+  while (size_class <= kMaxClass && (size_t{1} << size_class) < need) ++size_class;
+  if (size_class > kMaxClass) return nullptr;
+  SpinLockGuard guard(g_lock);
+  void* block = g_free[size_class];
+  if (block) {
+    g_free[size_class] = *static_cast<void**>(block);
+  } else {
+    size_t bytes = size_t{1} << size_class;
+    if (g_used + bytes > kArenaBytes) return nullptr;
+    block = g_arena + g_used;
+    g_used += bytes;
+  }
+  u64 start = align_up(reinterpret_cast<u64>(block) + kHeader, u64{align});
+  *(reinterpret_cast<Header*>(start) - 1) = Header{block, size_class};
+  return reinterpret_cast<void*>(start);
+}
+
+void deallocate(void* pointer) {
+  auto* byte = static_cast<u8*>(pointer);
+  if (byte < g_arena + kHeader || byte >= g_arena + kArenaBytes) return;
+  Header header = *(reinterpret_cast<Header*>(pointer) - 1);
+  SpinLockGuard guard(g_lock);
+  *static_cast<void**>(header.block) = g_free[header.size_class];
+  g_free[header.size_class] = header.block;
+}
+}  // namespace emergency
+
 u64 trace_clock(tg::TraceClock clock) {
   switch (clock) {
     case tg::TraceClock::kCounter:
@@ -126,4 +176,8 @@ void kernel_platform_install(u32 cpu_count) {
 
 void trace_set_reader_waker(void (*waker)()) {
   __atomic_store_n(&g_reader_waker, waker, __ATOMIC_RELEASE);
+}
+
+void tracer_use_emergency_allocator() {
+  tg::install_allocator({emergency::allocate, emergency::deallocate});
 }

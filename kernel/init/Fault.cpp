@@ -2,6 +2,7 @@
 
 #include "Console/Log.h"
 #include "Lib/String.h"
+#include "Memory/PageAllocator.h"
 
 namespace {
 // Below the kernel image and outside every mapping once boot drops the identity map.
@@ -21,6 +22,13 @@ __attribute__((noinline)) void fault_divide() {
   asm volatile("xorl %%ecx, %%ecx; movl $1, %%eax; xorl %%edx, %%edx; divl %%ecx" ::
                    : "eax", "ecx", "edx");
 }
+// A page freed twice: free_pages panics with the page allocator's lock held, a state in
+// which an ftrace dump (which formats, so allocates) must still complete.
+__attribute__((noinline)) void fault_double_free_page() {
+  void* page = alloc_pages(1);
+  free_pages(page, 1);
+  free_pages(page, 1);
+}
 __attribute__((noinline)) void fault_panic() {
   panic("deliberate panic (fault=panic)");
 }
@@ -35,6 +43,7 @@ constexpr FaultKind kKinds[] = {
     {"invalid-opcode", fault_invalid_opcode},
     {"divide", fault_divide},
     {"panic", fault_panic},
+    {"double-free-page", fault_double_free_page},
 };
 }  // namespace
 
