@@ -6,6 +6,7 @@
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
 #include "Time/Timer.h"
+#include "Trace/GraphSleepTime.h"
 #include "Trace/TraceContext.h"
 #include "Trace/TracePoints.h"
 #include "Trace/Tracefs.h"
@@ -61,6 +62,7 @@ void record_event(Emit emit) {
 }
 
 void on_switch(Task* prev, Task* next) {
+  graph_sleep_time_on_switch(*g_top, prev, next);
   tg::trace::save_comm(next->pid, comm_of(next));
   // Every task of this kernel is its own process: its tgid is its pid.
   tg::trace::save_tgid(next->pid, next->pid);

@@ -27,7 +27,12 @@ struct SelfTest {
   const char* workloads[3];  // "NAME N", run one after the other while recording
   bool keep_state = false;   // print what is there (boot tracing) instead of resetting
   const char* print_file = "trace";
+  // Non-zero: after the workloads the test's own task sleeps this long kSleepsPerTest times
+  // (sleep_ns), with set_ftrace_pid limited to that task.
+  u32 sleep_ms = 0;
 };
+
+constexpr u32 kSleepsPerTest = 3;
 
 // Small buffers and narrow filters keep each trace a few hundred lines: it crosses a
 // serial port under TCG.
@@ -70,6 +75,27 @@ constexpr SelfTest kSelfTests[] = {
       {"max_graph_depth", "3"},
       {"current_tracer", "function_duration"}},
      {"alloc 2"}},
+    // sleep-time: each sleep_ns call lasts at least its sleep; with nosleep-time, the time
+    // the task was switched out is left out of it.
+    {"sleep_time",
+     {{"buffer_size_kb", "64"},
+      {"set_graph_function", "sleep_ns"},
+      {"max_graph_depth", "1"},
+      {"current_tracer", "function_graph"}},
+     {},
+     false,
+     "trace",
+     10},
+    {"nosleep_time",
+     {{"buffer_size_kb", "64"},
+      {"set_graph_function", "sleep_ns"},
+      {"max_graph_depth", "1"},
+      {"current_tracer", "function_graph"},
+      {"trace_options", "nosleep-time"}},
+     {},
+     false,
+     "trace",
+     10},
     {"sched",
      {{"buffer_size_kb", "64"}, {"set_event", "sched:sched_switch sched:sched_wakeup"}},
      {"pingpong 6"}},
@@ -83,11 +109,10 @@ constexpr SelfTest kSelfTests[] = {
 
 // Puts every file a test touches back to its boot value.
 constexpr FileWrite kReset[] = {
-    {"tracing_on", "0"},        {"current_tracer", "nop"},
-    {"set_ftrace_filter", ""},  {"set_ftrace_notrace", ""},
-    {"set_graph_function", ""}, {"set_graph_notrace", ""},
-    {"set_event", ""},          {"tracing_thresh", "0"},
-    {"max_graph_depth", "0"},   {"trace", ""},
+    {"tracing_on", "0"},        {"current_tracer", "nop"},   {"set_ftrace_filter", ""},
+    {"set_ftrace_notrace", ""}, {"set_graph_function", ""},  {"set_graph_notrace", ""},
+    {"set_event", ""},          {"tracing_thresh", "0"},     {"max_graph_depth", "0"},
+    {"set_ftrace_pid", ""},     {"options/sleep-time", "1"}, {"trace", ""},
 };
 
 bool g_failed;
@@ -109,16 +134,26 @@ void run_workload(const char* command) {
   klog("tracing_selftest: workload %s checksum=%lu", command, result.value().checksum);
 }
 
+// So that other tasks' calls (a driver's sleep_ns) stay out of the trace.
+void trace_only_this_task() {
+  char pid[16];
+  format(pid, sizeof(pid), "%d", current_task()->pid);
+  write_file({"set_ftrace_pid", pid});
+}
+
 void run_one(const SelfTest& test) {
   if (!test.keep_state) {
     for (const auto& write : kReset) write_file(write);
     for (const auto& write : test.setup) {
       if (write.file) write_file(write);
     }
+    if (test.sleep_ms) trace_only_this_task();
     write_file({"tracing_on", "1"});
     for (const char* command : test.workloads) {
       if (command) run_workload(command);
     }
+    for (u32 i = 0; test.sleep_ms && i < kSleepsPerTest; ++i)
+      sleep_ns(u64{test.sleep_ms} * 1000000);
   }
   write_file({"tracing_on", "0"});
   klog("tracing_selftest: %s BEGIN", test.name);
@@ -175,6 +210,8 @@ void run_stress() {
   write_file({"buffer_size_kb", "32"});
   // Events record too, from the scheduler, interrupts, timers and the heap, on both CPUs.
   write_file({"set_event", "sched:* irq:* timer:* kmem:*"});
+  // Every context switch also shifts the hooked calls of the task coming back.
+  write_file({"options/sleep-time", "0"});
   StressState state{};
   for (size_t i = 0; i < array_size(kStressWorkloads); ++i) {
     auto result = kStressWorkloads[i].run(kStressWorkloads[i].iterations);

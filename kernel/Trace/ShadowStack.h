@@ -5,8 +5,8 @@
 // function_graph and function_duration hook a call's return by swapping its return address
 // for return_to_handler; what they swapped out lives here, one stack per task, so a task
 // that is preempted or migrates inside a traced call keeps its frames (they move with the
-// Task; nothing to save on a context switch). Interrupt handlers nest on the interrupted
-// task's stack and unwind before it runs again.
+// Task; a context switch only stamps the time under nosleep-time). Interrupt handlers nest
+// on the interrupted task's stack and unwind before it runs again.
 struct ShadowFrame {
   u64 return_address;  // where the traced function really returns to
   u64 ip;              // the traced function
@@ -27,5 +27,8 @@ struct ShadowStack {
   u32 top;        // frames in use
   u32 excluded;   // kShadowHookExcluded frames among them
   u64 overflows;  // calls not hooked because the stack was full
+  // nosleep-time: the trace clock when the task was last switched out, 0 when it was not
+  // stamped (GraphSleepTime.cpp).
+  u64 switched_out;
   ShadowFrame frames[kFrames];
 };

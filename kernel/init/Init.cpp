@@ -66,7 +66,7 @@ void init_main(void*) {
   char fault[32];
   if (cmdline_value("fault", fault, sizeof(fault))) fault_inject(fault);
 
-  char selftest[128];
+  char selftest[256];
   if (cmdline_value("tracing_selftest", selftest, sizeof(selftest))) tracing_selftest_run(selftest);
 
   BootWorkloads outcome{};

@@ -18,7 +18,7 @@ KLOG_LINE = re.compile(r"^\[\s*\d+\.\d+\] cpu\d+: ")
 IRQ_MARKER = re.compile(r"^ *\d+\)   (==========>|<==========) \|$")
 
 SELFTESTS = ["function", "function_filter", "function_graph", "graph_filter", "graph_function",
-             "graph_thresh", "function_duration", "sched", "events"]
+             "graph_thresh", "function_duration", "sleep_time", "nosleep_time", "sched", "events"]
 
 
 def serial_lines(guest):
@@ -140,6 +140,38 @@ def check_duration(text):
     expect("workload_alloc" in {name for _, _, _, name in rows}, "root call missing")
 
 
+# The sleep_time self-tests: the test's task calls sleep_ns(SLEEP_MS ms) SLEEPS times.
+SLEEP_MS = 10
+SLEEPS = 3
+
+
+def sleep_durations(text):
+    """The duration of each sleep_ns call, in us. max_graph_depth is 1: a call prints as a
+    leaf, or as '{' and '}' when the task came back on the other CPU."""
+    text = without_irq_markers(text)
+    tracecheck.parse_graph_trace(text, check_balance=False)
+    durations = []
+    for line in text.split("\n"):
+        match = tracecheck.GRAPH_LINE.match(line)
+        if match and (match.group("text") == "sleep_ns();" or match.group("text").startswith("}")):
+            durations.append(tracecheck.check_graph_duration(match.group("duration"), 0, line))
+    expect(len(durations) == SLEEPS, f"{len(durations)} sleep_ns calls traced, want {SLEEPS}")
+    return durations
+
+
+def check_sleep_time(text):
+    durations = sleep_durations(text)
+    expect(all(u >= SLEEP_MS * 1000 for u in durations),
+           f"sleep-time on: a call reports less than its {SLEEP_MS} ms sleep: {durations} us")
+
+
+def check_nosleep_time(text):
+    durations = sleep_durations(text)
+    # Only the time the task ran inside sleep_ns is left: timer set-up and the switch.
+    expect(all(u < SLEEP_MS * 1000 / 10 for u in durations),
+           f"nosleep-time: calls still include their {SLEEP_MS} ms sleep: {durations} us")
+
+
 def check_sched(text):
     _, _, _, records = tracecheck.parse_context_trace(text, "nop")
     switches = [r["message"] for r in records if r["message"].startswith("sched_switch: ")]
@@ -180,6 +212,8 @@ CHECKS = {
     "graph_function": lambda t: check_graph(t, roots={"kmem_cache_destroy"}),
     "graph_thresh": check_graph_thresh,
     "function_duration": check_duration,
+    "sleep_time": check_sleep_time,
+    "nosleep_time": check_nosleep_time,
     "sched": check_sched,
     "events": check_events,
 }
