@@ -58,7 +58,7 @@ extern "C" noreturn_fn void kernel_main(u64 start_info_phys) {
   smp_boot();
 
   auto init = kthread_run("init", init_main, nullptr, kAllCpus);
-  if (init.is_error()) panic("cannot start init: %s", klib::errno_name(init.error()));
+  if (!init.ok()) panic("cannot start init: %s", klib::errno_name(init.error()));
   local_irq_enable();
   cpu_idle_loop();
 }

@@ -35,9 +35,9 @@ void echo_loop(void* argument) {
   if (!buffer) return;
   for (;;) {
     auto received = state.port->read(buffer, kChunk);
-    if (received.is_error()) break;
+    if (!received.ok()) break;
     auto sent = state.port->write(buffer, received.value());
-    if (sent.is_error()) break;
+    if (!sent.ok()) break;
     __atomic_add_fetch(&state.echoed, sent.value(), __ATOMIC_RELAXED);
   }
   kfree(buffer);
@@ -46,14 +46,14 @@ void echo_loop(void* argument) {
 
 void echo_service_start() {
   auto port = virtio_serial_wait_port(kPortName, kPortWaitNs);
-  if (port.is_error()) {
+  if (!port.ok()) {
     klog("echo: no port %s (%s)", kPortName, klib::errno_name(port.error()));
     return;
   }
   g_echo.port = port.value();
   g_echo.port->set_listener(&kListener);
   auto task = kthread_run("echo", echo_loop, &g_echo, kAllCpus);
-  if (task.is_error()) {
+  if (!task.ok()) {
     klog("echo: cannot start: %s", klib::errno_name(task.error()));
     return;
   }

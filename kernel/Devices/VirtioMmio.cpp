@@ -18,7 +18,7 @@ klib::Result<u64> VirtioMmio::negotiate(u64 wanted) {
   write(0x014, 1);
   offered |= static_cast<u64>(read(0x010)) << 32;
   u64 accepted = offered & (wanted | kFeatureVersion1);
-  if (!(accepted & kFeatureVersion1)) return Errno::EIO;
+  if (!(accepted & kFeatureVersion1)) return Errno::kIo;
   write(0x024, 0);
   write(0x020, static_cast<u32>(accepted));
   write(0x024, 1);
@@ -26,7 +26,7 @@ klib::Result<u64> VirtioMmio::negotiate(u64 wanted) {
   write(0x070, kStatusAcknowledge | kStatusDriver | kStatusFeaturesOk);
   if (!(read(0x070) & kStatusFeaturesOk)) {
     write(0x070, kStatusFailed);
-    return Errno::EIO;
+    return Errno::kIo;
   }
   return accepted;
 }

@@ -13,6 +13,7 @@
 
 using klib::Errno;
 using klib::Result;
+using klib::Status;
 
 namespace {
 constexpr u32 kDeviceIdConsole = 3;
@@ -36,16 +37,16 @@ VirtioSerial* g_devices[kMaxDevices];
 u32 g_device_count;
 }  // namespace
 
-Result<void> VirtioSerial::init() {
+Status VirtioSerial::init() {
   u64 features = TRY(transport_.negotiate(kFeatureMultiport));
-  if (!(features & kFeatureMultiport)) return Errno::EIO;
+  if (!(features & kFeatureMultiport)) return Errno::kIo;
   u32 max_ports = transport_.config_read32(4);
   port_count_ = min(max_ports, kMaxPorts);
 
   TRY(control_rx_.init(transport_, kControlRxQueue));
   TRY(control_tx_.init(transport_, kControlTxQueue));
   auto* pages = static_cast<u8*>(alloc_pages(2));
-  if (!pages) return Errno::ENOMEM;
+  if (!pages) return Errno::kNoMem;
   for (u32 i = 0; i < kControlBuffers; ++i) {
     u8* buffer = pages + i * kControlBufferSize;
     TRY(control_rx_.post(virt_to_phys(buffer), kControlBufferSize, true, buffer));
@@ -156,7 +157,7 @@ void virtio_serial_init() {
         auto* device = make<VirtioSerial>(base, irq);
         if (!device) return;
         auto status = device->init();
-        if (status.is_error()) {
+        if (!status.ok()) {
           klog("virtio-serial: device at %lx failed: %s", base, klib::errno_name(status.error()));
           return;
         }
@@ -172,7 +173,7 @@ Result<VirtioSerialPort*> virtio_serial_wait_port(const char* name, u64 timeout_
     for (u32 i = 0; i < __atomic_load_n(&g_device_count, __ATOMIC_ACQUIRE); ++i) {
       if (VirtioSerialPort* port = g_devices[i]->find_port(name)) return port;
     }
-    if (clock_ns() >= deadline) return Errno::ETIMEDOUT;
+    if (clock_ns() >= deadline) return Errno::kTimedOut;
     sleep_ns(1000000);
   }
 }

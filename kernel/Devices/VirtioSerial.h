@@ -15,7 +15,7 @@ class VirtioSerial {
   static constexpr u32 kMaxPorts = 4;
 
   explicit VirtioSerial(u64 base_phys, u32 irq) : transport_(base_phys, irq) {}
-  klib::Result<void> init();
+  klib::Status init();
 
   // The port QEMU named `name` (virtserialport name=...), once the device announced it.
   VirtioSerialPort* find_port(const char* name);

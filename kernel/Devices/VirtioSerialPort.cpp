@@ -7,12 +7,13 @@
 
 using klib::Errno;
 using klib::Result;
+using klib::Status;
 
 namespace {
 constexpr size_t kBufferPages = VirtioSerialPort::kBufferSize / kPageSize;
 }
 
-Result<void> VirtioSerialPort::init(VirtioMmio& transport, u32 id, SpinLock& device_lock) {
+Status VirtioSerialPort::init(VirtioMmio& transport, u32 id, SpinLock& device_lock) {
   id_ = id;
   lock_ = &device_lock;
   TRY(rx_.init(transport, 2 + 2 * id));
@@ -21,7 +22,7 @@ Result<void> VirtioSerialPort::init(VirtioMmio& transport, u32 id, SpinLock& dev
   for (u32 i = 0; i < count; ++i) {
     auto* rx = static_cast<u8*>(alloc_pages(kBufferPages));
     auto* tx = static_cast<u8*>(alloc_pages(kBufferPages));
-    if (!rx || !tx) return Errno::ENOMEM;
+    if (!rx || !tx) return Errno::kNoMem;
     TRY(rx_.post(virt_to_phys(rx), kBufferSize, true, rx));
     free_tx_[free_tx_count_++] = tx;
   }

@@ -42,7 +42,7 @@ class VirtioSerialPort {
   u32 connection() const { return __atomic_load_n(&connection_, __ATOMIC_ACQUIRE); }
 
   // Driver side, under the device lock.
-  klib::Result<void> init(VirtioMmio& transport, u32 id, SpinLock& device_lock);
+  klib::Status init(VirtioMmio& transport, u32 id, SpinLock& device_lock);
   void set_name(const char* name, size_t length);
   void set_host_connected(bool connected);
   void reap_completions();

@@ -11,12 +11,12 @@ constexpr u16 kDescriptorWrite = 2;
 constexpr u16 kUsedNoNotify = 1;
 }  // namespace
 
-klib::Result<void> Virtqueue::init(VirtioMmio& transport, u32 index) {
+klib::Status Virtqueue::init(VirtioMmio& transport, u32 index) {
   u32 size = min(transport.queue_max_size(index), kMaxSize);
-  if (size == 0) return Errno::ENOENT;
+  if (size == 0) return Errno::kNoEnt;
   // Descriptors, avail ring and used ring in one zeroed page each: simple and aligned.
   auto* memory = static_cast<u8*>(alloc_pages(3));
-  if (!memory) return Errno::ENOMEM;
+  if (!memory) return Errno::kNoMem;
   memset(memory, 0, 3 * kPageSize);
   transport_ = &transport;
   index_ = index;
@@ -32,8 +32,8 @@ klib::Result<void> Virtqueue::init(VirtioMmio& transport, u32 index) {
   return {};
 }
 
-klib::Result<void> Virtqueue::post(u64 phys, u32 length, bool device_writes, void* token) {
-  if (free_count_ == 0) return Errno::EAGAIN;
+klib::Status Virtqueue::post(u64 phys, u32 length, bool device_writes, void* token) {
+  if (free_count_ == 0) return Errno::kAgain;
   u16 id = free_stack_[--free_count_];
   descriptors_[id] = Descriptor{phys, length, device_writes ? kDescriptorWrite : u16{0}, 0};
   tokens_[id] = token;

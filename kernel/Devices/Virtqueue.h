@@ -11,10 +11,10 @@ class Virtqueue {
  public:
   static constexpr u32 kMaxSize = 64;
 
-  klib::Result<void> init(VirtioMmio& transport, u32 index);
+  klib::Status init(VirtioMmio& transport, u32 index);
 
   // EAGAIN when every descriptor is in flight.
-  klib::Result<void> post(u64 phys, u32 length, bool device_writes, void* token);
+  klib::Status post(u64 phys, u32 length, bool device_writes, void* token);
   // Tells the device about new buffers unless it asked not to be told.
   void kick();
   // Takes one completed buffer; false when none is waiting.

@@ -7,6 +7,7 @@
 
 using klib::Errno;
 using klib::Result;
+using klib::Status;
 
 namespace {
 struct RamFile {
@@ -39,11 +40,11 @@ RamFile* ramfs_find(RamFs& fs, const char* name) {
   return nullptr;
 }
 
-Result<void> ramfs_reserve(RamFile& file, size_t needed) {
+Status ramfs_reserve(RamFile& file, size_t needed) {
   if (needed <= file.capacity) return {};
   size_t capacity = max<size_t>(file.capacity * 2, max<size_t>(needed, 64));
   auto* data = static_cast<u8*>(kmalloc(capacity));
-  if (!data) return Errno::ENOSPC;
+  if (!data) return Errno::kNoSpc;
   if (file.data) memcpy(data, file.data, file.inode.size);
   kfree(file.data);
   file.data = data;
@@ -81,33 +82,33 @@ Result<Inode*> ramfs_lookup(SuperBlock& super, const char* name) {
   RamFs& fs = ramfs_of(super);
   SpinLockGuard guard(fs.lock);
   RamFile* file = ramfs_find(fs, name);
-  if (!file) return Errno::ENOENT;
+  if (!file) return Errno::kNoEnt;
   return &file->inode;
 }
 
 Result<Inode*> ramfs_create(SuperBlock& super, const char* name) {
   RamFs& fs = ramfs_of(super);
   RamFile* file = make<RamFile>();
-  if (!file) return Errno::ENOSPC;
+  if (!file) return Errno::kNoSpc;
   strlcpy(file->name, name, sizeof(file->name));
   file->inode = Inode{&kRamFileOps, 0, 1, file};
   SpinLockGuard guard(fs.lock);
   if (ramfs_find(fs, name)) {
     destroy(file);
-    return Errno::EEXIST;
+    return Errno::kExist;
   }
   file->linked = true;
   fs.files.push_back(file->node);
   return &file->inode;
 }
 
-Result<void> ramfs_unlink(SuperBlock& super, const char* name) {
+Status ramfs_unlink(SuperBlock& super, const char* name) {
   RamFs& fs = ramfs_of(super);
   RamFile* file;
   {
     SpinLockGuard guard(fs.lock);
     file = ramfs_find(fs, name);
-    if (!file) return Errno::ENOENT;
+    if (!file) return Errno::kNoEnt;
     file->node.unlink();
     file->linked = false;
   }
@@ -116,13 +117,13 @@ Result<void> ramfs_unlink(SuperBlock& super, const char* name) {
   return {};
 }
 
-Result<void> ramfs_rename(SuperBlock& super, const char* from, const char* to) {
+Status ramfs_rename(SuperBlock& super, const char* from, const char* to) {
   RamFs& fs = ramfs_of(super);
   RamFile* replaced = nullptr;
   {
     SpinLockGuard guard(fs.lock);
     RamFile* file = ramfs_find(fs, from);
-    if (!file) return Errno::ENOENT;
+    if (!file) return Errno::kNoEnt;
     if (file == ramfs_find(fs, to)) return {};
     // As rename(2): an existing target is replaced atomically.
     replaced = ramfs_find(fs, to);
@@ -141,7 +142,7 @@ constexpr DirectoryOps kRamFsOps = {ramfs_lookup, ramfs_create, ramfs_unlink, ra
 
 Result<SuperBlock*> ramfs_mount() {
   RamFs* fs = make<RamFs>();
-  if (!fs) return Errno::ENOMEM;
+  if (!fs) return Errno::kNoMem;
   fs->super = SuperBlock{"ramfs", &kRamFsOps, fs};
   return &fs->super;
 }

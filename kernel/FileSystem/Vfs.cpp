@@ -5,23 +5,24 @@
 
 using klib::Errno;
 using klib::Result;
+using klib::Status;
 
 namespace {
 // Paths are "/name" or "name": one flat directory, no components to walk.
 Result<const char*> path_to_name(const char* path) {
   if (*path == '/') ++path;
   size_t length = strlen(path);
-  if (length == 0) return Errno::EISDIR;
-  if (length >= kNameMax) return Errno::ENAMETOOLONG;
+  if (length == 0) return Errno::kIsDir;
+  if (length >= kNameMax) return Errno::kNameTooLong;
   for (size_t i = 0; i < length; ++i) {
-    if (path[i] == '/') return Errno::ENOENT;
+    if (path[i] == '/') return Errno::kNoEnt;
   }
   return path;
 }
 
 Result<File*> open_inode(Inode* inode) {
   File* file = make<File>();
-  if (!file) return Errno::ENOMEM;
+  if (!file) return Errno::kNoMem;
   __atomic_add_fetch(&inode->references, 1, __ATOMIC_ACQ_REL);
   file->inode = inode;
   file->position = 0;
@@ -63,13 +64,13 @@ void vfs_close(File* file) {
   destroy(file);
 }
 
-Result<void> vfs_rename(SuperBlock& fs, const char* from, const char* to) {
+Status vfs_rename(SuperBlock& fs, const char* from, const char* to) {
   const char* old_name = TRY(path_to_name(from));
   const char* new_name = TRY(path_to_name(to));
   return fs.ops->rename(fs, old_name, new_name);
 }
 
-Result<void> vfs_unlink(SuperBlock& fs, const char* path) {
+Status vfs_unlink(SuperBlock& fs, const char* path) {
   const char* name = TRY(path_to_name(path));
   return fs.ops->unlink(fs, name);
 }

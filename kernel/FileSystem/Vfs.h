@@ -18,8 +18,8 @@ struct InodeOps {
 struct DirectoryOps {
   klib::Result<Inode*> (*lookup)(SuperBlock& fs, const char* name);
   klib::Result<Inode*> (*create)(SuperBlock& fs, const char* name);
-  klib::Result<void> (*unlink)(SuperBlock& fs, const char* name);
-  klib::Result<void> (*rename)(SuperBlock& fs, const char* from, const char* to);
+  klib::Status (*unlink)(SuperBlock& fs, const char* name);
+  klib::Status (*rename)(SuperBlock& fs, const char* from, const char* to);
 };
 
 struct SuperBlock {
@@ -47,8 +47,8 @@ klib::Result<File*> vfs_open(SuperBlock& fs, const char* path);
 klib::Result<size_t> vfs_read(File& file, u8* buffer, size_t length);
 klib::Result<size_t> vfs_write(File& file, const u8* data, size_t length);
 void vfs_close(File* file);
-klib::Result<void> vfs_rename(SuperBlock& fs, const char* from, const char* to);
-klib::Result<void> vfs_unlink(SuperBlock& fs, const char* path);
+klib::Status vfs_rename(SuperBlock& fs, const char* from, const char* to);
+klib::Status vfs_unlink(SuperBlock& fs, const char* path);
 
 // Drops a reference; the file system releases an unlinked inode on the last one.
 void inode_put(Inode& inode);

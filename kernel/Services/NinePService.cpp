@@ -81,7 +81,7 @@ void reader_loop(void*) {
     wait_event(service.reader_queue, load(service.filled) - load(service.taken) < kChunks);
     Chunk& chunk = service.chunks[service.filled % kChunks];
     auto received = service.port->read(chunk.data, kChunkSize, &chunk.connection);
-    if (received.is_error()) continue;
+    if (!received.ok()) continue;
     chunk.length = received.value();
     __atomic_store_n(&service.filled, service.filled + 1, __ATOMIC_RELEASE);
     service.server_queue.wake_up();
@@ -176,7 +176,7 @@ void ninep_service_kick() {
 
 void ninep_service_start() {
   auto port = virtio_serial_wait_port(kPortName, kPortWaitNs);
-  if (port.is_error()) {
+  if (!port.ok()) {
     klog("9p: no port %s (%s)", kPortName, klib::errno_name(port.error()));
     return;
   }
@@ -197,8 +197,8 @@ void ninep_service_start() {
   timer_setup(service.poll_timer, on_poll_timer);
   if (!workload_files_start_runner()) return;
   service.port->set_listener(&kListener);
-  if (kthread_run("9p", server_loop, nullptr, kAllCpus).is_error() ||
-      kthread_run("9p-rx", reader_loop, nullptr, kAllCpus).is_error()) {
+  if (!kthread_run("9p", server_loop, nullptr, kAllCpus).ok() ||
+      !kthread_run("9p-rx", reader_loop, nullptr, kAllCpus).ok()) {
     klog("9p: cannot start its tasks");
     return;
   }

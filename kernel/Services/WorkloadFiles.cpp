@@ -54,7 +54,7 @@ void runner_loop(void*) {
     sched_set_affinity_current(kAllCpus);
     {
       SpinLockGuard guard(g_runner.lock);
-      g_runner.outcome = result.is_error() ? static_cast<int>(result.error()) : 0;
+      g_runner.outcome = !result.ok() ? static_cast<int>(result.error()) : 0;
       g_runner.last_finished = run;
       g_runner.busy = false;
     }
@@ -66,7 +66,7 @@ void runner_loop(void*) {
 
 bool workload_files_start_runner() {
   auto task = kthread_run("workloads", runner_loop, nullptr, kAllCpus);
-  if (task.is_error()) {
+  if (!task.ok()) {
     klog("workloads: cannot start the runner: %s", klib::errno_name(task.error()));
     return false;
   }
@@ -90,10 +90,10 @@ size_t workload_files_last(char* out, size_t capacity) {
 }
 
 int workload_files_start(const char* command, size_t length, u64* run) {
-  if (length > kCommandMax) return static_cast<int>(klib::Errno::EINVAL);
+  if (length > kCommandMax) return static_cast<int>(klib::Errno::kInval);
   // A boot workload may be running too: workload_run_command's own EBUSY covers that.
   SpinLockGuard guard(g_runner.lock);
-  if (g_runner.busy) return static_cast<int>(klib::Errno::EBUSY);
+  if (g_runner.busy) return static_cast<int>(klib::Errno::kBusy);
   memcpy(g_runner.command, command, length);
   g_runner.length = length;
   g_runner.busy = true;
@@ -104,7 +104,7 @@ int workload_files_start(const char* command, size_t length, u64* run) {
 
 int workload_files_outcome(u64 run) {
   SpinLockGuard guard(g_runner.lock);
-  if (g_runner.last_finished < run) return static_cast<int>(klib::Errno::EAGAIN);
+  if (g_runner.last_finished < run) return static_cast<int>(klib::Errno::kAgain);
   if (g_runner.last_finished > run) return 0;  // superseded: ours finished long ago
   return g_runner.outcome;
 }

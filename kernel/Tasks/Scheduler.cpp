@@ -263,13 +263,13 @@ void cpu_idle_loop() {
 klib::Result<Task*> kthread_run(const char* name, void (*entry)(void*), void* argument,
                                 u64 cpus_allowed) {
   u32 cpu = pick_cpu(cpus_allowed);
-  if (cpu == kMaxCpus) return klib::Errno::EINVAL;
+  if (cpu == kMaxCpus) return klib::Errno::kInval;
   Task* task = make<Task>();
-  if (!task) return klib::Errno::ENOMEM;
+  if (!task) return klib::Errno::kNoMem;
   task->stack = static_cast<u8*>(alloc_pages(kTaskStackPages));
   if (!task->stack) {
     destroy(task);
-    return klib::Errno::ENOMEM;
+    return klib::Errno::kNoMem;
   }
   init_task_fields(task, name);
   task->pid = __atomic_fetch_add(&g_next_pid, 1, __ATOMIC_RELAXED);

@@ -126,7 +126,7 @@ void write_file(const FileWrite& write) {
 
 void run_workload(const char* command) {
   auto result = workload_run_command(command, strlen(command));
-  if (result.is_error() || result.value().status != WorkloadStatus::Ok) {
+  if (!result.ok() || result.value().status != WorkloadStatus::Ok) {
     klog("tracing_selftest: workload '%s' failed", command);
     g_failed = true;
     return;
@@ -198,7 +198,7 @@ void stress_worker(void* argument) {
     for (size_t i = 0; i < array_size(kStressWorkloads); ++i) {
       auto result = kStressWorkloads[i].run(kStressWorkloads[i].iterations);
       __atomic_fetch_add(&state.runs, 1, __ATOMIC_RELAXED);
-      if (result.is_error() || result.value() != state.expected[i]) {
+      if (!result.ok() || result.value() != state.expected[i]) {
         __atomic_fetch_add(&state.mismatches, 1, __ATOMIC_RELAXED);
       }
     }
@@ -215,7 +215,7 @@ void run_stress() {
   StressState state{};
   for (size_t i = 0; i < array_size(kStressWorkloads); ++i) {
     auto result = kStressWorkloads[i].run(kStressWorkloads[i].iterations);
-    if (result.is_error()) {
+    if (!result.ok()) {
       klog("tracing_selftest: stress: %s failed before the stress", kStressWorkloads[i].name);
       g_failed = true;
       return;
@@ -226,7 +226,7 @@ void run_stress() {
   for (u32 i = 0; i < 2; ++i) {
     auto task =
         kthread_run(i ? "stress1" : "stress0", stress_worker, &state, 1ul << (i % g_cpus_online));
-    if (task.is_error()) {
+    if (!task.ok()) {
       g_failed = true;
       return;
     }

@@ -1,14 +1,11 @@
 #pragma once
 
-// The kernel's way in to tracefs's headers. The two were written apart and share two
-// macro names: the kernel's `notrace` attribute (tracefs has a Symbol field of that name)
-// and TRY (each over its own Result type). Inside this header both are set aside, and
-// restored after, so kernel code may include it anywhere. Kernel code does not use
-// tracefs's TRY.
+// The kernel's way in to tracefs's headers. The kernel's `notrace` attribute macro shares
+// its name with a Symbol field of tracefs: inside this header it is set aside, and restored
+// after, so kernel code may include it anywhere. (Result, Status, Errno and TRY are the
+// same on both sides: the kernel uses tracefs's.)
 #pragma push_macro("notrace")
-#pragma push_macro("TRY")
 #undef notrace
-#undef TRY
 
 #include "Platform.h"
 #include "support/Memory.h"
@@ -24,6 +21,4 @@
 #include "vfs/NodeTable.h"
 #include "vfs/TracingTree.h"
 
-#undef TRY
-#pragma pop_macro("TRY")
 #pragma pop_macro("notrace")

@@ -5,6 +5,7 @@
 
 using klib::Errno;
 using klib::Result;
+using klib::Status;
 
 // Each iteration allocates a batch of objects from a dedicated cache and one kmalloc block
 // of a varying size, fills them, reads every one back, and frees them in reverse order.
@@ -33,7 +34,7 @@ Result<u64> alloc_batch(Churn& churn, u64 iteration) {
     auto* object = static_cast<u64*>(kmem_cache_alloc(churn.cache));
     if (!object) {
       free_first(churn, j);
-      return Errno::ENOMEM;
+      return Errno::kNoMem;
     }
     object[0] = mix(iteration * kBatch + j);
     memset(object + 1, static_cast<int>(j), kObjectSize - sizeof(u64));
@@ -49,14 +50,14 @@ Result<u64> alloc_batch(Churn& churn, u64 iteration) {
     sum += object[0];
   }
   free_first(churn, kBatch);
-  if (!intact) return Errno::EIO;
+  if (!intact) return Errno::kIo;
   return sum;
 }
 
 Result<u64> kmalloc_block(u64 iteration) {
   size_t size = (iteration % 64 + 1) * 24;
   auto* block = static_cast<u8*>(kmalloc(size));
-  if (!block) return Errno::ENOMEM;
+  if (!block) return Errno::kNoMem;
   memset(block, static_cast<int>(iteration & 0xff), size);
   u64 sum = 0;
   for (size_t k = 0; k < size; ++k) sum += block[k];
@@ -68,19 +69,19 @@ Result<u64> kmalloc_block(u64 iteration) {
 Result<u64> workload_alloc(u64 iterations) {
   Churn churn{};
   churn.cache = kmem_cache_create("workload_alloc", kObjectSize);
-  if (!churn.cache) return Errno::ENOMEM;
+  if (!churn.cache) return Errno::kNoMem;
   u64 checksum = 0;
-  Result<void> status;
-  for (u64 i = 0; i < iterations && !status.is_error(); ++i) {
+  Status status;
+  for (u64 i = 0; i < iterations && status.ok(); ++i) {
     Result<u64> batch = alloc_batch(churn, i);
-    Result<u64> block = batch.is_error() ? batch : kmalloc_block(i);
-    if (block.is_error()) {
+    Result<u64> block = !batch.ok() ? batch : kmalloc_block(i);
+    if (!block.ok()) {
       status = block.error();
       break;
     }
     checksum += batch.value() + block.value();
   }
   kmem_cache_destroy(churn.cache);
-  if (status.is_error()) return status.error();
+  if (!status.ok()) return status.error();
   return checksum;
 }

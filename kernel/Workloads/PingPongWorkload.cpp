@@ -79,7 +79,7 @@ Result<u64> workload_pingpong(u64 iterations) {
   u64 start_mask = 1ul << court.pong_cpu;
   Task* ping_task = TRY(kthread_run("ping", ping, &court, start_mask));
   auto pong_task = kthread_run("pong", pong, &court, start_mask);
-  if (pong_task.is_error()) {
+  if (!pong_task.ok()) {
     __atomic_store_n(&court.abandoned, true, __ATOMIC_SEQ_CST);
     court.ping_turn.wake_up();
     kthread_join(ping_task);
@@ -91,6 +91,6 @@ Result<u64> workload_pingpong(u64 iterations) {
   u64 crossed = remote_wakeups() - wakeups_before;
   klog("pingpong: ping on cpu%u, pong on cpu%u, %lu wakeups crossed CPUs, ping migrated %lu",
        court.ping_cpu, court.pong_cpu, crossed, court.ping_migrations);
-  if (court.wrong_cpu) return Errno::EIO;
+  if (court.wrong_cpu) return Errno::kIo;
   return court.value;
 }

@@ -5,6 +5,7 @@
 
 using klib::Errno;
 using klib::Result;
+using klib::Status;
 
 // On a fresh ramfs, iteration i creates "file{i%8}", writes it in two halves, reopens it,
 // reads it back, renames it to "moved{i%8}", checks the old name is gone and unlinks it.
@@ -22,14 +23,13 @@ struct Scratch {
   char moved[kNameMax];
 };
 
-Result<void> write_file(SuperBlock& fs, const char* name, const u8* content, size_t length) {
+Status write_file(SuperBlock& fs, const char* name, const u8* content, size_t length) {
   File* file = TRY(vfs_create(fs, name));
   size_t half = length / 2;
   Result<size_t> first = vfs_write(*file, content, half);
-  Result<size_t> second =
-      first.is_error() ? first : vfs_write(*file, content + half, length - half);
+  Result<size_t> second = !first.ok() ? first : vfs_write(*file, content + half, length - half);
   vfs_close(file);
-  if (second.is_error()) return second.error();
+  if (!second.ok()) return second.error();
   return {};
 }
 
@@ -39,10 +39,10 @@ Result<size_t> read_file(SuperBlock& fs, const char* name, u8* buffer, size_t ca
   Result<size_t> count = size_t{0};
   do {
     count = vfs_read(*file, buffer + total, capacity - total);
-    if (!count.is_error()) total += count.value();
-  } while (!count.is_error() && count.value() > 0 && total < capacity);
+    if (count.ok()) total += count.value();
+  } while (count.ok() && count.value() > 0 && total < capacity);
   vfs_close(file);
-  if (count.is_error()) return count.error();
+  if (!count.ok()) return count.error();
   return total;
 }
 
@@ -54,11 +54,11 @@ Result<u64> one_round(SuperBlock& fs, Scratch& s, u64 i, u64 hash) {
 
   TRY(write_file(fs, s.name, s.content, length));
   size_t read = TRY(read_file(fs, s.name, s.readback, sizeof(s.readback)));
-  if (read != length) return Errno::EIO;
+  if (read != length) return Errno::kIo;
   for (size_t k = 0; k < read; ++k) hash = (hash ^ s.readback[k]) * kFnvPrime;
 
   TRY(vfs_rename(fs, s.name, s.moved));
-  if (!vfs_open(fs, s.name).is_error()) return Errno::EEXIST;
+  if (vfs_open(fs, s.name).ok()) return Errno::kExist;
   TRY(vfs_unlink(fs, s.moved));
   return hash;
 }
@@ -69,10 +69,10 @@ Result<u64> workload_ramfs(u64 iterations) {
   Scratch* scratch = make<Scratch>();
   if (!scratch) {
     ramfs_unmount(fs);
-    return Errno::ENOMEM;
+    return Errno::kNoMem;
   }
   Result<u64> hash = kFnvOffset;
-  for (u64 i = 0; i < iterations && !hash.is_error(); ++i) {
+  for (u64 i = 0; i < iterations && hash.ok(); ++i) {
     hash = one_round(*fs, *scratch, i, hash.value());
   }
   destroy(scratch);

@@ -61,11 +61,11 @@ void run_batch(TimerRun& run, WorkloadTimer* timers, u64 first, u64 count) {
 
 Result<u64> workload_timers(u64 iterations) {
   auto* timers = static_cast<WorkloadTimer*>(kzalloc(sizeof(WorkloadTimer) * kBatch));
-  if (!timers) return Errno::ENOMEM;
+  if (!timers) return Errno::kNoMem;
   TimerRun* run = make<TimerRun>();
   if (!run) {
     kfree(timers);
-    return Errno::ENOMEM;
+    return Errno::kNoMem;
   }
   for (u64 first = 0; first < iterations; first += kBatch) {
     run_batch(*run, timers, first, min(kBatch, iterations - first));
@@ -74,6 +74,6 @@ Result<u64> workload_timers(u64 iterations) {
   u64 checksum = run->checksum;
   destroy(run);
   kfree(timers);
-  if (early) return Errno::EIO;
+  if (early) return Errno::kIo;
   return checksum;
 }

@@ -8,6 +8,7 @@
 
 using klib::Errno;
 using klib::Result;
+using klib::Status;
 
 namespace {
 constexpr WorkloadDescriptor kWorkloads[] = {
@@ -35,8 +36,8 @@ const WorkloadDescriptor* find_workload(const char* name, size_t length) {
 Result<u64> parse_iterations(const WorkloadDescriptor& workload, const char* args, size_t length) {
   if (length == 0) return workload.default_iterations;
   u64 iterations;
-  if (!parse_u64(args, length, iterations)) return Errno::EINVAL;
-  if (iterations == 0 || iterations > workload.max_iterations) return Errno::EINVAL;
+  if (!parse_u64(args, length, iterations)) return Errno::kInval;
+  if (iterations == 0 || iterations > workload.max_iterations) return Errno::kInval;
   return iterations;
 }
 
@@ -44,9 +45,9 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-Result<void> claim(const WorkloadDescriptor& workload, u64 iterations) {
+Status claim(const WorkloadDescriptor& workload, u64 iterations) {
   SpinLockGuard guard(g_state_lock);
-  if (g_running) return Errno::EBUSY;
+  if (g_running) return Errno::kBusy;
   g_running = true;
   g_last = WorkloadResult{workload.name, WorkloadStatus::Running, iterations, 0, 0};
   return {};
@@ -70,7 +71,7 @@ const WorkloadDescriptor& workload_at(size_t index) {
 Result<WorkloadResult> workload_run(const char* name, size_t name_length, const char* args,
                                     size_t args_length) {
   const WorkloadDescriptor* workload = find_workload(name, name_length);
-  if (!workload) return Errno::EINVAL;
+  if (!workload) return Errno::kInval;
   u64 iterations = TRY(parse_iterations(*workload, args, args_length));
   TRY(claim(*workload, iterations));
 
@@ -78,7 +79,7 @@ Result<WorkloadResult> workload_run(const char* name, size_t name_length, const 
   u64 start = clock_ns();
   Result<u64> outcome = workload->run(iterations);
   WorkloadResult result{workload->name, WorkloadStatus::Ok, iterations, clock_ns() - start, 0};
-  if (outcome.is_error()) {
+  if (!outcome.ok()) {
     result.status = WorkloadStatus::Failed;
     klog("workload: %s failed: %s", workload->name, klib::errno_name(outcome.error()));
   } else {
@@ -99,7 +100,7 @@ Result<WorkloadResult> workload_run_command(const char* command, size_t length) 
   size_t args_start = name_end;
   while (args_start < length && is_blank(command[args_start])) ++args_start;
   for (size_t i = args_start; i < length; ++i) {
-    if (is_blank(command[i])) return Errno::EINVAL;  // one argument at most
+    if (is_blank(command[i])) return Errno::kInval;  // one argument at most
   }
   return workload_run(command + start, name_end - start, command + args_start, length - args_start);
 }

@@ -30,7 +30,7 @@ void run_item(const char* item, size_t length, BootWorkloads& outcome) {
   size_t args_length = colon < length ? length - colon - 1 : 0;
   auto result = workload_run(item, colon, args, args_length);
   ++outcome.ran;
-  if (result.is_error()) {
+  if (!result.ok()) {
     klog("workload: '%.*s' rejected: %s", static_cast<int>(length), item,
          klib::errno_name(result.error()));
     ++outcome.failed;

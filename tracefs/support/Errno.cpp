@@ -28,12 +28,14 @@ constexpr ErrnoText kErrnoTexts[] = {
     {Errno::kFBig, "EFBIG", "File too large"},
     {Errno::kNoSpc, "ENOSPC", "No space left on device"},
     {Errno::kRange, "ERANGE", "Numerical result out of range"},
+    {Errno::kNameTooLong, "ENAMETOOLONG", "File name too long"},
     {Errno::kNoSys, "ENOSYS", "Function not implemented"},
     {Errno::kNotEmpty, "ENOTEMPTY", "Directory not empty"},
     {Errno::kProto, "EPROTO", "Protocol error"},
     {Errno::kOverflow, "EOVERFLOW", "Value too large for defined data type"},
     {Errno::kMsgSize, "EMSGSIZE", "Message too long"},
     {Errno::kNotSup, "EOPNOTSUPP", "Operation not supported"},
+    {Errno::kTimedOut, "ETIMEDOUT", "Connection timed out"},
     {Errno::kCanceled, "ECANCELED", "Operation canceled"},
 };
 

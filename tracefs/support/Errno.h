@@ -24,12 +24,14 @@ enum class Errno : i32 {
   kFBig = 27,
   kNoSpc = 28,
   kRange = 34,
+  kNameTooLong = 36,
   kNoSys = 38,
   kNotEmpty = 39,
   kProto = 71,
   kOverflow = 75,
   kMsgSize = 90,
   kNotSup = 95,
+  kTimedOut = 110,
   kCanceled = 125,
 };
 

@@ -18,6 +18,13 @@ class [[nodiscard]] Result {
     if (has_value_) new (&storage_) T(move(other.value()));
   }
   Result& operator=(const Result&) = delete;
+  Result& operator=(Result&& other) {
+    if (this != &other) {
+      this->~Result();
+      new (this) Result(move(other));
+    }
+    return *this;
+  }
   ~Result() {
     if (has_value_) value().~T();
   }
@@ -55,9 +62,9 @@ class [[nodiscard]] Status {
 }  // namespace tg
 
 // Evaluates a Result/Status; on error returns the errno from the enclosing function.
-#define TRY(expression)                                  \
-  ({                                                     \
-    auto _try_result = (expression);                     \
-    if (!_try_result.ok()) return _try_result.error();   \
-    _try_result.release_value();                         \
+#define TRY(expression)                                \
+  ({                                                   \
+    auto _try_result = (expression);                   \
+    if (!_try_result.ok()) return _try_result.error(); \
+    _try_result.release_value();                       \
   })
