@@ -15,12 +15,14 @@ struct CommSlot {
   char comm[kCommLength];
 };
 
-constinit CommSlot g_slots[kCommSlots] = {};
+constinit CommSlot g_slots[kMaxCommSlots] = {};
+constinit usize g_comm_slots = kDefaultCommSlots;
 
 constexpr i32 kWriting = -1;
 
 // A tgid slot is one word, pid high and tgid low, so a reader never sees half of an update.
-constinit u64 g_tgids[kCommSlots] = {};
+constexpr usize kTgidSlots = 1024;
+constinit u64 g_tgids[kTgidSlots] = {};
 constinit bool g_saving_tgids = false;
 
 u64 pack_tgid(i32 pid, i32 tgid) {
@@ -28,7 +30,11 @@ u64 pack_tgid(i32 pid, i32 tgid) {
 }
 
 CommSlot& slot_for(i32 pid) {
-  return g_slots[static_cast<u32>(pid) % kCommSlots];
+  return g_slots[static_cast<u32>(pid) % __atomic_load_n(&g_comm_slots, __ATOMIC_RELAXED)];
+}
+
+void forget_comms() {
+  for (auto& slot : g_slots) __atomic_store_n(&slot.pid, 0, __ATOMIC_RELAXED);
 }
 
 }  // namespace
@@ -62,13 +68,13 @@ void start_saving_tgids() {
 
 void save_tgid(i32 pid, i32 tgid) {
   if (pid <= 0 || !__atomic_load_n(&g_saving_tgids, __ATOMIC_RELAXED)) return;
-  __atomic_store_n(&g_tgids[static_cast<u32>(pid) % kCommSlots], pack_tgid(pid, tgid),
+  __atomic_store_n(&g_tgids[static_cast<u32>(pid) % kTgidSlots], pack_tgid(pid, tgid),
                    __ATOMIC_RELAXED);
 }
 
 i32 find_tgid(i32 pid) {
   if (pid <= 0) return 0;
-  u64 word = __atomic_load_n(&g_tgids[static_cast<u32>(pid) % kCommSlots], __ATOMIC_RELAXED);
+  u64 word = __atomic_load_n(&g_tgids[static_cast<u32>(pid) % kTgidSlots], __ATOMIC_RELAXED);
   if (static_cast<i32>(word >> 32) != pid) return 0;
   return static_cast<i32>(static_cast<u32>(word));
 }
@@ -85,8 +91,33 @@ Status saved_tgids(Vector<SavedTgid>& out) {
   return {};
 }
 
+usize saved_comms_size() {
+  return __atomic_load_n(&g_comm_slots, __ATOMIC_RELAXED);
+}
+
+Status set_saved_comms_size(u64 slots) {
+  if (slots == 0 || slots > kMaxCommSlots) return Errno::kInval;
+  __atomic_store_n(&g_comm_slots, static_cast<usize>(slots), __ATOMIC_RELAXED);
+  forget_comms();
+  return {};
+}
+
+Status saved_comms(Vector<SavedComm>& out) {
+  usize slots = saved_comms_size();
+  for (usize i = 0; i < slots; ++i) {
+    i32 pid = __atomic_load_n(&g_slots[i].pid, __ATOMIC_ACQUIRE);
+    if (pid <= 0) continue;
+    SavedComm entry{pid, {}};
+    StringView comm = find_comm(pid, entry.comm);
+    if (comm.data() != entry.comm) continue;  // rewritten meanwhile
+    TRY(out.append(entry));
+  }
+  return {};
+}
+
 void clear_comms() {
-  for (auto& slot : g_slots) __atomic_store_n(&slot.pid, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&g_comm_slots, kDefaultCommSlots, __ATOMIC_RELAXED);
+  forget_comms();
   for (u64& slot : g_tgids) __atomic_store_n(&slot, 0, __ATOMIC_RELAXED);
   __atomic_store_n(&g_saving_tgids, false, __ATOMIC_RELAXED);
 }

@@ -7,13 +7,24 @@
 namespace tg::trace {
 
 // pid -> comm, as Linux's saved_cmdlines: the kernel saves the name of the task it switches
-// to, the formatters look names up when they print. A fixed table indexed by pid: a slot
-// holds the last pid that hashed there, so an old pid may read back as unknown (`<...>`),
-// never as another task's name.
+// to, the formatters look names up when they print. A table indexed by pid modulo its size
+// (saved_cmdlines_size): a slot holds the last pid that hashed there, so an old pid may read
+// back as unknown (`<...>`), never as another task's name.
 inline constexpr usize kCommLength = 16;
-inline constexpr usize kCommSlots = 1024;
+inline constexpr usize kDefaultCommSlots = 6552;  // what Linux shows by default
+inline constexpr usize kMaxCommSlots = 32768;     // Linux's PID_MAX_DEFAULT, its upper bound
 
 void save_comm(i32 pid, StringView comm);
+// saved_cmdlines_size: how many slots are in use. Setting it (1 .. kMaxCommSlots, else
+// EINVAL) forgets every name, as Linux starts a new buffer.
+usize saved_comms_size();
+Status set_saved_comms_size(u64 slots);
+// saved_cmdlines: every known pid with its comm, in slot order.
+struct SavedComm {
+  i32 pid;
+  char comm[kCommLength];
+};
+Status saved_comms(Vector<SavedComm>& out);
 // Copies the comm of `pid` into `out` (NUL-terminated) and returns its view, or "<...>" when
 // unknown; pid 0 is "<idle>" as in Linux.
 StringView find_comm(i32 pid, char (&out)[kCommLength]);
@@ -31,7 +42,7 @@ struct SavedTgid {
 };
 Status saved_tgids(Vector<SavedTgid>& out);
 
-// Forgets every name and tgid, and stops saving tgids (tests).
+// Forgets every name and tgid, stops saving tgids and restores the default size (tests).
 void clear_comms();
 
 }  // namespace tg::trace

@@ -46,6 +46,10 @@ class TraceInstance {
   void set_tracing_thresh_us(u64 us) { tracing_thresh_us_ = us; }
   u32 max_graph_depth() const { return max_graph_depth_; }
   void set_max_graph_depth(u32 depth) { max_graph_depth_ = depth; }
+  // buffer_percent: how full a buffer must be before a blocked raw reader wakes (0-100).
+  // Stored and shown: the text files (trace_pipe) wake on any data, as in Linux.
+  u32 buffer_percent() const { return buffer_percent_; }
+  void set_buffer_percent(u32 percent) { buffer_percent_ = percent; }
 
   // buffer_size_kb: per CPU, rounded up to whole data pages (minimum 2).
   static usize pages_for_kb(u64 kb);
@@ -88,6 +92,7 @@ class TraceInstance {
   TraceOptions options_;
   u64 tracing_thresh_us_ = 0;
   u32 max_graph_depth_ = 0;
+  u32 buffer_percent_ = 50;
   Atomic<u32> pipe_readers_{0};
   Atomic<u32> open_files_{0};
   Atomic<u64> events_enabled_[kMaxEventId / 64];

@@ -72,6 +72,22 @@ Result<usize> tracing_thresh_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
+Result<bool> buffer_percent_show(OpenFile& file, String& out) {
+  return show_number(out, instance_of(file).buffer_percent());
+}
+// Above 100 is EINVAL (Linux's capture 22).
+Result<usize> buffer_percent_write(OpenFile& file, StringView data) {
+  u64 percent = TRY(parse_unsigned(data));
+  if (percent > 100) return Errno::kInval;
+  instance_of(file).set_buffer_percent(static_cast<u32>(percent));
+  return data.size();
+}
+
+// timestamp_mode: timestamps are deltas within a page; absolute mode is not offered.
+Result<bool> timestamp_mode_show(OpenFile&, String& out) {
+  return shown(out.append("[delta] absolute\n"));
+}
+
 Result<bool> max_graph_depth_show(OpenFile& file, String& out) {
   return show_number(out, instance_of(file).max_graph_depth());
 }
@@ -206,6 +222,8 @@ const FileOps kCurrentTracerOps = {.show = current_tracer_show, .write = current
 const FileOps kAvailableTracersOps = {.show = available_tracers_show};
 const FileOps kTracingOnOps = {.show = tracing_on_show, .write = tracing_on_write};
 const FileOps kTracingThreshOps = {.show = tracing_thresh_show, .write = tracing_thresh_write};
+const FileOps kBufferPercentOps = {.show = buffer_percent_show, .write = buffer_percent_write};
+const FileOps kTimestampModeOps = {.show = timestamp_mode_show};
 const FileOps kMaxGraphDepthOps = {.show = max_graph_depth_show, .write = max_graph_depth_write};
 const FileOps kBufferSizeKbOps = {.show = buffer_size_kb_show, .write = buffer_size_kb_write};
 const FileOps kBufferTotalSizeKbOps = {.show = buffer_total_size_kb_show};

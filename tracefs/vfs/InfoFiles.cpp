@@ -1,4 +1,5 @@
-// README, error_log and saved_tgids.
+// README, error_log, saved_cmdlines, saved_cmdlines_size and saved_tgids.
+#include "support/Parse.h"
 #include "support/TextWriter.h"
 #include "trace/CommCache.h"
 #include "vfs/TracingFiles.h"
@@ -20,6 +21,8 @@ constexpr StringView kReadme =
     "  trace_options\t\t- the options; write NAME or noNAME (also options/NAME)\n"
     "  trace_clock\t\t- the clock of the timestamps, the current one in brackets\n"
     "  buffer_size_kb\t- the size of each CPU's buffer\n"
+    "  buffer_percent\t- how full a buffer gets before a raw reader wakes (0-100)\n"
+    "  timestamp_mode\t- how timestamps are kept: [delta]\n"
     "  tracing_thresh\t- function_graph/function_duration: shortest call recorded (us)\n"
     "  set_ftrace_filter\t- trace only these functions (globs, !glob removes,\n"
     "\t\t\t  func:traceon[:N] and func:traceoff[:N] switch tracing_on)\n"
@@ -33,7 +36,10 @@ constexpr StringView kReadme =
     "  set_event\t\t- enabled events, one system:event per line\n"
     "  events/\t\t- per event: enable, filter, format, id\n"
     "  error_log\t\t- the last parse errors; echo > error_log clears it\n"
+    "  saved_cmdlines\t\t- pid and comm of the tasks the trace names\n"
+    "  saved_cmdlines_size\t- how many comms are kept (a write starts afresh)\n"
     "  saved_tgids\t\t- pid and tgid of the tasks seen since record-tgid was set\n"
+    "  available_filter_functions_addrs - address and name of each traceable function\n"
     "  per_cpu/cpuN/\t\t- trace, trace_pipe, stats and buffer_size_kb of one CPU\n"
     "  instances/\t\t- mkdir NAME makes an independent tracing directory\n";
 
@@ -63,11 +69,35 @@ Result<bool> saved_tgids_show(OpenFile&, String& out) {
   return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
 }
 
+// "pid comm" per line, in slot order (Linux lists its saved_cmdlines buffer in order).
+Result<bool> saved_cmdlines_show(OpenFile&, String& out) {
+  Vector<trace::SavedComm> saved;
+  TRY(trace::saved_comms(saved));
+  TextWriter writer(out);
+  for (const auto& entry : saved)
+    writer.dec(static_cast<u64>(entry.pid)).put(' ').put(StringView(entry.comm)).put('\n');
+  return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
+}
+
+Result<bool> saved_cmdlines_size_show(OpenFile&, String& out) {
+  TextWriter writer(out);
+  writer.dec(trace::saved_comms_size()).put('\n');
+  return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
+}
+// 0 or more than 32768 (Linux's PID_MAX_DEFAULT) is EINVAL.
+Result<usize> saved_cmdlines_size_write(OpenFile&, StringView data) {
+  TRY(trace::set_saved_comms_size(TRY(parse_unsigned(data))));
+  return data.size();
+}
+
 }  // namespace
 
 const FileOps kReadmeOps = {.show = readme_show};
 const FileOps kErrorLogOps = {
     .open = error_log_open, .show = error_log_show, .write = error_log_write};
 const FileOps kSavedTgidsOps = {.show = saved_tgids_show};
+const FileOps kSavedCmdlinesOps = {.show = saved_cmdlines_show};
+const FileOps kSavedCmdlinesSizeOps = {.show = saved_cmdlines_size_show,
+                                       .write = saved_cmdlines_size_write};
 
 }  // namespace tg::vfs

@@ -1,6 +1,7 @@
 // The function lists (set_ftrace_filter, set_ftrace_notrace, set_graph_function,
 // set_graph_notrace), the pid lists (set_ftrace_pid, set_event_pid) and
 // available_filter_functions.
+#include "support/TextWriter.h"
 #include "vfs/TracingFiles.h"
 
 namespace tg::vfs {
@@ -106,6 +107,20 @@ Result<bool> available_functions_show(OpenFile& file, String& out) {
   return end < symbols.size();
 }
 
+// available_filter_functions_addrs: "address name", the address as Linux prints an ip (%lx).
+Result<bool> available_functions_addrs_show(OpenFile& file, String& out) {
+  auto symbols = platform().symbols;
+  usize start = file.chunk_index() * kNamesPerChunk;
+  usize end = min(symbols.size(), start + kNamesPerChunk);
+  TextWriter writer(out);
+  for (usize i = start; i < end; ++i) {
+    if (symbols[i].notrace) continue;
+    writer.hex(symbols[i].address).put(' ').put(symbols[i].name).put('\n');
+  }
+  if (!writer.ok()) return Errno::kNoMem;
+  return end < symbols.size();
+}
+
 }  // namespace
 
 const FileOps kSetFtraceFilterOps = list_ops<ftrace_filter>();
@@ -118,5 +133,6 @@ const FileOps kSetFtracePidOps = {
 const FileOps kSetEventPidOps = {
     .open = pid_open<event_pids>, .show = event_pid_show, .write = pid_write<event_pids>};
 const FileOps kAvailableFilterFunctionsOps = {.show = available_functions_show};
+const FileOps kAvailableFilterFunctionsAddrsOps = {.show = available_functions_addrs_show};
 
 }  // namespace tg::vfs

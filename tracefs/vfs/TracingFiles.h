@@ -13,6 +13,8 @@ extern const FileOps kCurrentTracerOps;
 extern const FileOps kAvailableTracersOps;
 extern const FileOps kTracingOnOps;
 extern const FileOps kTracingThreshOps;
+extern const FileOps kBufferPercentOps;
+extern const FileOps kTimestampModeOps;
 extern const FileOps kMaxGraphDepthOps;
 extern const FileOps kBufferSizeKbOps;  // top level, and per_cpu/cpuN when cpu >= 0
 extern const FileOps kBufferTotalSizeKbOps;
@@ -29,6 +31,7 @@ extern const FileOps kSetGraphNotraceOps;
 extern const FileOps kSetFtracePidOps;
 extern const FileOps kSetEventPidOps;
 extern const FileOps kAvailableFilterFunctionsOps;
+extern const FileOps kAvailableFilterFunctionsAddrsOps;
 // events
 extern const FileOps kSetEventOps;
 extern const FileOps kAvailableEventsOps;
@@ -41,10 +44,12 @@ extern const FileOps kEventIdOps;
 extern const FileOps kTraceOps;      // trace and per_cpu/cpuN/trace
 extern const FileOps kTracePipeOps;  // trace_pipe and per_cpu/cpuN/trace_pipe
 extern const FileOps kPerCpuStatsOps;
-// info (README, error_log, saved_tgids)
+// info (README, error_log, saved_cmdlines, saved_cmdlines_size, saved_tgids)
 extern const FileOps kReadmeOps;
 extern const FileOps kErrorLogOps;
 extern const FileOps kSavedTgidsOps;
+extern const FileOps kSavedCmdlinesOps;
+extern const FileOps kSavedCmdlinesSizeOps;
 
 // ---- small helpers the files share ----
 
