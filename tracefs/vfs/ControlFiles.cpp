@@ -140,6 +140,19 @@ Result<usize> buffer_size_kb_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
+// free_buffer: a write does nothing; closing the file shrinks every CPU's buffer to its
+// minimum, turning tracing off first when options/disable_on_free is set (as Linux).
+Result<usize> free_buffer_write(OpenFile&, StringView data) {
+  return data.size();
+}
+void free_buffer_release(OpenFile& file) {
+  TraceInstance& instance = instance_of(file);
+  if (instance.option(trace::TraceOption::kDisableOnFree)) instance.set_tracing_on(false);
+  usize pages = TraceInstance::pages_for_kb(1);
+  for (u32 cpu = 0; cpu < instance.buffer().cpu_count(); ++cpu)
+    (void)resize_cpu(instance, cpu, pages);
+}
+
 Result<bool> buffer_total_size_kb_show(OpenFile& file, String& out) {
   TraceInstance& instance = instance_of(file);
   u64 total = 0;
@@ -227,6 +240,7 @@ const FileOps kTimestampModeOps = {.show = timestamp_mode_show};
 const FileOps kMaxGraphDepthOps = {.show = max_graph_depth_show, .write = max_graph_depth_write};
 const FileOps kBufferSizeKbOps = {.show = buffer_size_kb_show, .write = buffer_size_kb_write};
 const FileOps kBufferTotalSizeKbOps = {.show = buffer_total_size_kb_show};
+const FileOps kFreeBufferOps = {.write = free_buffer_write, .release = free_buffer_release};
 const FileOps kTraceClockOps = {.show = trace_clock_show, .write = trace_clock_write};
 const FileOps kTraceOptionsOps = {.show = trace_options_show, .write = trace_options_write};
 const FileOps kOptionFileOps = {.show = option_file_show, .write = option_file_write};

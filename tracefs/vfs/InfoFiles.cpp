@@ -22,6 +22,7 @@ constexpr StringView kReadme =
     "  trace_clock\t\t- the clock of the timestamps, the current one in brackets\n"
     "  buffer_size_kb\t- the size of each CPU's buffer\n"
     "  buffer_percent\t- how full a buffer gets before a raw reader wakes (0-100)\n"
+    "  free_buffer\t\t- closing it shrinks the buffers (options/disable_on_free: and stops)\n"
     "  timestamp_mode\t- how timestamps are kept: [delta]\n"
     "  tracing_thresh\t- function_graph/function_duration: shortest call recorded (us)\n"
     "  set_ftrace_filter\t- trace only these functions (globs, !glob removes,\n"

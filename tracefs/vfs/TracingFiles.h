@@ -14,6 +14,7 @@ extern const FileOps kAvailableTracersOps;
 extern const FileOps kTracingOnOps;
 extern const FileOps kTracingThreshOps;
 extern const FileOps kBufferPercentOps;
+extern const FileOps kFreeBufferOps;
 extern const FileOps kTimestampModeOps;
 extern const FileOps kMaxGraphDepthOps;
 extern const FileOps kBufferSizeKbOps;  // top level, and per_cpu/cpuN when cpu >= 0

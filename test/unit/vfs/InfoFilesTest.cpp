@@ -107,3 +107,33 @@ TEST_F(TimestampMode, ReadsDeltaAsLinuxDoes) {
   EXPECT_EQ(mode_of("timestamp_mode"), vfs::kModeRegular | 0440);
   EXPECT_EQ(echo("timestamp_mode", "absolute"), Errno::kInval);  // as a write to available_tracers
 }
+
+class FreeBuffer : public TracefsTest {};
+
+TEST_F(FreeBuffer, IsWriteOnlyInTheTopAndInstances) {
+  EXPECT_EQ(mode_of("free_buffer"), vfs::kModeRegular | 0200);
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  EXPECT_EQ(mode_of("instances/foo/free_buffer"), vfs::kModeRegular | 0200);
+}
+
+TEST_F(FreeBuffer, ClosingShrinksEveryCpuBufferAndKeepsTracingOn) {
+  ASSERT_EQ(echo("buffer_size_kb", "100"), Errno::kOk);
+  ASSERT_EQ(echo("free_buffer", "1"), Errno::kOk);
+  EXPECT_EQ(cat("buffer_size_kb"), "7\n");
+  EXPECT_EQ(cat("per_cpu/cpu1/buffer_size_kb"), "7\n");
+  EXPECT_EQ(cat("tracing_on"), "1\n");
+}
+
+TEST_F(FreeBuffer, WithDisableOnFreeClosingAlsoStopsTracing) {
+  ASSERT_EQ(echo("options/disable_on_free", "1"), Errno::kOk);
+  ASSERT_EQ(echo("free_buffer", ""), Errno::kOk);
+  EXPECT_EQ(cat("tracing_on"), "0\n");
+  EXPECT_EQ(cat("buffer_size_kb"), "7\n");
+}
+
+TEST_F(FreeBuffer, ActsOnItsOwnInstanceOnly) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  ASSERT_EQ(echo("instances/foo/free_buffer", "x"), Errno::kOk);
+  EXPECT_EQ(cat("instances/foo/buffer_size_kb"), "7\n");
+  EXPECT_EQ(cat("buffer_size_kb"), "1410\n");
+}
