@@ -1,5 +1,6 @@
 #include "trace/FunctionFilter.h"
 
+#include "support/Memory.h"
 #include "support/Parse.h"
 #include "support/TextWriter.h"
 #include "trace/Glob.h"
@@ -62,68 +63,131 @@ isize symbol_index(u64 ip) {
   return inside ? static_cast<isize>(low - 1) : -1;
 }
 
-Status FunctionFilter::ensure_bits() {
+FunctionFilter::~FunctionFilter() {
+  deallocate(live_.load(MemoryOrder::kRelaxed));
+}
+
+void FunctionFilter::Draft::set_bit(usize index, bool on) {
+  bool was = (bits[index / 64] >> (index % 64)) & 1;
+  if (was == on) return;
+  bits[index / 64] ^= u64{1} << (index % 64);
+  if (on)
+    ++selected;
+  else
+    --selected;
+}
+
+Status FunctionFilter::make_draft(Draft& draft) const {
   usize words = (platform().symbols.size() + 63) / 64;
-  if (bits_.size() >= words) return {};
-  TRY(bits_.reserve(words));
-  while (bits_.size() < words) TRY(bits_.append(0));
+  TRY(draft.bits.reserve(words));
+  const Snapshot* current = live();
+  for (usize w = 0; w < words; ++w)
+    TRY(draft.bits.append(current && w < current->words ? current->bits()[w] : 0));
+  draft.selected = current ? current->selected : 0;
+  if (!current) return {};
+  TRY(draft.probes.reserve(current->probe_count));
+  for (usize p = 0; p < current->probe_count; ++p) {
+    const LiveProbe& probe = current->probes()[p];
+    TRY(draft.probes.append(
+        {probe.symbol, probe.turn_on, probe.remaining.load(MemoryOrder::kRelaxed)}));
+  }
   return {};
 }
 
-bool FunctionFilter::contains_symbol(usize index) const {
-  if (index / 64 >= bits_.size()) return false;
-  return (bits_[index / 64] >> (index % 64)) & 1;
+Status FunctionFilter::publish(const Draft& draft) {
+  Snapshot* next = nullptr;
+  if (draft.selected != 0 || !draft.probes.empty()) {
+    usize bytes = sizeof(Snapshot) + draft.bits.size() * sizeof(u64) +
+                  draft.probes.size() * sizeof(LiveProbe);
+    void* memory = allocate(bytes);
+    if (!memory) return Errno::kNoMem;
+    next = new (memory) Snapshot{draft.selected, draft.bits.size(), draft.probes.size()};
+    for (usize w = 0; w < draft.bits.size(); ++w) next->bits()[w] = draft.bits[w];
+    for (usize p = 0; p < draft.probes.size(); ++p) {
+      const Probe& probe = draft.probes[p];
+      LiveProbe* live_probe = new (&next->probes()[p]) LiveProbe{probe.symbol, probe.turn_on, {}};
+      live_probe->remaining.store(probe.remaining, MemoryOrder::kRelaxed);
+    }
+  }
+  Snapshot* old = live_.exchange(next, MemoryOrder::kAcqRel);
+  if (!old) return {};
+  if (platform().synchronize_writers) platform().synchronize_writers();
+  deallocate(old);
+  return {};
 }
 
-void FunctionFilter::set_bit(usize index, bool on) {
-  if (contains_symbol(index) == on) return;
-  bits_[index / 64] ^= u64{1} << (index % 64);
-  if (on)
-    ++selected_;
-  else
-    --selected_;
+usize FunctionFilter::selected_count() const {
+  const Snapshot* current = live();
+  return current ? current->selected : 0;
+}
+
+bool FunctionFilter::has_probes() const {
+  const Snapshot* current = live();
+  return current && current->probe_count != 0;
+}
+
+bool FunctionFilter::contains_symbol(usize index) const {
+  const Snapshot* current = live();
+  return current && current->has_bit(index);
 }
 
 bool FunctionFilter::contains_address(u64 ip) const {
-  if (selected_ == 0) return false;
+  const Snapshot* current = live();
+  if (!current || current->selected == 0) return false;
   isize index = symbol_index(ip);
-  return index >= 0 && contains_symbol(static_cast<usize>(index));
+  return index >= 0 && current->has_bit(static_cast<usize>(index));
 }
 
-void FunctionFilter::clear_names() {
-  for (auto& word : bits_) word = 0;
-  selected_ = 0;
+bool FunctionFilter::admits(u64 ip) const {
+  const Snapshot* current = live();
+  if (!current || current->selected == 0) return true;
+  isize index = symbol_index(ip);
+  return index >= 0 && current->has_bit(static_cast<usize>(index));
+}
+
+Status FunctionFilter::clear_names() {
+  if (empty()) return {};
+  Draft draft;
+  TRY(make_draft(draft));
+  for (auto& word : draft.bits) word = 0;
+  draft.selected = 0;
+  return publish(draft);
 }
 
 Status FunctionFilter::apply_word(StringView word) {
   bool remove = !word.empty() && word.front() == '!';
   if (remove) word = word.drop_front(1);
+  Draft draft;
+  TRY(make_draft(draft));
   usize colon = command_colon(word);
-  if (colon == StringView::npos) return apply_names(word, remove);
-  StringView glob = word.substr(0, colon);
-  StringView rest = word.substr(colon + 1);
-  usize second = rest.find(':');
-  StringView command = rest.substr(0, second);
-  StringView count = second == StringView::npos ? StringView() : rest.substr(second + 1);
-  return apply_probe(glob, command, count, remove);
+  if (colon == StringView::npos) {
+    TRY(apply_names(draft, word, remove));
+  } else {
+    StringView glob = word.substr(0, colon);
+    StringView rest = word.substr(colon + 1);
+    usize second = rest.find(':');
+    StringView command = rest.substr(0, second);
+    StringView count = second == StringView::npos ? StringView() : rest.substr(second + 1);
+    TRY(apply_probe(draft, glob, command, count, remove));
+  }
+  return publish(draft);
 }
 
-Status FunctionFilter::apply_names(StringView word, bool remove) {
+Status FunctionFilter::apply_names(Draft& draft, StringView word, bool remove) {
   if (word.empty()) return Errno::kInval;
-  TRY(ensure_bits());
   Glob glob = Glob::parse(word);
   auto symbols = platform().symbols;
   bool matched = false;
   for (usize i = 0; i < symbols.size(); ++i) {
     if (!selectable(symbols[i]) || !glob.matches(symbols[i].name)) continue;
     matched = true;
-    set_bit(i, !remove);
+    draft.set_bit(i, !remove);
   }
   return matched ? Status() : Status(Errno::kInval);
 }
 
-Status FunctionFilter::apply_probe(StringView word, StringView command_name, StringView count,
-                                   bool remove) {
+Status FunctionFilter::apply_probe(Draft& draft, StringView word, StringView command_name,
+                                   StringView count, bool remove) {
   // Probes exist only on set_ftrace_filter, as in Linux.
   if (flavor_ != Flavor::kFilter) return Errno::kInval;
   const ProbeCommand* command = find_command(command_name);
@@ -135,37 +199,47 @@ Status FunctionFilter::apply_probe(StringView word, StringView command_name, Str
   }
   Glob glob = Glob::parse(word);
   auto symbols = platform().symbols;
+  auto& probes = draft.probes;
   bool matched = false;
   for (usize i = 0; i < symbols.size(); ++i) {
     if (!selectable(symbols[i]) || !glob.matches(symbols[i].name)) continue;
     matched = true;
-    usize found = probes_.size();
-    for (usize p = 0; p < probes_.size(); ++p)
-      if (probes_[p].symbol == i && probes_[p].turn_on == command->turn_on) found = p;
+    usize found = probes.size();
+    for (usize p = 0; p < probes.size(); ++p)
+      if (probes[p].symbol == i && probes[p].turn_on == command->turn_on) found = p;
     if (remove) {
-      if (found < probes_.size()) probes_.remove(found);
-    } else if (found < probes_.size()) {
-      probes_[found].remaining = remaining;
+      if (found < probes.size()) probes.remove(found);
+    } else if (found < probes.size()) {
+      probes[found].remaining = remaining;
     } else {
-      TRY(probes_.append({static_cast<u32>(i), command->turn_on, remaining}));
+      TRY(probes.append({static_cast<u32>(i), command->turn_on, remaining}));
     }
   }
   return matched ? Status() : Status(Errno::kInval);
 }
 
 bool FunctionFilter::has_probe_at(u64 ip) const {
-  if (probes_.empty()) return false;
+  const Snapshot* current = live();
+  if (!current || current->probe_count == 0) return false;
   isize index = symbol_index(ip);
-  for (const auto& probe : probes_)
-    if (static_cast<isize>(probe.symbol) == index) return true;
+  for (usize p = 0; p < current->probe_count; ++p)
+    if (static_cast<isize>(current->probes()[p].symbol) == index) return true;
   return false;
 }
 
+// Several CPUs may hit a counted probe at once: each takes one count or none.
 bool FunctionFilter::probe_hit(u64 ip, bool& turn_on) {
+  Snapshot* current = live_.load(MemoryOrder::kAcquire);
+  if (!current) return false;
   isize index = symbol_index(ip);
-  for (auto& probe : probes_) {
-    if (static_cast<isize>(probe.symbol) != index || probe.remaining == 0) continue;
-    if (probe.remaining > 0) --probe.remaining;
+  for (usize p = 0; p < current->probe_count; ++p) {
+    LiveProbe& probe = current->probes()[p];
+    if (static_cast<isize>(probe.symbol) != index) continue;
+    i64 remaining = probe.remaining.load(MemoryOrder::kRelaxed);
+    bool taken = remaining < 0;
+    while (!taken && remaining > 0)
+      taken = probe.remaining.compare_exchange(remaining, remaining - 1, MemoryOrder::kRelaxed);
+    if (!taken) continue;
     turn_on = probe.turn_on;
     return true;
   }
@@ -174,18 +248,22 @@ bool FunctionFilter::probe_hit(u64 ip, bool& turn_on) {
 
 Status FunctionFilter::show(String& out) const {
   TextWriter writer(out);
+  const Snapshot* current = live();
   // Linux prints the "all functions" line even when probes follow it.
-  if (selected_ == 0) writer.put(empty_text(flavor_));
+  if (!current || current->selected == 0) writer.put(empty_text(flavor_));
+  if (!current) return writer.ok() ? Status() : Status(Errno::kNoMem);
   auto symbols = platform().symbols;
   for (usize i = 0; i < symbols.size(); ++i)
-    if (contains_symbol(i)) writer.put(symbols[i].name).put('\n');
-  for (const auto& probe : probes_) {
+    if (current->has_bit(i)) writer.put(symbols[i].name).put('\n');
+  for (usize p = 0; p < current->probe_count; ++p) {
+    const LiveProbe& probe = current->probes()[p];
+    i64 remaining = probe.remaining.load(MemoryOrder::kRelaxed);
     writer.put(symbols[probe.symbol].name).put(':');
     writer.put(probe.turn_on ? "traceon" : "traceoff").put(':');
-    if (probe.remaining < 0)
+    if (remaining < 0)
       writer.put("unlimited");
     else
-      writer.put("count=").dec(static_cast<u64>(probe.remaining));
+      writer.put("count=").dec(static_cast<u64>(remaining));
     writer.put('\n');
   }
   return writer.ok() ? Status() : Status(Errno::kNoMem);

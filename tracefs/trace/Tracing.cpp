@@ -106,13 +106,12 @@ bool Tracing::any_traces_functions() {
 }
 
 bool Tracing::wants_function(u64 ip) const {
-  if (!ftrace_filter_.empty() && !ftrace_filter_.contains_address(ip)) return false;
-  return !ftrace_notrace_.contains_address(ip);
+  return ftrace_filter_.admits(ip) && !ftrace_notrace_.contains_address(ip);
 }
 
 bool Tracing::graph_should_trace(u64 ip) const {
   if (graph_notrace_.contains_address(ip)) return false;
-  return graph_filter_.empty() || graph_filter_.contains_address(ip);
+  return graph_filter_.admits(ip);
 }
 
 void Tracing::run_probes(u64 ip) {

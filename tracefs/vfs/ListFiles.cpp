@@ -29,7 +29,7 @@ FunctionFilter& graph_notrace(OpenFile& file) {
 template <FunctionFilter& (*List)(OpenFile&)>
 Status list_open(OpenFile& file) {
   if (file.truncate() && !List(file).empty()) {
-    List(file).clear_names();
+    TRY(List(file).clear_names());
     file.changed = true;
   }
   return {};

@@ -149,7 +149,7 @@ TEST_F(FunctionFilterTest, ProbeOnNotraceIsEinval) {
 TEST_F(FunctionFilterTest, ClearNamesKeepsProbes) {
   ASSERT_TRUE(filter_.apply_word("kfree").ok());
   ASSERT_TRUE(filter_.apply_word("kmalloc:traceon").ok());
-  filter_.clear_names();
+  ASSERT_TRUE(filter_.clear_names().ok());
   EXPECT_TRUE(filter_.empty());
   EXPECT_TRUE(filter_.has_probes());
 }
