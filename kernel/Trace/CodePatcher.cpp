@@ -13,6 +13,7 @@ extern "C" const u64 __stop_mcount_loc[];
 extern "C" void ftrace_caller();
 
 bool g_patcher_probes;
+u32 g_patcher_exact;
 
 namespace {
 constexpr u32 kSiteSize = 5;
@@ -72,7 +73,7 @@ bool site_wanted(tg::trace::Tracing& tracing, bool tracer_wants, u64 ip, bool& p
     probe = true;
     return true;
   }
-  return tracer_wants && tracing.wants_function(ip);
+  return tracer_wants && tracing.function_site_wanted(ip);
 }
 }  // namespace
 
@@ -102,10 +103,15 @@ void patcher_update() {
     g_sites[i].want = site_wanted(*tracing, tracer_wants, g_sites[i].address, probes);
     if (g_sites[i].want && !g_sites[i].bad) ++live;
   }
+  // The live sites are exactly one instance's lists only without probes and with one
+  // function-tracing instance; while they change, every instance tests its own lists.
+  u32 exact = probes ? 0 : tracing->sole_function_instance();
+  __atomic_store_n(&g_patcher_exact, 0u, __ATOMIC_RELEASE);
   // Probes are announced before a site that needs them goes live, and withdrawn after.
   if (probes) __atomic_store_n(&g_patcher_probes, true, __ATOMIC_RELEASE);
   stop_machine(rewrite_sites, nullptr);
   if (!probes) __atomic_store_n(&g_patcher_probes, false, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_patcher_exact, exact, __ATOMIC_RELEASE);
   g_stats.live = live;
   g_stats.last_update_ns = clock_ns() - start;
   __atomic_store_n(&g_update_lock, 0, __ATOMIC_RELEASE);

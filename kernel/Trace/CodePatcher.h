@@ -22,6 +22,9 @@ struct PatcherStats {
 };
 PatcherStats patcher_stats();
 
-// Some live site carries a probe (func:traceon/traceoff): the entry must run probes and
-// check the filter, because a probe keeps a site live that the filter would not select.
+// Some live site carries a probe (func:traceon/traceoff): the entry must run probes, and
+// each instance check its lists, because a probe keeps a site live no list selects.
 extern bool g_patcher_probes;
+// The id of the one instance whose set_ftrace_filter/notrace the live sites are exactly
+// (it may skip testing them), or 0: every instance tests its own lists.
+extern u32 g_patcher_exact;

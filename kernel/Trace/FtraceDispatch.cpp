@@ -23,10 +23,19 @@ TraceInstance* g_top;  // never removed: safe to reach from any context
 u64 g_shadow_overflows;
 u64 g_recursion_misses;
 
-// The function tracer may run in any instance, each with its own set_ftrace_pid.
-void function_entries(const RecordContext& ctx, u64 ip, u64 parent_ip) {
+// Whether `instance` wants this call: the live sites are the union of every function-tracing
+// instance's lists (and the probes'), so only the instance they were patched for alone may
+// skip the test.
+bool instance_wants(const TraceInstance& instance, u32 exact, u64 ip) {
+  return g_tracing->id_of(instance) == exact || g_tracing->wants_function(instance, ip);
+}
+
+// The function tracer may run in any instance, each with its own set_ftrace_filter,
+// set_ftrace_notrace and set_ftrace_pid.
+void function_entries(const RecordContext& ctx, u32 exact, u64 ip, u64 parent_ip) {
   g_tracing->for_each_recorder([&](TraceInstance& instance) {
     if (&instance.tracer() != &tg::trace::kFunctionTracer) return;
+    if (!instance_wants(instance, exact, ip)) return;
     if (!g_tracing->pid_allowed(instance, ctx.pid)) return;
     FunctionTracer::record(instance, ctx, ip, parent_ip);
   });
@@ -91,16 +100,15 @@ extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot) {
     ++g_recursion_misses;
     return;
   }
-  if (__atomic_load_n(&g_patcher_probes, __ATOMIC_ACQUIRE)) {
-    if (g_tracing->has_probe(ip)) g_tracing->run_probes(ip);
-    if (!g_tracing->wants_function(ip)) return;
-  }
+  if (__atomic_load_n(&g_patcher_probes, __ATOMIC_ACQUIRE)) g_tracing->run_probes(ip);
+  u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
   RecordContext ctx = trace_context(guard.saved_flags());
   // The graph tracers run in the top instance only (as Linux's instances, which offer
   // "function nop").
   const tg::trace::Tracer& tracer = g_top->tracer();
-  if (tracer.hooks_returns) graph_entry(tracer, ctx, ip, parent_slot);
-  function_entries(ctx, ip, *parent_slot);
+  if (tracer.hooks_returns && instance_wants(*g_top, exact, ip))
+    graph_entry(tracer, ctx, ip, parent_slot);
+  function_entries(ctx, exact, ip, *parent_slot);
 }
 
 extern "C" u64 ftrace_graph_return(u64 retval) {

@@ -273,6 +273,28 @@ class FunctionControls(E2ETest):
         self.assertTrue(records, "the runner task recorded nothing")
         self.assertEqual({(r["comm"], r["pid"]) for r in records}, {("workloads", pid)})
 
+    def test_each_instance_traces_the_functions_of_its_own_filter(self):
+        base = "/tracing/instances/e2e-filter/"
+        self.assertEqual(self.guest.put(base, "")[0], 204)
+        try:
+            self.assertEqual(self.guest.put("/tracing/set_ftrace_filter", "kmalloc"), (204, ""))
+            self.assertEqual(self.guest.put(base + "set_ftrace_filter", "kfree"), (204, ""))
+            self.assertEqual(self.guest.get("/tracing/set_ftrace_filter"), (200, "kmalloc\n"))
+            self.assertEqual(self.guest.get(base + "set_ftrace_filter"), (200, "kfree\n"))
+            self.assertEqual(self.guest.put(base + "current_tracer", "function"), (204, ""))
+            self.assertEqual(self.guest.put("/tracing/current_tracer", "function"), (204, ""))
+            self.assertEqual(self.guest.put("/workloads/run", "alloc 5"), (204, ""))
+            self.assertEqual(self.guest.put("/tracing/tracing_on", "0")[0], 204)
+            self.assertEqual(self.guest.put(base + "tracing_on", "0")[0], 204)
+            top = tracecheck.parse_function_trace(self.guest.get("/tracing/trace")[1])
+            own = tracecheck.parse_function_trace(self.guest.get(base + "trace")[1])
+            self.assertTrue(top and own, "a filtered instance recorded nothing")
+            self.assertEqual({r["function"] for r in top}, {"kmalloc"})
+            self.assertEqual({r["function"] for r in own}, {"kfree"})
+        finally:
+            self.guest.put(base + "current_tracer", "nop")
+            self.assertEqual(curl("-X", "DELETE", self.guest.url(base))[0], 204)
+
     def test_traceon_and_traceoff_probes_flip_tracing_on_when_their_function_runs(self):
         self.assertEqual(self.guest.put("/tracing/tracing_on", "0")[0], 204)
         self.assertEqual(self.guest.put("/tracing/set_ftrace_filter", "workload_alloc:traceon"),

@@ -105,8 +105,23 @@ bool Tracing::any_traces_functions() {
   return any;
 }
 
-bool Tracing::wants_function(u64 ip) const {
-  return ftrace_filter_.admits(ip) && !ftrace_notrace_.contains_address(ip);
+bool Tracing::function_site_wanted(u64 ip) {
+  bool wanted = false;
+  for_each_recorder([&](TraceInstance& instance) {
+    wanted = wanted || (instance.tracer().traces_functions && wants_function(instance, ip));
+  });
+  return wanted;
+}
+
+u32 Tracing::sole_function_instance() {
+  u32 count = 0;
+  u32 id = 0;
+  for_each_recorder([&](TraceInstance& instance) {
+    if (!instance.tracer().traces_functions) return;
+    ++count;
+    id = id_of(instance);
+  });
+  return count == 1 ? id : 0;
 }
 
 bool Tracing::graph_should_trace(u64 ip) const {
@@ -114,9 +129,19 @@ bool Tracing::graph_should_trace(u64 ip) const {
   return graph_filter_.admits(ip);
 }
 
+bool Tracing::has_probe(u64 ip) {
+  bool found = false;
+  for_each_recorder([&](TraceInstance& instance) {
+    found = found || slot_of(instance).ftrace_filter.has_probe_at(ip);
+  });
+  return found;
+}
+
 void Tracing::run_probes(u64 ip) {
-  bool turn_on = false;
-  if (ftrace_filter_.probe_hit(ip, turn_on)) top().set_tracing_on(turn_on);
+  for_each_recorder([&](TraceInstance& instance) {
+    bool turn_on = false;
+    if (slot_of(instance).ftrace_filter.probe_hit(ip, turn_on)) instance.set_tracing_on(turn_on);
+  });
 }
 
 void Tracing::functions_changed() {

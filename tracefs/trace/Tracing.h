@@ -12,9 +12,9 @@
 
 namespace tg::trace {
 
-// Everything tracefs serves: the top instance, the instances/ made with mkdir, the function
-// filters (global, as in Linux) and each instance's files' state (event filters, pid list,
-// error log). The kernel's patcher asks it which call sites are live.
+// Everything tracefs serves: the top instance, the instances/ made with mkdir, the graph
+// function lists (global, as in Linux) and each instance's files' state (function lists,
+// event filters, pid lists, error log). The kernel's patcher asks it which call sites are live.
 class Tracing {
  public:
   static Result<OwnPtr<Tracing>> create();
@@ -66,23 +66,37 @@ class Tracing {
     slot_of(instance).cpumask = mask;
   }
 
-  // The function lists.
-  FunctionFilter& ftrace_filter() { return ftrace_filter_; }
-  FunctionFilter& ftrace_notrace() { return ftrace_notrace_; }
+  // The function lists. set_ftrace_filter and set_ftrace_notrace belong to each instance,
+  // as in Linux; the graph lists to the top one, where the graph tracers run.
+  FunctionFilter& ftrace_filter(const TraceInstance& instance) {
+    return slot_of(instance).ftrace_filter;
+  }
+  FunctionFilter& ftrace_notrace(const TraceInstance& instance) {
+    return slot_of(instance).ftrace_notrace;
+  }
   FunctionFilter& graph_filter() { return graph_filter_; }
   FunctionFilter& graph_notrace() { return graph_notrace_; }
 
   // For the kernel's patcher and the function tracers.
-  // A call site should call into the function tracers: in set_ftrace_filter (or it is empty)
-  // and not in set_ftrace_notrace.
-  bool wants_function(u64 ip) const;
+  // `instance`'s function tracer wants a call to `ip`: in its set_ftrace_filter (or that is
+  // empty) and not in its set_ftrace_notrace.
+  bool wants_function(const TraceInstance& instance, u64 ip) const {
+    const Slot& slot = slot_of(instance);
+    return slot.ftrace_filter.admits(ip) && !slot.ftrace_notrace.contains_address(ip);
+  }
+  // The patcher: some instance whose tracer calls for the fentry sites wants `ip`.
+  bool function_site_wanted(u64 ip);
+  // The id of the one instance whose tracer calls for the fentry sites, when there is
+  // exactly one (the live sites are then its lists, and it need not test them); else 0.
+  u32 sole_function_instance();
   // function_graph: a call to `ip` may root a graph (set_graph_function empty or contains
   // it) and is not excluded by set_graph_notrace.
   bool graph_should_trace(u64 ip) const;
   bool graph_excluded(u64 ip) const { return graph_notrace_.contains_address(ip); }
-  // A site with a func:traceon/traceoff probe must stay live whatever the tracer.
-  bool has_probe(u64 ip) const { return ftrace_filter_.has_probe_at(ip); }
-  // Runs the probes of `ip` against the top instance's tracing_on.
+  // A site with a func:traceon/traceoff probe in any instance must stay live whatever the
+  // tracers.
+  bool has_probe(u64 ip);
+  // Runs each instance's probes of `ip` against that instance's tracing_on.
   void run_probes(u64 ip);
   // set_ftrace_pid of `instance` lets `pid` be recorded.
   bool pid_allowed(const TraceInstance& instance, i32 pid) {
@@ -117,6 +131,8 @@ class Tracing {
     ErrorLog error_log;
     PidList event_pids;
     CpuMask cpumask = CpuMask::all(platform().cpu_count);
+    FunctionFilter ftrace_filter{FunctionFilter::Flavor::kFilter};
+    FunctionFilter ftrace_notrace{FunctionFilter::Flavor::kNotrace};
   };
   Result<OwnPtr<Slot>> make_slot(StringView name, bool is_top);
   // O(1) and safe from a recorder: the instance knows its index in table_.
@@ -132,8 +148,6 @@ class Tracing {
   Atomic<u32> table_end_{0};  // one past the highest slot ever used
   u32 next_id_ = 1;
   RecordContext (*context_source_)() = nullptr;
-  FunctionFilter ftrace_filter_{FunctionFilter::Flavor::kFilter};
-  FunctionFilter ftrace_notrace_{FunctionFilter::Flavor::kNotrace};
   FunctionFilter graph_filter_{FunctionFilter::Flavor::kGraph};
   FunctionFilter graph_notrace_{FunctionFilter::Flavor::kGraphNotrace};
 };

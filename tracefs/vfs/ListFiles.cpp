@@ -10,12 +10,13 @@ namespace {
 
 using trace::FunctionFilter;
 
-// The lists are global; every instance's file edits the same one (the Tracing object's).
+// Each instance has its own set_ftrace_filter and set_ftrace_notrace; the graph lists exist
+// only at the top.
 FunctionFilter& ftrace_filter(OpenFile& file) {
-  return file.tracing().ftrace_filter();
+  return file.tracing().ftrace_filter(instance_of(file));
 }
 FunctionFilter& ftrace_notrace(OpenFile& file) {
-  return file.tracing().ftrace_notrace();
+  return file.tracing().ftrace_notrace(instance_of(file));
 }
 FunctionFilter& graph_filter(OpenFile& file) {
   return file.tracing().graph_filter();

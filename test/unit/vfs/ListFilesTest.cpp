@@ -84,10 +84,45 @@ TEST_F(SetFtraceFilter, WritingTellsThePlatformOnRelease) {
   EXPECT_EQ(g_changes, 1u);
 }
 
-TEST_F(SetFtraceFilter, SharedByInstances) {
+TEST_F(SetFtraceFilter, EachInstanceHasItsOwn) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
   ASSERT_EQ(echo("instances/foo/set_ftrace_filter", "kfree"), Errno::kOk);
-  EXPECT_EQ(cat("set_ftrace_filter"), "kfree\n");
+  ASSERT_EQ(echo("instances/foo/set_ftrace_notrace", "vfs_read"), Errno::kOk);
+  EXPECT_EQ(cat("instances/foo/set_ftrace_filter"), "kfree\n");
+  EXPECT_EQ(cat("instances/foo/set_ftrace_notrace"), "vfs_read\n");
+  EXPECT_EQ(cat("set_ftrace_filter"), "#### all functions enabled ####\n");
+  EXPECT_EQ(cat("set_ftrace_notrace"), "#### no functions disabled ####\n");
+  trace::TraceInstance& foo = *tracing_->find("foo");
+  EXPECT_TRUE(tracing_->wants_function(foo, 0x3000));
+  EXPECT_FALSE(tracing_->wants_function(foo, 0x1000));
+  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x1000));
+  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x4000));
+}
+
+TEST_F(SetFtraceFilter, AnInstancesProbeSwitchesThatInstanceOnly) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  ASSERT_EQ(echo("instances/foo/set_ftrace_filter", "kfree:traceoff"), Errno::kOk);
+  EXPECT_TRUE(tracing_->has_probe(0x3000));
+  tracing_->run_probes(0x3010);
+  EXPECT_EQ(cat("instances/foo/tracing_on"), "0\n");
+  EXPECT_EQ(cat("tracing_on"), "1\n");
+}
+
+TEST_F(WantsFunction, LiveSitesAreTheUnionOfTheFunctionTracingInstances) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  ASSERT_EQ(echo("set_ftrace_filter", "kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo("instances/foo/set_ftrace_filter", "kfree"), Errno::kOk);
+  EXPECT_FALSE(tracing_->function_site_wanted(0x1000));  // nobody traces functions yet
+  EXPECT_EQ(tracing_->sole_function_instance(), 0u);
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  EXPECT_TRUE(tracing_->function_site_wanted(0x1000));
+  EXPECT_FALSE(tracing_->function_site_wanted(0x3000));
+  EXPECT_EQ(tracing_->sole_function_instance(), tracing_->id_of(tracing_->top()));
+  ASSERT_EQ(echo("instances/foo/current_tracer", "function"), Errno::kOk);
+  EXPECT_TRUE(tracing_->function_site_wanted(0x1000));
+  EXPECT_TRUE(tracing_->function_site_wanted(0x3000));
+  EXPECT_FALSE(tracing_->function_site_wanted(0x4000));
+  EXPECT_EQ(tracing_->sole_function_instance(), 0u);
 }
 
 TEST_F(SetFtraceNotrace, EmptyReadsNoFunctionsDisabled) {
@@ -157,14 +192,14 @@ TEST_F(AvailableFilterFunctions, SmallReadsSeeTheSameText) {
 }
 
 TEST_F(WantsFunction, EverythingWhenFiltersAreEmpty) {
-  EXPECT_TRUE(tracing_->wants_function(0x1000));
-  EXPECT_TRUE(tracing_->wants_function(0x8000));
+  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x1000));
+  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x8000));
 }
 
 TEST_F(WantsFunction, FilterAndNotNotrace) {
   ASSERT_EQ(echo("set_ftrace_filter", "kmalloc*"), Errno::kOk);
   ASSERT_EQ(echo("set_ftrace_notrace", "kmalloc_node"), Errno::kOk);
-  EXPECT_TRUE(tracing_->wants_function(0x1000));
-  EXPECT_FALSE(tracing_->wants_function(0x2000));
-  EXPECT_FALSE(tracing_->wants_function(0x3000));
+  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x1000));
+  EXPECT_FALSE(tracing_->wants_function(tracing_->top(), 0x2000));
+  EXPECT_FALSE(tracing_->wants_function(tracing_->top(), 0x3000));
 }
