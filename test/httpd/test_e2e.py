@@ -246,6 +246,7 @@ class FunctionControls(E2ETest):
 
     def tearDown(self):
         for path, body in (("/tracing/current_tracer", "nop"), ("/tracing/set_ftrace_pid", ""),
+                           ("/tracing/set_ftrace_notrace_pid", ""),
                            ("/tracing/set_ftrace_filter", "!workload_alloc:traceon"),
                            ("/tracing/set_ftrace_filter", "!workload_alloc:traceoff"),
                            ("/tracing/set_ftrace_filter", ""), ("/tracing/tracing_on", "1")):
@@ -272,6 +273,16 @@ class FunctionControls(E2ETest):
         records = self.traced_run("pingpong 20")
         self.assertTrue(records, "the runner task recorded nothing")
         self.assertEqual({(r["comm"], r["pid"]) for r in records}, {("workloads", pid)})
+
+    def test_set_ftrace_notrace_pid_leaves_that_task_out(self):
+        runner = {r["pid"] for r in self.traced_run("alloc 2") if r["comm"] == "workloads"}
+        self.assertEqual(len(runner), 1, runner)
+        pid = runner.pop()
+        self.assertEqual(self.guest.put("/tracing/set_ftrace_notrace_pid", str(pid)), (204, ""))
+        self.assertEqual(self.guest.get("/tracing/set_ftrace_notrace_pid"), (200, "%d\n" % pid))
+        records = self.traced_run("pingpong 20")
+        self.assertTrue({"ping", "pong"} <= {r["comm"] for r in records})
+        self.assertNotIn(pid, {r["pid"] for r in records})
 
     def test_each_instance_traces_the_functions_of_its_own_filter(self):
         base = "/tracing/instances/e2e-filter/"

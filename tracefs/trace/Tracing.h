@@ -59,6 +59,13 @@ class Tracing {
   PidList& ftrace_pids(const TraceInstance& instance) { return slot_of(instance).pids; }
   ErrorLog& error_log(const TraceInstance& instance) { return slot_of(instance).error_log; }
   PidList& event_pids(const TraceInstance& instance) { return slot_of(instance).event_pids; }
+  // set_ftrace_notrace_pid and set_event_notrace_pid: tasks never recorded.
+  PidList& ftrace_notrace_pids(const TraceInstance& instance) {
+    return slot_of(instance).notrace_pids;
+  }
+  PidList& event_notrace_pids(const TraceInstance& instance) {
+    return slot_of(instance).event_notrace_pids;
+  }
   const CpuMask& cpumask(const TraceInstance& instance) { return slot_of(instance).cpumask; }
   // tracing_cpumask: the CPUs that leave the mask stop recording into the instance's buffer.
   void set_cpumask(TraceInstance& instance, const CpuMask& mask) {
@@ -98,13 +105,16 @@ class Tracing {
   bool has_probe(u64 ip);
   // Runs each instance's probes of `ip` against that instance's tracing_on.
   void run_probes(u64 ip);
-  // set_ftrace_pid of `instance` lets `pid` be recorded.
+  // `instance`'s set_ftrace_pid (empty: every task) lists `pid` and its
+  // set_ftrace_notrace_pid does not.
   bool pid_allowed(const TraceInstance& instance, i32 pid) {
-    return slot_of(instance).pids.allows(pid);
+    const Slot& slot = slot_of(instance);
+    return slot.pids.allows(pid) && !slot.notrace_pids.contains(pid);
   }
-  // set_event_pid of `instance` lets events of `pid` be recorded.
+  // Likewise for events: set_event_pid and set_event_notrace_pid.
   bool event_pid_allowed(const TraceInstance& instance, i32 pid) const {
-    return slot_of(instance).event_pids.allows(pid);
+    const Slot& slot = slot_of(instance);
+    return slot.event_pids.allows(pid) && !slot.event_notrace_pids.contains(pid);
   }
   // An event emitter's filter check: whether `instance`'s filter for event `id` lets this
   // payload (common header first, Linux layout) be recorded. Call it inside the record
@@ -130,6 +140,8 @@ class Tracing {
     PidList pids;
     ErrorLog error_log;
     PidList event_pids;
+    PidList notrace_pids;
+    PidList event_notrace_pids;
     CpuMask cpumask = CpuMask::all(platform().cpu_count);
     FunctionFilter ftrace_filter{FunctionFilter::Flavor::kFilter};
     FunctionFilter ftrace_notrace{FunctionFilter::Flavor::kNotrace};

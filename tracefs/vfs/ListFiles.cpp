@@ -1,6 +1,6 @@
 // The function lists (set_ftrace_filter, set_ftrace_notrace, set_graph_function,
-// set_graph_notrace), the pid lists (set_ftrace_pid, set_event_pid) and
-// available_filter_functions.
+// set_graph_notrace), the pid lists (set_ftrace_pid, set_event_pid and their notrace twins)
+// and available_filter_functions.
 #include "support/TextWriter.h"
 #include "vfs/TracingFiles.h"
 
@@ -64,13 +64,19 @@ constexpr FileOps list_ops() {
           .release = list_release};
 }
 
-// ---- set_ftrace_pid, set_event_pid ----
+// ---- set_ftrace_pid, set_ftrace_notrace_pid, set_event_pid, set_event_notrace_pid ----
 
 trace::PidList& ftrace_pids(OpenFile& file) {
   return file.tracing().ftrace_pids(instance_of(file));
 }
 trace::PidList& event_pids(OpenFile& file) {
   return file.tracing().event_pids(instance_of(file));
+}
+trace::PidList& ftrace_notrace_pids(OpenFile& file) {
+  return file.tracing().ftrace_notrace_pids(instance_of(file));
+}
+trace::PidList& event_notrace_pids(OpenFile& file) {
+  return file.tracing().event_notrace_pids(instance_of(file));
 }
 
 // Both parse alike (Linux's trace_pid_write) and `>` empties them at open.
@@ -79,12 +85,15 @@ Status pid_open(OpenFile& file) {
   if (file.truncate()) List(file).clear();
   return {};
 }
-// An empty set_ftrace_pid reads "no pid"; an empty set_event_pid reads nothing.
+// An empty function pid list (set_ftrace_pid, set_ftrace_notrace_pid) reads "no pid"; an
+// empty event pid list reads nothing.
+template <trace::PidList& (*List)(OpenFile&)>
 Result<bool> ftrace_pid_show(OpenFile& file, String& out) {
-  return shown(ftrace_pids(file).show(out, "no pid\n"));
+  return shown(List(file).show(out, "no pid\n"));
 }
+template <trace::PidList& (*List)(OpenFile&)>
 Result<bool> event_pid_show(OpenFile& file, String& out) {
-  return shown(event_pids(file).show(out, ""));
+  return shown(List(file).show(out, ""));
 }
 template <trace::PidList& (*List)(OpenFile&)>
 Result<usize> pid_write(OpenFile& file, StringView data) {
@@ -129,10 +138,18 @@ const FileOps kSetFtraceNotraceOps = list_ops<ftrace_notrace>();
 const FileOps kSetGraphFunctionOps = list_ops<graph_filter>();
 const FileOps kSetGraphNotraceOps = list_ops<graph_notrace>();
 // Pids are checked when recording; no call site changes.
-const FileOps kSetFtracePidOps = {
-    .open = pid_open<ftrace_pids>, .show = ftrace_pid_show, .write = pid_write<ftrace_pids>};
-const FileOps kSetEventPidOps = {
-    .open = pid_open<event_pids>, .show = event_pid_show, .write = pid_write<event_pids>};
+const FileOps kSetFtracePidOps = {.open = pid_open<ftrace_pids>,
+                                  .show = ftrace_pid_show<ftrace_pids>,
+                                  .write = pid_write<ftrace_pids>};
+const FileOps kSetFtraceNotracePidOps = {.open = pid_open<ftrace_notrace_pids>,
+                                         .show = ftrace_pid_show<ftrace_notrace_pids>,
+                                         .write = pid_write<ftrace_notrace_pids>};
+const FileOps kSetEventPidOps = {.open = pid_open<event_pids>,
+                                 .show = event_pid_show<event_pids>,
+                                 .write = pid_write<event_pids>};
+const FileOps kSetEventNotracePidOps = {.open = pid_open<event_notrace_pids>,
+                                        .show = event_pid_show<event_notrace_pids>,
+                                        .write = pid_write<event_notrace_pids>};
 const FileOps kAvailableFilterFunctionsOps = {.show = available_functions_show};
 const FileOps kAvailableFilterFunctionsAddrsOps = {.show = available_functions_addrs_show};
 

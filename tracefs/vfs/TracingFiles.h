@@ -31,6 +31,8 @@ extern const FileOps kSetGraphFunctionOps;
 extern const FileOps kSetGraphNotraceOps;
 extern const FileOps kSetFtracePidOps;
 extern const FileOps kSetEventPidOps;
+extern const FileOps kSetFtraceNotracePidOps;
+extern const FileOps kSetEventNotracePidOps;
 extern const FileOps kAvailableFilterFunctionsOps;
 extern const FileOps kAvailableFilterFunctionsAddrsOps;
 // events

@@ -181,6 +181,33 @@ TEST_F(SetFtracePid, NonNumberIsEinval) {
   EXPECT_EQ(echo_append("set_ftrace_pid", "abc"), Errno::kInval);
 }
 
+TEST_F(SetFtracePid, NotraceListReadsNoPidWhenEmpty) {
+  EXPECT_EQ(cat("set_ftrace_notrace_pid"), "no pid\n");
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  EXPECT_EQ(cat("instances/foo/set_ftrace_notrace_pid"), "no pid\n");
+}
+
+TEST_F(SetFtracePid, NotraceListedTasksAreNeverTraced) {
+  ASSERT_EQ(echo("set_ftrace_notrace_pid", "9 3"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_notrace_pid"), "3\n9\n");
+  EXPECT_FALSE(tracing_->pid_allowed(tracing_->top(), 3));
+  EXPECT_TRUE(tracing_->pid_allowed(tracing_->top(), 4));
+  ASSERT_EQ(echo("set_ftrace_pid", "3 4"), Errno::kOk);
+  EXPECT_FALSE(tracing_->pid_allowed(tracing_->top(), 3));
+  EXPECT_TRUE(tracing_->pid_allowed(tracing_->top(), 4));
+  EXPECT_FALSE(tracing_->pid_allowed(tracing_->top(), 5));
+  EXPECT_EQ(echo_append("set_ftrace_notrace_pid", "-1"), Errno::kInval);
+  ASSERT_EQ(echo("set_ftrace_notrace_pid", ""), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_notrace_pid"), "no pid\n");
+}
+
+TEST_F(SetFtracePid, NotraceListIsPerInstance) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  ASSERT_EQ(echo("instances/foo/set_ftrace_notrace_pid", "3"), Errno::kOk);
+  EXPECT_FALSE(tracing_->pid_allowed(*tracing_->find("foo"), 3));
+  EXPECT_TRUE(tracing_->pid_allowed(tracing_->top(), 3));
+}
+
 TEST_F(AvailableFilterFunctions, ListsPatchableFunctionsOnePerLine) {
   std::string text = cat("available_filter_functions");
   EXPECT_EQ(text.rfind("kmalloc\nkmalloc_node\nkfree\n", 0), 0u);

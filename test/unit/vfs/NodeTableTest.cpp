@@ -107,6 +107,8 @@ TEST_F(NodeTable, TopLevelHasLinuxFiles) {
                            "set_ftrace_filter",
                            "set_ftrace_notrace",
                            "set_ftrace_pid",
+                           "set_ftrace_notrace_pid",
+                           "set_event_notrace_pid",
                            "set_graph_function",
                            "set_graph_notrace",
                            "trace",

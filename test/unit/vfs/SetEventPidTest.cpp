@@ -138,3 +138,39 @@ TEST_F(SetEventPid, FunctionEntriesAreNotFiltered) {
   EXPECT_TRUE(trace::FunctionTracer::record(tracing_->top(), as(6), platform().text_base + 0x10,
                                             platform().text_base + 0x20));
 }
+
+// ---- set_event_notrace_pid ----
+
+TEST_F(SetEventPid, NotraceListIsInEveryDirectoryAndReadsNothingWhenEmpty) {
+  EXPECT_EQ(mode_of("set_event_notrace_pid"), vfs::kModeRegular | 0640);
+  EXPECT_EQ(cat("set_event_notrace_pid"), "");
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  EXPECT_EQ(mode_of("instances/foo/set_event_notrace_pid"), vfs::kModeRegular | 0640);
+}
+
+TEST_F(SetEventPid, NotraceListedTaskRecordsNoEvents) {
+  ASSERT_EQ(echo(kKfreeEnable, "1"), Errno::kOk);
+  ASSERT_EQ(echo("set_event_notrace_pid", "6 9"), Errno::kOk);
+  EXPECT_EQ(cat("set_event_notrace_pid"), "6\n9\n");
+  EXPECT_FALSE(kfree_by(6));
+  EXPECT_TRUE(kfree_by(5));
+  EXPECT_EQ(trace_lines().size(), 1u);
+  EXPECT_EQ(echo_append("set_event_notrace_pid", "x"), Errno::kInval);
+  EXPECT_EQ(cat("set_event_notrace_pid"), "6\n9\n");
+}
+
+TEST_F(SetEventPid, NotraceWinsOverTheTraceList) {
+  ASSERT_EQ(echo(kKfreeEnable, "1"), Errno::kOk);
+  ASSERT_EQ(echo("set_event_pid", "5 6"), Errno::kOk);
+  ASSERT_EQ(echo("set_event_notrace_pid", "6"), Errno::kOk);
+  EXPECT_TRUE(kfree_by(5));
+  EXPECT_FALSE(kfree_by(6));
+  EXPECT_FALSE(kfree_by(7));
+}
+
+TEST_F(SetEventPid, SchedSwitchToAnUnignoredTaskIsStillRecorded) {
+  ASSERT_EQ(echo(kSwitchEnable, "1"), Errno::kOk);
+  ASSERT_EQ(echo("set_event_notrace_pid", "7"), Errno::kOk);
+  EXPECT_TRUE(switch_from_to(7, 5));
+  EXPECT_FALSE(switch_from_to(7, 7));
+}
