@@ -16,7 +16,18 @@ struct Symbol {
   bool notrace = false;
 };
 
-enum class TraceClock : u8 { kLocal, kGlobal, kCounter, kUptime, kPerf, kMono, kMonoRaw, kBoot, kTai, kX86Tsc };
+enum class TraceClock : u8 {
+  kLocal,
+  kGlobal,
+  kCounter,
+  kUptime,
+  kPerf,
+  kMono,
+  kMonoRaw,
+  kBoot,
+  kTai,
+  kX86Tsc
+};
 
 // What the core needs from whatever it runs on (the kernel, or a host test). Plain function
 // pointers: the freestanding core has no virtual destructors and no RTTI.
@@ -46,6 +57,10 @@ struct Platform {
 };
 
 void install_platform(const Platform& platform);
-const Platform& platform();
+// Inline: every record asks for the clock through it.
+extern Platform g_platform;
+inline const Platform& platform() {
+  return g_platform;
+}
 
 }  // namespace tg

@@ -3,16 +3,21 @@
 #include "Arch/x86_64/Cpu.h"
 #include "Console/Log.h"
 
+namespace clock_detail {
+u64 g_tsc_base;
+u64 g_mult;
+}  // namespace clock_detail
+
+using clock_detail::g_mult;
+using clock_detail::g_tsc_base;
+
 namespace {
 constexpr u16 kPitChannel0 = 0x40;
 constexpr u16 kPitCommand = 0x43;
 constexpr u64 kPitHz = 1193182;
 constexpr u64 kCalibrationMs = 10;
 
-u64 g_tsc_base;
 u64 g_tsc_khz;
-// ns = (cycles * g_mult) >> 32; a 128-bit product keeps full precision with no overflow.
-u64 g_mult;
 
 u16 pit_read_count() {
   outb(kPitCommand, 0x00);  // latch channel 0
@@ -67,15 +72,6 @@ void clock_init() {
   g_tsc_base = rdtsc();
   klog("clock: TSC %lu.%03lu MHz (calibrated by %s%s)", khz / 1000, khz % 1000, source,
        invariant ? ", invariant" : "");
-}
-
-notrace u64 clock_cycles_to_ns(u64 cycles) {
-  return static_cast<u64>((static_cast<unsigned __int128>(cycles) * g_mult) >> 32);
-}
-
-notrace u64 clock_ns() {
-  if (!g_mult) return 0;
-  return clock_cycles_to_ns(rdtsc() - g_tsc_base);
 }
 
 u64 clock_tsc_khz() {

@@ -105,7 +105,7 @@ void patcher_update() {
   }
   // The live sites are exactly one instance's lists only without probes and with one
   // function-tracing instance; while they change, every instance tests its own lists.
-  u32 exact = probes ? 0 : tracing->sole_function_instance();
+  u32 exact = probes ? 0 : tracing->sole_function_slot();
   __atomic_store_n(&g_patcher_exact, 0u, __ATOMIC_RELEASE);
   // Probes are announced before a site that needs them goes live, and withdrawn after.
   if (probes) __atomic_store_n(&g_patcher_probes, true, __ATOMIC_RELEASE);

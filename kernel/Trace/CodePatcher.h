@@ -25,6 +25,8 @@ PatcherStats patcher_stats();
 // Some live site carries a probe (func:traceon/traceoff): the entry must run probes, and
 // each instance check its lists, because a probe keeps a site live no list selects.
 extern bool g_patcher_probes;
-// The id of the one instance whose set_ftrace_filter/notrace the live sites are exactly
-// (it may skip testing them), or 0: every instance tests its own lists.
+// The one instance whose set_ftrace_filter/notrace the live sites are exactly (it may skip
+// testing them), as Tracing::sole_function_slot() gives it, or 0: every instance tests its
+// own lists. A slot reused by a new instance cannot match a stale value: removing an
+// instance that traced functions updates the sites, and with them this.
 extern u32 g_patcher_exact;

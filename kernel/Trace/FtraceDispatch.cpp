@@ -26,13 +26,13 @@ u64 g_recursion_misses;
 // Whether `instance` wants this call: the live sites are the union of every function-tracing
 // instance's lists (and the probes'), so only the instance they were patched for alone may
 // skip the test.
-bool instance_wants(const TraceInstance& instance, u32 exact, u64 ip) {
-  return g_tracing->id_of(instance) == exact || g_tracing->wants_function(instance, ip);
+always_inline_notrace bool instance_wants(const TraceInstance& instance, u32 exact, u64 ip) {
+  return instance.table_index() + 1 == exact || g_tracing->wants_function(instance, ip);
 }
 
 // The function tracer may run in any instance, each with its own set_ftrace_filter,
 // set_ftrace_notrace and set_ftrace_pid.
-void function_entries(const RecordContext& ctx, u32 exact, u64 ip, u64 parent_ip) {
+TG_HOT void function_entries(const RecordContext& ctx, u32 exact, u64 ip, u64 parent_ip) {
   g_tracing->for_each_recorder([&](TraceInstance& instance) {
     if (&instance.tracer() != &tg::trace::kFunctionTracer) return;
     if (!instance_wants(instance, exact, ip)) return;
@@ -43,8 +43,8 @@ void function_entries(const RecordContext& ctx, u32 exact, u64 ip, u64 parent_ip
 
 // Decides whether (and how) the return of this call is hooked, recording the entry for
 // function_graph. Returns the hook kind, or -1 for "do not hook".
-int graph_entry_hook(const tg::trace::Tracer& tracer, const RecordContext& ctx, Task* task, u64 ip,
-                     u64 calltime) {
+TG_HOT int graph_entry_hook(const tg::trace::Tracer& tracer, const RecordContext& ctx, Task* task,
+                            u64 ip, u64 calltime) {
   ShadowStack& stack = task->shadow_stack;
   if (stack.excluded) return -1;
   // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
@@ -57,8 +57,8 @@ int graph_entry_hook(const tg::trace::Tracer& tracer, const RecordContext& ctx, 
   return DurationTracer::should_hook(*g_top, ctx, stack.top) ? kShadowHookDuration : -1;
 }
 
-void graph_entry(const tg::trace::Tracer& tracer, const RecordContext& ctx, u64 ip,
-                 u64* parent_slot) {
+TG_HOT void graph_entry(const tg::trace::Tracer& tracer, const RecordContext& ctx, u64 ip,
+                        u64* parent_slot) {
   Task* task = current_task();
   if (!task) return;  // a CPU still booting: no task to keep frames in
   ShadowStack& stack = task->shadow_stack;
@@ -77,7 +77,7 @@ void graph_entry(const tg::trace::Tracer& tracer, const RecordContext& ctx, u64 
   *parent_slot = reinterpret_cast<u64>(&return_to_handler);
 }
 
-void graph_return_record(const ShadowFrame& frame, const RecordContext& ctx, u64 retval) {
+TG_HOT void graph_return_record(const ShadowFrame& frame, const RecordContext& ctx, u64 retval) {
   const tg::trace::Tracer& tracer = g_top->tracer();
   u64 rettime = g_top->now();
   if (frame.hook == kShadowHookGraph && &tracer == &tg::trace::kGraphTracer) {
@@ -93,7 +93,7 @@ void ftrace_dispatch_init() {
   g_top = &g_tracing->top();
 }
 
-extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot) {
+extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot) {
   if (!g_top) return;
   TracerGuard guard;
   if (!guard.entered()) {
@@ -111,7 +111,7 @@ extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot) {
   function_entries(ctx, exact, ip, *parent_slot);
 }
 
-extern "C" u64 ftrace_graph_return(u64 retval) {
+extern "C" TG_HOT u64 ftrace_graph_return(u64 retval) {
   TracerGuard guard;
   Task* task = current_task();
   ShadowStack& stack = task->shadow_stack;

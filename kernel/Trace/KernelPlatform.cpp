@@ -122,7 +122,7 @@ void deallocate(void* pointer) {
 }
 }  // namespace emergency
 
-u64 trace_clock(tg::TraceClock clock) {
+TG_HOT u64 trace_clock(tg::TraceClock clock) {
   switch (clock) {
     case tg::TraceClock::kCounter:
       return __atomic_fetch_add(&g_counter_clock, 1, __ATOMIC_RELAXED);

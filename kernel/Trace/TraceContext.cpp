@@ -10,7 +10,7 @@ constexpr u64 kInterruptFlag = 1ul << 9;
 constexpr u32 kMaxPreemptShown = 15;  // one hex digit, as Linux's column
 }  // namespace
 
-tg::trace::RecordContext trace_context(u64 irq_flags) {
+TG_HOT tg::trace::RecordContext trace_context(u64 irq_flags) {
   PerCpu* cpu = this_cpu();
   Task* task = cpu->current;
   u8 flags = 0;

@@ -6,7 +6,7 @@
  * Arguments of the traced function are still in registers: everything the C++ side may
  * clobber is saved. */
 
-.section .text
+.section .text.hot, "ax", @progbits  /* with the recording path: see linker.ld */
 .code64
 
 .global ftrace_caller

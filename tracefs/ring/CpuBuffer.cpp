@@ -64,21 +64,33 @@ CpuBuffer::~CpuBuffer() {
 
 // ---- writer ----
 
-u32* CpuBuffer::reserve(u64 timestamp, i32 pid, RecordType type, usize size) {
-  u32* record = claim(timestamp, pid, type, size);
-  if (!record) return nullptr;
-  // The caller fills the staging copy; commit() moves it into the page.
-  staging_[0] = *record;
-  return staging_;
+// The small steps of a write, inlined into claim() and commit().
+[[gnu::always_inline]] inline void CpuBuffer::write_words(const void* words, usize bytes) {
+  atomic_store_words(page_data(current_) + write_offset_ / 4, static_cast<const u32*>(words),
+                     bytes / 4);
+  write_offset_ += static_cast<u32>(bytes);
 }
 
-void CpuBuffer::commit() {
+// The record (and the bookkeeping before it) becomes visible: `commit` is released after
+// every word of it was stored.
+[[gnu::always_inline]] inline void CpuBuffer::publish(usize size, RecordType type) {
+  write_offset_ = pending_offset_ + static_cast<u32>(size);
+  pending_size_ = 0;
+  store_commit(current_, write_offset_, kRelease);
+  if (!counts_as_entry(type)) return;
+  current_slot_->entries++;
+  current_slot_->entry_bytes += static_cast<u32>(size);
+  bump(written_, 1);
+  bump(written_bytes_, size);
+}
+
+TG_HOT void CpuBuffer::commit() {
   if (!pending_size_) return;
   atomic_store_words(page_data(current_) + pending_offset_ / 4, staging_, pending_size_ / 4);
   publish(pending_size_, pending_type_);
 }
 
-bool CpuBuffer::write(u64 timestamp, i32 pid, const void* record, usize size) {
+TG_HOT bool CpuBuffer::write(u64 timestamp, i32 pid, const void* record, usize size) {
   const u32* words = static_cast<const u32*>(record);
   u32* place = claim(timestamp, pid, header_type(words[0]), size);
   if (!place) return false;
@@ -92,7 +104,7 @@ bool CpuBuffer::write(u64 timestamp, i32 pid, const void* record, usize size) {
 // kTimeStamp/kTask records it needs in front of it and its header word. The bookkeeping
 // records are published together with the record, so a page never ends with them and every
 // page starts with an entry (a new page's header carries the time base and the pid).
-u32* CpuBuffer::claim(u64 timestamp, i32 pid, RecordType type, usize size) {
+TG_HOT u32* CpuBuffer::claim(u64 timestamp, i32 pid, RecordType type, usize size) {
   if (disabled_.load(kRelaxed)) return nullptr;
   if (size < sizeof(u32) || size > kPageDataSize || size % sizeof(u32)) {
     count_dropped();
@@ -130,25 +142,6 @@ u32* CpuBuffer::claim(u64 timestamp, i32 pid, RecordType type, usize size) {
   return place;
 }
 
-void CpuBuffer::write_words(const void* words, usize bytes) {
-  atomic_store_words(page_data(current_) + write_offset_ / 4, static_cast<const u32*>(words),
-                     bytes / 4);
-  write_offset_ += static_cast<u32>(bytes);
-}
-
-// The record (and the bookkeeping before it) becomes visible: `commit` is released after
-// every word of it was stored.
-void CpuBuffer::publish(usize size, RecordType type) {
-  write_offset_ = pending_offset_ + static_cast<u32>(size);
-  pending_size_ = 0;
-  store_commit(current_, write_offset_, kRelease);
-  if (!counts_as_entry(type)) return;
-  current_slot_->entries++;
-  current_slot_->entry_bytes += static_cast<u32>(size);
-  bump(written_, 1);
-  bump(written_bytes_, size);
-}
-
 void CpuBuffer::count_dropped() {
   dropped_.fetch_add(1, kRelaxed);
 }
@@ -156,7 +149,7 @@ void CpuBuffer::count_dropped() {
 // Moves the writer to logical page tail + 1. The slot is first marked kNoPage (a seqlock's
 // "write in progress"), then rewritten, then given its new number: a reader that copied any
 // word of the new contents sees the number change when it validates.
-bool CpuBuffer::start_page(u64 timestamp, i32 pid) {
+TG_HOT bool CpuBuffer::start_page(u64 timestamp, i32 pid) {
   u64 next = tail_.load(kRelaxed) + 1;
   if (!take_free_page(next)) return false;
   PageSlot& slot = slot_for(next);
@@ -182,7 +175,7 @@ bool CpuBuffer::start_page(u64 timestamp, i32 pid) {
 // Makes sure logical page `next` has a slot: free when fewer than page_count_ pages are in
 // use; otherwise the oldest page is taken over (overwrite mode, its unread entries become
 // overrun) or the write is refused (stop mode).
-bool CpuBuffer::take_free_page(u64 next) {
+TG_HOT bool CpuBuffer::take_free_page(u64 next) {
   for (;;) {
     u64 head = head_.load(kAcquire);
     u64 oldest = head_page(head);

@@ -61,7 +61,13 @@ class CpuBuffer {
   // its header already written, or nullptr (dropped: full in stop mode, or disabled).
   // The memory is a per-CPU staging area the caller fills with plain stores; commit() copies
   // it into the page with atomic stores, so readers never race with the caller's stores.
-  u32* reserve(u64 timestamp, i32 pid, RecordType type, usize size);
+  // Inline, with claim() doing the work: one call fewer on every record.
+  u32* reserve(u64 timestamp, i32 pid, RecordType type, usize size) {
+    u32* record = claim(timestamp, pid, type, size);
+    if (!record) return nullptr;
+    staging_[0] = *record;
+    return staging_;
+  }
   // Publishes the reserved record to readers.
   void commit();
   // reserve + copy + commit. `record` includes its header word (its delta bits are filled).
@@ -201,8 +207,8 @@ class CpuBuffer::Cursor {
 class TraceBuffer {
  public:
   static Result<OwnPtr<TraceBuffer>> create(u32 cpu_count, usize pages_per_cpu);
-  u32 cpu_count() const;
-  CpuBuffer& cpu(u32 index);
+  u32 cpu_count() const { return static_cast<u32>(cpus_.size()); }
+  CpuBuffer& cpu(u32 index) { return *cpus_[index]; }
 
   // Sums for the "entries-in-buffer/entries-written" header line: entries still readable
   // and entries + overrun.

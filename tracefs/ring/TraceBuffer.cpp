@@ -14,12 +14,6 @@ Result<OwnPtr<TraceBuffer>> TraceBuffer::create(u32 cpu_count, usize pages_per_c
   return buffer;
 }
 
-u32 TraceBuffer::cpu_count() const {
-  return static_cast<u32>(cpus_.size());
-}
-CpuBuffer& TraceBuffer::cpu(u32 index) {
-  return *cpus_[index];
-}
 
 u64 TraceBuffer::entries() const {
   u64 total = 0;

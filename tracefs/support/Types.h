@@ -18,12 +18,23 @@ using uptr = __UINTPTR_TYPE__;
 
 inline constexpr u64 kU64Max = ~u64{0};
 
+// The recording path: code every traced call or event runs. GCC puts such functions in
+// .text.hot, which the kernel's linker script gathers at the start of .text, so the path
+// spans few pages: under an emulator a jump to another page costs a lookup.
+#define TG_HOT __attribute__((hot))
+
 template <typename T>
-struct RemoveReference { using Type = T; };
+struct RemoveReference {
+  using Type = T;
+};
 template <typename T>
-struct RemoveReference<T&> { using Type = T; };
+struct RemoveReference<T&> {
+  using Type = T;
+};
 template <typename T>
-struct RemoveReference<T&&> { using Type = T; };
+struct RemoveReference<T&&> {
+  using Type = T;
+};
 
 template <typename T>
 constexpr typename RemoveReference<T>::Type&& move(T&& value) {
@@ -43,8 +54,12 @@ constexpr void swap(T& a, T& b) {
 }
 
 template <typename T>
-constexpr const T& min(const T& a, const T& b) { return b < a ? b : a; }
+constexpr const T& min(const T& a, const T& b) {
+  return b < a ? b : a;
+}
 template <typename T>
-constexpr const T& max(const T& a, const T& b) { return a < b ? b : a; }
+constexpr const T& max(const T& a, const T& b) {
+  return a < b ? b : a;
+}
 
 }  // namespace tg

@@ -9,13 +9,14 @@ namespace tg::trace {
 using ring::Entry;
 using ring::RecordType;
 
-bool DurationTracer::should_hook(const TraceInstance& instance, const RecordContext&, u32 depth) {
+TG_HOT bool DurationTracer::should_hook(const TraceInstance& instance, const RecordContext&,
+                                        u32 depth) {
   u32 max_depth = instance.max_graph_depth();
   return max_depth == 0 || depth < max_depth;
 }
 
-bool DurationTracer::record_exit(TraceInstance& instance, const RecordContext& ctx, u64 ip,
-                                 u32 depth, u64 calltime, u64 rettime) {
+TG_HOT bool DurationTracer::record_exit(TraceInstance& instance, const RecordContext& ctx, u64 ip,
+                                        u32 depth, u64 calltime, u64 rettime) {
   u64 duration = rettime > calltime ? rettime - calltime : 0;
   u64 thresh_ns = instance.tracing_thresh_us() * 1000;
   if (thresh_ns != 0 && duration < thresh_ns) return false;

@@ -131,18 +131,9 @@ bool FunctionFilter::contains_symbol(usize index) const {
   return current && current->has_bit(index);
 }
 
-bool FunctionFilter::contains_address(u64 ip) const {
-  const Snapshot* current = live();
-  if (!current || current->selected == 0) return false;
+bool FunctionFilter::lookup(const Snapshot* snapshot, u64 ip) {
   isize index = symbol_index(ip);
-  return index >= 0 && current->has_bit(static_cast<usize>(index));
-}
-
-bool FunctionFilter::admits(u64 ip) const {
-  const Snapshot* current = live();
-  if (!current || current->selected == 0) return true;
-  isize index = symbol_index(ip);
-  return index >= 0 && current->has_bit(static_cast<usize>(index));
+  return index >= 0 && snapshot->has_bit(static_cast<usize>(index));
 }
 
 Status FunctionFilter::clear_names() {

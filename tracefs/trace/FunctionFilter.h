@@ -34,10 +34,17 @@ class FunctionFilter {
   bool empty() const { return selected_count() == 0; }
   usize selected_count() const;
   bool contains_symbol(usize index) const;
-  // Whether `ip` (an absolute address inside a function) is in the list.
-  bool contains_address(u64 ip) const;
+  // Whether `ip` (an absolute address inside a function) is in the list. Inline, as
+  // recorders call them: an empty list is one load.
+  bool contains_address(u64 ip) const {
+    const Snapshot* current = live();
+    return current && current->selected != 0 && lookup(current, ip);
+  }
   // A filter's test: an empty list admits every function, else `ip` must be in it.
-  bool admits(u64 ip) const;
+  bool admits(u64 ip) const {
+    const Snapshot* current = live();
+    return !current || current->selected == 0 || lookup(current, ip);
+  }
 
   // The file's text: one name per line, then the probes, or the "####" line when empty.
   Status show(String& out) const;
@@ -80,6 +87,7 @@ class FunctionFilter {
     void set_bit(usize index, bool on);
   };
 
+  static bool lookup(const Snapshot* snapshot, u64 ip);
   Status make_draft(Draft& draft) const;
   Status publish(const Draft& draft);
   Status apply_names(Draft& draft, StringView glob, bool remove);

@@ -5,8 +5,8 @@
 
 namespace tg::trace {
 
-bool FunctionTracer::record(TraceInstance& instance, const RecordContext& ctx, u64 ip,
-                            u64 parent_ip) {
+TG_HOT bool FunctionTracer::record(TraceInstance& instance, const RecordContext& ctx, u64 ip,
+                                   u64 parent_ip) {
   u32* memory = begin_record(instance, ctx, ring::RecordType::kFunction,
                              sizeof(ring::FunctionRecord), instance.now());
   if (!memory) return false;

@@ -25,8 +25,8 @@ bool graph_depth_allowed(const TraceInstance& instance, u32 depth) {
 
 // ---- recording ----
 
-bool GraphTracer::record_entry(TraceInstance& instance, const RecordContext& ctx, u64 ip, u32 depth,
-                               u64 calltime) {
+TG_HOT bool GraphTracer::record_entry(TraceInstance& instance, const RecordContext& ctx, u64 ip,
+                                      u32 depth, u64 calltime) {
   if (!graph_depth_allowed(instance, depth)) return false;
   if ((ctx.flags & ring::kFlagHardIrq) && !instance.option(TraceOption::kFuncgraphIrqs))
     return false;
@@ -45,8 +45,8 @@ bool GraphTracer::record_entry(TraceInstance& instance, const RecordContext& ctx
   return true;
 }
 
-bool write_graph_return(TraceInstance& instance, const RecordContext& ctx, u64 ip, u32 depth,
-                        u64 duration, u64 rettime, bool with_retval, u64 retval) {
+TG_HOT bool write_graph_return(TraceInstance& instance, const RecordContext& ctx, u64 ip, u32 depth,
+                               u64 duration, u64 rettime, bool with_retval, u64 retval) {
   if (!with_retval && duration <= ring::kMaxShortDuration) {
     u32* memory = begin_record(instance, ctx, RecordType::kGraphReturn,
                                sizeof(ring::GraphReturnRecord), rettime);
@@ -74,8 +74,8 @@ bool write_graph_return(TraceInstance& instance, const RecordContext& ctx, u64 i
   return true;
 }
 
-bool GraphTracer::record_return(TraceInstance& instance, const RecordContext& ctx, u64 ip,
-                                u32 depth, u64 calltime, u64 rettime, u64 retval) {
+TG_HOT bool GraphTracer::record_return(TraceInstance& instance, const RecordContext& ctx, u64 ip,
+                                       u32 depth, u64 calltime, u64 rettime, u64 retval) {
   u64 duration = rettime > calltime ? rettime - calltime : 0;
   u64 thresh_ns = instance.tracing_thresh_us() * kNsPerUs;
   if (thresh_ns != 0 && duration < thresh_ns) return false;

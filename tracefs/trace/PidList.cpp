@@ -11,8 +11,7 @@ PidList::~PidList() {
   deallocate(current_.load(MemoryOrder::kRelaxed));
 }
 
-bool PidList::search(const Pids* pids, i32 pid) {
-  if (!pids) return false;
+bool PidList::search_list(const Pids* pids, i32 pid) {
   const i32* values = pids->values();
   usize low = 0;
   usize high = pids->count;
@@ -25,15 +24,6 @@ bool PidList::search(const Pids* pids, i32 pid) {
       high = mid;
   }
   return false;
-}
-
-bool PidList::contains(i32 pid) const {
-  return search(current_.load(MemoryOrder::kAcquire), pid);
-}
-
-bool PidList::allows(i32 pid) const {
-  const Pids* pids = current_.load(MemoryOrder::kAcquire);
-  return !pids || search(pids, pid);
 }
 
 void PidList::replace(Pids* next) {

@@ -73,10 +73,6 @@ Status TraceInstance::set_clock(TraceClock clock) {
   return {};
 }
 
-u64 TraceInstance::now() const {
-  return platform().clock ? platform().clock(clock_) : 0;
-}
-
 usize TraceInstance::pages_for_kb(u64 kb) {
   u64 max_kb = kU64Max / 1024;
   if (kb > max_kb) return ~usize{0};

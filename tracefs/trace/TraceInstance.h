@@ -37,7 +37,8 @@ class TraceInstance {
 
   TraceClock clock() const { return clock_; }
   Status set_clock(TraceClock clock);  // clears the buffer when it changes
-  u64 now() const;                     // the instance's trace clock
+  // The instance's trace clock.
+  u64 now() const { return platform().clock ? platform().clock(clock_) : 0; }
 
   TraceOptions& options() { return options_; }
   const TraceOptions& options() const { return options_; }

@@ -113,15 +113,15 @@ bool Tracing::function_site_wanted(u64 ip) {
   return wanted;
 }
 
-u32 Tracing::sole_function_instance() {
+u32 Tracing::sole_function_slot() {
   u32 count = 0;
-  u32 id = 0;
+  u32 slot = 0;
   for_each_recorder([&](TraceInstance& instance) {
     if (!instance.tracer().traces_functions) return;
     ++count;
-    id = id_of(instance);
+    slot = instance.table_index() + 1;
   });
-  return count == 1 ? id : 0;
+  return count == 1 ? slot : 0;
 }
 
 bool Tracing::graph_should_trace(u64 ip) const {

@@ -93,9 +93,10 @@ class Tracing {
   }
   // The patcher: some instance whose tracer calls for the fentry sites wants `ip`.
   bool function_site_wanted(u64 ip);
-  // The id of the one instance whose tracer calls for the fentry sites, when there is
-  // exactly one (the live sites are then its lists, and it need not test them); else 0.
-  u32 sole_function_instance();
+  // The one instance whose tracer calls for the fentry sites, when there is exactly one (the
+  // live sites are then its lists, and it need not test them), as its table_index() + 1;
+  // else 0. A recorder compares it with one load, without reaching the instance's slot.
+  u32 sole_function_slot();
   // function_graph: a call to `ip` may root a graph (set_graph_function empty or contains
   // it) and is not excluded by set_graph_notrace.
   bool graph_should_trace(u64 ip) const;

@@ -113,16 +113,16 @@ TEST_F(WantsFunction, LiveSitesAreTheUnionOfTheFunctionTracingInstances) {
   ASSERT_EQ(echo("set_ftrace_filter", "kmalloc"), Errno::kOk);
   ASSERT_EQ(echo("instances/foo/set_ftrace_filter", "kfree"), Errno::kOk);
   EXPECT_FALSE(tracing_->function_site_wanted(0x1000));  // nobody traces functions yet
-  EXPECT_EQ(tracing_->sole_function_instance(), 0u);
+  EXPECT_EQ(tracing_->sole_function_slot(), 0u);
   ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
   EXPECT_TRUE(tracing_->function_site_wanted(0x1000));
   EXPECT_FALSE(tracing_->function_site_wanted(0x3000));
-  EXPECT_EQ(tracing_->sole_function_instance(), tracing_->id_of(tracing_->top()));
+  EXPECT_EQ(tracing_->sole_function_slot(), tracing_->top().table_index() + 1);
   ASSERT_EQ(echo("instances/foo/current_tracer", "function"), Errno::kOk);
   EXPECT_TRUE(tracing_->function_site_wanted(0x1000));
   EXPECT_TRUE(tracing_->function_site_wanted(0x3000));
   EXPECT_FALSE(tracing_->function_site_wanted(0x4000));
-  EXPECT_EQ(tracing_->sole_function_instance(), 0u);
+  EXPECT_EQ(tracing_->sole_function_slot(), 0u);
 }
 
 TEST_F(SetFtraceNotrace, EmptyReadsNoFunctionsDisabled) {
