@@ -3,6 +3,7 @@
 // can format trace_pipe itself or must ship raw pages to the host).
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "HostPlatform.h"
 #include "trace/FunctionTracer.h"
@@ -44,6 +45,14 @@ Measure render(TraceInstance& instance) {
   return {bytes / 1e6, std::chrono::duration<double>(end - start).count()};
 }
 
+// A bench that measures nothing must say so rather than print 0 MB/s.
+void require(const tg::Status& status, const char* what) {
+  if (status.ok()) return;
+  std::fprintf(stderr, "format_bench: %s failed (errno %d)\n", what,
+               static_cast<int>(status.error()));
+  std::exit(1);
+}
+
 void report(const char* name, const Measure& m) {
   std::printf("%-16s %8.1f MB of text in %6.3f s: %8.1f MB/s\n", name, m.megabytes, m.seconds,
               m.megabytes / m.seconds);
@@ -60,9 +69,9 @@ int main() {
   constexpr u64 kBufferKb = 32 * 1024;
 
   auto function = TraceInstance::create("function", false).release_value();
-  (void)function->set_tracer("function");
+  require(function->set_tracer("function"), "set_tracer function");
   for (u32 cpu = 0; cpu < 2; ++cpu)
-    (void)function->buffer().cpu(cpu).resize(TraceInstance::pages_for_kb(kBufferKb));
+    require(function->buffer().cpu(cpu).resize(TraceInstance::pages_for_kb(kBufferKb)), "resize");
   u64 now = 1'000'000'000;
   for (u32 i = 0; i < 1'500'000; ++i) {
     tg::test::set_clock(now += 150);
@@ -71,10 +80,11 @@ int main() {
   }
   report("function", render(*function));
 
-  auto graph = TraceInstance::create("graph", false).release_value();
-  (void)graph->set_tracer("function_graph");
+  // The graph tracers run in the top instance only.
+  auto graph = TraceInstance::create("", true).release_value();
+  require(graph->set_tracer("function_graph"), "set_tracer function_graph");
   for (u32 cpu = 0; cpu < 2; ++cpu)
-    (void)graph->buffer().cpu(cpu).resize(TraceInstance::pages_for_kb(kBufferKb));
+    require(graph->buffer().cpu(cpu).resize(TraceInstance::pages_for_kb(kBufferKb)), "resize");
   for (u32 i = 0; i < 500'000; ++i) {
     RecordContext ctx{0, 100, 0, 0};
     u64 outer = now += 100;
