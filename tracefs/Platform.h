@@ -56,7 +56,11 @@ struct Platform {
   StringView release = "tracegate";
 };
 
+// Installs `platform` (and indexes its symbol table for symbol_slot).
 void install_platform(const Platform& platform);
+// The last entry of the platform's symbol table starting at or below `address` (whether the
+// address is inside it is the caller's question), or -1. O(1) for a kernel-sized table.
+isize symbol_slot(u64 address);
 // Inline: every record asks for the clock through it.
 extern Platform g_platform;
 inline const Platform& platform() {

@@ -2,43 +2,63 @@
 
 namespace tg {
 
-usize format_decimal(u64 value, char* buf) {
-  char tmp[20];
-  usize n = 0;
+namespace {
+
+// The digits of `value`, written backwards so that they end at `end`; returns where they
+// start. At least 20 bytes before `end`.
+char* decimal_backwards(u64 value, char* end) {
+  char* at = end;
   do {
-    tmp[n++] = static_cast<char>('0' + value % 10);
+    *--at = static_cast<char>('0' + value % 10);
     value /= 10;
   } while (value);
-  for (usize i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
+  return at;
+}
+
+}  // namespace
+
+usize format_decimal(u64 value, char* buf) {
+  char tmp[20];
+  char* start = decimal_backwards(value, tmp + sizeof tmp);
+  usize n = static_cast<usize>(tmp + sizeof tmp - start);
+  for (usize i = 0; i < n; ++i) buf[i] = start[i];
   return n;
 }
 
+TextWriter& TextWriter::padded(const char* digits, usize n, usize width, char pad) {
+  usize padding = width > n ? width - n : 0;
+  char* at = grow(padding + n);
+  if (!at) return *this;
+  for (usize i = 0; i < padding; ++i) at[i] = pad;
+  for (usize i = 0; i < n; ++i) at[padding + i] = digits[i];
+  return *this;
+}
+
+TextWriter& TextWriter::put_long(StringView text) {
+  char* at = grow(text.size());
+  if (at) memcpy(at, text.data(), text.size());
+  return *this;
+}
+
 TextWriter& TextWriter::repeat(char c, usize count) {
-  char chunk[32];
-  memset(chunk, c, sizeof chunk);
-  while (count) {
-    usize n = count < sizeof chunk ? count : sizeof chunk;
-    put(StringView(chunk, n));
-    count -= n;
-  }
+  char* at = grow(count);
+  if (!at) return *this;
+  for (usize i = 0; i < count; ++i) at[i] = c;
   return *this;
 }
 
 TextWriter& TextWriter::dec(u64 value, usize width, char pad) {
   char digits[20];
-  usize n = format_decimal(value, digits);
-  if (width > n) repeat(pad, width - n);
-  return put(StringView(digits, n));
+  char* start = decimal_backwards(value, digits + sizeof digits);
+  return padded(start, static_cast<usize>(digits + sizeof digits - start), width, pad);
 }
 
 TextWriter& TextWriter::sdec(i64 value, usize width) {
   char digits[21];
-  usize n = 0;
   u64 magnitude = value < 0 ? 0 - static_cast<u64>(value) : static_cast<u64>(value);
-  if (value < 0) digits[n++] = '-';
-  n += format_decimal(magnitude, digits + n);
-  if (width > n) repeat(' ', width - n);
-  return put(StringView(digits, n));
+  char* start = decimal_backwards(magnitude, digits + sizeof digits);
+  if (value < 0) *--start = '-';
+  return padded(start, static_cast<usize>(digits + sizeof digits - start), width, ' ');
 }
 
 TextWriter& TextWriter::dec_left(i64 value, usize width) {
@@ -50,16 +70,13 @@ TextWriter& TextWriter::dec_left(i64 value, usize width) {
 }
 
 TextWriter& TextWriter::hex(u64 value, usize width, char pad) {
-  char tmp[16];
-  usize n = 0;
+  char digits[16];
+  char* start = digits + sizeof digits;
   do {
-    tmp[n++] = "0123456789abcdef"[value & 0xf];
+    *--start = "0123456789abcdef"[value & 0xf];
     value >>= 4;
   } while (value);
-  if (width > n) repeat(pad, width - n);
-  char digits[16];
-  for (usize i = 0; i < n; ++i) digits[i] = tmp[n - 1 - i];
-  return put(StringView(digits, n));
+  return padded(start, static_cast<usize>(digits + sizeof digits - start), width, pad);
 }
 
 TextWriter& TextWriter::right(StringView text, usize width) {

@@ -9,11 +9,19 @@ class TextWriter {
  public:
   explicit TextWriter(String& out) : out_(out) {}
 
+  // Most pieces of a trace line are a few bytes: a loop is cheaper than a call to memcpy.
   TextWriter& put(StringView text) {
-    if (!out_.append(text).ok()) failed_ = true;
+    if (text.size() > 32) return put_long(text);
+    char* at = grow(text.size());
+    if (at)
+      for (usize i = 0; i < text.size(); ++i) at[i] = text[i];
     return *this;
   }
-  TextWriter& put(char c) { return put(StringView(&c, 1)); }
+  TextWriter& put(char c) {
+    char* at = grow(1);
+    if (at) *at = c;
+    return *this;
+  }
   TextWriter& repeat(char c, usize count);
   // Unsigned decimal, right-aligned in `width` (padded with `pad`).
   TextWriter& dec(u64 value, usize width = 0, char pad = ' ');
@@ -32,6 +40,16 @@ class TextWriter {
   String& string() { return out_; }
 
  private:
+  // Room for `n` more bytes, written in place; nullptr (and failed) when out of memory.
+  char* grow(usize n) {
+    char* at = out_.extend(n);
+    if (!at) failed_ = true;
+    return at;
+  }
+  TextWriter& put_long(StringView text);
+  // `digits` right-aligned in `width`, padded with `pad`.
+  TextWriter& padded(const char* digits, usize n, usize width, char pad);
+
   String& out_;
   bool failed_ = false;
 };

@@ -47,20 +47,11 @@ StringView empty_text(FunctionFilter::Flavor flavor) {
 }  // namespace
 
 isize symbol_index(u64 ip) {
-  auto symbols = platform().symbols;
-  usize low = 0;
-  usize high = symbols.size();
-  while (low < high) {
-    usize mid = low + (high - low) / 2;
-    if (symbols[mid].address <= ip)
-      low = mid + 1;
-    else
-      high = mid;
-  }
-  if (low == 0) return -1;
-  const Symbol& symbol = symbols[low - 1];
+  isize slot = symbol_slot(ip);
+  if (slot < 0) return -1;
+  const Symbol& symbol = platform().symbols[static_cast<usize>(slot)];
   bool inside = ip == symbol.address || ip - symbol.address < symbol.size;
-  return inside ? static_cast<isize>(low - 1) : -1;
+  return inside ? slot : -1;
 }
 
 FunctionFilter::~FunctionFilter() {

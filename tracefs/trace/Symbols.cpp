@@ -3,19 +3,9 @@
 namespace tg::trace {
 
 SymbolMatch find_symbol(u64 address) {
-  Span<const Symbol> symbols = platform().symbols;
-  // The last symbol starting at or below the address.
-  usize low = 0;
-  usize high = symbols.size();
-  while (low < high) {
-    usize middle = low + (high - low) / 2;
-    if (symbols[middle].address <= address)
-      low = middle + 1;
-    else
-      high = middle;
-  }
-  if (low == 0) return {nullptr, 0};
-  const Symbol& symbol = symbols[low - 1];
+  isize slot = symbol_slot(address);
+  if (slot < 0) return {nullptr, 0};
+  const Symbol& symbol = platform().symbols[static_cast<usize>(slot)];
   u64 offset = address - symbol.address;
   // A sized symbol ends where it says; an unsized one runs to the next symbol.
   if (symbol.size != 0 && offset >= symbol.size) return {nullptr, 0};
