@@ -36,9 +36,11 @@ void echo_loop(void* argument) {
   for (;;) {
     auto received = state.port->read(buffer, kChunk);
     if (!received.ok()) break;
+    // Counted before the write: the host may read the echo and close the port (which logs
+    // the count from the interrupt) before write() returns here.
+    __atomic_add_fetch(&state.echoed, received.value(), __ATOMIC_RELAXED);
     auto sent = state.port->write(buffer, received.value());
     if (!sent.ok()) break;
-    __atomic_add_fetch(&state.echoed, sent.value(), __ATOMIC_RELAXED);
   }
   kfree(buffer);
 }
