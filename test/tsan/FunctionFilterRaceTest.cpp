@@ -58,7 +58,7 @@ TEST_F(FunctionFilterRace, RecordersNeverReadAFreedOrHalfBuiltList) {
   };
   std::thread first(recorder, 0);
   std::thread second(recorder, 1);
-  for (int round = 0; round < 500; ++round) {
+  for (int round = 0; round < 150; ++round) {
     ASSERT_TRUE(filter.apply_word("kmalloc*").ok());
     ASSERT_TRUE(filter.apply_word("schedule:traceoff:3").ok());
     ASSERT_TRUE(filter.apply_word("kfree").ok());
@@ -89,4 +89,36 @@ TEST_F(FunctionFilterRace, CountedProbeFiresExactlyItsCountAcrossThreads) {
   ASSERT_TRUE(filter.show(out).ok());
   EXPECT_EQ(std::string(out.data(), out.size()),
             "#### all functions enabled ####\nschedule:traceoff:count=0\n");
+}
+
+TEST_F(FunctionFilterRace, CountedProbeIsSpentExactlyOnceWhileTheListIsRewritten) {
+  trace::FunctionFilter filter(trace::FunctionFilter::Flavor::kFilter);
+  constexpr u64 kCount = 200000;
+  ASSERT_TRUE(filter.apply_word("schedule:traceoff:200000").ok());
+  std::atomic<u64> fired{0};
+  auto recorder = [&](int which) {
+    while (!g_stop.load()) {
+      bool turn_on = true;
+      if (filter.probe_hit(0x7004, turn_on)) fired.fetch_add(1);
+      g_tests_done[which].fetch_add(1);
+    }
+  };
+  std::thread first(recorder, 0);
+  std::thread second(recorder, 1);
+  // Every write copies the probe's count into a new snapshot while the recorders spend it.
+  for (int round = 0; round < 300 && fired.load() < kCount; ++round) {
+    ASSERT_TRUE(filter.apply_word("kfree").ok());
+    ASSERT_TRUE(filter.apply_word("!kfree").ok());
+  }
+  String out;
+  while (true) {
+    out.clear();
+    ASSERT_TRUE(filter.show(out).ok());
+    if (std::string(out.data(), out.size()).find("count=0") != std::string::npos) break;
+    std::this_thread::yield();
+  }
+  g_stop = true;
+  first.join();
+  second.join();
+  EXPECT_EQ(fired.load(), kCount);
 }

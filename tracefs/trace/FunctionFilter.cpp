@@ -55,7 +55,21 @@ isize symbol_index(u64 ip) {
 }
 
 FunctionFilter::~FunctionFilter() {
-  deallocate(live_.load(MemoryOrder::kRelaxed));
+  free_snapshot(live_.load(MemoryOrder::kRelaxed), nullptr);
+}
+
+// Frees `snapshot` and the counters that `keeping` (the snapshot replacing it) does not
+// share.
+void FunctionFilter::free_snapshot(Snapshot* snapshot, const Snapshot* keeping) {
+  if (!snapshot) return;
+  for (usize p = 0; p < snapshot->probe_count; ++p) {
+    Counter* counter = snapshot->probes()[p].remaining;
+    bool kept = false;
+    for (usize q = 0; keeping && q < keeping->probe_count && !kept; ++q)
+      kept = keeping->probes()[q].remaining == counter;
+    if (!kept) destroy(counter);
+  }
+  deallocate(snapshot);
 }
 
 void FunctionFilter::Draft::set_bit(usize index, bool on) {
@@ -79,8 +93,7 @@ Status FunctionFilter::make_draft(Draft& draft) const {
   TRY(draft.probes.reserve(current->probe_count));
   for (usize p = 0; p < current->probe_count; ++p) {
     const LiveProbe& probe = current->probes()[p];
-    TRY(draft.probes.append(
-        {probe.symbol, probe.turn_on, probe.remaining.load(MemoryOrder::kRelaxed)}));
+    TRY(draft.probes.append({probe.symbol, probe.turn_on, 0, probe.remaining}));
   }
   return {};
 }
@@ -92,18 +105,23 @@ Status FunctionFilter::publish(const Draft& draft) {
                   draft.probes.size() * sizeof(LiveProbe);
     void* memory = allocate(bytes);
     if (!memory) return Errno::kNoMem;
-    next = new (memory) Snapshot{draft.selected, draft.bits.size(), draft.probes.size()};
+    next = new (memory) Snapshot{draft.selected, draft.bits.size(), 0};
     for (usize w = 0; w < draft.bits.size(); ++w) next->bits()[w] = draft.bits[w];
     for (usize p = 0; p < draft.probes.size(); ++p) {
       const Probe& probe = draft.probes[p];
-      LiveProbe* live_probe = new (&next->probes()[p]) LiveProbe{probe.symbol, probe.turn_on, {}};
-      live_probe->remaining.store(probe.remaining, MemoryOrder::kRelaxed);
+      Counter* counter = probe.shared ? probe.shared : create<Counter>(probe.remaining);
+      if (!counter) {
+        free_snapshot(next, live());
+        return Errno::kNoMem;
+      }
+      new (&next->probes()[p]) LiveProbe{probe.symbol, probe.turn_on, counter};
+      next->probe_count = p + 1;
     }
   }
   Snapshot* old = live_.exchange(next, MemoryOrder::kAcqRel);
   if (!old) return {};
   if (platform().synchronize_writers) platform().synchronize_writers();
-  deallocate(old);
+  free_snapshot(old, next);
   return {};
 }
 
@@ -192,9 +210,10 @@ Status FunctionFilter::apply_probe(Draft& draft, StringView word, StringView com
     if (remove) {
       if (found < probes.size()) probes.remove(found);
     } else if (found < probes.size()) {
-      probes[found].remaining = remaining;
+      probes[found].remaining = remaining;  // a count written now starts afresh
+      probes[found].shared = nullptr;
     } else {
-      TRY(probes.append({static_cast<u32>(i), command->turn_on, remaining}));
+      TRY(probes.append({static_cast<u32>(i), command->turn_on, remaining, nullptr}));
     }
   }
   return matched ? Status() : Status(Errno::kInval);
@@ -217,10 +236,10 @@ bool FunctionFilter::probe_hit(u64 ip, bool& turn_on) {
   for (usize p = 0; p < current->probe_count; ++p) {
     LiveProbe& probe = current->probes()[p];
     if (static_cast<isize>(probe.symbol) != index) continue;
-    i64 remaining = probe.remaining.load(MemoryOrder::kRelaxed);
+    i64 remaining = probe.remaining->load(MemoryOrder::kRelaxed);
     bool taken = remaining < 0;
     while (!taken && remaining > 0)
-      taken = probe.remaining.compare_exchange(remaining, remaining - 1, MemoryOrder::kRelaxed);
+      taken = probe.remaining->compare_exchange(remaining, remaining - 1, MemoryOrder::kRelaxed);
     if (!taken) continue;
     turn_on = probe.turn_on;
     return true;
@@ -239,7 +258,7 @@ Status FunctionFilter::show(String& out) const {
     if (current->has_bit(i)) writer.put(symbols[i].name).put('\n');
   for (usize p = 0; p < current->probe_count; ++p) {
     const LiveProbe& probe = current->probes()[p];
-    i64 remaining = probe.remaining.load(MemoryOrder::kRelaxed);
+    i64 remaining = probe.remaining->load(MemoryOrder::kRelaxed);
     writer.put(symbols[probe.symbol].name).put(':');
     writer.put(probe.turn_on ? "traceon" : "traceoff").put(':');
     if (remaining < 0)

@@ -15,8 +15,8 @@ namespace tg::trace {
 // Recorders on every CPU test the list while a file write changes it, so the list is an
 // immutable snapshot published through one pointer (as PidList): a change copies the
 // snapshot, edits the copy, publishes it and frees the old one once the platform's
-// synchronize_writers says no recorder still reads it. Only a probe's count changes in
-// place, atomically. Changes themselves come from file writes, one at a time.
+// synchronize_writers says no recorder still reads it. Only a probe's count changes, through
+// a counter the snapshots share. Changes themselves come from file writes, one at a time.
 class FunctionFilter {
  public:
   enum class Flavor { kFilter, kNotrace, kGraph, kGraphNotrace };
@@ -56,15 +56,20 @@ class FunctionFilter {
   bool has_probe_at(u64 ip) const;
 
  private:
+  // A probe's count lives outside the snapshots, shared by every snapshot that carries the
+  // probe unchanged: while an old and a new snapshot are both live (until
+  // synchronize_writers), a hit through either spends the same count.
+  using Counter = Atomic<i64>;  // -1: unlimited
   struct Probe {
     u32 symbol;
     bool turn_on;
-    i64 remaining;  // -1: unlimited
+    i64 remaining;              // for a probe this write set (shared == nullptr)
+    Counter* shared = nullptr;  // the count of a probe carried over unchanged
   };
   struct LiveProbe {
     u32 symbol;
     bool turn_on;
-    Atomic<i64> remaining;
+    Counter* remaining;
   };
   // What recorders read: `words` words of bits, then `probe_count` probes.
   struct Snapshot {
@@ -90,6 +95,7 @@ class FunctionFilter {
   static bool lookup(const Snapshot* snapshot, u64 ip);
   Status make_draft(Draft& draft) const;
   Status publish(const Draft& draft);
+  static void free_snapshot(Snapshot* snapshot, const Snapshot* keeping);
   Status apply_names(Draft& draft, StringView glob, bool remove);
   Status apply_probe(Draft& draft, StringView glob, StringView command, StringView count,
                      bool remove);
