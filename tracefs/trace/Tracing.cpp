@@ -73,11 +73,12 @@ Status Tracing::remove_instance(StringView name) {
     if (instance.busy() || instance.pipe_reader_open()) return Errno::kBusy;
     // No recorder may reach it, or still be inside it, when its buffer goes.
     instance.set_tracing_on(false);
-    bool traced_functions = instance.tracer().traces_functions;
+    // Its tracer or its func:traceon/traceoff probes may be what keeps sites live.
+    bool held_sites = instance.tracer().traces_functions || slots_[i]->ftrace_filter.has_probes();
     table_[instance.table_index()].store(nullptr, MemoryOrder::kRelease);
     if (platform().synchronize_writers) platform().synchronize_writers();
     slots_.remove(i);
-    if (traced_functions) functions_changed();
+    if (held_sites) functions_changed();
     return {};
   }
   return Errno::kNoEnt;

@@ -84,6 +84,18 @@ TEST_F(SetFtraceFilter, WritingTellsThePlatformOnRelease) {
   EXPECT_EQ(g_changes, 1u);
 }
 
+TEST_F(SetFtraceFilter, RemovingAnInstanceWithProbesTellsThePlatform) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  ASSERT_EQ(echo("instances/foo/set_ftrace_filter", "kfree:traceoff"), Errno::kOk);
+  Platform with_hook = platform();
+  with_hook.functions_changed = count_change;
+  install_platform(with_hook);
+  g_changes = 0;
+  ASSERT_EQ(rmdir("foo"), Errno::kOk);
+  EXPECT_EQ(g_changes, 1u);
+  EXPECT_FALSE(tracing_->has_probe(0x3000));
+}
+
 TEST_F(SetFtraceFilter, EachInstanceHasItsOwn) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
   ASSERT_EQ(echo("instances/foo/set_ftrace_filter", "kfree"), Errno::kOk);
