@@ -14,7 +14,6 @@ Result<OwnPtr<TraceBuffer>> TraceBuffer::create(u32 cpu_count, usize pages_per_c
   return buffer;
 }
 
-
 u64 TraceBuffer::entries() const {
   u64 total = 0;
   for (const auto& cpu : cpus_) total += cpu->stats().entries;
