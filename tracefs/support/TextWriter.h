@@ -41,8 +41,10 @@ class TextWriter {
   String& string() { return out_; }
 
  private:
-  // Room for `n` more bytes, written in place; nullptr (and failed) when out of memory.
+  // Room for `n` more bytes, written in place; nullptr (and failed) when out of memory, and
+  // nullptr (nothing to write) for 0.
   char* grow(usize n) {
+    if (n == 0) return nullptr;
     char* at = out_.extend(n);
     if (!at) failed_ = true;
     return at;

@@ -37,6 +37,15 @@ TEST(TextWriter, FormatsColumnsLikePrintf) {
   EXPECT_EQ(s.view(), StringView("            bash-42      [001]  5139.031862"));
 }
 
+TEST(TextWriter, NothingToWriteIntoAnEmptyStringIsNoFailure) {
+  String s;
+  TextWriter out(s);
+  out.put("").repeat(' ', 0).right("", 0);
+  EXPECT_TRUE(out.ok());
+  EXPECT_TRUE(s.append("").ok());
+  EXPECT_EQ(s.size(), 0u);
+}
+
 TEST(TextWriter, HexAndNegativeDecimal) {
   String s;
   TextWriter out(s);
