@@ -66,5 +66,10 @@ extern Platform g_platform;
 inline const Platform& platform() {
   return g_platform;
 }
+// Waits until no recorder can still be inside a write that began before the call (what a
+// replaced list or buffer may be freed after); nothing to wait for without the hook.
+inline void synchronize_writers() {
+  if (g_platform.synchronize_writers) g_platform.synchronize_writers();
+}
 
 }  // namespace tg

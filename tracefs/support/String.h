@@ -55,22 +55,22 @@ class String {
     capacity_ = grown;
     return {};
   }
-  Status append(StringView text) {
-    if (size_ + text.size() > capacity_)
-      TRY(reserve(size_ + text.size() < 64 ? 64 : size_ + text.size()));
-    if (text.size()) memcpy(data_ + size_, text.data(), text.size());
-    size_ += text.size();
-    return {};
-  }
-  Status append(char c) { return append(StringView(&c, 1)); }
-  // Makes the string `n` bytes longer and returns where they go (the caller fills them), or
-  // nullptr when out of memory: lets a formatter write digits and padding in place.
+  // Makes the string `n` (> 0) bytes longer and returns where they go (the caller fills
+  // them), or nullptr when out of memory: lets a formatter write digits and padding in place.
   char* extend(usize n) {
     if (size_ + n > capacity_ && !reserve(size_ + n < 64 ? 64 : size_ + n).ok()) return nullptr;
     char* at = data_ + size_;
     size_ += n;
     return at;
   }
+  Status append(StringView text) {
+    if (text.empty()) return {};
+    char* at = extend(text.size());
+    if (!at) return Errno::kNoMem;
+    memcpy(at, text.data(), text.size());
+    return {};
+  }
+  Status append(char c) { return append(StringView(&c, 1)); }
   void truncate(usize n) {
     if (n < size_) size_ = n;
   }

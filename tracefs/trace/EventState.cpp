@@ -32,10 +32,6 @@ FilterField::Kind field_kind(StringView declaration) {
   return FilterField::Kind::kInteger;
 }
 
-void synchronize_writers() {
-  if (platform().synchronize_writers) platform().synchronize_writers();
-}
-
 }  // namespace
 
 // ---- EventSystems ----

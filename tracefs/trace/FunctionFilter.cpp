@@ -120,24 +120,14 @@ Status FunctionFilter::publish(const Draft& draft) {
   }
   Snapshot* old = live_.exchange(next, MemoryOrder::kAcqRel);
   if (!old) return {};
-  if (platform().synchronize_writers) platform().synchronize_writers();
+  synchronize_writers();
   free_snapshot(old, next);
   return {};
-}
-
-usize FunctionFilter::selected_count() const {
-  const Snapshot* current = live();
-  return current ? current->selected : 0;
 }
 
 bool FunctionFilter::has_probes() const {
   const Snapshot* current = live();
   return current && current->probe_count != 0;
-}
-
-bool FunctionFilter::contains_symbol(usize index) const {
-  const Snapshot* current = live();
-  return current && current->has_bit(index);
 }
 
 bool FunctionFilter::lookup(const Snapshot* snapshot, u64 ip) {
@@ -231,7 +221,7 @@ bool FunctionFilter::has_probe_at(u64 ip) const {
 // Several CPUs may hit a counted probe at once: each takes one count or none.
 bool FunctionFilter::probe_hit(u64 ip, bool& turn_on) {
   Snapshot* current = live_.load(MemoryOrder::kAcquire);
-  if (!current) return false;
+  if (!current || current->probe_count == 0) return false;
   isize index = symbol_index(ip);
   for (usize p = 0; p < current->probe_count; ++p) {
     LiveProbe& probe = current->probes()[p];

@@ -31,9 +31,10 @@ class FunctionFilter {
   // `>` at open: the names go, the probes stay (as Linux keeps func:traceon probes).
   Status clear_names();
 
-  bool empty() const { return selected_count() == 0; }
-  usize selected_count() const;
-  bool contains_symbol(usize index) const;
+  bool empty() const {
+    const Snapshot* current = live();
+    return !current || current->selected == 0;
+  }
   // Whether `ip` (an absolute address inside a function) is in the list. Inline, as
   // recorders call them: an empty list is one load.
   bool contains_address(u64 ip) const {

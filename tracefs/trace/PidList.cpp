@@ -11,7 +11,7 @@ PidList::~PidList() {
   deallocate(current_.load(MemoryOrder::kRelaxed));
 }
 
-bool PidList::search_list(const Pids* pids, i32 pid) {
+bool PidList::search(const Pids* pids, i32 pid) {
   const i32* values = pids->values();
   usize low = 0;
   usize high = pids->count;
@@ -30,7 +30,7 @@ void PidList::replace(Pids* next) {
   Pids* old = current_.load(MemoryOrder::kRelaxed);
   current_.store(next, MemoryOrder::kRelease);
   if (!old) return;
-  if (platform().synchronize_writers) platform().synchronize_writers();
+  synchronize_writers();
   deallocate(old);
 }
 

@@ -27,11 +27,14 @@ class PidList {
   void clear();
   bool empty() const { return current_.load(MemoryOrder::kAcquire) == nullptr; }
   // Inline, as recorders call them on every event; an empty list is one load.
-  bool contains(i32 pid) const { return search(current_.load(MemoryOrder::kAcquire), pid); }
+  bool contains(i32 pid) const {
+    const Pids* pids = current_.load(MemoryOrder::kAcquire);
+    return pids && search(pids, pid);
+  }
   // Empty list: every pid passes.
   bool allows(i32 pid) const {
     const Pids* pids = current_.load(MemoryOrder::kAcquire);
-    return !pids || search_list(pids, pid);
+    return !pids || search(pids, pid);
   }
   // One pid per line; `when_empty` for an empty list (set_ftrace_pid says "no pid\n",
   // set_event_pid nothing).
@@ -44,8 +47,7 @@ class PidList {
     const i32* values() const { return reinterpret_cast<const i32*>(this + 1); }
     i32* values() { return reinterpret_cast<i32*>(this + 1); }
   };
-  static bool search(const Pids* pids, i32 pid) { return pids && search_list(pids, pid); }
-  static bool search_list(const Pids* pids, i32 pid);
+  static bool search(const Pids* pids, i32 pid);
   // Publishes `next` (nullptr: empty) and frees what it replaces once no recorder can
   // still be reading it.
   void replace(Pids* next);

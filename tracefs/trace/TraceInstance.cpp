@@ -10,10 +10,6 @@ namespace {
 constexpr u64 kDefaultBufferKb = 1408;
 constexpr usize kMinPages = 2;
 
-void synchronize_writers() {
-  if (platform().synchronize_writers) platform().synchronize_writers();
-}
-
 void notify_functions_changed() {
   if (platform().functions_changed) platform().functions_changed();
 }

@@ -76,7 +76,7 @@ Status Tracing::remove_instance(StringView name) {
     // Its tracer or its func:traceon/traceoff probes may be what keeps sites live.
     bool held_sites = instance.tracer().traces_functions || slots_[i]->ftrace_filter.has_probes();
     table_[instance.table_index()].store(nullptr, MemoryOrder::kRelease);
-    if (platform().synchronize_writers) platform().synchronize_writers();
+    synchronize_writers();
     slots_.remove(i);
     if (held_sites) functions_changed();
     return {};

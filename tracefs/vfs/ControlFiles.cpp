@@ -24,10 +24,6 @@ Result<bool> show_number(String& out, u64 value) {
   return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
 }
 
-void synchronize_writers() {
-  if (platform().synchronize_writers) platform().synchronize_writers();
-}
-
 // ---- current_tracer / available_tracers ----
 
 Result<bool> current_tracer_show(OpenFile& file, String& out) {

@@ -38,7 +38,7 @@ void clear_buffer(TraceInstance& instance, i32 cpu) {
   u32 first = cpu >= 0 ? static_cast<u32>(cpu) : 0;
   u32 last = cpu >= 0 ? first + 1 : buffer.cpu_count();
   for (u32 i = first; i < last; ++i) buffer.cpu(i).disable_recording();
-  if (platform().synchronize_writers) platform().synchronize_writers();
+  synchronize_writers();
   if (cpu >= 0)
     buffer.reset_cpu(first);
   else
