@@ -87,17 +87,19 @@ Status pid_open(OpenFile& file) {
 }
 // An empty function pid list (set_ftrace_pid, set_ftrace_notrace_pid) reads "no pid"; an
 // empty event pid list reads nothing.
-template <trace::PidList& (*List)(OpenFile&)>
-Result<bool> ftrace_pid_show(OpenFile& file, String& out) {
-  return shown(List(file).show(out, "no pid\n"));
-}
-template <trace::PidList& (*List)(OpenFile&)>
-Result<bool> event_pid_show(OpenFile& file, String& out) {
-  return shown(List(file).show(out, ""));
+enum class WhenEmpty { kNoPid, kNothing };
+template <trace::PidList& (*List)(OpenFile&), WhenEmpty Empty>
+Result<bool> pid_show(OpenFile& file, String& out) {
+  return shown(List(file).show(out, Empty == WhenEmpty::kNoPid ? "no pid\n" : ""));
 }
 template <trace::PidList& (*List)(OpenFile&)>
 Result<usize> pid_write(OpenFile& file, StringView data) {
   return List(file).write(data);
+}
+// Pids are checked when recording; no call site changes.
+template <trace::PidList& (*List)(OpenFile&), WhenEmpty Empty>
+constexpr FileOps pid_ops() {
+  return {.open = pid_open<List>, .show = pid_show<List, Empty>, .write = pid_write<List>};
 }
 
 // ---- available_filter_functions: the functions with a patchable site, one per line ----
@@ -137,19 +139,10 @@ const FileOps kSetFtraceFilterOps = list_ops<ftrace_filter>();
 const FileOps kSetFtraceNotraceOps = list_ops<ftrace_notrace>();
 const FileOps kSetGraphFunctionOps = list_ops<graph_filter>();
 const FileOps kSetGraphNotraceOps = list_ops<graph_notrace>();
-// Pids are checked when recording; no call site changes.
-const FileOps kSetFtracePidOps = {.open = pid_open<ftrace_pids>,
-                                  .show = ftrace_pid_show<ftrace_pids>,
-                                  .write = pid_write<ftrace_pids>};
-const FileOps kSetFtraceNotracePidOps = {.open = pid_open<ftrace_notrace_pids>,
-                                         .show = ftrace_pid_show<ftrace_notrace_pids>,
-                                         .write = pid_write<ftrace_notrace_pids>};
-const FileOps kSetEventPidOps = {.open = pid_open<event_pids>,
-                                 .show = event_pid_show<event_pids>,
-                                 .write = pid_write<event_pids>};
-const FileOps kSetEventNotracePidOps = {.open = pid_open<event_notrace_pids>,
-                                        .show = event_pid_show<event_notrace_pids>,
-                                        .write = pid_write<event_notrace_pids>};
+const FileOps kSetFtracePidOps = pid_ops<ftrace_pids, WhenEmpty::kNoPid>();
+const FileOps kSetFtraceNotracePidOps = pid_ops<ftrace_notrace_pids, WhenEmpty::kNoPid>();
+const FileOps kSetEventPidOps = pid_ops<event_pids, WhenEmpty::kNothing>();
+const FileOps kSetEventNotracePidOps = pid_ops<event_notrace_pids, WhenEmpty::kNothing>();
 const FileOps kAvailableFilterFunctionsOps = {.show = available_functions_show};
 const FileOps kAvailableFilterFunctionsAddrsOps = {.show = available_functions_addrs_show};
 
