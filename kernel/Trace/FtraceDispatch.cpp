@@ -27,7 +27,7 @@ u64 g_recursion_misses;
 // instance's lists (and the probes'), so only the instance they were patched for alone may
 // skip the test.
 always_inline_notrace bool instance_wants(const TraceInstance& instance, u32 exact, u64 ip) {
-  return instance.table_index() + 1 == exact || g_tracing->wants_function(instance, ip);
+  return instance.table_index() + 1 == exact || instance.wants_function(ip);
 }
 
 // The function tracer may run in any instance, each with its own set_ftrace_filter,
@@ -36,7 +36,7 @@ TG_HOT void function_entries(const RecordContext& ctx, u32 exact, u64 ip, u64 pa
   g_tracing->for_each_recorder([&](TraceInstance& instance) {
     if (&instance.tracer() != &tg::trace::kFunctionTracer) return;
     if (!instance_wants(instance, exact, ip)) return;
-    if (!g_tracing->pid_allowed(instance, ctx.pid)) return;
+    if (!instance.pid_allowed(ctx.pid)) return;
     FunctionTracer::record(instance, ctx, ip, parent_ip);
   });
 }
@@ -50,7 +50,7 @@ TG_HOT int graph_entry_hook(const tg::trace::Tracer& tracer, const RecordContext
   // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
   if (g_tracing->graph_excluded(ip)) return kShadowHookExcluded;
   if (stack.top == 0 && !g_tracing->graph_should_trace(ip)) return -1;
-  if (!g_tracing->pid_allowed(*g_top, ctx.pid)) return -1;
+  if (!g_top->pid_allowed(ctx.pid)) return -1;
   if (&tracer == &tg::trace::kGraphTracer) {
     return GraphTracer::record_entry(*g_top, ctx, ip, stack.top, calltime) ? kShadowHookGraph : -1;
   }

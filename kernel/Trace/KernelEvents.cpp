@@ -115,8 +115,7 @@ bool irq_markers_wanted(u32 vector) {
   if (!graph_tracer_on() || !g_top->option(tg::trace::TraceOption::kFuncgraphIrqs)) return false;
   u64 handler = interrupt_handler_address(vector);
   tg::trace::Tracing* all = tg::trace::tracing();
-  return handler && all && all->wants_function(all->top(), handler) &&
-         all->graph_should_trace(handler);
+  return handler && all && all->top().wants_function(handler) && all->graph_should_trace(handler);
 }
 
 bool& irq_marked_slot() {

@@ -87,7 +87,7 @@ int main() {
   install_platform(with_symbols);
   constexpr u64 kBufferKb = 32 * 1024;
 
-  auto function = TraceInstance::create("function", false).release_value();
+  auto function = TraceInstance::create("function", false, 2).release_value();
   require(function->set_tracer("function"), "set_tracer function");
   for (u32 cpu = 0; cpu < 2; ++cpu)
     require(function->buffer().cpu(cpu).resize(TraceInstance::pages_for_kb(kBufferKb)), "resize");
@@ -100,7 +100,7 @@ int main() {
   report("function (trace_pipe)", render(*function, true));
 
   // The graph tracers run in the top instance only.
-  auto graph = TraceInstance::create("", true).release_value();
+  auto graph = TraceInstance::create("", true, 1).release_value();
   require(graph->set_tracer("function_graph"), "set_tracer function_graph");
   for (u32 cpu = 0; cpu < 2; ++cpu)
     require(graph->buffer().cpu(cpu).resize(TraceInstance::pages_for_kb(kBufferKb)), "resize");

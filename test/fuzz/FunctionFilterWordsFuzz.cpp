@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const u8* data, usize size) {
   if (split != StringView::npos)
     (void)trace::glob_match(input.substr(0, split), input.substr(split + 1));
   auto& tracing = *fuzz::tree().tracing;
-  (void)tracing.wants_function(tracing.top(), 0x1000);
+  (void)tracing.top().wants_function(0x1000);
   (void)tracing.function_site_wanted(0x2000);
   (void)tracing.graph_should_trace(0x4000);
   tracing.run_probes(0x3000);

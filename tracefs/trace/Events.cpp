@@ -13,9 +13,7 @@ namespace {
 // when either side is listed and a wakeup when the woken task is.
 bool wanted(const TraceInstance& instance, u16 id, i32 pid, i32 other_pid) {
   if (!instance.event_enabled(id)) return false;
-  Tracing* all = tracing();
-  return !all || all->event_pid_allowed(instance, pid) ||
-         all->event_pid_allowed(instance, other_pid);
+  return instance.event_pid_allowed(pid) || instance.event_pid_allowed(other_pid);
 }
 
 bool wanted(const TraceInstance& instance, u16 id, const RecordContext& ctx) {
@@ -29,8 +27,7 @@ bool commit_event(TraceInstance& instance, const RecordContext& ctx, u16 id, u8*
                   usize payload_size) {
   EventCommon common = {id, ctx.flags, ctx.preempt, ctx.pid};
   memcpy(payload, &common, sizeof common);
-  Tracing* all = tracing();
-  if (all && !all->event_passes(instance, id, payload, payload_size)) return false;
+  if (!instance.event_passes(id, payload, payload_size)) return false;
   usize padded = (payload_size + 3) & ~usize{3};
   u32* record = begin_record(instance, ctx, ring::RecordType::kEvent,
                              sizeof(ring::EventRecord) + padded, instance.now());

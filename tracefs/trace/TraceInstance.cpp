@@ -16,44 +16,55 @@ void notify_functions_changed() {
 
 }  // namespace
 
-Result<OwnPtr<TraceInstance>> TraceInstance::create(StringView name, bool is_top) {
+Result<OwnPtr<TraceInstance>> TraceInstance::create(StringView name, bool is_top, u32 id) {
   void* memory = allocate(sizeof(TraceInstance), alignof(TraceInstance));
   if (!memory) return Errno::kNoMem;
   OwnPtr<TraceInstance> instance(new (memory) TraceInstance());
   instance->name_ = TRY(String::from(name));
   instance->is_top_ = is_top;
+  instance->id_ = id;
+  instance->events_ = TRY(EventState::create());
   instance->buffer_ =
       TRY(ring::TraceBuffer::create(platform().cpu_count, pages_for_kb(kDefaultBufferKb)));
-  instance->tracer_ = find_tracer("nop");
-  TRY(instance->tracer_->init(*instance));
+  const Tracer* nop = find_tracer("nop");
+  TRY(nop->init(*instance));
+  instance->tracer_.store(nop, MemoryOrder::kRelease);
   return instance;
 }
 
 TraceInstance::~TraceInstance() {
-  if (tracer_ && buffer_) tracer_->reset(*this);
+  if (buffer_ && tracer_.load()) tracer().reset(*this);
 }
 
 Status TraceInstance::set_tracer(StringView requested) {
   StringView name = requested.trim();
   const Tracer* next = find_tracer(name);
   if (!next || (!is_top_ && !next->in_instances)) return Errno::kInval;
-  if (next == tracer_) return {};
+  if (next == &tracer()) return {};
   // A consuming reader holds an iterator into the buffer the switch resets.
   if (pipe_reader_open()) return Errno::kBusy;
-  tracer_->reset(*this);
-  // Writers see the new tracer only after the old one is gone and the buffer is empty.
-  tracer_ = find_tracer("nop");
+  // Unpublish the old tracer and wait out its recorders before it is reset; writers see
+  // the new one only once the buffer is empty.
+  const Tracer& previous = tracer();
+  const Tracer* nop = find_tracer("nop");
+  tracer_.store(nop, MemoryOrder::kRelease);
   notify_functions_changed();
   synchronize_writers();
+  previous.reset(*this);
   buffer_->reset();
   Status status = next->init(*this);
   if (!status.ok()) {
-    (void)tracer_->init(*this);  // nop cannot fail
+    (void)nop->init(*this);  // nop cannot fail
     return status;
   }
-  tracer_ = next;
+  tracer_.store(next, MemoryOrder::kRelease);
   notify_functions_changed();
   return {};
+}
+
+void TraceInstance::set_cpumask(const CpuMask& mask) {
+  apply_cpumask(*buffer_, cpumask_, mask);
+  cpumask_ = mask;
 }
 
 void TraceInstance::set_tracing_on(bool on) {
@@ -91,7 +102,7 @@ void TraceInstance::release_pipe_reader() {
 }
 
 Status TraceInstance::write_trace_options(StringView text) {
-  auto change = TRY(TraceOptions::parse_write(text, tracer_->name));
+  auto change = TRY(TraceOptions::parse_write(text, tracer().name));
   set_option(change.option, change.on);
   return {};
 }

@@ -3,31 +3,36 @@
 #include "ring/RingBuffer.h"
 #include "support/Atomic.h"
 #include "support/String.h"
+#include "trace/CpuMask.h"
+#include "trace/ErrorLog.h"
+#include "trace/EventState.h"
+#include "trace/FunctionFilter.h"
+#include "trace/PidList.h"
 #include "trace/TraceOptions.h"
 #include "trace/Tracer.h"
 
 namespace tg::trace {
 
-class FunctionFilter;
-class PidList;
-class EventState;
-class ErrorLog;
-
-// The state behind one tracing directory: the top-level `tracing/` or `instances/NAME/`.
-// The top instance also owns the function filters (Linux keeps them global).
+// Everything one tracing directory owns, the top-level `tracing/` or `instances/NAME/`, as
+// Linux's trace_array: buffer, tracer, options, and the state of its files (function lists,
+// pid lists, event enables and filters, cpumask, error log). Recorders reach all of it
+// through the instance they were handed, never through a second lookup, so one grace period
+// after the instance is unpublished covers everything it owns (docs/lifetime.md).
 class TraceInstance {
  public:
-  static Result<OwnPtr<TraceInstance>> create(StringView name, bool is_top);
+  // `id` names it in the file tree for as long as it lives; ids are never reused.
+  static Result<OwnPtr<TraceInstance>> create(StringView name, bool is_top, u32 id);
   ~TraceInstance();
 
   StringView name() const { return name_.view(); }
   bool is_top() const { return is_top_; }
+  u32 id() const { return id_; }
   // Its place in Tracing's fixed table of instances (0 for the top one).
   u32 table_index() const { return table_index_; }
   void set_table_index(u32 index) { table_index_ = index; }
 
   ring::TraceBuffer& buffer() { return *buffer_; }
-  const Tracer& tracer() const { return *tracer_; }
+  const Tracer& tracer() const { return *tracer_.load(MemoryOrder::kAcquire); }
   // current_tracer: same tracer again is a no-op; switching resets the buffer (EBUSY while
   // a trace_pipe reader is open, EINVAL for an unknown name).
   Status set_tracer(StringView name);
@@ -80,14 +85,51 @@ class TraceInstance {
   void file_closed() { open_files_.fetch_sub(1); }
   bool busy() const { return open_files_.load() != 0; }
 
+  // The state of the instance's files.
+  EventState& events() { return *events_; }
+  const EventState& events() const { return *events_; }
+  ErrorLog& error_log() { return error_log_; }
+  // set_ftrace_pid, set_ftrace_notrace_pid, set_event_pid, set_event_notrace_pid.
+  PidList& ftrace_pids() { return ftrace_pids_; }
+  PidList& ftrace_notrace_pids() { return ftrace_notrace_pids_; }
+  PidList& event_pids() { return event_pids_; }
+  PidList& event_notrace_pids() { return event_notrace_pids_; }
+  // set_ftrace_filter and set_ftrace_notrace belong to each instance, as in Linux.
+  FunctionFilter& ftrace_filter() { return ftrace_filter_; }
+  FunctionFilter& ftrace_notrace() { return ftrace_notrace_; }
+  const CpuMask& cpumask() const { return cpumask_; }
+  // tracing_cpumask: the CPUs that leave the mask stop recording into the buffer.
+  void set_cpumask(const CpuMask& mask);
+
+  // What recorders ask, from any context.
+  // The function tracer wants a call to `ip`: in set_ftrace_filter (or that is empty) and
+  // not in set_ftrace_notrace.
+  bool wants_function(u64 ip) const {
+    return ftrace_filter_.admits(ip) && !ftrace_notrace_.contains_address(ip);
+  }
+  // set_ftrace_pid (empty: every task) lists `pid` and set_ftrace_notrace_pid does not.
+  bool pid_allowed(i32 pid) const {
+    return ftrace_pids_.allows(pid) && !ftrace_notrace_pids_.contains(pid);
+  }
+  // Likewise for events: set_event_pid and set_event_notrace_pid.
+  bool event_pid_allowed(i32 pid) const {
+    return event_pids_.allows(pid) && !event_notrace_pids_.contains(pid);
+  }
+  // The filter of event `id` lets this payload (common header first, Linux layout) be
+  // recorded. Call it inside the record write (see EventState::matches).
+  bool event_passes(u16 id, const u8* payload, usize size) const {
+    return events_->matches_id(id, payload, size);
+  }
+
  private:
   TraceInstance() = default;
 
   String name_;
   bool is_top_ = false;
+  u32 id_ = 0;
   u32 table_index_ = 0;
   OwnPtr<ring::TraceBuffer> buffer_;
-  const Tracer* tracer_ = nullptr;
+  Atomic<const Tracer*> tracer_{nullptr};
   Atomic<bool> tracing_on_{true};
   TraceClock clock_ = TraceClock::kLocal;
   TraceOptions options_;
@@ -97,6 +139,15 @@ class TraceInstance {
   Atomic<u32> pipe_readers_{0};
   Atomic<u32> open_files_{0};
   Atomic<u64> events_enabled_[kMaxEventId / 64];
+  OwnPtr<EventState> events_;
+  ErrorLog error_log_;
+  PidList ftrace_pids_;
+  PidList ftrace_notrace_pids_;
+  PidList event_pids_;
+  PidList event_notrace_pids_;
+  CpuMask cpumask_ = CpuMask::all(platform().cpu_count);
+  FunctionFilter ftrace_filter_{FunctionFilter::Flavor::kFilter};
+  FunctionFilter ftrace_notrace_{FunctionFilter::Flavor::kNotrace};
 };
 
 }  // namespace tg::trace

@@ -28,10 +28,7 @@ Tracing* tracing() {
 Result<OwnPtr<Tracing>> Tracing::create() {
   OwnPtr<Tracing> tracing(tg::create<Tracing>());
   if (!tracing) return Errno::kNoMem;
-  OwnPtr<Slot> top = TRY(tracing->make_slot("", true));
-  tracing->table_[0].store(top.get(), MemoryOrder::kRelease);
-  tracing->table_end_.store(1, MemoryOrder::kRelease);
-  TRY(tracing->slots_.append(move(top)));
+  TRY(tracing->add_instance("", true));
   return tracing;
 }
 
@@ -39,45 +36,41 @@ Tracing::~Tracing() {
   if (g_tracing == this) g_tracing = nullptr;
 }
 
-Result<OwnPtr<Tracing::Slot>> Tracing::make_slot(StringView name, bool is_top) {
-  OwnPtr<Slot> slot(tg::create<Slot>());
-  if (!slot) return Errno::kNoMem;
-  slot->instance = TRY(TraceInstance::create(name, is_top));
-  slot->events = TRY(EventState::create());
-  slot->id = next_id_++;
-  return slot;
-}
-
-Result<TraceInstance*> Tracing::create_instance(StringView name) {
-  if (!valid_instance_name(name)) return Errno::kInval;
-  if (find(name)) return Errno::kExist;
-  u32 index = 1;
+Result<TraceInstance*> Tracing::add_instance(StringView name, bool is_top) {
+  u32 index = is_top ? 0 : 1;
   while (index < kMaxInstances && table_[index].load(MemoryOrder::kRelaxed)) ++index;
   if (index == kMaxInstances) return Errno::kNoSpc;
-  OwnPtr<Slot> slot = TRY(make_slot(name, false));
-  TraceInstance* instance = slot->instance.get();
+  OwnPtr<TraceInstance> owned = TRY(TraceInstance::create(name, is_top, next_id_));
+  ++next_id_;
+  TraceInstance* instance = owned.get();
   instance->set_table_index(index);
-  Slot* published = slot.get();
-  TRY(slots_.append(move(slot)));
+  TRY(instances_.append(move(owned)));
   // Recorders may see it from here on: it is complete.
-  table_[index].store(published, MemoryOrder::kRelease);
+  table_[index].store(instance, MemoryOrder::kRelease);
   if (table_end_.load(MemoryOrder::kRelaxed) <= index)
     table_end_.store(index + 1, MemoryOrder::kRelease);
   return instance;
 }
 
+Result<TraceInstance*> Tracing::create_instance(StringView name) {
+  if (!valid_instance_name(name)) return Errno::kInval;
+  if (find(name)) return Errno::kExist;
+  return add_instance(name, false);
+}
+
 Status Tracing::remove_instance(StringView name) {
-  for (usize i = 1; i < slots_.size(); ++i) {
-    TraceInstance& instance = *slots_[i]->instance;
+  for (usize i = 1; i < instances_.size(); ++i) {
+    TraceInstance& instance = *instances_[i];
     if (!(instance.name() == name)) continue;
     if (instance.busy() || instance.pipe_reader_open()) return Errno::kBusy;
-    // No recorder may reach it, or still be inside it, when its buffer goes.
     instance.set_tracing_on(false);
     // Its tracer or its func:traceon/traceoff probes may be what keeps sites live.
-    bool held_sites = instance.tracer().traces_functions || slots_[i]->ftrace_filter.has_probes();
+    bool held_sites = instance.tracer().traces_functions || instance.ftrace_filter().has_probes();
+    // Unpublish, then one grace period: no recorder is inside the instance, or anything it
+    // owns, once every CPU has left the recording path.
     table_[instance.table_index()].store(nullptr, MemoryOrder::kRelease);
     synchronize_writers();
-    slots_.remove(i);
+    instances_.remove(i);
     if (held_sites) functions_changed();
     return {};
   }
@@ -85,19 +78,15 @@ Status Tracing::remove_instance(StringView name) {
 }
 
 TraceInstance* Tracing::find(u32 id) {
-  for (auto& slot : slots_)
-    if (slot->id == id) return slot->instance.get();
+  for (auto& instance : instances_)
+    if (instance->id() == id) return instance.get();
   return nullptr;
 }
 
 TraceInstance* Tracing::find(StringView name) {
-  for (usize i = 1; i < slots_.size(); ++i)
-    if (slots_[i]->instance->name() == name) return slots_[i]->instance.get();
+  for (usize i = 1; i < instances_.size(); ++i)
+    if (instances_[i]->name() == name) return instances_[i].get();
   return nullptr;
-}
-
-u32 Tracing::id_of(const TraceInstance& instance) const {
-  return slot_of(instance).id;
 }
 
 bool Tracing::any_traces_functions() {
@@ -109,7 +98,7 @@ bool Tracing::any_traces_functions() {
 bool Tracing::function_site_wanted(u64 ip) {
   bool wanted = false;
   for_each_recorder([&](TraceInstance& instance) {
-    wanted = wanted || (instance.tracer().traces_functions && wants_function(instance, ip));
+    wanted = wanted || (instance.tracer().traces_functions && instance.wants_function(ip));
   });
   return wanted;
 }
@@ -132,16 +121,15 @@ bool Tracing::graph_should_trace(u64 ip) const {
 
 bool Tracing::has_probe(u64 ip) {
   bool found = false;
-  for_each_recorder([&](TraceInstance& instance) {
-    found = found || slot_of(instance).ftrace_filter.has_probe_at(ip);
-  });
+  for_each_recorder(
+      [&](TraceInstance& instance) { found = found || instance.ftrace_filter().has_probe_at(ip); });
   return found;
 }
 
 void Tracing::run_probes(u64 ip) {
   for_each_recorder([&](TraceInstance& instance) {
     bool turn_on = false;
-    if (slot_of(instance).ftrace_filter.probe_hit(ip, turn_on)) instance.set_tracing_on(turn_on);
+    if (instance.ftrace_filter().probe_hit(ip, turn_on)) instance.set_tracing_on(turn_on);
   });
 }
 

@@ -211,11 +211,11 @@ Result<usize> option_file_write(OpenFile& file, StringView data) {
 // ---- tracing_cpumask ----
 
 Result<bool> tracing_cpumask_show(OpenFile& file, String& out) {
-  return shown(file.tracing().cpumask(instance_of(file)).show(out, platform().cpu_count));
+  return shown(instance_of(file).cpumask().show(out, platform().cpu_count));
 }
 Result<usize> tracing_cpumask_write(OpenFile& file, StringView data) {
   auto mask = TRY(trace::CpuMask::parse(data, platform().cpu_count));
-  file.tracing().set_cpumask(instance_of(file), mask);
+  instance_of(file).set_cpumask(mask);
   return data.size();
 }
 

@@ -75,13 +75,12 @@ Result<usize> enable_write(OpenFile& file, StringView data) {
 // ---- filters ----
 
 Result<bool> event_filter_show(OpenFile& file, String& out) {
-  return shown(file.tracing().events(instance_of(file)).show_filter(event_of(file), out));
+  return shown(instance_of(file).events().show_filter(event_of(file), out));
 }
 Result<usize> event_filter_write(OpenFile& file, StringView data) {
   auto& instance = instance_of(file);
   auto& tracing = file.tracing();
-  TRY(tracing.events(instance).write_filter(event_of(file), data, tracing.error_log(instance),
-                                            instance.now()));
+  TRY(instance.events().write_filter(event_of(file), data, instance.error_log(), instance.now()));
   return data.size();
 }
 
@@ -89,7 +88,7 @@ Result<bool> system_filter_show(OpenFile&, String& out) {
   return shown(out.append(kSystemFilterHelp));
 }
 Result<usize> system_filter_write(OpenFile& file, StringView data) {
-  auto& events = file.tracing().events(instance_of(file));
+  auto& events = instance_of(file).events();
   TRY(events.write_system_filter(static_cast<usize>(file.context().index), data));
   return data.size();
 }

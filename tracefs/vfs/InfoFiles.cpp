@@ -52,11 +52,11 @@ Result<bool> readme_show(OpenFile&, String& out) {
 
 // `echo > error_log` clears the log at open; what is written is ignored, as in Linux.
 Status error_log_open(OpenFile& file) {
-  if (file.truncate()) file.tracing().error_log(instance_of(file)).clear();
+  if (file.truncate()) instance_of(file).error_log().clear();
   return {};
 }
 Result<bool> error_log_show(OpenFile& file, String& out) {
-  return shown(file.tracing().error_log(instance_of(file)).show(out));
+  return shown(instance_of(file).error_log().show(out));
 }
 Result<usize> error_log_write(OpenFile&, StringView data) {
   return data.size();

@@ -13,10 +13,10 @@ using trace::FunctionFilter;
 // Each instance has its own set_ftrace_filter and set_ftrace_notrace; the graph lists exist
 // only at the top.
 FunctionFilter& ftrace_filter(OpenFile& file) {
-  return file.tracing().ftrace_filter(instance_of(file));
+  return instance_of(file).ftrace_filter();
 }
 FunctionFilter& ftrace_notrace(OpenFile& file) {
-  return file.tracing().ftrace_notrace(instance_of(file));
+  return instance_of(file).ftrace_notrace();
 }
 FunctionFilter& graph_filter(OpenFile& file) {
   return file.tracing().graph_filter();
@@ -67,16 +67,16 @@ constexpr FileOps list_ops() {
 // ---- set_ftrace_pid, set_ftrace_notrace_pid, set_event_pid, set_event_notrace_pid ----
 
 trace::PidList& ftrace_pids(OpenFile& file) {
-  return file.tracing().ftrace_pids(instance_of(file));
+  return instance_of(file).ftrace_pids();
 }
 trace::PidList& event_pids(OpenFile& file) {
-  return file.tracing().event_pids(instance_of(file));
+  return instance_of(file).event_pids();
 }
 trace::PidList& ftrace_notrace_pids(OpenFile& file) {
-  return file.tracing().ftrace_notrace_pids(instance_of(file));
+  return instance_of(file).ftrace_notrace_pids();
 }
 trace::PidList& event_notrace_pids(OpenFile& file) {
-  return file.tracing().event_notrace_pids(instance_of(file));
+  return instance_of(file).event_notrace_pids();
 }
 
 // Both parse alike (Linux's trace_pid_write) and `>` empties them at open.

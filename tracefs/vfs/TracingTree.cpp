@@ -138,7 +138,7 @@ bool instance_entry(const NodeContext& parent, usize index, DynamicEntry& out) {
   Tracing& tracing = tracing_of(parent);
   if (index + 1 >= tracing.instance_count()) return false;
   out.node = &kInstanceDirectory;
-  out.context.instance_id = tracing.id_at(index + 1);
+  out.context.instance_id = tracing.instance_at(index + 1).id();
   out.name = tracing.instance_at(index + 1).name();
   return true;
 }

@@ -225,7 +225,7 @@ TEST_F(GraphOutput, CpuColumnWidensWithCpuCount) {
   Platform many = platform();
   many.cpu_count = 12;
   install_platform(many);
-  auto created = TraceInstance::create("wide", true);
+  auto created = TraceInstance::create("wide", true, 1);
   ASSERT_TRUE(created.ok());
   auto& wide = *created.value();
   ASSERT_TRUE(wide.set_tracer("function_graph").ok());

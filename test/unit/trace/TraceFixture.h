@@ -40,7 +40,7 @@ class TraceFixture : public ::testing::Test {
     install_platform(with_symbols);
     clear_comms();
     tg::test::set_clock(1'000'000'000);
-    auto created = TraceInstance::create("", true);
+    auto created = TraceInstance::create("", true, 1);
     ASSERT_TRUE(created.ok());
     instance_ = created.release_value();
   }

@@ -179,7 +179,7 @@ TEST_F(EventFilterFile, ZeroClears) {
 
 TEST_F(EventFilterFile, FilterDecidesWhatIsRecorded) {
   ASSERT_EQ(echo(std::string(kSwitch) + "filter", "next_pid == 7"), Errno::kOk);
-  auto& events = tracing_->events(tracing_->top());
+  auto& events = tracing_->top().events();
   usize index = 0;
   auto all = trace::all_events();
   while (!(all[index].name == StringView("sched_switch"))) ++index;
@@ -274,10 +274,10 @@ TEST_F(ErrorLogFile, KeepsEightEntries) {
 TEST_F(EventFilterFile, EmittersCheckByEventId) {
   ASSERT_EQ(echo(std::string(kSwitch) + "filter", "next_pid == 7"), Errno::kOk);
   u8 payload[64] = {};
-  EXPECT_FALSE(tracing_->event_passes(tracing_->top(), 372, payload, sizeof payload));
-  EXPECT_TRUE(tracing_->event_passes(tracing_->top(), 370, payload, sizeof payload));
+  EXPECT_FALSE(tracing_->top().event_passes(372, payload, sizeof payload));
+  EXPECT_TRUE(tracing_->top().event_passes(370, payload, sizeof payload));
   payload[56] = 7;
-  EXPECT_TRUE(tracing_->event_passes(tracing_->top(), 372, payload, sizeof payload));
+  EXPECT_TRUE(tracing_->top().event_passes(372, payload, sizeof payload));
 }
 
 // The filter decides what reaches the buffer: a rejected event is never recorded.
@@ -290,8 +290,7 @@ class EventFilterRecording : public TracefsTest {
   void TearDown() override { trace::install_tracing(nullptr); }
 
   void emit_switch(i32 prev_pid) {
-    trace::emit_sched_switch(tracing_->top(), writer_context(), "a", prev_pid, 120, 1, "b", 7,
-                             120);
+    trace::emit_sched_switch(tracing_->top(), writer_context(), "a", prev_pid, 120, 1, "b", 7, 120);
   }
 };
 

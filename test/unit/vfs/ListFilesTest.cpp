@@ -105,10 +105,10 @@ TEST_F(SetFtraceFilter, EachInstanceHasItsOwn) {
   EXPECT_EQ(cat("set_ftrace_filter"), "#### all functions enabled ####\n");
   EXPECT_EQ(cat("set_ftrace_notrace"), "#### no functions disabled ####\n");
   trace::TraceInstance& foo = *tracing_->find("foo");
-  EXPECT_TRUE(tracing_->wants_function(foo, 0x3000));
-  EXPECT_FALSE(tracing_->wants_function(foo, 0x1000));
-  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x1000));
-  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x4000));
+  EXPECT_TRUE(foo.wants_function(0x3000));
+  EXPECT_FALSE(foo.wants_function(0x1000));
+  EXPECT_TRUE(tracing_->top().wants_function(0x1000));
+  EXPECT_TRUE(tracing_->top().wants_function(0x4000));
 }
 
 TEST_F(SetFtraceFilter, AnInstancesProbeSwitchesThatInstanceOnly) {
@@ -177,8 +177,8 @@ TEST_F(SetFtracePid, EmptyReadsNoPid) {
 TEST_F(SetFtracePid, ListsPidsAndFilters) {
   ASSERT_EQ(echo("set_ftrace_pid", "12 7"), Errno::kOk);
   EXPECT_EQ(cat("set_ftrace_pid"), "7\n12\n");
-  EXPECT_TRUE(tracing_->pid_allowed(tracing_->top(), 7));
-  EXPECT_FALSE(tracing_->pid_allowed(tracing_->top(), 8));
+  EXPECT_TRUE(tracing_->top().pid_allowed(7));
+  EXPECT_FALSE(tracing_->top().pid_allowed(8));
 }
 
 TEST_F(SetFtracePid, TruncateClearsAndAppendAdds) {
@@ -202,12 +202,12 @@ TEST_F(SetFtracePid, NotraceListReadsNoPidWhenEmpty) {
 TEST_F(SetFtracePid, NotraceListedTasksAreNeverTraced) {
   ASSERT_EQ(echo("set_ftrace_notrace_pid", "9 3"), Errno::kOk);
   EXPECT_EQ(cat("set_ftrace_notrace_pid"), "3\n9\n");
-  EXPECT_FALSE(tracing_->pid_allowed(tracing_->top(), 3));
-  EXPECT_TRUE(tracing_->pid_allowed(tracing_->top(), 4));
+  EXPECT_FALSE(tracing_->top().pid_allowed(3));
+  EXPECT_TRUE(tracing_->top().pid_allowed(4));
   ASSERT_EQ(echo("set_ftrace_pid", "3 4"), Errno::kOk);
-  EXPECT_FALSE(tracing_->pid_allowed(tracing_->top(), 3));
-  EXPECT_TRUE(tracing_->pid_allowed(tracing_->top(), 4));
-  EXPECT_FALSE(tracing_->pid_allowed(tracing_->top(), 5));
+  EXPECT_FALSE(tracing_->top().pid_allowed(3));
+  EXPECT_TRUE(tracing_->top().pid_allowed(4));
+  EXPECT_FALSE(tracing_->top().pid_allowed(5));
   EXPECT_EQ(echo_append("set_ftrace_notrace_pid", "-1"), Errno::kInval);
   ASSERT_EQ(echo("set_ftrace_notrace_pid", ""), Errno::kOk);
   EXPECT_EQ(cat("set_ftrace_notrace_pid"), "no pid\n");
@@ -216,8 +216,8 @@ TEST_F(SetFtracePid, NotraceListedTasksAreNeverTraced) {
 TEST_F(SetFtracePid, NotraceListIsPerInstance) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
   ASSERT_EQ(echo("instances/foo/set_ftrace_notrace_pid", "3"), Errno::kOk);
-  EXPECT_FALSE(tracing_->pid_allowed(*tracing_->find("foo"), 3));
-  EXPECT_TRUE(tracing_->pid_allowed(tracing_->top(), 3));
+  EXPECT_FALSE(tracing_->find("foo")->pid_allowed(3));
+  EXPECT_TRUE(tracing_->top().pid_allowed(3));
 }
 
 TEST_F(AvailableFilterFunctions, ListsPatchableFunctionsOnePerLine) {
@@ -231,14 +231,14 @@ TEST_F(AvailableFilterFunctions, SmallReadsSeeTheSameText) {
 }
 
 TEST_F(WantsFunction, EverythingWhenFiltersAreEmpty) {
-  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x1000));
-  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x8000));
+  EXPECT_TRUE(tracing_->top().wants_function(0x1000));
+  EXPECT_TRUE(tracing_->top().wants_function(0x8000));
 }
 
 TEST_F(WantsFunction, FilterAndNotNotrace) {
   ASSERT_EQ(echo("set_ftrace_filter", "kmalloc*"), Errno::kOk);
   ASSERT_EQ(echo("set_ftrace_notrace", "kmalloc_node"), Errno::kOk);
-  EXPECT_TRUE(tracing_->wants_function(tracing_->top(), 0x1000));
-  EXPECT_FALSE(tracing_->wants_function(tracing_->top(), 0x2000));
-  EXPECT_FALSE(tracing_->wants_function(tracing_->top(), 0x3000));
+  EXPECT_TRUE(tracing_->top().wants_function(0x1000));
+  EXPECT_FALSE(tracing_->top().wants_function(0x2000));
+  EXPECT_FALSE(tracing_->top().wants_function(0x3000));
 }
