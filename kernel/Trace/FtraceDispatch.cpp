@@ -8,11 +8,10 @@
 #include "Trace/Tracefs.h"
 #include "Trace/TracerGuard.h"
 
-using tg::trace::DurationTracer;
-using tg::trace::FunctionTracer;
-using tg::trace::GraphTracer;
+using tg::trace::HookedCall;
 using tg::trace::RecordContext;
 using tg::trace::TraceInstance;
+using tg::trace::Tracer;
 using tg::trace::Tracing;
 
 u32 g_tracer_busy[kMaxCpus];
@@ -30,61 +29,45 @@ always_inline_notrace bool instance_wants(const TraceInstance& instance, u32 exa
   return instance.table_index() + 1 == exact || instance.wants_function(ip);
 }
 
-// The function tracer may run in any instance, each with its own set_ftrace_filter,
+// Every instance whose tracer records function calls, each with its own set_ftrace_filter,
 // set_ftrace_notrace and set_ftrace_pid.
 TG_HOT void function_entries(const RecordContext& ctx, u32 exact, u64 ip, u64 parent_ip) {
   g_tracing->for_each_recorder([&](TraceInstance& instance) {
-    if (&instance.tracer() != &tg::trace::kFunctionTracer) return;
+    const Tracer& tracer = instance.tracer();
+    if (!tracer.on_function) return;
     if (!instance_wants(instance, exact, ip)) return;
     if (!instance.pid_allowed(ctx.pid)) return;
-    FunctionTracer::record(instance, ctx, ip, parent_ip);
+    tracer.on_function(instance, ctx, ip, parent_ip);
   });
 }
 
-// Decides whether (and how) the return of this call is hooked, recording the entry for
-// function_graph. Returns the hook kind, or -1 for "do not hook".
-TG_HOT int graph_entry_hook(const tg::trace::Tracer& tracer, const RecordContext& ctx, Task* task,
-                            u64 ip, u64 calltime) {
-  ShadowStack& stack = task->shadow_stack;
-  if (stack.excluded) return -1;
-  // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
-  if (g_tracing->graph_excluded(ip)) return kShadowHookExcluded;
-  if (stack.top == 0 && !g_tracing->graph_should_trace(ip)) return -1;
-  if (!g_top->pid_allowed(ctx.pid)) return -1;
-  if (&tracer == &tg::trace::kGraphTracer) {
-    return GraphTracer::record_entry(*g_top, ctx, ip, stack.top, calltime) ? kShadowHookGraph : -1;
-  }
-  return DurationTracer::should_hook(*g_top, ctx, stack.top) ? kShadowHookDuration : -1;
-}
-
-TG_HOT void graph_entry(const tg::trace::Tracer& tracer, const RecordContext& ctx, u64 ip,
-                        u64* parent_slot) {
-  Task* task = current_task();
-  if (!task) return;  // a CPU still booting: no task to keep frames in
-  ShadowStack& stack = task->shadow_stack;
-  u64 calltime = g_top->now();
-  int hook = graph_entry_hook(tracer, ctx, task, ip, calltime);
-  if (hook < 0) return;
+TG_HOT void push_frame(ShadowStack& stack, u64* parent_slot, const HookedCall& call,
+                       const Tracer* tracer) {
   if (stack.top >= ShadowStack::kFrames) {
     ++stack.overflows;
     ++g_shadow_overflows;
     return;
   }
-  stack.frames[stack.top] =
-      ShadowFrame{*parent_slot, ip, calltime, stack.top, static_cast<u8>(hook), {}};
+  stack.frames[stack.top] = ShadowFrame{*parent_slot, call, tracer};
   ++stack.top;
-  if (hook == kShadowHookExcluded) ++stack.excluded;
+  if (!tracer) ++stack.excluded;
   *parent_slot = reinterpret_cast<u64>(&return_to_handler);
 }
 
-TG_HOT void graph_return_record(const ShadowFrame& frame, const RecordContext& ctx, u64 retval) {
-  const tg::trace::Tracer& tracer = g_top->tracer();
-  u64 rettime = g_top->now();
-  if (frame.hook == kShadowHookGraph && &tracer == &tg::trace::kGraphTracer) {
-    GraphTracer::record_return(*g_top, ctx, frame.ip, frame.depth, frame.calltime, rettime, retval);
-  } else if (frame.hook == kShadowHookDuration && &tracer == &tg::trace::kDurationTracer) {
-    DurationTracer::record_exit(*g_top, ctx, frame.ip, frame.depth, frame.calltime, rettime);
-  }
+// A tracer that hooks returns: the graph lists (global, as in Linux) pick the calls, then
+// the tracer decides (and may record the entry).
+TG_HOT void hooked_entry(const Tracer& tracer, const RecordContext& ctx, u64 ip, u64* parent_slot) {
+  Task* task = current_task();
+  if (!task) return;  // a CPU still booting: no task to keep frames in
+  ShadowStack& stack = task->shadow_stack;
+  HookedCall call{ip, g_top->now(), stack.top, 0};
+  if (stack.excluded) return;
+  // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
+  if (g_tracing->graph_excluded(ip)) return push_frame(stack, parent_slot, call, nullptr);
+  if (stack.top == 0 && !g_tracing->graph_should_trace(ip)) return;
+  if (!g_top->pid_allowed(ctx.pid)) return;
+  if (!tracer.on_entry(*g_top, ctx, call)) return;
+  push_frame(stack, parent_slot, call, &tracer);
 }
 }  // namespace
 
@@ -103,11 +86,11 @@ extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot) {
   if (__atomic_load_n(&g_patcher_probes, __ATOMIC_ACQUIRE)) g_tracing->run_probes(ip);
   u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
   RecordContext ctx = trace_context(guard.saved_flags());
-  // The graph tracers run in the top instance only (as Linux's instances, which offer
-  // "function nop").
-  const tg::trace::Tracer& tracer = g_top->tracer();
-  if (tracer.hooks_returns && instance_wants(*g_top, exact, ip))
-    graph_entry(tracer, ctx, ip, parent_slot);
+  // Tracers that hook returns run in the top instance only (one shadow stack per task; as
+  // Linux's instances, which offer "function nop").
+  const Tracer& tracer = g_top->tracer();
+  if (tracer.on_entry && instance_wants(*g_top, exact, ip))
+    hooked_entry(tracer, ctx, ip, parent_slot);
   function_entries(ctx, exact, ip, *parent_slot);
 }
 
@@ -117,10 +100,12 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval) {
   ShadowStack& stack = task->shadow_stack;
   if (stack.top == 0) panic("ftrace: return hook with an empty shadow stack");
   ShadowFrame frame = stack.frames[--stack.top];
-  if (frame.hook == kShadowHookExcluded) {
+  if (!frame.tracer) {
     --stack.excluded;
-  } else if (guard.entered() && g_top) {
-    graph_return_record(frame, trace_context(guard.saved_flags()), retval);
+  } else if (guard.entered() && g_top && frame.tracer == &g_top->tracer()) {
+    // The tracer that hooked the call, if it is still current.
+    frame.tracer->on_return(*g_top, trace_context(guard.saved_flags()), frame.call, g_top->now(),
+                            retval);
   }
   return frame.return_address;
 }

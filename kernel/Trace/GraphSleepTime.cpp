@@ -11,7 +11,7 @@ using tg::trace::TraceOption;
 // duration without it. A stale stamp is never used: a task is always stamped again on its
 // way out before it can be switched back in.
 void graph_sleep_time_on_switch(const TraceInstance& top, Task* prev, Task* next) {
-  if (!top.tracer().hooks_returns || top.option(TraceOption::kSleepTime)) return;
+  if (!top.tracer().hooks_returns() || top.option(TraceOption::kSleepTime)) return;
   u64 now = top.now();
   prev->shadow_stack.switched_out = now;
   ShadowStack& stack = next->shadow_stack;
@@ -20,5 +20,5 @@ void graph_sleep_time_on_switch(const TraceInstance& top, Task* prev, Task* next
   stack.switched_out = 0;
   if (now <= out) return;  // two CPUs' clocks: never move a call past the present
   u64 away = now - out;
-  for (u32 i = 0; i < stack.top; ++i) stack.frames[i].calltime += away;
+  for (u32 i = 0; i < stack.top; ++i) stack.frames[i].call.calltime += away;
 }

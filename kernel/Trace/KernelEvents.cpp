@@ -101,33 +101,30 @@ StringView vector_name(u32 vector) {
   return "irq";
 }
 
-bool graph_tracer_on() {
-  return &g_top->tracer() == &tg::trace::kGraphTracer;
-}
-
-// Linux draws the ==========> arrows only around an interrupt whose handler the graph
-// tracer itself traces, so a filter that leaves the handlers out leaves the arrows out
-// too. The decision is kept per nesting level so that entry and exit always pair up.
+// Linux marks only an interrupt whose handler the tracer itself traces, so a filter that
+// leaves the handlers out leaves the marks (function_graph's ==========> arrows) out too.
+// Which tracer marked the entry is kept per nesting level, so that entry and exit always
+// pair up.
 constexpr u32 kMaxIrqNesting = 8;
-bool g_irq_marked[kMaxCpus][kMaxIrqNesting];
+const tg::trace::Tracer* g_irq_marked[kMaxCpus][kMaxIrqNesting];
 
-bool irq_markers_wanted(u32 vector) {
-  if (!graph_tracer_on() || !g_top->option(tg::trace::TraceOption::kFuncgraphIrqs)) return false;
+bool handler_traced(u32 vector) {
   u64 handler = interrupt_handler_address(vector);
-  tg::trace::Tracing* all = tg::trace::tracing();
-  return handler && all && all->top().wants_function(handler) && all->graph_should_trace(handler);
+  return handler && g_top->wants_function(handler) && g_tracing->graph_should_trace(handler);
 }
 
-bool& irq_marked_slot() {
+const tg::trace::Tracer*& irq_marked_slot() {
   u32 depth = this_cpu()->irq_depth;
   return g_irq_marked[this_cpu_id()][depth < kMaxIrqNesting ? depth : kMaxIrqNesting - 1];
 }
 
 void on_irq_entry(u32 vector, const TrapFrame&) {
-  bool& marked = irq_marked_slot();
-  marked = irq_markers_wanted(vector);
+  const tg::trace::Tracer*& marked = irq_marked_slot();
+  marked = nullptr;
   record([&](const RecordContext& ctx) {
-    if (marked) tg::trace::GraphTracer::record_irq_enter(*g_top, ctx, vector);
+    const tg::trace::Tracer& tracer = g_top->tracer();
+    if (tracer.on_irq_entry && handler_traced(vector) && tracer.on_irq_entry(*g_top, ctx, vector))
+      marked = &tracer;
     g_tracing->for_each_recorder([&](TraceInstance& instance) {
       tg::trace::emit_irq_handler_entry(instance, ctx, static_cast<i32>(vector),
                                         vector_name(vector));
@@ -136,14 +133,15 @@ void on_irq_entry(u32 vector, const TrapFrame&) {
 }
 
 void on_irq_exit(u32 vector) {
-  bool& marked = irq_marked_slot();
+  const tg::trace::Tracer*& marked = irq_marked_slot();
   record([&](const RecordContext& ctx) {
     g_tracing->for_each_recorder([&](TraceInstance& instance) {
       tg::trace::emit_irq_handler_exit(instance, ctx, static_cast<i32>(vector), 1);
     });
-    if (marked) tg::trace::GraphTracer::record_irq_exit(*g_top, ctx, vector);
+    if (marked && marked == &g_top->tracer() && marked->on_irq_exit)
+      marked->on_irq_exit(*g_top, ctx, vector);
   });
-  marked = false;
+  marked = nullptr;
 }
 
 constexpr SchedTraceHooks kSchedHooks = {on_switch, on_wakeup, on_migrate};

@@ -83,20 +83,31 @@ void duration_print_header(OutputState& state, TextWriter& out) {
                      "    |              |   |      ", out);
 }
 
-Status duration_init(TraceInstance&) {
-  return {};
+TG_HOT bool duration_on_entry(TraceInstance& instance, const RecordContext& ctx, HookedCall& call) {
+  return DurationTracer::should_hook(instance, ctx, call.depth);
 }
-void duration_reset(TraceInstance&) {}
+
+TG_HOT void duration_on_return(TraceInstance& instance, const RecordContext& ctx,
+                               const HookedCall& call, u64 rettime, u64) {
+  DurationTracer::record_exit(instance, ctx, call.ip, call.depth, call.calltime, rettime);
+}
+
+constexpr OptionInfo kDurationOptions[] = {
+    {TraceOption::kDurationAbstime, "duration-abstime", false},
+    {TraceOption::kDurationCpu, "duration-cpu", true},
+    {TraceOption::kDurationOverhead, "duration-overhead", true},
+    {TraceOption::kDurationProc, "duration-proc", false},
+    {TraceOption::kDurationOverrun, "duration-overrun", false},
+};
 
 }  // namespace
 
 const Tracer kDurationTracer = {
     .name = "function_duration",
-    .traces_functions = true,
-    .hooks_returns = true,
     .in_instances = false,
-    .init = duration_init,
-    .reset = duration_reset,
+    .options = kDurationOptions,
+    .on_entry = duration_on_entry,
+    .on_return = duration_on_return,
     .print_header = duration_print_header,
     .print_entry = duration_print_entry,
 };

@@ -22,20 +22,17 @@ TG_HOT bool FunctionTracer::record(TraceInstance& instance, const RecordContext&
 
 namespace {
 
-Status function_init(TraceInstance&) {
-  return {};
-}
-void function_reset(TraceInstance&) {}
+constexpr OptionInfo kFunctionOptions[] = {
+    {TraceOption::kFuncStackTrace, "func_stack_trace", false},
+};
 
 }  // namespace
 
 const Tracer kFunctionTracer = {
     .name = "function",
-    .traces_functions = true,
-    .hooks_returns = false,
     .in_instances = true,
-    .init = function_init,
-    .reset = function_reset,
+    .options = kFunctionOptions,
+    .on_function = FunctionTracer::record,
     .print_header = print_default_header,
     .print_entry = print_default_entry,
 };

@@ -281,20 +281,50 @@ void graph_print_header(OutputState& state, TextWriter& out) {
   print_graph_header(state, kGraphHeader, "", "", out);
 }
 
-Status graph_init(TraceInstance&) {
-  return {};
+TG_HOT bool graph_on_entry(TraceInstance& instance, const RecordContext& ctx, HookedCall& call) {
+  return GraphTracer::record_entry(instance, ctx, call.ip, call.depth, call.calltime);
 }
-void graph_reset(TraceInstance&) {}
+
+TG_HOT void graph_on_return(TraceInstance& instance, const RecordContext& ctx,
+                            const HookedCall& call, u64 rettime, u64 retval) {
+  GraphTracer::record_return(instance, ctx, call.ip, call.depth, call.calltime, rettime, retval);
+}
+
+// Linux draws the ==========> arrows only with funcgraph-irqs on.
+bool graph_on_irq_entry(TraceInstance& instance, const RecordContext& ctx, u32 irq) {
+  if (!instance.option(TraceOption::kFuncgraphIrqs)) return false;
+  GraphTracer::record_irq_enter(instance, ctx, irq);
+  return true;
+}
+
+void graph_on_irq_exit(TraceInstance& instance, const RecordContext& ctx, u32 irq) {
+  GraphTracer::record_irq_exit(instance, ctx, irq);
+}
+
+constexpr OptionInfo kGraphOptions[] = {
+    {TraceOption::kFuncgraphOverrun, "funcgraph-overrun", false},
+    {TraceOption::kFuncgraphCpu, "funcgraph-cpu", true},
+    {TraceOption::kFuncgraphOverhead, "funcgraph-overhead", true},
+    {TraceOption::kFuncgraphProc, "funcgraph-proc", false},
+    {TraceOption::kFuncgraphDuration, "funcgraph-duration", true},
+    {TraceOption::kFuncgraphAbstime, "funcgraph-abstime", false},
+    {TraceOption::kFuncgraphIrqs, "funcgraph-irqs", true},
+    {TraceOption::kFuncgraphTail, "funcgraph-tail", false},
+    {TraceOption::kFuncgraphRetval, "funcgraph-retval", false},
+    {TraceOption::kSleepTime, "sleep-time", true},
+    {TraceOption::kGraphTime, "graph-time", true},
+};
 
 }  // namespace
 
 const Tracer kGraphTracer = {
     .name = "function_graph",
-    .traces_functions = true,
-    .hooks_returns = true,
     .in_instances = false,
-    .init = graph_init,
-    .reset = graph_reset,
+    .options = kGraphOptions,
+    .on_entry = graph_on_entry,
+    .on_return = graph_on_return,
+    .on_irq_entry = graph_on_irq_entry,
+    .on_irq_exit = graph_on_irq_exit,
     .print_header = graph_print_header,
     .print_entry = graph_print_entry,
 };

@@ -26,14 +26,13 @@ Result<OwnPtr<TraceInstance>> TraceInstance::create(StringView name, bool is_top
   instance->events_ = TRY(EventState::create());
   instance->buffer_ =
       TRY(ring::TraceBuffer::create(platform().cpu_count, pages_for_kb(kDefaultBufferKb)));
-  const Tracer* nop = find_tracer("nop");
-  TRY(nop->init(*instance));
-  instance->tracer_.store(nop, MemoryOrder::kRelease);
+  instance->tracer_.store(find_tracer("nop"), MemoryOrder::kRelease);
   return instance;
 }
 
 TraceInstance::~TraceInstance() {
-  if (buffer_ && tracer_.load()) tracer().reset(*this);
+  const Tracer* current = tracer_.load();
+  if (buffer_ && current && current->reset) current->reset(*this);
 }
 
 Status TraceInstance::set_tracer(StringView requested) {
@@ -50,13 +49,9 @@ Status TraceInstance::set_tracer(StringView requested) {
   tracer_.store(nop, MemoryOrder::kRelease);
   notify_functions_changed();
   synchronize_writers();
-  previous.reset(*this);
+  if (previous.reset) previous.reset(*this);
   buffer_->reset();
-  Status status = next->init(*this);
-  if (!status.ok()) {
-    (void)nop->init(*this);  // nop cannot fail
-    return status;
-  }
+  if (next->init) TRY(next->init(*this));
   tracer_.store(next, MemoryOrder::kRelease);
   notify_functions_changed();
   return {};
@@ -102,7 +97,7 @@ void TraceInstance::release_pipe_reader() {
 }
 
 Status TraceInstance::write_trace_options(StringView text) {
-  auto change = TRY(TraceOptions::parse_write(text, tracer().name));
+  auto change = TRY(parse_option_write(text, tracer().name));
   set_option(change.option, change.on);
   return {};
 }

@@ -1,23 +1,19 @@
 #include "trace/TraceOptions.h"
 
+#include "trace/Tracer.h"
+
 namespace tg::trace {
 
-const OptionInfo* TraceOptions::find(StringView name) {
-  for (const auto& info : kOptionTable)
-    if (info.name == name) return &info;
-  return nullptr;
+TraceOptions::TraceOptions() {
+  reset_to_defaults();
 }
 
-Result<TraceOptions::Change> TraceOptions::parse_write(StringView text, StringView current_tracer) {
-  StringView name = text.trim();
-  bool on = true;
-  const OptionInfo* info = find(name);
-  if (!info && name.starts_with("no")) {
-    info = find(name.drop_front(2));
-    on = false;
+void TraceOptions::reset_to_defaults() {
+  bits_ = 0;
+  for (usize i = 0; i < option_row_count(); ++i) {
+    const OptionInfo& info = option_row(i);
+    if (info.default_on) bits_ |= u64{1} << bit(info.option);
   }
-  if (!info || !listed_for(*info, current_tracer)) return Errno::kInval;
-  return Change{info->option, on};
 }
 
 }  // namespace tg::trace

@@ -6,8 +6,9 @@
 
 namespace tg::trace {
 
-// Every option of `trace_options` / `options/`, in the order Linux lists them: the global
-// flags first, then each tracer's own. The order of this enum is the order of kOptionTable.
+// Every option's bit in an instance's option word: the global flags first, then each
+// tracer's own, in the order Linux lists them. The rows that name them are kGlobalOptions
+// below and each tracer's Tracer::options, in its own file.
 enum class TraceOption : u8 {
   kPrintParent,
   kSymOffset,
@@ -64,89 +65,59 @@ enum class TraceOption : u8 {
 
 inline constexpr usize kOptionCount = static_cast<usize>(TraceOption::kCount);
 
+// One option row: its bit, its name in options/ and trace_options, its default. The global
+// rows are below; each tracer keeps its own rows in its own file (Tracer::options), and
+// Tracer.h has the lookups over all of them.
 struct OptionInfo {
   TraceOption option;
   StringView name;
   bool default_on;
-  // Empty for a global option; else the tracer that owns it. Linux lists a tracer's options
-  // in trace_options only while that tracer is current, but options/ holds every one.
-  StringView tracer;
 };
 
-// Names, defaults and owners: the one table trace_options, options/ and the formatters read.
-inline constexpr OptionInfo kOptionTable[] = {
-    {TraceOption::kPrintParent, "print-parent", true, ""},
-    {TraceOption::kSymOffset, "sym-offset", false, ""},
-    {TraceOption::kSymAddr, "sym-addr", false, ""},
-    {TraceOption::kVerbose, "verbose", false, ""},
-    {TraceOption::kRaw, "raw", false, ""},
-    {TraceOption::kHex, "hex", false, ""},
-    {TraceOption::kBin, "bin", false, ""},
-    {TraceOption::kBlock, "block", false, ""},
-    {TraceOption::kFields, "fields", false, ""},
-    {TraceOption::kTracePrintk, "trace_printk", true, ""},
-    {TraceOption::kAnnotate, "annotate", true, ""},
-    {TraceOption::kUserStackTrace, "userstacktrace", false, ""},
-    {TraceOption::kSymUserObj, "sym-userobj", false, ""},
-    {TraceOption::kPrintkMsgOnly, "printk-msg-only", false, ""},
-    {TraceOption::kContextInfo, "context-info", true, ""},
-    {TraceOption::kLatencyFormat, "latency-format", false, ""},
-    {TraceOption::kRecordCmd, "record-cmd", true, ""},
-    {TraceOption::kRecordTgid, "record-tgid", false, ""},
-    {TraceOption::kOverwrite, "overwrite", true, ""},
-    {TraceOption::kDisableOnFree, "disable_on_free", false, ""},
-    {TraceOption::kIrqInfo, "irq-info", true, ""},
-    {TraceOption::kMarkers, "markers", true, ""},
-    {TraceOption::kEventFork, "event-fork", false, ""},
-    {TraceOption::kTracePrintkDest, "trace_printk_dest", true, ""},
-    {TraceOption::kCopyTraceMarker, "copy_trace_marker", true, ""},
-    {TraceOption::kPauseOnTrace, "pause-on-trace", false, ""},
-    {TraceOption::kHashPtr, "hash-ptr", true, ""},
-    {TraceOption::kFunctionTrace, "function-trace", true, ""},
-    {TraceOption::kFunctionFork, "function-fork", false, ""},
-    {TraceOption::kStackTrace, "stacktrace", false, ""},
-    {TraceOption::kFuncStackTrace, "func_stack_trace", false, "function"},
-    {TraceOption::kFuncgraphOverrun, "funcgraph-overrun", false, "function_graph"},
-    {TraceOption::kFuncgraphCpu, "funcgraph-cpu", true, "function_graph"},
-    {TraceOption::kFuncgraphOverhead, "funcgraph-overhead", true, "function_graph"},
-    {TraceOption::kFuncgraphProc, "funcgraph-proc", false, "function_graph"},
-    {TraceOption::kFuncgraphDuration, "funcgraph-duration", true, "function_graph"},
-    {TraceOption::kFuncgraphAbstime, "funcgraph-abstime", false, "function_graph"},
-    {TraceOption::kFuncgraphIrqs, "funcgraph-irqs", true, "function_graph"},
-    {TraceOption::kFuncgraphTail, "funcgraph-tail", false, "function_graph"},
-    {TraceOption::kFuncgraphRetval, "funcgraph-retval", false, "function_graph"},
-    {TraceOption::kSleepTime, "sleep-time", true, "function_graph"},
-    {TraceOption::kGraphTime, "graph-time", true, "function_graph"},
-    {TraceOption::kDurationAbstime, "duration-abstime", false, "function_duration"},
-    {TraceOption::kDurationCpu, "duration-cpu", true, "function_duration"},
-    {TraceOption::kDurationOverhead, "duration-overhead", true, "function_duration"},
-    {TraceOption::kDurationProc, "duration-proc", false, "function_duration"},
-    {TraceOption::kDurationOverrun, "duration-overrun", false, "function_duration"},
+// The global options, in the order Linux lists them.
+inline constexpr OptionInfo kGlobalOptions[] = {
+    {TraceOption::kPrintParent, "print-parent", true},
+    {TraceOption::kSymOffset, "sym-offset", false},
+    {TraceOption::kSymAddr, "sym-addr", false},
+    {TraceOption::kVerbose, "verbose", false},
+    {TraceOption::kRaw, "raw", false},
+    {TraceOption::kHex, "hex", false},
+    {TraceOption::kBin, "bin", false},
+    {TraceOption::kBlock, "block", false},
+    {TraceOption::kFields, "fields", false},
+    {TraceOption::kTracePrintk, "trace_printk", true},
+    {TraceOption::kAnnotate, "annotate", true},
+    {TraceOption::kUserStackTrace, "userstacktrace", false},
+    {TraceOption::kSymUserObj, "sym-userobj", false},
+    {TraceOption::kPrintkMsgOnly, "printk-msg-only", false},
+    {TraceOption::kContextInfo, "context-info", true},
+    {TraceOption::kLatencyFormat, "latency-format", false},
+    {TraceOption::kRecordCmd, "record-cmd", true},
+    {TraceOption::kRecordTgid, "record-tgid", false},
+    {TraceOption::kOverwrite, "overwrite", true},
+    {TraceOption::kDisableOnFree, "disable_on_free", false},
+    {TraceOption::kIrqInfo, "irq-info", true},
+    {TraceOption::kMarkers, "markers", true},
+    {TraceOption::kEventFork, "event-fork", false},
+    {TraceOption::kTracePrintkDest, "trace_printk_dest", true},
+    {TraceOption::kCopyTraceMarker, "copy_trace_marker", true},
+    {TraceOption::kPauseOnTrace, "pause-on-trace", false},
+    {TraceOption::kHashPtr, "hash-ptr", true},
+    {TraceOption::kFunctionTrace, "function-trace", true},
+    {TraceOption::kFunctionFork, "function-fork", false},
+    {TraceOption::kStackTrace, "stacktrace", false},
 };
-static_assert(sizeof(kOptionTable) / sizeof(kOptionTable[0]) == kOptionCount);
+inline constexpr usize kGlobalOptionCount = sizeof(kGlobalOptions) / sizeof(kGlobalOptions[0]);
+static_assert(kGlobalOptionCount == static_cast<usize>(TraceOption::kFuncStackTrace),
+              "the global rows are the enum's first values, in order");
 static_assert(kOptionCount <= 64, "option bits live in one u64");
-
-constexpr bool option_table_in_enum_order() {
-  for (usize i = 0; i < kOptionCount; ++i)
-    if (static_cast<usize>(kOptionTable[i].option) != i) return false;
-  return true;
-}
-static_assert(option_table_in_enum_order());
 
 // The option bits of one trace instance. Plain bits: the record path reads a whole word,
 // and an option flipped while a record is written affects at most that record.
 class TraceOptions {
  public:
-  constexpr TraceOptions() : bits_(default_bits()) {}
-
-  static Span<const OptionInfo> table() { return kOptionTable; }
-  static const OptionInfo& info(TraceOption option) { return kOptionTable[bit(option)]; }
-  // nullptr when no option has that exact name.
-  static const OptionInfo* find(StringView name);
-  // Whether `trace_options` shows and accepts the option while `tracer` is current.
-  static bool listed_for(const OptionInfo& info, StringView tracer) {
-    return info.tracer.empty() || info.tracer == tracer;
-  }
+  // Every option at its default (the rows are Tracer.h's option_row()).
+  TraceOptions();
 
   bool get(TraceOption option) const { return (bits_ >> bit(option)) & 1; }
   void set(TraceOption option, bool on) {
@@ -155,27 +126,18 @@ class TraceOptions {
     else
       bits_ &= ~(u64{1} << bit(option));
   }
-  void reset_to_defaults() { bits_ = default_bits(); }
+  void reset_to_defaults();
 
-  // One `trace_options` write: "name" or "noname", surrounding blanks ignored. Unknown, or an
-  // option of a tracer that is not current -> EINVAL (Linux). Returns what changed so the
-  // instance can apply side effects (overwrite).
+  // One `trace_options` write ("name" or "noname"): which option, and on or off.
   struct Change {
     TraceOption option;
     bool on;
   };
-  static Result<Change> parse_write(StringView text, StringView current_tracer);
 
  private:
   static constexpr u32 bit(TraceOption option) { return static_cast<u32>(option); }
-  static constexpr u64 default_bits() {
-    u64 bits = 0;
-    for (const auto& info : kOptionTable)
-      if (info.default_on) bits |= u64{1} << bit(info.option);
-    return bits;
-  }
 
-  u64 bits_;
+  u64 bits_ = 0;
 };
 
 }  // namespace tg::trace

@@ -3,33 +3,87 @@
 #include "support/Result.h"
 #include "support/StringView.h"
 #include "support/TextWriter.h"
+#include "trace/RecordContext.h"
+#include "trace/TraceOptions.h"
 
 namespace tg::trace {
 
 class TraceInstance;
 class OutputState;
 
+// A call whose return a tracer hooks, as the kernel keeps it on the task's shadow stack
+// between entry and return. `data` is the tracer's own: what its entry callback leaves there
+// its return callback reads back.
+struct HookedCall {
+  u64 ip;        // the traced function
+  u64 calltime;  // the instance's clock at entry
+  u32 depth;     // nesting of hooked calls, from 0
+  u32 data;
+};
+
 // A tracer is a table of operations the core drives, as Linux's `struct tracer`: adding a
-// tracer never touches the core. Recording entry points live with each tracer
-// (FunctionTracer.h, GraphTracer.h ...); these ops are what the core needs to switch and print.
+// tracer is one file with one of these and a row in kTracers (Tracer.cpp); the core and the
+// kernel's dispatch never name a tracer. Every operation may be null (nothing to do).
 struct Tracer {
   StringView name;
-  // Which instrumentation the tracer needs patched in.
-  bool traces_functions;  // fentry sites call into the tracer
-  bool hooks_returns;     // function_graph / function_duration: return hook on
-  // May run in instances/NAME as well as the top directory (Linux's allow_instances).
-  bool in_instances;
-  Status (*init)(TraceInstance& instance);
-  void (*reset)(TraceInstance& instance);
-  // The comment block at the top of `trace` (after the common "# tracer: NAME" lines).
-  void (*print_header)(OutputState& state, TextWriter& out);
-  // Formats the entry the iterator is at and advances past everything it consumed (a graph
+  // May run in instances/NAME as well as the top directory (Linux's allow_instances). A
+  // tracer that hooks returns runs at the top only: there is one shadow stack per task.
+  bool in_instances = false;
+  // Its own options (options/NAME, and trace_options while it is current), in Linux's order.
+  Span<const OptionInfo> options = {};
+
+  // Control, from the file that switches tracers.
+  Status (*init)(TraceInstance& instance) = nullptr;
+  void (*reset)(TraceInstance& instance) = nullptr;
+
+  // Recording, from any CPU with interrupts masked, after the instance's function lists
+  // and pid lists admitted the call. The kernel patches in what the non-null ones need.
+  // A call to `ip` from `parent_ip`, at its fentry site; true when it recorded something.
+  bool (*on_function)(TraceInstance& instance, const RecordContext& ctx, u64 ip,
+                      u64 parent_ip) = nullptr;
+  // A call whose return may be hooked: true hooks it (the tracer may record the entry and
+  // fill call.data); on_return then runs when it returns.
+  bool (*on_entry)(TraceInstance& instance, const RecordContext& ctx, HookedCall& call) = nullptr;
+  void (*on_return)(TraceInstance& instance, const RecordContext& ctx, const HookedCall& call,
+                    u64 rettime, u64 retval) = nullptr;
+  // A hard interrupt handler the tracer's lists admit starts on this CPU: true when the
+  // tracer marked it, and then on_irq_exit marks its end.
+  bool (*on_irq_entry)(TraceInstance& instance, const RecordContext& ctx, u32 irq) = nullptr;
+  void (*on_irq_exit)(TraceInstance& instance, const RecordContext& ctx, u32 irq) = nullptr;
+
+  // Printing: the comment block at the top of `trace` (after the common "# tracer: NAME"
+  // lines); and the entry the iterator is at, advancing past everything it consumed (a graph
   // leaf consumes its entry and return). Returns false when the entry produced no text.
-  bool (*print_entry)(OutputState& state, ring::TraceBuffer::Iterator& it, TextWriter& out);
+  void (*print_header)(OutputState& state, TextWriter& out) = nullptr;
+  bool (*print_entry)(OutputState& state, ring::TraceBuffer::Iterator& it,
+                      TextWriter& out) = nullptr;
+
+  // Which instrumentation the tracer needs patched in.
+  constexpr bool traces_functions() const { return on_function || on_entry; }
+  constexpr bool hooks_returns() const { return on_entry != nullptr; }
 };
 
 // Every tracer, in available_tracers order.
 Span<const Tracer* const> all_tracers();
 const Tracer* find_tracer(StringView name);
+// Adds a tracer that is not one of the built-in rows of kTracers (Tracer.cpp), as Linux's
+// register_tracer: listed first from then on. EBUSY when the name is taken, ENOSPC beyond a
+// few. Control path only; unregister only a tracer no instance runs.
+Status register_tracer(const Tracer& tracer);
+void unregister_tracer(const Tracer& tracer);
+
+// Every option row: the global ones (TraceOptions.h), then each tracer's in the order the
+// tracers were registered (Linux's order in options/). `index` < option_row_count().
+usize option_row_count();
+const OptionInfo& option_row(usize index);
+// nullptr when no option has that exact name.
+const OptionInfo* find_option(StringView name);
+// Whether `trace_options` shows and accepts the option while `tracer` is current: the
+// global ones always, a tracer's own only while it is current (Linux), though options/
+// holds every one.
+bool option_listed_for(const OptionInfo& info, StringView tracer);
+// One `trace_options` write: "name" or "noname", surrounding blanks ignored. Unknown, or an
+// option of a tracer that is not current -> EINVAL (Linux).
+Result<TraceOptions::Change> parse_option_write(StringView text, StringView tracer);
 
 }  // namespace tg::trace

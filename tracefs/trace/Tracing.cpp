@@ -65,7 +65,7 @@ Status Tracing::remove_instance(StringView name) {
     if (instance.busy() || instance.pipe_reader_open()) return Errno::kBusy;
     instance.set_tracing_on(false);
     // Its tracer or its func:traceon/traceoff probes may be what keeps sites live.
-    bool held_sites = instance.tracer().traces_functions || instance.ftrace_filter().has_probes();
+    bool held_sites = instance.tracer().traces_functions() || instance.ftrace_filter().has_probes();
     // Unpublish, then one grace period: no recorder is inside the instance, or anything it
     // owns, once every CPU has left the recording path.
     table_[instance.table_index()].store(nullptr, MemoryOrder::kRelease);
@@ -91,14 +91,14 @@ TraceInstance* Tracing::find(StringView name) {
 
 bool Tracing::any_traces_functions() {
   bool any = false;
-  for_each_recorder([&](TraceInstance& instance) { any |= instance.tracer().traces_functions; });
+  for_each_recorder([&](TraceInstance& instance) { any |= instance.tracer().traces_functions(); });
   return any;
 }
 
 bool Tracing::function_site_wanted(u64 ip) {
   bool wanted = false;
   for_each_recorder([&](TraceInstance& instance) {
-    wanted = wanted || (instance.tracer().traces_functions && instance.wants_function(ip));
+    wanted = wanted || (instance.tracer().traces_functions() && instance.wants_function(ip));
   });
   return wanted;
 }
@@ -107,7 +107,7 @@ u32 Tracing::sole_function_slot() {
   u32 count = 0;
   u32 slot = 0;
   for_each_recorder([&](TraceInstance& instance) {
-    if (!instance.tracer().traces_functions) return;
+    if (!instance.tracer().traces_functions()) return;
     ++count;
     slot = instance.table_index() + 1;
   });

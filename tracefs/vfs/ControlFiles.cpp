@@ -182,8 +182,9 @@ Result<usize> trace_clock_write(OpenFile& file, StringView data) {
 
 Result<bool> trace_options_show(OpenFile& file, String& out) {
   TraceInstance& instance = instance_of(file);
-  for (const auto& info : trace::TraceOptions::table()) {
-    if (!trace::TraceOptions::listed_for(info, instance.tracer().name)) continue;
+  for (usize i = 0; i < trace::option_row_count(); ++i) {
+    const trace::OptionInfo& info = trace::option_row(i);
+    if (!trace::option_listed_for(info, instance.tracer().name)) continue;
     if (!instance.option(info.option)) TRY(out.append("no"));
     TRY(out.append(info.name));
     TRY(out.append('\n'));
@@ -196,7 +197,7 @@ Result<usize> trace_options_write(OpenFile& file, StringView data) {
 }
 
 const trace::OptionInfo& option_of(OpenFile& file) {
-  return trace::TraceOptions::table()[static_cast<usize>(file.context().index)];
+  return trace::option_row(static_cast<usize>(file.context().index));
 }
 Result<bool> option_file_show(OpenFile& file, String& out) {
   return show_number(out, instance_of(file).option(option_of(file).option) ? 1 : 0);

@@ -79,7 +79,6 @@ Result<bool> event_filter_show(OpenFile& file, String& out) {
 }
 Result<usize> event_filter_write(OpenFile& file, StringView data) {
   auto& instance = instance_of(file);
-  auto& tracing = file.tracing();
   TRY(instance.events().write_filter(event_of(file), data, instance.error_log(), instance.now()));
   return data.size();
 }

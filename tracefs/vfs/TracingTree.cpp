@@ -40,12 +40,12 @@ constexpr DynamicChildren kCpus = {cpu_count, cpu_entry};
 constexpr Node kOptionFile = file_node("", 0640, &kOptionFileOps);
 
 usize option_count(const NodeContext&) {
-  return trace::TraceOptions::table().size();
+  return trace::option_row_count();
 }
 bool option_entry(const NodeContext&, usize index, DynamicEntry& out) {
   out.node = &kOptionFile;
   out.context.index = static_cast<i32>(index);
-  out.name = trace::TraceOptions::table()[index].name;
+  out.name = trace::option_row(index).name;
   return true;
 }
 constexpr DynamicChildren kOptions = {option_count, option_entry};

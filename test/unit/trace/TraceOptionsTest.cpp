@@ -2,15 +2,16 @@
 
 #include <string>
 
-#include "trace/TraceOptions.h"
+#include "trace/Tracer.h"
 
 namespace tg::trace {
 namespace {
 
 std::string listing(const TraceOptions& options, StringView tracer) {
   std::string text;
-  for (const auto& info : TraceOptions::table()) {
-    if (!TraceOptions::listed_for(info, tracer)) continue;
+  for (usize i = 0; i < option_row_count(); ++i) {
+    const OptionInfo& info = option_row(i);
+    if (!option_listed_for(info, tracer)) continue;
     if (!options.get(info.option)) text += "no";
     text.append(info.name.data(), info.name.size());
     text += '\n';
@@ -48,36 +49,42 @@ TEST(TraceOptions, DurationOptionsDefaultCpuAndOverheadOn) {
 }
 
 TEST(TraceOptions, FindByExactName) {
-  ASSERT_NE(TraceOptions::find("sym-addr"), nullptr);
-  EXPECT_EQ(TraceOptions::find("sym-addr")->option, TraceOption::kSymAddr);
-  EXPECT_EQ(TraceOptions::find("Sym-addr"), nullptr);
+  ASSERT_NE(find_option("sym-addr"), nullptr);
+  EXPECT_EQ(find_option("sym-addr")->option, TraceOption::kSymAddr);
+  EXPECT_EQ(find_option("Sym-addr"), nullptr);
 }
 
 TEST(TraceOptions, WriteNoPrefixTurnsOff) {
-  auto change = TraceOptions::parse_write("noprint-parent\n", "nop");
+  auto change = parse_option_write("noprint-parent\n", "nop");
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change.value().option, TraceOption::kPrintParent);
   EXPECT_FALSE(change.value().on);
 }
 
 TEST(TraceOptions, WriteWithSurroundingBlanksIsAccepted) {
-  auto change = TraceOptions::parse_write("  sym-addr\n", "nop");
+  auto change = parse_option_write("  sym-addr\n", "nop");
   ASSERT_TRUE(change.ok());
   EXPECT_TRUE(change.value().on);
 }
 
 TEST(TraceOptions, UnknownIsEinval) {
-  EXPECT_EQ(TraceOptions::parse_write("foo", "nop").error(), Errno::kInval);
-  EXPECT_EQ(TraceOptions::parse_write("nofoo", "nop").error(), Errno::kInval);
+  EXPECT_EQ(parse_option_write("foo", "nop").error(), Errno::kInval);
+  EXPECT_EQ(parse_option_write("nofoo", "nop").error(), Errno::kInval);
 }
 
 TEST(TraceOptions, TwoNamesInOneWriteIsEinval) {
-  EXPECT_EQ(TraceOptions::parse_write("print-parent sym-addr", "nop").error(), Errno::kInval);
+  EXPECT_EQ(parse_option_write("print-parent sym-addr", "nop").error(), Errno::kInval);
 }
 
 TEST(TraceOptions, OtherTracersOptionIsEinval) {
-  EXPECT_EQ(TraceOptions::parse_write("func_stack_trace", "nop").error(), Errno::kInval);
-  EXPECT_TRUE(TraceOptions::parse_write("func_stack_trace", "function").ok());
+  EXPECT_EQ(parse_option_write("func_stack_trace", "nop").error(), Errno::kInval);
+  EXPECT_TRUE(parse_option_write("func_stack_trace", "function").ok());
+}
+
+TEST(TraceOptions, RowsNameEveryBitOnceInBitOrder) {
+  ASSERT_EQ(option_row_count(), kOptionCount);
+  for (usize i = 0; i < option_row_count(); ++i)
+    EXPECT_EQ(static_cast<usize>(option_row(i).option), i) << option_row(i).name.data();
 }
 
 TEST(TraceOptions, SetAndGetToggle) {

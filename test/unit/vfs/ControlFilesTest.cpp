@@ -256,7 +256,7 @@ TEST_F(TraceOptions, OptionOfAnotherTracerIsEinval) {
 
 TEST_F(OptionFiles, EveryOptionHasAFile) {
   auto names = ls("options");
-  EXPECT_EQ(names.size(), trace::TraceOptions::table().size());
+  EXPECT_EQ(names.size(), trace::option_row_count());
   EXPECT_EQ(cat("options/func_stack_trace"), "0\n");
   EXPECT_EQ(mode_of("options/overwrite"), vfs::kModeRegular | 0640);
 }
