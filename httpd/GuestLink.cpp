@@ -82,6 +82,7 @@ asio::awaitable<void> GuestLink::establish(uint64_t generation) {
   metrics_.guest_up = true;
   ++metrics_.guest_connections;
   std::cerr << "tracegate-gatewayd: guest link up (msize " << msize_ << ")\n";
+  if (on_up_) on_up_();
 }
 
 asio::awaitable<bool> GuestLink::handshake(uint64_t generation) {

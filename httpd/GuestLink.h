@@ -71,6 +71,9 @@ class GuestLink {
   // io_context runs.
   void start();
   bool up() const { return up_; }
+  // Called each time a connection completes its handshake (the guest answered Tversion and
+  // Tattach): the supervisor learns that the guest it runs is serving.
+  void on_up(std::function<void()> hook) { on_up_ = std::move(hook); }
   uint32_t msize() const { return msize_; }
   // Largest useful Tread / Twrite count for the negotiated msize.
   uint32_t io_size() const { return msize_ - tg::ninep::kWriteOverhead; }
@@ -137,6 +140,7 @@ class GuestLink {
   uint32_t next_fid_ = 1;
   std::deque<std::vector<uint8_t>> outbox_;
   bool writing_ = false;
+  std::function<void()> on_up_;
 };
 
 }  // namespace tracegate

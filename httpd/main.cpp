@@ -159,7 +159,10 @@ int run(const Options& options) {
             << "\n";
   std::unique_ptr<GuestSupervisor> supervisor;
   if (!options.guest_script.empty()) {
-    supervisor = std::make_unique<GuestSupervisor>(io, guest_command(options));
+    // scripts/guest writes the serial log there (and keeps the previous boot's beside it).
+    supervisor = std::make_unique<GuestSupervisor>(io, guest_command(options),
+                                                   options.rundir + "/serial.log");
+    link.on_up([&supervisor] { supervisor->guest_serving(); });
     supervisor->start();
   }
 

@@ -45,7 +45,15 @@ void build_index(Span<const Symbol> symbols) {
   g_index = SymbolIndex{symbols.data(), symbols.size(), base, buckets, first};
 }
 
-isize binary_search(Span<const Symbol> symbols, u64 address) {
+}  // namespace
+
+void install_platform(const Platform& platform) {
+  g_platform = platform;
+  if (g_index.table != platform.symbols.data() || g_index.count != platform.symbols.size())
+    build_index(platform.symbols);
+}
+
+isize symbol_slot_in(Span<const Symbol> symbols, u64 address) {
   usize low = 0;
   usize high = symbols.size();
   while (low < high) {
@@ -58,19 +66,11 @@ isize binary_search(Span<const Symbol> symbols, u64 address) {
   return static_cast<isize>(low) - 1;
 }
 
-}  // namespace
-
-void install_platform(const Platform& platform) {
-  g_platform = platform;
-  if (g_index.table != platform.symbols.data() || g_index.count != platform.symbols.size())
-    build_index(platform.symbols);
-}
-
 isize symbol_slot(u64 address) {
   Span<const Symbol> symbols = g_platform.symbols;
   const SymbolIndex& index = g_index;
   if (!index.first || index.table != symbols.data() || index.count != symbols.size())
-    return binary_search(symbols, address);
+    return symbol_slot_in(symbols, address);
   if (address < index.base) return -1;
   u64 bucket = (address - index.base) >> kBucketShift;
   if (bucket >= index.buckets) return static_cast<isize>(symbols.size()) - 1;

@@ -61,6 +61,9 @@ void install_platform(const Platform& platform);
 // The last entry of the platform's symbol table starting at or below `address` (whether the
 // address is inside it is the caller's question), or -1. O(1) for a kernel-sized table.
 isize symbol_slot(u64 address);
+// The same question over any sorted table, by binary search: no index, no allocation, no
+// installed platform needed (a fault dump early in boot asks it).
+isize symbol_slot_in(Span<const Symbol> symbols, u64 address);
 // Inline: every record asks for the clock through it.
 extern Platform g_platform;
 inline const Platform& platform() {

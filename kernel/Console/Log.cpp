@@ -1,5 +1,6 @@
 #include "Console/Log.h"
 
+#include "Arch/x86_64/Backtrace.h"
 #include "Arch/x86_64/DebugExit.h"
 #include "Arch/x86_64/PerCpu.h"
 #include "Console/Serial.h"
@@ -57,6 +58,7 @@ void panic(const char* format_string, ...) {
   vformat(message, sizeof(message), format_string, args);
   va_end(args);
   klog_emergency("KERNEL PANIC: %s", message);
+  dump_backtrace(reinterpret_cast<u64>(__builtin_frame_address(0)));
   ftrace_dump_on_oops();
   qemu_exit(ExitCode::Failure);
 }

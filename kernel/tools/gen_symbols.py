@@ -71,8 +71,13 @@ def read_functions(path):
     out = subprocess.run(["nm", "-n", "-C", "-S", "--defined-only", path],
                          check=True, capture_output=True, text=True).stdout
     functions = {}
+    unsized = {}
     for line in out.splitlines():
         parts = line.split(" ", 3)
+        if len(parts) == 3 and parts[1] in ("T", "t"):
+            # An assembly label (switch_to, interrupt stubs): nm knows no size.
+            unsized.setdefault(int(parts[0], 16), parts[2])
+            continue
         if len(parts) != 4 or parts[2] not in ("T", "t", "W", "w"):
             continue
         address, size = int(parts[0], 16), int(parts[1], 16)
@@ -82,7 +87,24 @@ def read_functions(path):
         name = one_word(strip_parameters(parts[3]).replace("(anonymous namespace)::", "")) + clones
         # Aliases (C1/C2 constructors, ICF) share an address: keep the first name.
         functions.setdefault(address, (size, name))
+    add_assembly_labels(functions, unsized)
     return functions
+
+
+def add_assembly_labels(functions, labels):
+    """Assembly entry points inside the compiled text, so that a backtrace through them is
+    symbolized; each runs to the next symbol. Labels outside it (the 32-bit boot code, the
+    page tables) and linker-script markers (_text_start) stay out: the table indexes one
+    range of text, and a marker is no function."""
+    if not functions:
+        return
+    low, high = min(functions), max(a + s for a, (s, _) in functions.items())
+    starts = sorted(set(functions) | set(labels))
+    for address, name in labels.items():
+        if address in functions or not low <= address < high or name.startswith("_"):
+            continue
+        after = starts[starts.index(address) + 1] if address != starts[-1] else high
+        functions[address] = (after - address, name)
 
 
 def c_string(text):

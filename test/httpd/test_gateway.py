@@ -501,6 +501,31 @@ class Supervision(unittest.TestCase):
         self.assertEqual(log.count("guest started"), 2)
         self.assertRegex(log, r"guest exited \(pid \d+, status \d+\) after [\d.]+ s; restarting")
 
+    def test_a_guest_that_was_serving_restarts_at_once_and_its_last_lines_are_logged(self):
+        gateway = self.start()
+        first = self.guest_pid(gateway)
+        os.kill(first, signal.SIGKILL)
+        self.assertTrue(wait_until(
+            lambda: gateway.metric("tracegate_guest_connections_total") == 2))
+        log = gateway.log_text()
+        self.assertRegex(log, r"guest exited \(pid \d+, status \d+\) after [\d.]+ s; "
+                         r"restarting at once \(it was serving\)\n"
+                         r"tracegate-gatewayd: last lines of the guest's serial log "
+                         r"\(\S+/serial.log\):\n"
+                         r"  fake-guest: booting \(pid \d+\)\n")
+        self.assertNotIn("restarting in", log)
+
+    def test_a_guest_that_dies_before_serving_backs_off_longer_each_time(self):
+        gateway = Gateway("--guest-script", FAKE_GUEST_SCRIPT, "--append", "die-before-serving")
+        self.addCleanup(lambda: gateway.process.poll() is None and gateway.stop())
+        self.assertTrue(wait_until(lambda: gateway.log_text().count("guest exited") >= 3))
+        log = gateway.log_text()
+        delays = re.findall(r"; restarting in (\d+) ms \(its link never came up\)\n", log)
+        self.assertEqual(delays[:3], ["500", "1000", "2000"])
+        self.assertNotIn("restarting at once", log)
+        self.assertIn("  fake-guest: dying before serving\n", log)
+        self.assertEqual(gateway.request("GET", "/healthz")[0], 503)
+
     def test_sigterm_stops_the_guest_then_exits(self):
         gateway = self.start()
         guest = self.guest_pid(gateway)

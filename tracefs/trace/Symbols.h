@@ -10,6 +10,9 @@ struct SymbolMatch {
   u64 offset;
 };
 SymbolMatch find_symbol(u64 address);
+// The same over a table of the caller's (binary search, nothing allocated): a fault dump
+// symbolizes with the kernel's table whether or not tracing has installed its platform.
+SymbolMatch find_symbol_in(Span<const Symbol> symbols, u64 address);
 
 // How an address prints: "%ps" (name), "%pS" with sym-offset (name+0xoff/0xsize), and
 // " <%016lx>" appended with sym-addr. Unknown addresses print as 0x-hex, as Linux does.

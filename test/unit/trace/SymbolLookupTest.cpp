@@ -76,3 +76,15 @@ TEST_F(SymbolLookup, AnEmptyTableFindsNothing) {
   EXPECT_EQ(symbol_slot(0x1000), -1);
   EXPECT_EQ(trace::find_symbol(0x1000).symbol, nullptr);
 }
+
+TEST_F(SymbolLookup, FindSymbolInUsesTheGivenTableNotThePlatforms) {
+  install({{0x1000, 0x10, "installed"}});
+  const Symbol own[] = {{0x1000, 0x8, "own"}, {0x1008, 0x10, "next"}};
+  trace::SymbolMatch match = trace::find_symbol_in({own, 2}, 0x100c);
+  ASSERT_NE(match.symbol, nullptr);
+  EXPECT_STREQ(match.symbol->name, "next");
+  EXPECT_EQ(match.offset, 4u);
+  EXPECT_EQ(trace::find_symbol_in({own, 2}, 0x1018).symbol, nullptr);
+  EXPECT_EQ(trace::find_symbol_in({own, 2}, 0x0fff).symbol, nullptr);
+  EXPECT_EQ(trace::find_symbol_in({}, 0x1000).symbol, nullptr);
+}
