@@ -223,6 +223,7 @@ void CpuBuffer::reset() {
   written_bytes_.store(0, kRelaxed);
   overrun_.store(0, kRelaxed);
   overrun_bytes_.store(0, kRelaxed);
+  reported_overrun_.store(0, kRelaxed);
   read_.store(0, kRelaxed);
   read_bytes_.store(0, kRelaxed);
   dropped_.store(0, kRelaxed);

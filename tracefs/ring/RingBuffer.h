@@ -82,6 +82,12 @@ class CpuBuffer {
   usize pages() const;
   CpuStats stats() const;
   u32 cpu() const;
+  // For the one consuming reader: entries lost to overwrite since it last asked (Linux's
+  // lost_events, which trace_pipe prints as "[LOST N EVENTS]" and raw pages flag).
+  u64 take_lost() {
+    u64 now = overrun_.load(MemoryOrder::kRelaxed);
+    return now - reported_overrun_.exchange(now, MemoryOrder::kRelaxed);
+  }
   // Recording on/off for this buffer (nestable, like Linux's record_disable).
   void disable_recording();
   void enable_recording();
@@ -149,6 +155,7 @@ class CpuBuffer {
   Atomic<u64> read_{0};
   Atomic<u64> read_bytes_{0};
   Atomic<u64> dropped_{0};
+  Atomic<u64> reported_overrun_{0};  // overrun_ as take_lost() last saw it
 
   Atomic<u32> disabled_{0};
   Atomic<bool> overwrite_{true};

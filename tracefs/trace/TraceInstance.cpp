@@ -87,13 +87,31 @@ u64 TraceInstance::kb_for_pages(usize pages) {
   return (u64{pages} * ring::kPageDataSize) >> 10;
 }
 
+namespace {
+constexpr u64 kTextReader = u64{1} << 63;
+}  // namespace
+
 bool TraceInstance::claim_pipe_reader() {
-  u32 expected = 0;
-  return pipe_readers_.compare_exchange(expected, 1);
+  u64 expected = 0;
+  return pipe_readers_.compare_exchange(expected, kTextReader);
 }
 
 void TraceInstance::release_pipe_reader() {
   pipe_readers_.store(0);
+}
+
+bool TraceInstance::claim_raw_reader(u32 cpu) {
+  u64 bit = u64{1} << cpu;
+  if (cpu >= 63) return false;
+  u64 readers = pipe_readers_.load();
+  do {
+    if (readers & (kTextReader | bit)) return false;
+  } while (!pipe_readers_.compare_exchange(readers, readers | bit));
+  return true;
+}
+
+void TraceInstance::release_raw_reader(u32 cpu) {
+  if (cpu < 63) __atomic_fetch_and(pipe_readers_.address(), ~(u64{1} << cpu), __ATOMIC_SEQ_CST);
 }
 
 Status TraceInstance::write_trace_options(StringView text) {

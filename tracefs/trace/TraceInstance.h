@@ -61,9 +61,13 @@ class TraceInstance {
   static usize pages_for_kb(u64 kb);
   static u64 kb_for_pages(usize pages);
 
-  // One consuming reader at a time across trace_pipe and per_cpu/*/trace_pipe.
+  // Consuming readers: one text reader at a time across trace_pipe and
+  // per_cpu/*/trace_pipe, or one per_cpu/cpuN/trace_pipe_raw reader per CPU (trace-cmd
+  // reads every CPU's at once); text and raw readers exclude each other.
   bool claim_pipe_reader();
   void release_pipe_reader();
+  bool claim_raw_reader(u32 cpu);
+  void release_raw_reader(u32 cpu);
   bool pipe_reader_open() const { return pipe_readers_.load() != 0; }
 
   // One `trace_options` write ("name" / "noname"), and one options/NAME write: both apply
@@ -136,7 +140,7 @@ class TraceInstance {
   u64 tracing_thresh_us_ = 0;
   u32 max_graph_depth_ = 0;
   u32 buffer_percent_ = 50;
-  Atomic<u32> pipe_readers_{0};
+  Atomic<u64> pipe_readers_{0};  // kTextReader, or a bit per CPU with a raw reader
   Atomic<u32> open_files_{0};
   Atomic<u64> events_enabled_[kMaxEventId / 64];
   OwnPtr<EventState> events_;

@@ -9,7 +9,10 @@ using ring::Entry;
 using ring::RecordType;
 
 OutputState::OutputState(TraceInstance& instance, bool consuming, i32 only_cpu)
-    : instance_(instance), iterator_(instance.buffer(), consuming, only_cpu), only_cpu_(only_cpu) {}
+    : instance_(instance),
+      iterator_(instance.buffer(), consuming, only_cpu),
+      consuming_(consuming),
+      only_cpu_(only_cpu) {}
 
 Result<OwnPtr<OutputState>> OutputState::create(TraceInstance& instance, bool consuming,
                                                 i32 only_cpu) {
@@ -47,15 +50,23 @@ void OutputState::print_header(TextWriter& out) {
 
 bool OutputState::print_next(TextWriter& out) {
   Entry entry;
+  bool printed = false;
   while (iterator_.peek(entry)) {
     if (entry.type == RecordType::kTask || entry.type == RecordType::kTimeStamp ||
         entry.type == RecordType::kPadding) {
       iterator_.advance();
       continue;
     }
+    // A consuming reader says where the writer overwrote what it had not read yet, before
+    // that CPU's next entry (Linux's trace_pipe).
+    u64 lost = consuming_ ? instance_.buffer().cpu(entry.cpu).take_lost() : 0;
+    if (lost) {
+      out.put("CPU:").dec(entry.cpu).put(" [LOST ").dec(lost).put(" EVENTS]\n");
+      printed = true;
+    }
     if (instance_.tracer().print_entry(*this, iterator_, out)) return true;
   }
-  return false;
+  return printed;
 }
 
 SymbolStyle symbol_style(const OutputState& state) {

@@ -50,6 +50,7 @@ class OutputState {
  private:
   TraceInstance& instance_;
   ring::TraceBuffer::Iterator iterator_;
+  bool consuming_;
   i32 only_cpu_;
   Vector<CpuState> cpus_;
   u32 cpu_width_ = 1;

@@ -1,5 +1,6 @@
 // events/ and set_event: enable switches, filters, formats and ids of the event catalog.
 #include "support/TextWriter.h"
+#include "trace/RawPages.h"
 #include "vfs/TracingFiles.h"
 
 namespace tg::vfs {
@@ -83,6 +84,19 @@ Result<usize> event_filter_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
+// ---- events/header_page, events/header_event: how to read trace_pipe_raw ----
+
+Result<bool> header_page_show(OpenFile&, String& out) {
+  TextWriter writer(out);
+  trace::print_header_page(writer);
+  return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
+}
+Result<bool> header_event_show(OpenFile&, String& out) {
+  TextWriter writer(out);
+  trace::print_header_event(writer);
+  return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
+}
+
 Result<bool> system_filter_show(OpenFile&, String& out) {
   return shown(out.append(kSystemFilterHelp));
 }
@@ -111,6 +125,8 @@ const FileOps kSetEventOps = {
     .open = set_event_open, .show = set_event_show, .write = set_event_write};
 const FileOps kAvailableEventsOps = {.show = available_events_show};
 const FileOps kEventsEnableOps = {.show = enable_show, .write = enable_write};
+const FileOps kHeaderPageOps = {.show = header_page_show};
+const FileOps kHeaderEventOps = {.show = header_event_show};
 const FileOps kEventFilterOps = {.show = event_filter_show, .write = event_filter_write};
 const FileOps kSystemFilterOps = {.show = system_filter_show, .write = system_filter_write};
 const FileOps kEventFormatOps = {.show = format_show};

@@ -1,5 +1,6 @@
 // trace, trace_pipe and per_cpu/cpuN/stats: the files that read the ring buffer.
 #include "support/TextWriter.h"
+#include "trace/RawPages.h"
 #include "trace/TraceOutput.h"
 #include "vfs/TracingFiles.h"
 
@@ -116,6 +117,77 @@ bool trace_pipe_poll(OpenFile& file) {
   return !file.text().empty() || output->iterator().peek(entry);
 }
 
+// ---- per_cpu/cpuN/trace_pipe_raw: Linux's binary pages, consuming, a page at a time ----
+
+struct RawReader {
+  RawReader(trace::TraceInstance& instance, u32 cpu)
+      : iterator(instance.buffer(), true, static_cast<i32>(cpu)), cpu(cpu) {}
+  ring::TraceBuffer::Iterator iterator;
+  u32 cpu;
+  u64 lost = 0;      // taken from the buffer, not yet flagged in a page
+  usize offset = 0;  // bytes of `page` already read
+  usize filled = 0;  // 0 or kRawPageSize
+  u8 page[trace::kRawPageSize];
+  u8 scratch[trace::kRawPageDataSize];
+};
+
+RawReader* raw_reader_of(OpenFile& file) {
+  return static_cast<RawReader*>(file.private_data);
+}
+
+void free_raw_reader(void* reader) {
+  destroy(static_cast<RawReader*>(reader));
+}
+
+Status trace_pipe_raw_open(OpenFile& file) {
+  if (!file.readable()) return {};
+  auto cpu = static_cast<u32>(file.context().cpu);
+  TraceInstance& instance = instance_of(file);
+  if (!instance.claim_raw_reader(cpu)) return Errno::kBusy;
+  RawReader* reader = create<RawReader>(instance, cpu);
+  if (!reader) {
+    instance.release_raw_reader(cpu);
+    return Errno::kNoMem;
+  }
+  file.private_data = reader;
+  file.free_private = free_raw_reader;
+  return {};
+}
+
+void trace_pipe_raw_release(OpenFile& file) {
+  if (RawReader* reader = raw_reader_of(file)) instance_of(file).release_raw_reader(reader->cpu);
+}
+
+// Never blocks (EAGAIN when empty); whole pages, though a short read may take part of one.
+Result<usize> trace_pipe_raw_read(OpenFile& file, Span<char> out) {
+  RawReader* reader = raw_reader_of(file);
+  if (!reader) return Errno::kBadF;
+  usize copied = 0;
+  while (copied < out.size()) {
+    if (reader->offset == reader->filled) {
+      reader->lost += instance_of(file).buffer().cpu(reader->cpu).take_lost();
+      if (!trace::fill_raw_page(reader->iterator, reader->lost, reader->page, reader->scratch))
+        break;
+      reader->lost = 0;
+      reader->offset = 0;
+      reader->filled = trace::kRawPageSize;
+    }
+    usize count = min(out.size() - copied, reader->filled - reader->offset);
+    memcpy(out.data() + copied, reader->page + reader->offset, count);
+    reader->offset += count;
+    copied += count;
+  }
+  if (copied == 0 && out.size() != 0) return Errno::kAgain;
+  return copied;
+}
+
+bool trace_pipe_raw_poll(OpenFile& file) {
+  RawReader* reader = raw_reader_of(file);
+  if (!reader) return true;
+  ring::Entry entry;
+  return reader->offset != reader->filled || reader->iterator.peek(entry);
+}
+
 // ---- per_cpu/cpuN/stats ----
 
 Result<bool> stats_show(OpenFile& file, String& out) {
@@ -151,5 +223,9 @@ const FileOps kTracePipeOps = {.open = trace_pipe_open,
                                .release = trace_pipe_release,
                                .poll = trace_pipe_poll};
 const FileOps kPerCpuStatsOps = {.show = stats_show};
+const FileOps kTracePipeRawOps = {.open = trace_pipe_raw_open,
+                                  .read = trace_pipe_raw_read,
+                                  .release = trace_pipe_raw_release,
+                                  .poll = trace_pipe_raw_poll};
 
 }  // namespace tg::vfs

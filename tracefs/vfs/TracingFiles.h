@@ -47,6 +47,9 @@ extern const FileOps kEventIdOps;
 extern const FileOps kTraceOps;      // trace and per_cpu/cpuN/trace
 extern const FileOps kTracePipeOps;  // trace_pipe and per_cpu/cpuN/trace_pipe
 extern const FileOps kPerCpuStatsOps;
+extern const FileOps kTracePipeRawOps;  // per_cpu/cpuN/trace_pipe_raw
+extern const FileOps kHeaderPageOps;    // events/header_page
+extern const FileOps kHeaderEventOps;   // events/header_event
 // info (README, error_log, saved_cmdlines, saved_cmdlines_size, saved_tgids)
 extern const FileOps kReadmeOps;
 extern const FileOps kErrorLogOps;

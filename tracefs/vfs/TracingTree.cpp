@@ -21,6 +21,7 @@ constexpr Node kCpuFiles[] = {
     file_node("stats", 0440, &kPerCpuStatsOps),
     file_node("trace", 0640, &kTraceOps),
     file_node("trace_pipe", 0440, &kTracePipeOps),
+    file_node("trace_pipe_raw", 0440, &kTracePipeRawOps),
 };
 constexpr Node kCpuDirectory = directory_node("", 0750, kCpuFiles);
 
@@ -98,6 +99,8 @@ constexpr DynamicChildren kSystems = {system_count, system_entry};
 
 constexpr Node kEventsFiles[] = {
     file_node("enable", 0640, &kEventsEnableOps),
+    file_node("header_event", 0440, &kHeaderEventOps),
+    file_node("header_page", 0440, &kHeaderPageOps),
 };
 
 // ---- an instance's directory: the subset Linux gives instances/NAME ----

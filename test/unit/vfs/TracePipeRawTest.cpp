@@ -1,0 +1,267 @@
+// per_cpu/cpuN/trace_pipe_raw, events/header_page and header_event: Linux's binary pages,
+// decoded here as libtraceevent reads them, and the [LOST N EVENTS] marks of trace_pipe.
+#include <cstring>
+#include <vector>
+
+#include "TracefsFixture.h"
+#include "trace/FunctionTracer.h"
+#include "trace/RawPages.h"
+
+using namespace tg;
+using namespace tg::test;
+
+namespace {
+
+// One event of a raw page, decoded.
+struct RawEvent {
+  u64 timestamp;
+  std::vector<u8> payload;
+  u16 type() const { return static_cast<u16>(payload[0] | payload[1] << 8); }
+  u64 u64_at(usize offset) const {
+    u64 value;
+    memcpy(&value, payload.data() + offset, 8);
+    return value;
+  }
+};
+
+struct RawPage {
+  u64 timestamp;
+  u64 commit;
+  u64 lost = 0;
+  std::vector<RawEvent> events;
+};
+
+u32 word_at(const std::string& bytes, usize offset) {
+  u32 value;
+  memcpy(&value, bytes.data() + offset, 4);
+  return value;
+}
+
+// The reader side of Linux's format (kbuffer's rules): data length from type_len, or from
+// array[0] (which counts itself) when type_len is 0; time extends add their high bits.
+std::vector<RawPage> decode(const std::string& bytes) {
+  std::vector<RawPage> pages;
+  for (usize at = 0; at + trace::kRawPageSize <= bytes.size(); at += trace::kRawPageSize) {
+    RawPage page;
+    memcpy(&page.timestamp, bytes.data() + at, 8);
+    memcpy(&page.commit, bytes.data() + at + 8, 8);
+    usize data = at + trace::kRawPageHeaderSize;
+    usize length = page.commit & 0xfffff;
+    if (page.commit & trace::kRawMissedStored) memcpy(&page.lost, bytes.data() + data + length, 8);
+    u64 time = page.timestamp;
+    for (usize offset = 0; offset < length;) {
+      u32 header = word_at(bytes, data + offset);
+      u32 type_len = header & 31;
+      u64 delta = header >> 5;
+      offset += 4;
+      if (type_len == trace::kRawTypeTimeExtend) {
+        time += delta | u64{word_at(bytes, data + offset)} << 27;
+        offset += 4;
+        continue;
+      }
+      EXPECT_LT(type_len, trace::kRawTypePadding);
+      usize size = type_len ? type_len * 4 : word_at(bytes, data + offset) - 4;
+      if (!type_len) offset += 4;
+      time += delta;
+      RawEvent event{time, std::vector<u8>(bytes.begin() + data + offset,
+                                           bytes.begin() + data + offset + size)};
+      page.events.push_back(event);
+      offset += size;
+    }
+    pages.push_back(page);
+  }
+  return pages;
+}
+
+class TracePipeRaw : public TracefsTest {
+ protected:
+  bool function_on(u32 cpu, u64 ip_offset) {
+    return trace::FunctionTracer::record(tracing_->top(), {cpu, 7, 0, 0},
+                                         platform().text_base + ip_offset,
+                                         platform().text_base + 0x20);
+  }
+  // What a reader with O_NONBLOCK gets until EAGAIN.
+  std::string drain(const std::string& path, usize chunk = 65536) {
+    auto file = open(path, vfs::kOpenReadOnly | vfs::kOpenNonBlock);
+    EXPECT_TRUE(file.ok());
+    if (!file.ok()) return "";
+    std::string bytes;
+    for (;;) {
+      std::string buffer(chunk, '\0');
+      auto n = table_.read(*file.value(), bytes.size(), Span<char>(buffer.data(), chunk));
+      if (!n.ok() || n.value() == 0) break;
+      bytes += buffer.substr(0, n.value());
+    }
+    table_.release(file.release_value());
+    return bytes;
+  }
+};
+
+}  // namespace
+
+TEST_F(TracePipeRaw, HeaderPageIsLinuxs) {
+  EXPECT_EQ(cat("events/header_page"),
+            "\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n"
+            "\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n"
+            "\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n"
+            "\tfield: char data;\toffset:16;\tsize:4080;\tsigned:0;\n");
+  EXPECT_EQ(mode_of("events/header_page"), vfs::kModeRegular | 0440);
+}
+
+TEST_F(TracePipeRaw, HeaderEventIsLinuxs) {
+  EXPECT_EQ(cat("events/header_event"),
+            "# compressed entry header\n\ttype_len    :    5 bits\n\ttime_delta  :   27 bits\n"
+            "\tarray       :   32 bits\n\n\tpadding     : type == 29\n"
+            "\ttime_extend : type == 30\n\ttime_stamp : type == 31\n"
+            "\tdata max type_len  == 28\n");
+}
+
+TEST_F(TracePipeRaw, EveryCpuHasOneReadOnly) {
+  EXPECT_EQ(mode_of("per_cpu/cpu0/trace_pipe_raw"), vfs::kModeRegular | 0440);
+  EXPECT_EQ(mode_of("per_cpu/cpu1/trace_pipe_raw"), vfs::kModeRegular | 0440);
+}
+
+TEST_F(TracePipeRaw, EmptyIsEagain) {
+  EXPECT_EQ(read_error("per_cpu/cpu0/trace_pipe_raw"), Errno::kAgain);
+}
+
+TEST_F(TracePipeRaw, FunctionEventsDecodeWithTheirTimesAndAddresses) {
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  for (u64 i = 0; i < 3; ++i) {
+    advance_clock(1000);
+    ASSERT_TRUE(function_on(0, 0x100 + i));
+  }
+  auto pages = decode(drain("per_cpu/cpu0/trace_pipe_raw"));
+  ASSERT_EQ(pages.size(), 1u);
+  ASSERT_EQ(pages[0].events.size(), 3u);
+  for (u64 i = 0; i < 3; ++i) {
+    const RawEvent& event = pages[0].events[i];
+    EXPECT_EQ(event.type(), 1);  // ftrace/function's id
+    EXPECT_EQ(event.payload.size(), 24u);
+    EXPECT_EQ(event.u64_at(8), platform().text_base + 0x100 + i);
+    EXPECT_EQ(event.u64_at(16), platform().text_base + 0x20);
+  }
+  EXPECT_EQ(pages[0].events[1].timestamp - pages[0].events[0].timestamp, 1000u);
+  EXPECT_EQ(pages[0].lost, 0u);
+}
+
+TEST_F(TracePipeRaw, ReadingConsumes) {
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  ASSERT_TRUE(function_on(0, 0x100));
+  EXPECT_EQ(decode(drain("per_cpu/cpu0/trace_pipe_raw")).size(), 1u);
+  EXPECT_EQ(trace_lines().size(), 0u);
+  EXPECT_EQ(read_error("per_cpu/cpu0/trace_pipe_raw"), Errno::kAgain);
+}
+
+TEST_F(TracePipeRaw, OnlyItsCpu) {
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  ASSERT_TRUE(function_on(1, 0x100));
+  EXPECT_EQ(read_error("per_cpu/cpu0/trace_pipe_raw"), Errno::kAgain);
+  EXPECT_EQ(decode(drain("per_cpu/cpu1/trace_pipe_raw"))[0].events.size(), 1u);
+}
+
+TEST_F(TracePipeRaw, LongGapsBecomeTimeExtends) {
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  ASSERT_TRUE(function_on(0, 0x100));
+  advance_clock(u64{5} << 30);  // beyond 27 bits of ns
+  ASSERT_TRUE(function_on(0, 0x101));
+  auto pages = decode(drain("per_cpu/cpu0/trace_pipe_raw"));
+  ASSERT_EQ(pages[0].events.size(), 2u);
+  EXPECT_EQ(pages[0].events[1].timestamp - pages[0].events[0].timestamp, u64{5} << 30);
+}
+
+TEST_F(TracePipeRaw, ManyEventsFillWholePagesInOrder) {
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  for (u64 i = 0; i < 1000; ++i) {
+    advance_clock(10);
+    ASSERT_TRUE(function_on(0, i));
+  }
+  auto pages = decode(drain("per_cpu/cpu0/trace_pipe_raw", 4096));
+  ASSERT_GT(pages.size(), 1u);
+  u64 next = 0;
+  for (const RawPage& page : pages) {
+    EXPECT_LE(page.commit & 0xfffff, trace::kRawPageDataSize);
+    for (const RawEvent& event : page.events)
+      EXPECT_EQ(event.u64_at(8), platform().text_base + next++);
+  }
+  EXPECT_EQ(next, 1000u);
+}
+
+TEST_F(TracePipeRaw, MarkersKeepTheirPrintLayout) {
+  ASSERT_EQ(mark("hello"), Errno::kOk);
+  auto pages = decode(drain("per_cpu/cpu0/trace_pipe_raw"));
+  ASSERT_EQ(pages.size(), 1u);
+  ASSERT_EQ(pages[0].events.size(), 1u);
+  EXPECT_EQ(pages[0].events[0].type(), 5);  // ftrace/print
+  std::string text(pages[0].events[0].payload.begin() + 16, pages[0].events[0].payload.end());
+  EXPECT_EQ(text.substr(0, 6), "hello\n");
+}
+
+TEST_F(TracePipeRaw, TextPipeOpenMakesItBusy) {
+  auto pipe = open("trace_pipe", vfs::kOpenReadOnly);
+  ASSERT_TRUE(pipe.ok());
+  EXPECT_EQ(open("per_cpu/cpu0/trace_pipe_raw", vfs::kOpenReadOnly).error(), Errno::kBusy);
+  table_.release(pipe.release_value());
+}
+
+TEST_F(TracePipeRaw, EachCpuHasItsOwnReader) {
+  auto cpu0 = open("per_cpu/cpu0/trace_pipe_raw", vfs::kOpenReadOnly);
+  auto cpu1 = open("per_cpu/cpu1/trace_pipe_raw", vfs::kOpenReadOnly);
+  ASSERT_TRUE(cpu0.ok());
+  ASSERT_TRUE(cpu1.ok());
+  EXPECT_EQ(open("per_cpu/cpu0/trace_pipe_raw", vfs::kOpenReadOnly).error(), Errno::kBusy);
+  EXPECT_EQ(open("trace_pipe", vfs::kOpenReadOnly).error(), Errno::kBusy);
+  table_.release(cpu0.release_value());
+  table_.release(cpu1.release_value());
+}
+
+// Overwrite a small buffer many times over, then read: what was lost is flagged and counted.
+class LostEvents : public TracePipeRaw {
+ protected:
+  u64 overrun_of_cpu0() {
+    std::string stats = cat("per_cpu/cpu0/stats");
+    usize at = stats.find("overrun: ");
+    return std::stoull(stats.substr(at + 9));
+  }
+  void overrun() {
+    ASSERT_EQ(echo("buffer_size_kb", "8"), Errno::kOk);
+    ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+    for (u64 i = 0; i < 5000; ++i) {
+      advance_clock(10);
+      ASSERT_TRUE(function_on(0, i % 256));
+    }
+    ASSERT_GT(overrun_of_cpu0(), 0u);
+  }
+};
+
+TEST_F(LostEvents, TracePipeSaysHowManyWereLostAndTheyAddUpToTheOverrun) {
+  overrun();
+  u64 overrun = overrun_of_cpu0();
+  std::string text = drain("trace_pipe", 4096);
+  u64 lost = 0;
+  usize marks = 0;
+  for (usize at = text.find("CPU:0 [LOST "); at != std::string::npos;
+       at = text.find("CPU:0 [LOST ", at + 1)) {
+    lost += std::stoull(text.substr(at + 12));
+    ++marks;
+  }
+  EXPECT_EQ(marks, 1u);
+  EXPECT_EQ(lost, overrun);
+  EXPECT_EQ(text.find("CPU:0 [LOST "), 0u) << "the mark comes before the first entry";
+  EXPECT_NE(text.find(" EVENTS]\n"), std::string::npos);
+}
+
+TEST_F(LostEvents, TraceDoesNotMarkThem) {
+  overrun();
+  EXPECT_EQ(cat("trace").find("LOST"), std::string::npos);
+}
+
+TEST_F(LostEvents, TheFirstRawPageFlagsAndCountsThem) {
+  overrun();
+  u64 overrun = overrun_of_cpu0();
+  auto pages = decode(drain("per_cpu/cpu0/trace_pipe_raw"));
+  ASSERT_FALSE(pages.empty());
+  EXPECT_TRUE(pages[0].commit & trace::kRawMissedEvents);
+  EXPECT_EQ(pages[0].lost, overrun);
+  for (usize i = 1; i < pages.size(); ++i) EXPECT_FALSE(pages[i].commit & trace::kRawMissedEvents);
+}

@@ -1,0 +1,36 @@
+#pragma once
+#include "ring/RingBuffer.h"
+#include "support/Result.h"
+#include "support/TextWriter.h"
+
+namespace tg::trace {
+
+// Linux's ring-buffer page, as per_cpu/cpuN/trace_pipe_raw yields it and events/header_page
+// describes it: u64 time stamp, u64 commit (data bytes, with the missed-events flags), then
+// 4080 bytes of events, each behind a 4-byte header (type_len: 5 bits, time_delta: 27 bits),
+// in the Linux layouts the events' `format` files give. Our own pages are denser (a function
+// event is 16 bytes here, 28 there), so a page is converted when a raw reader asks for it.
+inline constexpr usize kRawPageSize = 4096;
+inline constexpr usize kRawPageHeaderSize = 16;
+inline constexpr usize kRawPageDataSize = kRawPageSize - kRawPageHeaderSize;
+// In `commit`: events were lost before this page; their count follows the data.
+inline constexpr u64 kRawMissedEvents = u64{1} << 31;
+inline constexpr u64 kRawMissedStored = u64{1} << 30;
+
+// Linux's type_len values beyond the data lengths (events/header_event).
+inline constexpr u32 kRawTypePadding = 29;
+inline constexpr u32 kRawTypeTimeExtend = 30;
+inline constexpr u32 kRawTypeTimeStamp = 31;
+inline constexpr u32 kRawMaxSmallData = 28 * 4;
+
+// Fills `page` (kRawPageSize bytes) with the next entries of `it` (one CPU's consuming
+// iterator), converted, consuming what it converts; `lost` events went missing before them.
+// `scratch` holds one converted payload (kRawPageDataSize bytes). Returns false, with
+// `page` untouched, when there was nothing to convert.
+bool fill_raw_page(ring::TraceBuffer::Iterator& it, u64 lost, u8* page, u8* scratch);
+
+// events/header_page and events/header_event, as Linux prints them.
+void print_header_page(TextWriter& out);
+void print_header_event(TextWriter& out);
+
+}  // namespace tg::trace
