@@ -103,47 +103,11 @@ constexpr Node kEventsFiles[] = {
     file_node("header_page", 0440, &kHeaderPageOps),
 };
 
-// ---- an instance's directory: the subset Linux gives instances/NAME ----
+// ---- the top directory and instances/NAME: one table of rows ----
 
-constexpr Node kInstanceFiles[] = {
-    file_node("available_tracers", 0440, &kAvailableTracersOps),
-    file_node("buffer_percent", 0640, &kBufferPercentOps),
-    file_node("buffer_size_kb", 0640, &kBufferSizeKbOps),
-    file_node("buffer_total_size_kb", 0440, &kBufferTotalSizeKbOps),
-    file_node("current_tracer", 0640, &kCurrentTracerOps),
-    file_node("error_log", 0640, &kErrorLogOps),
-    directory_node("events", 0755, kEventsFiles, &kSystems),
-    file_node("free_buffer", 0200, &kFreeBufferOps),
-    directory_node("options", 0750, {}, &kOptions),
-    directory_node("per_cpu", 0750, {}, &kCpus),
-    file_node("set_event", 0640, &kSetEventOps),
-    file_node("set_event_notrace_pid", 0640, &kSetEventNotracePidOps),
-    file_node("set_event_pid", 0640, &kSetEventPidOps),
-    file_node("set_ftrace_filter", 0640, &kSetFtraceFilterOps),
-    file_node("set_ftrace_notrace", 0640, &kSetFtraceNotraceOps),
-    file_node("set_ftrace_notrace_pid", 0640, &kSetFtraceNotracePidOps),
-    file_node("set_ftrace_pid", 0640, &kSetFtracePidOps),
-    file_node("timestamp_mode", 0440, &kTimestampModeOps),
-    file_node("trace", 0640, &kTraceOps),
-    file_node("trace_clock", 0640, &kTraceClockOps),
-    file_node("trace_marker", 0220, &kTraceMarkerOps),
-    file_node("trace_options", 0640, &kTraceOptionsOps),
-    file_node("trace_pipe", 0440, &kTracePipeOps),
-    file_node("tracing_cpumask", 0640, &kTracingCpumaskOps),
-    file_node("tracing_on", 0640, &kTracingOnOps),
-};
-constexpr Node kInstanceDirectory = directory_node("", 0750, kInstanceFiles);
-
+bool instance_entry(const NodeContext& parent, usize index, DynamicEntry& out);
 usize instance_count(const NodeContext& parent) {
   return tracing_of(parent).instance_count() - 1;
-}
-bool instance_entry(const NodeContext& parent, usize index, DynamicEntry& out) {
-  Tracing& tracing = tracing_of(parent);
-  if (index + 1 >= tracing.instance_count()) return false;
-  out.node = &kInstanceDirectory;
-  out.context.instance_id = tracing.instance_at(index + 1).id();
-  out.name = tracing.instance_at(index + 1).name();
-  return true;
 }
 constexpr DynamicChildren kInstances = {instance_count, instance_entry};
 
@@ -155,48 +119,86 @@ Status instance_rmdir(const NodeContext& parent, StringView name) {
 }
 constexpr DirectoryOps kInstancesOps = {instance_mkdir, instance_rmdir};
 
-// ---- the top directory ----
-
-constexpr Node kTopFiles[] = {
-    file_node("README", 0440, &kReadmeOps),
-    file_node("available_events", 0440, &kAvailableEventsOps),
-    file_node("available_filter_functions", 0440, &kAvailableFilterFunctionsOps),
-    file_node("available_filter_functions_addrs", 0440, &kAvailableFilterFunctionsAddrsOps),
-    file_node("available_tracers", 0440, &kAvailableTracersOps),
-    file_node("buffer_percent", 0640, &kBufferPercentOps),
-    file_node("buffer_size_kb", 0640, &kBufferSizeKbOps),
-    file_node("buffer_total_size_kb", 0440, &kBufferTotalSizeKbOps),
-    file_node("current_tracer", 0640, &kCurrentTracerOps),
-    file_node("error_log", 0640, &kErrorLogOps),
-    directory_node("events", 0755, kEventsFiles, &kSystems),
-    file_node("free_buffer", 0200, &kFreeBufferOps),
-    directory_node("instances", 0750, {}, &kInstances, &kInstancesOps),
-    file_node("max_graph_depth", 0640, &kMaxGraphDepthOps),
-    directory_node("options", 0750, {}, &kOptions),
-    directory_node("per_cpu", 0750, {}, &kCpus),
-    file_node("saved_cmdlines", 0440, &kSavedCmdlinesOps),
-    file_node("saved_cmdlines_size", 0640, &kSavedCmdlinesSizeOps),
-    file_node("saved_tgids", 0440, &kSavedTgidsOps),
-    file_node("set_event", 0640, &kSetEventOps),
-    file_node("set_event_notrace_pid", 0640, &kSetEventNotracePidOps),
-    file_node("set_event_pid", 0640, &kSetEventPidOps),
-    file_node("set_ftrace_filter", 0640, &kSetFtraceFilterOps),
-    file_node("set_ftrace_notrace", 0640, &kSetFtraceNotraceOps),
-    file_node("set_ftrace_notrace_pid", 0640, &kSetFtraceNotracePidOps),
-    file_node("set_ftrace_pid", 0640, &kSetFtracePidOps),
-    file_node("set_graph_function", 0640, &kSetGraphFunctionOps),
-    file_node("set_graph_notrace", 0640, &kSetGraphNotraceOps),
-    file_node("timestamp_mode", 0440, &kTimestampModeOps),
-    file_node("trace", 0640, &kTraceOps),
-    file_node("trace_clock", 0640, &kTraceClockOps),
-    file_node("trace_marker", 0220, &kTraceMarkerOps),
-    file_node("trace_options", 0640, &kTraceOptionsOps),
-    file_node("trace_pipe", 0440, &kTracePipeOps),
-    file_node("tracing_cpumask", 0640, &kTracingCpumaskOps),
-    file_node("tracing_on", 0640, &kTracingOnOps),
-    file_node("tracing_thresh", 0640, &kTracingThreshOps),
+// Linux gives instances/NAME a subset of the top directory (capture 20).
+enum class Where : u8 { kEverywhere, kTopOnly };
+struct TracingRow {
+  Node node;
+  Where where;
 };
-constexpr Node kTopDirectory = directory_node("", 0700, kTopFiles);
+
+using enum Where;
+constexpr TracingRow kTracingRows[] = {
+    {file_node("README", 0440, &kReadmeOps), kTopOnly},
+    {file_node("available_events", 0440, &kAvailableEventsOps), kTopOnly},
+    {file_node("available_filter_functions", 0440, &kAvailableFilterFunctionsOps), kTopOnly},
+    {file_node("available_filter_functions_addrs", 0440, &kAvailableFilterFunctionsAddrsOps),
+     kTopOnly},
+    {file_node("available_tracers", 0440, &kAvailableTracersOps), kEverywhere},
+    {file_node("buffer_percent", 0640, &kBufferPercentOps), kEverywhere},
+    {file_node("buffer_size_kb", 0640, &kBufferSizeKbOps), kEverywhere},
+    {file_node("buffer_total_size_kb", 0440, &kBufferTotalSizeKbOps), kEverywhere},
+    {file_node("current_tracer", 0640, &kCurrentTracerOps), kEverywhere},
+    {file_node("error_log", 0640, &kErrorLogOps), kEverywhere},
+    {directory_node("events", 0755, kEventsFiles, &kSystems), kEverywhere},
+    {file_node("free_buffer", 0200, &kFreeBufferOps), kEverywhere},
+    {directory_node("instances", 0750, {}, &kInstances, &kInstancesOps), kTopOnly},
+    {file_node("max_graph_depth", 0640, &kMaxGraphDepthOps), kTopOnly},
+    {directory_node("options", 0750, {}, &kOptions), kEverywhere},
+    {directory_node("per_cpu", 0750, {}, &kCpus), kEverywhere},
+    {file_node("saved_cmdlines", 0440, &kSavedCmdlinesOps), kTopOnly},
+    {file_node("saved_cmdlines_size", 0640, &kSavedCmdlinesSizeOps), kTopOnly},
+    {file_node("saved_tgids", 0440, &kSavedTgidsOps), kTopOnly},
+    {file_node("set_event", 0640, &kSetEventOps), kEverywhere},
+    {file_node("set_event_notrace_pid", 0640, &kSetEventNotracePidOps), kEverywhere},
+    {file_node("set_event_pid", 0640, &kSetEventPidOps), kEverywhere},
+    {file_node("set_ftrace_filter", 0640, &kSetFtraceFilterOps), kEverywhere},
+    {file_node("set_ftrace_notrace", 0640, &kSetFtraceNotraceOps), kEverywhere},
+    {file_node("set_ftrace_notrace_pid", 0640, &kSetFtraceNotracePidOps), kEverywhere},
+    {file_node("set_ftrace_pid", 0640, &kSetFtracePidOps), kEverywhere},
+    {file_node("set_graph_function", 0640, &kSetGraphFunctionOps), kTopOnly},
+    {file_node("set_graph_notrace", 0640, &kSetGraphNotraceOps), kTopOnly},
+    {file_node("timestamp_mode", 0440, &kTimestampModeOps), kEverywhere},
+    {file_node("trace", 0640, &kTraceOps), kEverywhere},
+    {file_node("trace_clock", 0640, &kTraceClockOps), kEverywhere},
+    {file_node("trace_marker", 0220, &kTraceMarkerOps), kEverywhere},
+    {file_node("trace_options", 0640, &kTraceOptionsOps), kEverywhere},
+    {file_node("trace_pipe", 0440, &kTracePipeOps), kEverywhere},
+    {file_node("tracing_cpumask", 0640, &kTracingCpumaskOps), kEverywhere},
+    {file_node("tracing_on", 0640, &kTracingOnOps), kEverywhere},
+    {file_node("tracing_thresh", 0640, &kTracingThreshOps), kTopOnly},
+};
+
+template <usize N>
+struct NodeRows {
+  Node rows[N];
+};
+constexpr usize row_count(bool top) {
+  usize count = 0;
+  for (const TracingRow& row : kTracingRows) count += top || row.where == kEverywhere;
+  return count;
+}
+template <bool kTop>
+constexpr NodeRows<row_count(kTop)> select_rows() {
+  NodeRows<row_count(kTop)> selected{};
+  usize at = 0;
+  for (const TracingRow& row : kTracingRows)
+    if (kTop || row.where == kEverywhere) selected.rows[at++] = row.node;
+  return selected;
+}
+
+constexpr NodeRows kTopFiles = select_rows<true>();
+constexpr NodeRows kInstanceFiles = select_rows<false>();
+constexpr Node kTopDirectory = directory_node("", 0700, kTopFiles.rows);
+constexpr Node kInstanceDirectory = directory_node("", 0750, kInstanceFiles.rows);
+
+bool instance_entry(const NodeContext& parent, usize index, DynamicEntry& out) {
+  Tracing& tracing = tracing_of(parent);
+  if (index + 1 >= tracing.instance_count()) return false;
+  out.node = &kInstanceDirectory;
+  out.context.instance_id = tracing.instance_at(index + 1).id();
+  out.name = tracing.instance_at(index + 1).name();
+  return true;
+}
 
 bool instance_alive(const NodeContext& context) {
   return context.instance_id == 0 || tracing_of(context).find(context.instance_id) != nullptr;
