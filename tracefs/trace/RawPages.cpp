@@ -2,6 +2,7 @@
 
 #include "trace/EventCatalog.h"
 #include "trace/GraphFormat.h"
+#include "trace/RecordWriter.h"
 #include "trace/Symbols.h"
 
 namespace tg::trace {
@@ -130,7 +131,124 @@ class RawPageWriter {
   u64 last_time_ = 0;
 };
 
+u32 read_u32(const u8* at) {
+  u32 value;
+  memcpy(&value, at, sizeof value);
+  return value;
+}
+
+template <typename Payload>
+bool take(const u8* payload, usize size, Payload& out) {
+  if (size < sizeof out) return false;
+  memcpy(&out, payload, sizeof out);
+  return true;
+}
+
+// One Linux payload back into the record the kernel wrote for it.
+bool import_event(ring::CpuBuffer& buffer, u64 timestamp, const u8* payload, usize size) {
+  EventCommon common;
+  if (!take(payload, size, common)) return false;
+  switch (common.type) {
+    case kEventFunction: {
+      FunctionPayload in;
+      if (!take(payload, size, in)) return false;
+      ring::FunctionRecord record{ring::make_header(RecordType::kFunction, 0),
+                                  text_offset(in.ip),
+                                  text_offset(in.parent_ip),
+                                  common.flags,
+                                  common.preempt_count,
+                                  0};
+      return buffer.write(timestamp, common.pid, &record, sizeof record);
+    }
+    case kEventFuncgraphEntry: {
+      GraphEntryPayload in;
+      if (!take(payload, size, in)) return false;
+      ring::GraphEntryRecord record{ring::make_header(RecordType::kGraphEntry, 0),
+                                    text_offset(in.func),
+                                    static_cast<u8>(in.depth),
+                                    common.flags,
+                                    common.preempt_count,
+                                    0};
+      return buffer.write(timestamp, common.pid, &record, sizeof record);
+    }
+    case kEventFuncgraphExit: {
+      GraphExitPayload in;
+      if (!take(payload, size, in)) return false;
+      u64 duration = in.rettime - in.calltime;
+      if (common.flags == 0 && duration <= ring::kMaxShortDuration) {
+        ring::GraphReturnRecord record{
+            ring::make_header(RecordType::kGraphReturn, 0), text_offset(in.func),
+            static_cast<u32>(in.depth & 0xff) | static_cast<u32>(duration << 8)};
+        return buffer.write(timestamp, common.pid, &record, sizeof record);
+      }
+      ring::GraphReturnLongRecord record{ring::make_header(RecordType::kGraphReturnLong, 0),
+                                         text_offset(in.func),
+                                         static_cast<u8>(in.depth),
+                                         common.flags,
+                                         0,
+                                         0,
+                                         static_cast<u32>(duration),
+                                         static_cast<u32>(duration >> 32),
+                                         0,
+                                         0};
+      return buffer.write(timestamp, common.pid, &record, sizeof record);
+    }
+    default: {
+      u8 record[sizeof(ring::EventRecord) + kMaxPayload];
+      usize padded = (size + 3) & ~usize{3};
+      if (padded > kMaxPayload) return false;
+      ring::EventRecord head{ring::make_header(RecordType::kEvent, 0), static_cast<u32>(size)};
+      memcpy(record, &head, sizeof head);
+      memcpy(record + sizeof head, payload, size);
+      memset(record + sizeof head + size, 0, padded - size);
+      return buffer.write(timestamp, common.pid, record, sizeof head + padded);
+    }
+  }
+}
+
 }  // namespace
+
+Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize size, u64& lost) {
+  lost = 0;
+  if (size < kRawPageHeaderSize) return Errno::kInval;
+  u64 time;
+  u64 commit;
+  memcpy(&time, page, sizeof time);
+  memcpy(&commit, page + sizeof time, sizeof commit);
+  usize length = commit & 0xfffff;
+  const u8* data = page + kRawPageHeaderSize;
+  if (length > size - kRawPageHeaderSize) return Errno::kInval;
+  if ((commit & kRawMissedStored) && length + sizeof lost <= size - kRawPageHeaderSize)
+    memcpy(&lost, data + length, sizeof lost);
+  usize events = 0;
+  for (usize offset = 0; offset + 4 <= length;) {
+    u32 header = read_u32(data + offset);
+    u32 type_len = header & 31;
+    u64 delta = header >> 5;
+    offset += 4;
+    if (type_len == kRawTypeTimeExtend || type_len == kRawTypeTimeStamp) {
+      if (offset + 4 > length) return Errno::kInval;
+      u64 high = u64{read_u32(data + offset)} << kDeltaBits;
+      time = type_len == kRawTypeTimeExtend ? time + (delta | high) : (delta | high);
+      offset += 4;
+      continue;
+    }
+    if (type_len == kRawTypePadding) break;
+    usize event_size = type_len * 4;
+    if (type_len == 0) {
+      if (offset + 4 > length) return Errno::kInval;
+      event_size = read_u32(data + offset);
+      if (event_size < 4) return Errno::kInval;
+      event_size -= 4;
+      offset += 4;
+    }
+    if (offset + event_size > length) return Errno::kInval;
+    time += delta;
+    if (import_event(buffer, time, data + offset, event_size)) ++events;
+    offset += event_size;
+  }
+  return events;
+}
 
 bool fill_raw_page(ring::TraceBuffer::Iterator& it, u64 lost, u8* page, u8* scratch) {
   // The lost count is stored after the data: keep room for it.
