@@ -5,6 +5,7 @@
 #include "ninep/Server.h"
 #include "trace/Tracing.h"
 #include "vfs/NinePTree.h"
+#include "vfs/ProcTree.h"
 #include "vfs/TracingTree.h"
 
 namespace {
@@ -31,7 +32,8 @@ bool ninep_session_init(NinePSend send, unsigned max_msize) {
   if (!session) return false;
   session->send = send;
   bool ok = tg::vfs::mount_tracing(session->table, *tracing).ok() &&
-            tg::vfs::mount_workloads(session->table).ok();
+            tg::vfs::mount_workloads(session->table).ok() &&
+            tg::vfs::mount_proc(session->table).ok();
   tg::ninep::ServerConfig config;
   config.tree = session->tree.file_tree();
   config.send = send_frame;

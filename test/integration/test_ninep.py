@@ -70,7 +70,7 @@ def parse_last(text):
 
 
 def check_tree(client, root):
-    expect(client.list_dir(root) == ["tracing", "workloads"],
+    expect(client.list_dir(root) == ["tracing", "workloads", "proc"],
            f"root lists {client.list_dir(root)}")
     names = client.list_dir(root, "tracing")
     for name in ("current_tracer", "tracing_on", "trace", "trace_pipe", "instances"):
@@ -140,7 +140,7 @@ def check_reconnect(guest, client, root):
     # The old session's fids are gone.
     expect_errno(errno.EBADF, lambda: client.clunk(root), "clunking a fid of the old session")
     root, _ = client.attach()
-    expect(client.list_dir(root) == ["tracing", "workloads"], "root after reconnect")
+    expect(client.list_dir(root) == ["tracing", "workloads", "proc"], "root after reconnect")
     return client, root
 
 
@@ -283,7 +283,7 @@ def test_diod(kernel, guests):
     relay = Relay(guest.env["ninep_socket"])
     try:
         listing = diod_tool("diodls", relay, "/").split()
-        expect(listing == ["tracing", "workloads"], f"diodls / gave {listing}")
+        expect(listing == ["tracing", "workloads", "proc"], f"diodls / gave {listing}")
         tracing = diod_tool("diodls", relay, "tracing").split()
         expect("current_tracer" in tracing and "trace_pipe" in tracing,
                f"diodls tracing gave {tracing}")
