@@ -20,7 +20,7 @@ bool authorized(http::verb method, std::string_view authorization, std::string_v
 bool guest_path_of(const TargetPath& target, std::vector<std::string>& out) {
   const auto& e = target.elements;
   if (e.empty()) return false;
-  if (e[0] == "tracing" || e[0] == "workloads") {
+  if (e[0] == "tracing" || e[0] == "workloads" || e[0] == "proc") {
     out = e;
     return true;
   }

@@ -23,6 +23,12 @@ TEST(Route, ReadsOfTheTracingTreeGoToTheGuest) {
   EXPECT_EQ(r.guest_path, (std::vector<std::string>{"tracing", "per_cpu", "cpu0", "stats"}));
 }
 
+TEST(Route, KallsymsIsReadFromTheGuest) {
+  RoutedRequest r = route(http::verb::get, "/proc/kallsyms");
+  EXPECT_EQ(r.route, Route::kRead);
+  EXPECT_EQ(r.guest_path, (std::vector<std::string>{"proc", "kallsyms"}));
+}
+
 TEST(Route, FtraceAliasesMapOntoTracing) {
   EXPECT_EQ(route(http::verb::get, "/ftrace/trace_pipe").guest_path,
             (std::vector<std::string>{"tracing", "trace_pipe"}));
