@@ -88,6 +88,9 @@ class CpuBuffer {
     u64 now = overrun_.load(MemoryOrder::kRelaxed);
     return now - reported_overrun_.exchange(now, MemoryOrder::kRelaxed);
   }
+  // Entries lost before what is written next, as a buffer rebuilt from another's raw pages
+  // learns of them: counted as overrun, so take_lost() reports them in the same place.
+  void note_lost(u64 count) { overrun_.fetch_add(count, MemoryOrder::kRelaxed); }
   // Recording on/off for this buffer (nestable, like Linux's record_disable).
   void disable_recording();
   void enable_recording();

@@ -208,8 +208,18 @@ bool import_event(ring::CpuBuffer& buffer, u64 timestamp, const u8* payload, usi
 
 }  // namespace
 
-Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize size, u64& lost) {
-  lost = 0;
+u64 raw_page_lost(const u8* page, usize size) {
+  u64 commit;
+  u64 lost = 0;
+  if (size < kRawPageHeaderSize) return 0;
+  memcpy(&commit, page + sizeof(u64), sizeof commit);
+  usize length = commit & 0xfffff;
+  if ((commit & kRawMissedStored) && length + sizeof lost <= size - kRawPageHeaderSize)
+    memcpy(&lost, page + kRawPageHeaderSize + length, sizeof lost);
+  return lost;
+}
+
+Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize size) {
   if (size < kRawPageHeaderSize) return Errno::kInval;
   u64 time;
   u64 commit;
@@ -218,8 +228,6 @@ Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize siz
   usize length = commit & 0xfffff;
   const u8* data = page + kRawPageHeaderSize;
   if (length > size - kRawPageHeaderSize) return Errno::kInval;
-  if ((commit & kRawMissedStored) && length + sizeof lost <= size - kRawPageHeaderSize)
-    memcpy(&lost, data + length, sizeof lost);
   usize events = 0;
   for (usize offset = 0; offset + 4 <= length;) {
     u32 header = read_u32(data + offset);

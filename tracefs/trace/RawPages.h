@@ -32,9 +32,10 @@ bool fill_raw_page(ring::TraceBuffer::Iterator& it, u64 lost, u8* page, u8* scra
 // The way back, for a host that formats text from raw pages with this same formatter:
 // writes the events of one raw page (`size` bytes, normally kRawPageSize) into `buffer` as
 // the kernel recorded them, timestamps and pids included. Returns the events written;
-// EINVAL for a page that does not decode. A lost-events count in the page is returned in
-// `lost` (0 when none).
-Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize size, u64& lost);
+// EINVAL for a page that does not decode.
+Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize size);
+// How many events were lost before the page's own (its stored missed-events count).
+u64 raw_page_lost(const u8* page, usize size);
 
 // events/header_page and events/header_event, as Linux prints them.
 void print_header_page(TextWriter& out);

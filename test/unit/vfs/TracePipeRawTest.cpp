@@ -276,10 +276,9 @@ class RawRoundTrip : public TracePipeRaw {
     for (u32 cpu = 0; cpu < 2; ++cpu) {
       std::string bytes = drain("per_cpu/cpu" + std::to_string(cpu) + "/trace_pipe_raw");
       for (usize at = 0; at + trace::kRawPageSize <= bytes.size(); at += trace::kRawPageSize) {
-        u64 lost = 0;
         auto imported = trace::import_raw_page(tracing_->top().buffer().cpu(cpu),
                                                reinterpret_cast<const u8*>(bytes.data()) + at,
-                                               trace::kRawPageSize, lost);
+                                               trace::kRawPageSize);
         ASSERT_TRUE(imported.ok());
       }
     }

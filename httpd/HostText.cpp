@@ -1,0 +1,195 @@
+#include "HostText.h"
+
+#include <cstdlib>
+#include <deque>
+#include <sstream>
+#include <vector>
+
+#include "Platform.h"
+#include "support/Memory.h"
+#include "support/TextWriter.h"
+#include "trace/CommCache.h"
+#include "trace/RawPages.h"
+#include "trace/TraceOutput.h"
+#include "trace/Tracing.h"
+#include "vfs/NodeTable.h"
+#include "vfs/OpenFile.h"
+#include "vfs/TracingTree.h"
+
+namespace tracegate {
+
+namespace {
+
+void* host_allocate(tg::usize size, tg::usize align) {
+  if (align < sizeof(void*)) align = sizeof(void*);
+  return std::aligned_alloc(align, (size + align - 1) / align * align);
+}
+
+// Nothing is recorded on the host: its clock is never read for a record.
+tg::u64 no_clock(tg::TraceClock) {
+  return 0;
+}
+
+// Writes a file of the mirror's tree as `echo TEXT > FILE` would.
+bool write_file(tg::vfs::NodeTable& table, std::string_view path, std::string_view text) {
+  auto ref = table.lookup(tg::StringView(path.data(), path.size()));
+  if (!ref.ok()) return false;
+  auto file = table.open(ref.value(), tg::vfs::kOpenWriteOnly | tg::vfs::kOpenTruncate);
+  if (!file.ok()) return false;
+  auto written = table.write(*file.value(), 0, tg::StringView(text.data(), text.size()));
+  table.release(file.release_value());
+  return written.ok();
+}
+
+// The options that print what the host does not have (symbol sizes) or records Linux's
+// raw pages do not carry (return values).
+bool option_on(std::string_view options, std::string_view name) {
+  std::istringstream lines{std::string(options)};
+  for (std::string line; std::getline(lines, line);)
+    if (line == name) return true;
+  return false;
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  return text;
+}
+
+// trace_clock reads "[local] global ...": the one in brackets.
+std::string current_clock(std::string_view text) {
+  size_t open = text.find('[');
+  size_t close = text.find(']', open);
+  if (open == std::string_view::npos || close == std::string_view::npos) return "";
+  return std::string(text.substr(open + 1, close - open - 1));
+}
+
+}  // namespace
+
+struct HostText::State {
+  std::vector<std::string> names;  // storage the symbols point into
+  std::vector<tg::Symbol> symbols;
+  tg::OwnPtr<tg::trace::Tracing> tracing;
+  tg::vfs::NodeTable table;
+  tg::OwnPtr<tg::trace::OutputState> output;
+  std::string pending;  // formatted early, before a page that says events were lost
+};
+
+bool HostText::supports(const GuestFacts& facts) {
+  std::string_view tracer = trimmed(facts.tracer);
+  if (tracer != "function" && tracer != "nop") return false;
+  return !option_on(facts.options, "sym-offset") && !option_on(facts.options, "sym-addr");
+}
+
+std::unique_ptr<HostText> HostText::create(const GuestFacts& facts, std::string& error) {
+  auto state = std::make_unique<State>();
+  // proc/kallsyms: "%016lx %c %s", in address order; a symbol ends where the next begins.
+  std::istringstream lines(facts.kallsyms);
+  std::vector<std::pair<uint64_t, bool>> entries;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() < 20 || line[16] != ' ' || line[18] != ' ') continue;
+    entries.emplace_back(std::strtoull(line.substr(0, 16).c_str(), nullptr, 16), line[17] == 't');
+    state->names.push_back(line.substr(19));
+  }
+  if (entries.empty() || facts.cpus == 0) {
+    error = "the guest gave no symbols or no CPUs";
+    return nullptr;
+  }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    uint64_t end = i + 1 < entries.size() ? entries[i + 1].first : entries[i].first + 1;
+    state->symbols.push_back({entries[i].first, static_cast<tg::u32>(end - entries[i].first),
+                              state->names[i].c_str(), entries[i].second});
+  }
+  tg::install_allocator({host_allocate, std::free});
+  tg::Platform platform;
+  platform.cpu_count = facts.cpus;
+  platform.text_base = state->symbols.front().address;
+  platform.symbols = tg::Span<const tg::Symbol>(state->symbols.data(), state->symbols.size());
+  platform.clock = no_clock;
+  tg::install_platform(platform);
+  tg::trace::clear_comms();
+
+  auto tracing = tg::trace::Tracing::create();
+  if (!tracing.ok() || !tg::vfs::mount_tracing(state->table, *tracing.value()).ok()) {
+    error = "no memory for the host's mirror of the trace";
+    return nullptr;
+  }
+  state->tracing = tracing.release_value();
+  std::string clock = current_clock(facts.clock);
+  bool applied = write_file(state->table, "tracing/current_tracer", trimmed(facts.tracer)) &&
+                 (clock.empty() || write_file(state->table, "tracing/trace_clock", clock));
+  std::istringstream options(facts.options);
+  for (std::string option; applied && std::getline(options, option);)
+    applied = write_file(state->table, "tracing/trace_options", option);
+  if (!applied) {
+    error = "the guest's tracer, clock or options do not apply on the host";
+    return nullptr;
+  }
+  auto output = tg::trace::OutputState::create(state->tracing->top(), true);
+  if (!output.ok()) {
+    error = "no memory for the host's formatter";
+    return nullptr;
+  }
+  state->output = output.release_value();
+  auto text = std::unique_ptr<HostText>(new HostText(std::move(state)));
+  text->update_tasks(facts.cmdlines, facts.tgids);
+  return text;
+}
+
+HostText::HostText(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+HostText::~HostText() {
+  // The formatter's state goes before the tracing it reads.
+  state_->output = tg::OwnPtr<tg::trace::OutputState>();
+}
+
+bool HostText::add_pages(unsigned cpu, const uint8_t* data, size_t size) {
+  auto& buffer = state_->tracing->top().buffer();
+  if (cpu >= buffer.cpu_count()) return false;
+  for (size_t at = 0; at + tg::trace::kRawPageSize <= size; at += tg::trace::kRawPageSize) {
+    const uint8_t* page = data + at;
+    // Lost events come right before the page's own: what came before them is printed first,
+    // so the formatter marks them where the guest's trace_pipe would.
+    if (tg::u64 lost = tg::trace::raw_page_lost(page, tg::trace::kRawPageSize)) {
+      format_into(state_->pending);
+      buffer.cpu(cpu).note_lost(lost);
+    }
+    if (!tg::trace::import_raw_page(buffer.cpu(cpu), page, tg::trace::kRawPageSize).ok())
+      return false;
+  }
+  return true;
+}
+
+void HostText::update_tasks(std::string_view cmdlines, std::string_view tgids) {
+  std::istringstream comms{std::string(cmdlines)};
+  for (std::string line; std::getline(comms, line);) {
+    size_t space = line.find(' ');
+    if (space == std::string::npos) continue;
+    std::string comm = line.substr(space + 1);
+    tg::trace::save_comm(std::atoi(line.c_str()), tg::StringView(comm.data(), comm.size()));
+  }
+  std::istringstream pairs{std::string(tgids)};
+  bool started = false;
+  for (std::string line; std::getline(pairs, line);) {
+    size_t space = line.find(' ');
+    if (space == std::string::npos) continue;
+    if (!started) tg::trace::start_saving_tgids();
+    started = true;
+    tg::trace::save_tgid(std::atoi(line.c_str()), std::atoi(line.c_str() + space + 1));
+  }
+}
+
+void HostText::format_into(std::string& out) {
+  tg::String text;
+  tg::TextWriter writer(text);
+  while (state_->output->print_next(writer)) {
+  }
+  out.append(text.data(), text.size());
+}
+
+void HostText::take_text(std::string& out) {
+  out += state_->pending;
+  state_->pending.clear();
+  format_into(out);
+}
+
+}  // namespace tracegate

@@ -1,0 +1,50 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace tracegate {
+
+// What formatting trace text needs from the guest, as the text of its files.
+struct GuestFacts {
+  std::string kallsyms;  // proc/kallsyms
+  unsigned cpus = 0;     // entries of tracing/per_cpu/
+  std::string tracer;    // tracing/current_tracer
+  std::string options;   // tracing/trace_options
+  std::string clock;     // tracing/trace_clock
+  std::string cmdlines;  // tracing/saved_cmdlines
+  std::string tgids;     // tracing/saved_tgids
+};
+
+// trace_pipe formatted on the host: the guest ships raw pages (per_cpu/cpuN/trace_pipe_raw,
+// cheap to produce) and the host turns them back into the kernel's records and prints them
+// with the same tracefs formatter, options, comms and symbols the guest would use, so the
+// text is byte for byte the guest's own. The formatter's state (symbols, comms) is
+// process-wide: one HostText at a time.
+class HostText {
+ public:
+  // Whether text for these settings comes out here exactly as in the guest: the function
+  // and nop tracers (function_graph's interrupt arrows have no raw event), and no option
+  // that prints symbol sizes, which proc/kallsyms does not carry.
+  static bool supports(const GuestFacts& facts);
+  // nullptr (with `error` saying why) when the facts cannot be used.
+  static std::unique_ptr<HostText> create(const GuestFacts& facts, std::string& error);
+  ~HostText();
+
+  // One raw page (or several, back to back) of `cpu`; false when it does not decode.
+  bool add_pages(unsigned cpu, const uint8_t* data, size_t size);
+  // Learns comms and tgids of tasks that started since (saved_cmdlines, saved_tgids).
+  void update_tasks(std::string_view cmdlines, std::string_view tgids);
+  // Appends the text of everything added so far and not yet taken, as trace_pipe prints it.
+  void take_text(std::string& out);
+
+  struct State;
+
+ private:
+  explicit HostText(std::unique_ptr<State> state);
+  void format_into(std::string& out);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace tracegate
