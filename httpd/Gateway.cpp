@@ -93,8 +93,14 @@ asio::awaitable<Gateway::Outcome> Gateway::serve(beast::tcp_stream& stream,
     routed =
         route_of(request.method(), *target, request[http::field::authorization], options_.token);
   if (target && routed.route == Route::kRead && request.method() == http::verb::get &&
-      !target->nonblock && is_pipe(routed.guest_path) && link_.up())
+      !target->nonblock && is_pipe(routed.guest_path) && link_.up()) {
+    if (options_.host_text &&
+        routed.guest_path == std::vector<std::string>{"tracing", "trace_pipe"}) {
+      std::optional<Outcome> formatted = co_await stream_host_text(stream, request);
+      if (formatted) co_return *formatted;
+    }
     co_return co_await stream_pipe(stream, request, routed.guest_path);
+  }
 
   // (GCC miscompiles co_await inside a conditional expression: keep it a statement.)
   Response response = text_response(request, http::status::bad_request, "bad request path\n");

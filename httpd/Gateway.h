@@ -4,6 +4,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "GuestLink.h"
@@ -23,6 +24,9 @@ struct GatewayOptions {
   std::chrono::seconds guest_timeout{30};
   // workloads/run returns when the run has finished; the contract promises 10 minutes.
   std::chrono::seconds run_timeout{11 * 60};
+  // trace_pipe of the top instance formatted here from raw pages where that gives the
+  // guest's text exactly (HostText); off: the guest formats it.
+  bool host_text = true;
 };
 
 // Turns one HTTP request into a short 9P exchange with the guest and answers it. Plain
@@ -52,6 +56,11 @@ class Gateway {
   asio::awaitable<Response> remove(const Request& request, const std::vector<std::string>& path);
   asio::awaitable<Outcome> stream_pipe(beast::tcp_stream& stream, const Request& request,
                                        const std::vector<std::string>& path);
+  // trace_pipe formatted on the host (HostTextStream.cpp); nullopt: the guest must format it.
+  asio::awaitable<std::optional<Outcome>> stream_host_text(beast::tcp_stream& stream,
+                                                           const Request& request);
+  // The whole text of a guest file ("tracing/current_tracer").
+  asio::awaitable<std::optional<std::string>> read_whole(std::string path);
   asio::awaitable<Outcome> send_error(beast::tcp_stream& stream, const Request& request,
                                       tg::Errno error);
   std::chrono::seconds timeout_for(const std::vector<std::string>& path) const;

@@ -1,6 +1,8 @@
 #include "HostText.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <sstream>
 #include <vector>
@@ -71,7 +73,9 @@ struct HostText::State {
   tg::OwnPtr<tg::trace::Tracing> tracing;
   tg::vfs::NodeTable table;
   tg::OwnPtr<tg::trace::OutputState> output;
-  std::string pending;  // formatted early, before a page that says events were lost
+  std::string pending;               // formatted early, before a page that says events were lost
+  tg::String scratch;                // the formatter\'s output, reused
+  std::vector<std::string> partial;  // per CPU: the start of a page the next read completes
 };
 
 bool HostText::supports(const GuestFacts& facts) {
@@ -130,6 +134,7 @@ std::unique_ptr<HostText> HostText::create(const GuestFacts& facts, std::string&
     return nullptr;
   }
   state->output = output.release_value();
+  state->partial.resize(facts.cpus);
   auto text = std::unique_ptr<HostText>(new HostText(std::move(state)));
   text->update_tasks(facts.cmdlines, facts.tgids);
   return text;
@@ -145,7 +150,20 @@ HostText::~HostText() {
 bool HostText::add_pages(unsigned cpu, const uint8_t* data, size_t size) {
   auto& buffer = state_->tracing->top().buffer();
   if (cpu >= buffer.cpu_count()) return false;
-  for (size_t at = 0; at + tg::trace::kRawPageSize <= size; at += tg::trace::kRawPageSize) {
+  std::string& partial = state_->partial[cpu];
+  if (!partial.empty()) {
+    size_t needed = std::min(size, tg::trace::kRawPageSize - partial.size());
+    partial.append(reinterpret_cast<const char*>(data), needed);
+    data += needed;
+    size -= needed;
+    if (partial.size() < tg::trace::kRawPageSize) return true;
+    std::string page = std::move(partial);
+    partial.clear();
+    if (!add_pages(cpu, reinterpret_cast<const uint8_t*>(page.data()), page.size())) return false;
+  }
+  size_t whole = size / tg::trace::kRawPageSize * tg::trace::kRawPageSize;
+  partial.assign(reinterpret_cast<const char*>(data) + whole, size - whole);
+  for (size_t at = 0; at < whole; at += tg::trace::kRawPageSize) {
     const uint8_t* page = data + at;
     // Lost events come right before the page's own: what came before them is printed first,
     // so the formatter marks them where the guest's trace_pipe would.
@@ -179,7 +197,10 @@ void HostText::update_tasks(std::string_view cmdlines, std::string_view tgids) {
 }
 
 void HostText::format_into(std::string& out) {
-  tg::String text;
+  // The scratch string keeps its capacity from one batch to the next: no fresh pages to
+  // fault in for every batch of text.
+  tg::String& text = state_->scratch;
+  text.clear();
   tg::TextWriter writer(text);
   while (state_->output->print_next(writer)) {
   }

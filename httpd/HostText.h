@@ -32,7 +32,8 @@ class HostText {
   static std::unique_ptr<HostText> create(const GuestFacts& facts, std::string& error);
   ~HostText();
 
-  // One raw page (or several, back to back) of `cpu`; false when it does not decode.
+  // Raw pages of `cpu` as read, back to back (a page may be split across two calls); false
+  // when one does not decode.
   bool add_pages(unsigned cpu, const uint8_t* data, size_t size);
   // Learns comms and tgids of tasks that started since (saved_cmdlines, saved_tgids).
   void update_tasks(std::string_view cmdlines, std::string_view tgids);

@@ -25,6 +25,8 @@ std::string Metrics::render() const {
   counter(out, "tracegate_guest_timeouts_total", "9P requests that timed out.", guest_timeouts);
   counter(out, "tracegate_guest_flushes_total", "Tflush messages sent.", guest_flushes);
   counter(out, "tracegate_stream_bytes_total", "Bytes streamed from trace_pipe.", stream_bytes);
+  counter(out, "tracegate_host_text_streams_total",
+          "trace_pipe streams formatted on the host from raw pages.", host_text_streams);
   counter(out, "tracegate_active_streams", "trace_pipe streams in progress.",
           static_cast<uint64_t>(active_streams), "gauge");
   return out;

@@ -15,6 +15,7 @@ struct Metrics {
   uint64_t guest_flushes = 0;
   uint64_t stream_bytes = 0;
   int64_t active_streams = 0;
+  uint64_t host_text_streams = 0;  // trace_pipe streams formatted on the host
   bool guest_up = false;
 
   std::string render() const;

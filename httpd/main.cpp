@@ -29,6 +29,7 @@ struct Options {
   std::string rundir;
   std::string guest_socket;
   unsigned guest_timeout = 30;
+  bool host_text = true;  // --pipe-text host|guest
   // Supervision: the script that runs the guest (scripts/guest) and what it is told.
   std::string guest_script;
   std::string smp;
@@ -40,11 +41,14 @@ struct Options {
 constexpr const char* kUsage =
     "usage: tracegate-gatewayd [--port N] [--bind ADDR] [--token TOKEN] [--rundir DIR]\n"
     "                          [--guest-socket PATH] [--guest-timeout SECONDS]\n"
+    "                          [--pipe-text host|guest]\n"
     "                          [--guest-script PATH [--smp N] [--accel kvm|tcg|auto]\n"
     "                           [--append ARGS] [--kernel PATH]]\n"
     "Dials the guest's 9P socket (default RUNDIR/9p.sock, where QEMU listens). With\n"
     "--guest-script, starts the guest with it (in RUNDIR) and restarts it when it exits.\n"
-    "Binding to anything but a loopback address needs --token (or TRACEGATE_TOKEN).\n";
+    "Binding to anything but a loopback address needs --token (or TRACEGATE_TOKEN).\n"
+    "trace_pipe of the function and nop tracers is formatted here from raw pages (host,\n"
+    "the default) or by the guest (guest); the text is the same.\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "tracegate-gatewayd: " << message << "\n" << kUsage;
@@ -88,6 +92,9 @@ Options parse_options(int argc, char** argv) {
       options.guest_socket = value;
     } else if (flag == "--guest-timeout") {
       options.guest_timeout = static_cast<unsigned>(number_of(flag, value));
+    } else if (flag == "--pipe-text") {
+      if (value != "host" && value != "guest") usage_error("--pipe-text must be host or guest");
+      options.host_text = value == "host";
     } else if (flag == "--guest-script") {
       options.guest_script = value;
     } else if (flag == "--smp") {
@@ -145,6 +152,7 @@ int run(const Options& options) {
   GatewayOptions gateway_options;
   gateway_options.token = options.token;
   gateway_options.guest_timeout = std::chrono::seconds(options.guest_timeout);
+  gateway_options.host_text = options.host_text;
   Gateway gateway(link, metrics, gateway_options);
 
   asio::ip::tcp::acceptor acceptor(io);

@@ -2,7 +2,8 @@
 """Figures for the gateway, measured the way a user sees them (HTTP over loopback):
 
 - control-write round trip: PUT /tracing/tracing_on on a keep-alive connection, p50/p99;
-- trace_pipe throughput: the buffer is filled with trace_marker entries (PUTs from 8
+- trace_pipe throughput, with the text formatted by the guest and by the gateway from raw
+  pages (--pipe-text): the buffer is filled with trace_marker entries (PUTs from 8
   keep-alive connections), then one chunked GET /tracing/trace_pipe drains it; MB/s of text
   from the request to the last byte. Where the guest lists functions, the same for the
   function tracer's events recorded during an `alloc` run.
@@ -13,6 +14,7 @@ it prints figures and asserts nothing about them.
 
     test/bench/gateway_bench.py [--target kernel|hostguest|both] [--accel tcg|kvm|auto]
         [--rounds N] [--fill-mb N] [--marker-bytes N] [--workload-iterations N]
+        [--pipe-text host|guest|both]
 """
 import argparse
 import http.client
@@ -40,12 +42,13 @@ def free_port():
 
 
 class Target:
-    def __init__(self, kind, accel):
+    def __init__(self, kind, accel, pipe_text="host"):
         self.kind = kind
         self.port = free_port()
         self.rundir = tempfile.mkdtemp(prefix="tracegate-bench-")
         self.log = open(os.path.join(self.rundir, "gateway.log"), "wb")
-        args = [GATEWAYD, "--port", str(self.port), "--rundir", self.rundir]
+        args = [GATEWAYD, "--port", str(self.port), "--rundir", self.rundir,
+                "--pipe-text", pipe_text]
         self.guest = None
         if kind == "kernel":
             args += ["--guest-script", os.path.join(ROOT, "scripts", "guest"), "--kernel",
@@ -151,10 +154,10 @@ def drain(target):
     return total, last - start
 
 
-def bench(kind, args):
-    target = Target(kind, args.accel)
+def bench(kind, args, pipe_text):
+    target = Target(kind, args.accel, pipe_text)
     try:
-        name = "%s, accel %s" % (kind, target.accel)
+        name = "%s, accel %s, text from the %s" % (kind, target.accel, pipe_text)
         p50, p99 = control_round_trips(target, args.rounds)
         print("[%s] PUT tracing_on round trip: p50 %.3f ms, p99 %.3f ms (%d rounds, keep-alive)"
               % (name, p50, p99, args.rounds))
@@ -194,10 +197,14 @@ def main():
     parser.add_argument("--fill-mb", type=int, default=8)
     parser.add_argument("--marker-bytes", type=int, default=4000)
     parser.add_argument("--workload-iterations", type=int, default=2000)
+    parser.add_argument("--pipe-text", choices=["host", "guest", "both"], default="both",
+                        help="who formats trace_pipe: the gateway from raw pages, or the guest")
     args = parser.parse_args()
     kinds = ["hostguest", "kernel"] if args.target == "both" else [args.target]
+    texts = ["guest", "host"] if args.pipe_text == "both" else [args.pipe_text]
     for kind in kinds:
-        bench(kind, args)
+        for pipe_text in texts:
+            bench(kind, args, pipe_text)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,26 @@ TEST_F(HostTextTest, FunctionEventsPrintAsTheGuestPrintsThem) {
   EXPECT_EQ(host_text(given), want);
 }
 
+TEST_F(HostTextTest, PagesSplitAcrossReadsAreJoined) {
+  trace::save_comm(7, "workloads");
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  record_functions(3000);
+  std::string want = guest_text();
+  auto given = facts();
+  std::string pages[2] = {read_path("tracing/per_cpu/cpu0/trace_pipe_raw"),
+                          read_path("tracing/per_cpu/cpu1/trace_pipe_raw")};
+  std::string error;
+  auto host = tracegate::HostText::create(given, error);
+  ASSERT_TRUE(host) << error;
+  for (unsigned cpu = 0; cpu < 2; ++cpu)
+    for (size_t at = 0; at < pages[cpu].size(); at += 1000)  // reads that split pages
+      ASSERT_TRUE(host->add_pages(cpu, reinterpret_cast<const uint8_t*>(pages[cpu].data()) + at,
+                                  std::min<size_t>(1000, pages[cpu].size() - at)));
+  std::string got;
+  host->take_text(got);
+  EXPECT_EQ(got, want);
+}
+
 TEST_F(HostTextTest, OptionsAndClockComeAlong) {
   trace::save_comm(7, "workloads");
   ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);

@@ -86,6 +86,8 @@ class CpuBuffer {
   // lost_events, which trace_pipe prints as "[LOST N EVENTS]" and raw pages flag).
   u64 take_lost() {
     u64 now = overrun_.load(MemoryOrder::kRelaxed);
+    // Plain loads on the common path: nothing lost, nothing to write.
+    if (now == reported_overrun_.load(MemoryOrder::kRelaxed)) return 0;
     return now - reported_overrun_.exchange(now, MemoryOrder::kRelaxed);
   }
   // Entries lost before what is written next, as a buffer rebuilt from another's raw pages
