@@ -418,16 +418,18 @@ bool ProbeEvents::enabled_anywhere(Tracing& tracing, const ProbeEvent& probe) co
 
 bool ProbeEvents::has_probe_at(u64 ip) const {
   if (!any()) return false;
-  for (const auto& slot : table_) {
-    ProbeEvent* probe = slot.load(MemoryOrder::kAcquire);
+  u32 end = table_end_.load(MemoryOrder::kAcquire);
+  for (u32 i = 0; i < end; ++i) {
+    ProbeEvent* probe = table_[i].load(MemoryOrder::kAcquire);
     if (probe && probe->address() == ip) return true;
   }
   return false;
 }
 
 bool ProbeEvents::has_return_probe_at(u64 ip) const {
-  for (const auto& slot : table_) {
-    ProbeEvent* probe = slot.load(MemoryOrder::kAcquire);
+  u32 end = table_end_.load(MemoryOrder::kAcquire);
+  for (u32 i = 0; i < end; ++i) {
+    ProbeEvent* probe = table_[i].load(MemoryOrder::kAcquire);
     if (probe && probe->is_return() && probe->address() == ip) return true;
   }
   return false;
@@ -435,8 +437,9 @@ bool ProbeEvents::has_return_probe_at(u64 ip) const {
 
 void ProbeEvents::fire(Tracing& tracing, const RecordContext& ctx, const ProbeHit& hit,
                        bool returning) {
-  for (const auto& slot : table_) {
-    ProbeEvent* probe = slot.load(MemoryOrder::kAcquire);
+  u32 end = table_end_.load(MemoryOrder::kAcquire);
+  for (u32 i = 0; i < end; ++i) {
+    ProbeEvent* probe = table_[i].load(MemoryOrder::kAcquire);
     if (probe && probe->address() == hit.ip && probe->is_return() == returning)
       probe->fire(tracing, ctx, hit);
   }
@@ -452,6 +455,8 @@ Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeSynta
   TRY(probes_.append(move(probe)));
   // Whole before any recorder can find it.
   table_[slot].store(raw, MemoryOrder::kRelease);
+  if (table_end_.load(MemoryOrder::kRelaxed) <= slot)
+    table_end_.store(static_cast<u32>(slot + 1), MemoryOrder::kRelease);
   published_.fetch_add(1, MemoryOrder::kRelease);
   tracing.functions_changed();
   return {};
@@ -463,6 +468,9 @@ void ProbeEvents::release(Tracing& tracing, usize index) {
   u32 enabled_in = probe.enabled_in.load();
   table_[slot].store(nullptr, MemoryOrder::kRelease);
   published_.fetch_sub(1, MemoryOrder::kRelease);
+  u32 end = table_end_.load(MemoryOrder::kRelaxed);
+  while (end > 0 && !table_[end - 1].load(MemoryOrder::kRelaxed)) --end;
+  table_end_.store(end, MemoryOrder::kRelease);
   tracing.functions_changed();
   // No recorder is inside the probe once every CPU has left the recording path.
   synchronize_writers();

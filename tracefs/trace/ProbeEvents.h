@@ -119,6 +119,7 @@ class ProbeEvents {
   Vector<OwnPtr<ProbeEvent>> probes_;
   Atomic<ProbeEvent*> table_[kMaxProbes] = {};
   Atomic<u32> published_{0};
+  Atomic<u32> table_end_{0};  // one past the highest slot in use: recorders scan no further
 };
 
 // "%-44s %15lu %15lu" of kprobe_profile, for one probe.
