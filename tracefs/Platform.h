@@ -52,6 +52,9 @@ struct Platform {
   // what end restores. Both null on the host.
   u64 (*file_record_begin)(u32& cpu) = nullptr;
   void (*file_record_end)(u64 state) = nullptr;
+  // Reads kernel memory that may not be mapped (a kprobe's dereference): false instead of a
+  // fault. Null: every read fails.
+  bool (*read_memory)(u64 address, void* out, usize size) = nullptr;
   // The kernel's release string, for the latency-format header.
   StringView release = "tracegate";
 };

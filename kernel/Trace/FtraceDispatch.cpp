@@ -9,6 +9,7 @@
 #include "Trace/TracerGuard.h"
 
 using tg::trace::HookedCall;
+using tg::trace::ProbeHit;
 using tg::trace::RecordContext;
 using tg::trace::TraceInstance;
 using tg::trace::Tracer;
@@ -21,6 +22,11 @@ Tracing* g_tracing;
 TraceInstance* g_top;  // never removed: safe to reach from any context
 u64 g_shadow_overflows;
 u64 g_recursion_misses;
+// Marks the shadow frame a return probe (kretprobe, fprobe exit) pushed: its return runs the
+// probes, whatever the tracer.
+const Tracer kReturnProbes = {};
+// The register block's size: the return address into the traced function follows it.
+constexpr u64 kSavedRegisterBytes = 15 * 8;
 
 // Whether `instance` wants this call: the live sites are the union of every function-tracing
 // instance's lists (and the probes'), so only the instance they were patched for alone may
@@ -69,6 +75,21 @@ TG_HOT void hooked_entry(const Tracer& tracer, const RecordContext& ctx, u64 ip,
   if (!tracer.on_entry(*g_top, ctx, call)) return;
   push_frame(stack, parent_slot, call, &tracer);
 }
+
+// kprobe_events / dynamic_events at this function's entry: the entry probes fire now; a
+// return probe hooks the return (pushed before any graph tracer's frame, so it keeps the
+// real return address and pops last).
+void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot, const u64* registers) {
+  tg::trace::ProbeEvents& probes = g_tracing->probes();
+  if (!probes.any()) return;
+  ProbeHit hit{registers, ip, reinterpret_cast<u64>(parent_slot), *parent_slot, 0};
+  probes.fire(*g_tracing, ctx, hit, false);
+  if (!probes.has_return_probe_at(ip)) return;
+  Task* task = current_task();
+  if (!task) return;
+  push_frame(task->shadow_stack, parent_slot, HookedCall{ip, 0, task->shadow_stack.top, 0},
+             &kReturnProbes);
+}
 }  // namespace
 
 void ftrace_dispatch_init() {
@@ -76,16 +97,19 @@ void ftrace_dispatch_init() {
   g_top = &g_tracing->top();
 }
 
-extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot) {
+extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* registers) {
   if (!g_top) return;
   TracerGuard guard;
   if (!guard.entered()) {
     ++g_recursion_misses;
     return;
   }
-  if (__atomic_load_n(&g_patcher_probes, __ATOMIC_ACQUIRE)) g_tracing->run_probes(ip);
   u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
   RecordContext ctx = trace_context(guard.saved_flags());
+  if (__atomic_load_n(&g_patcher_probes, __ATOMIC_ACQUIRE)) {
+    g_tracing->run_probes(ip);
+    entry_probes(ctx, ip, parent_slot, registers);
+  }
   // Tracers that hook returns run in the top instance only (one shadow stack per task; as
   // Linux's instances, which offer "function nop").
   const Tracer& tracer = g_top->tracer();
@@ -94,7 +118,7 @@ extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot) {
   function_entries(ctx, exact, ip, *parent_slot);
 }
 
-extern "C" TG_HOT u64 ftrace_graph_return(u64 retval) {
+extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
   TracerGuard guard;
   Task* task = current_task();
   ShadowStack& stack = task->shadow_stack;
@@ -102,6 +126,13 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval) {
   ShadowFrame frame = stack.frames[--stack.top];
   if (!frame.tracer) {
     --stack.excluded;
+  } else if (frame.tracer == &kReturnProbes) {
+    // The probe may have gone meanwhile: fire() finds only the probes still published.
+    if (guard.entered()) {
+      ProbeHit hit{registers, frame.call.ip, reinterpret_cast<u64>(registers) + kSavedRegisterBytes,
+                   frame.return_address, retval};
+      g_tracing->probes().fire(*g_tracing, trace_context(guard.saved_flags()), hit, true);
+    }
   } else if (guard.entered() && g_top && frame.tracer == &g_top->tracer()) {
     // The tracer that hooked the call, if it is still current.
     frame.tracer->on_return(*g_top, trace_context(guard.saved_flags()), frame.call, g_top->now(),

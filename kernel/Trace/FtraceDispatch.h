@@ -5,10 +5,11 @@
 // Called from ftrace_caller (ftrace_entry.S) for every live call site: dispatches to the
 // graph tracer of the top instance and to every instance running the function tracer.
 // `parent_slot` holds the traced function's return address; the graph tracers replace it
-// with return_to_handler.
-extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot);
+// with return_to_handler. `registers` is the block the trampoline saved (tracefs ProbeHit
+// order), what kprobes fetch their arguments from.
+extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* registers);
 // Called from return_to_handler: records the return and gives back the real return address.
-extern "C" u64 ftrace_graph_return(u64 retval);
+extern "C" u64 ftrace_graph_return(u64 retval, const u64* registers);
 extern "C" void return_to_handler();
 
 void ftrace_dispatch_init();

@@ -1,7 +1,9 @@
 #include "Trace/KernelPlatform.h"
 
 #include "Arch/x86_64/Cpu.h"
+#include "Boot/BootInfo.h"
 #include "Lib/SpinLock.h"
+#include "Lib/String.h"
 #include "Memory/Heap.h"
 #include "Memory/Layout.h"
 #include "Memory/PageAllocator.h"
@@ -152,6 +154,26 @@ void file_record_end(u64 flags) {
   local_irq_restore(flags);
 }
 
+// A probe's dereference: only RAM the boot map lists (through the direct map) and the
+// kernel image are read, so a wild pointer reads as a failed fetch, never as a fault or an
+// MMIO access. The direct map and the image are mapped whole, so a range check suffices.
+bool contains(u64 base, u64 size, u64 address, size_t length) {
+  return address >= base && address - base <= size && length <= size - (address - base);
+}
+bool read_memory(u64 address, void* out, size_t length) {
+  u64 image = kKernelBase + reinterpret_cast<u64>(_kernel_start_phys);
+  bool readable = contains(image, reinterpret_cast<u64>(_kernel_end) - image, address, length);
+  const BootInfo& info = boot_info();
+  for (size_t i = 0; !readable && i < info.ram_count; ++i) {
+    u64 base = kDirectMapBase + info.ram[i].base;
+    if (info.ram[i].base + info.ram[i].size > kDirectMapSize) continue;
+    readable = contains(base, info.ram[i].size, address, length);
+  }
+  if (!readable) return false;
+  memcpy(out, reinterpret_cast<const void*>(address), length);
+  return true;
+}
+
 void wake_readers() {
   void (*waker)() = __atomic_load_n(&g_reader_waker, __ATOMIC_ACQUIRE);
   if (waker) waker();
@@ -170,6 +192,7 @@ void kernel_platform_install(u32 cpu_count) {
   platform.wake_readers = wake_readers;
   platform.file_record_begin = file_record_begin;
   platform.file_record_end = file_record_end;
+  platform.read_memory = read_memory;
   platform.release = "tracegate";
   tg::install_platform(platform);
 }

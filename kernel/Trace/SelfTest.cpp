@@ -265,7 +265,8 @@ void run_stress() {
 
 constexpr u64 kBenchCalls = 20000;
 constexpr u32 kBenchRepeats = 5;
-constexpr const char* kBenchModes[] = {"nop", "function", "function_graph", "function_duration"};
+constexpr const char* kBenchModes[] = {"nop", "function", "function_graph", "function_duration",
+                                       "kprobe"};
 
 // The fastest of a few runs: interrupts and TCG's translation only ever add time.
 u64 bench_cycles() {
@@ -312,7 +313,14 @@ void run_bench() {
     trace_echo("buffer_size_kb", "2048");
     // Fails on a kernel without fentry sites: there is nothing to select.
     trace_echo("set_ftrace_filter", "ftrace_bench_*");
-    trace_echo("current_tracer", mode);
+    // "kprobe": the nop tracer and an entry probe with two fetch args on the same leaf.
+    bool kprobe = strcmp(mode, "kprobe") == 0;
+    if (kprobe) {
+      trace_echo("kprobe_events", "p:bench ftrace_bench_leaf value=$arg1 ret=$stack0");
+      trace_echo("events/kprobes/bench/enable", "1");
+    } else {
+      trace_echo("current_tracer", mode);
+    }
     trace_echo("tracing_on", "1");
     u64 cycles = bench_cycles();
     trace_echo("trace", "");
@@ -320,6 +328,11 @@ void run_bench() {
     trace_echo("tracing_on", "0");
     u64 bytes = stats_total("bytes:");
     u64 entries = stats_total("entries:");
+    // Removing the probe clears the buffers it wrote to: only after the stats are read.
+    if (kprobe) {
+      trace_echo("events/kprobes/bench/enable", "0");
+      trace_echo("kprobe_events", "");
+    }
     u64 centi_cycles = cycles * 100 / kBenchCalls;
     u64 centi_bytes = entries ? bytes * 100 / entries : 0;
     klog(

@@ -3,8 +3,9 @@
  *   0(%rsp)  return address into the traced function = site + 5
  *   8(%rsp)  the traced function's own return address (its caller, the "parent")
  * and %rsp is 16-byte aligned (the caller's call pushed 8, the site's call another 8).
- * Arguments of the traced function are still in registers: everything the C++ side may
- * clobber is saved. */
+ * Arguments of the traced function are still in registers: every general register is saved,
+ * and their block is what a kprobe's %REG and $argN read (tracefs's ProbeHit order:
+ * r15 r14 r13 r12 rbx r11 r10 r9 r8 rdi rsi rdx rcx rax rbp, lowest address first). */
 
 .section .text.hot, "ax", @progbits  /* with the recording path: see linker.ld */
 .code64
@@ -23,11 +24,23 @@ ftrace_caller:
     pushq %r9
     pushq %r10
     pushq %r11
-    /* 10 pushes: %rsp is 16-byte aligned again for the call. */
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp             /* 15 pushes and 8: %rsp is 16-byte aligned for the call */
     movq 8(%rbp), %rdi
     subq $5, %rdi             /* ip: the call site, i.e. the traced function */
     leaq 16(%rbp), %rsi       /* where the parent return address lives (graph hooks it) */
+    leaq 8(%rsp), %rdx        /* the saved registers */
     call ftrace_dispatch
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
     popq %r11
     popq %r10
     popq %r9
@@ -48,17 +61,32 @@ ftrace_caller:
 .global return_to_handler
 .type return_to_handler, @function
 return_to_handler:
-    subq $32, %rsp
-    movq %rax, 0(%rsp)
-    movq %rdx, 8(%rsp)
-    movq %rbp, 16(%rsp)
-    movq %rsp, %rbp
+    /* The same register block as ftrace_caller's, for return probes; only %rax:%rdx (the
+     * return value) need restoring, everything else is callee-saved or dead here. */
+    pushq %rbp
+    pushq %rax
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    leaq 120(%rsp), %rbp      /* frame pointer on the saved %rbp slot, for backtraces */
     movq %rax, %rdi
+    leaq 8(%rsp), %rsi
     call ftrace_graph_return
     movq %rax, %rcx           /* caller-clobbered and not part of the return value */
-    movq 0(%rsp), %rax
-    movq 8(%rsp), %rdx
-    movq 16(%rsp), %rbp
-    addq $32, %rsp
+    movq 112(%rsp), %rax
+    movq 96(%rsp), %rdx
+    movq 120(%rsp), %rbp
+    addq $128, %rsp
     jmp *%rcx
 .size return_to_handler, . - return_to_handler

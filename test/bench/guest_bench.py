@@ -48,6 +48,17 @@ def main():
         cycles = float(m.group(2))
         per_event = m.group(5) if int(m.group(3)) else "-"
         print(f"{label:<40} {cycles:>12.2f} {cycles / base:>8.2f} {per_event:>12}")
+    if "kprobe" in traced:
+        m = traced["kprobe"]
+        cycles = float(m.group(2))
+        per_event = m.group(5) if int(m.group(3)) else "-"
+        print(f"{'(f) kprobe, 2 fetch args (nop tracer)':<40} {cycles:>12.2f} "
+              f"{cycles / base:>8.2f} {per_event:>12}")
+        nop = float(traced["nop"].group(2))
+        function = float(traced["function"].group(2))
+        print(f"per hit, tracing-off loop subtracted: kprobe {cycles - nop:.2f}, function "
+              f"{function - nop:.2f} cycles; kprobe / function = "
+              f"{(cycles - nop) / (function - nop):.2f}")
     print()
     print("whole workloads, tracing off (best of 5 runs, TSC cycles):")
     print(f"{'workload':<16} {'no -pg':>14} {'instrumented':>14} {'ratio':>8}")

@@ -97,11 +97,11 @@ Status EventState::ensure() {
   return {};
 }
 
-void EventState::replace(usize event, OwnPtr<EventFilter> filter) {
-  if (events_[event].filter) --active_filters_;
+void EventState::replace(PerEvent& event, OwnPtr<EventFilter> filter) {
+  if (event.filter) --active_filters_;
   if (filter) ++active_filters_;
-  OwnPtr<EventFilter> old = move(events_[event].filter);
-  events_[event].filter = move(filter);
+  OwnPtr<EventFilter> old = move(event.filter);
+  event.filter = move(filter);
   // An emitter may still be evaluating the old filter.
   if (old) synchronize_writers();
 }
@@ -115,21 +115,26 @@ Status EventState::show_filter(usize event, String& out) const {
 
 Status EventState::write_filter(usize event, StringView text, ErrorLog& log, u64 now_ns) {
   if (event >= events_.size()) return Errno::kNoEnt;
+  return write_filter_of(events_[event], all_events()[event], text, log, now_ns);
+}
+
+Status EventState::write_filter_of(PerEvent& state, const EventDefinition& event, StringView text,
+                                   ErrorLog& log, u64 now_ns) {
   text = text.strip_newline();
   if (text.trim() == StringView("0") || text.trim().empty()) {
-    replace(event, OwnPtr<EventFilter>());
-    events_[event].shown.clear();
+    replace(state, OwnPtr<EventFilter>());
+    state.shown.clear();
     return {};
   }
   Vector<FilterField> fields;
-  TRY(filter_fields_of(all_events()[event], fields));
+  TRY(filter_fields_of(event, fields));
   FilterError error;
   auto parsed = EventFilter::parse(text, fields.span(), error);
   if (!parsed.ok()) {
     if (parsed.error() != Errno::kInval) return parsed.error();
     // Linux swaps in the failed filter: the event runs unfiltered and shows the error.
-    replace(event, OwnPtr<EventFilter>());
-    String& shown = events_[event].shown;
+    replace(state, OwnPtr<EventFilter>());
+    String& shown = state.shown;
     shown.clear();
     TRY(shown.append(text));
     TRY(shown.append('\n'));
@@ -141,9 +146,35 @@ Status EventState::write_filter(usize event, StringView text, ErrorLog& log, u64
     return Errno::kInval;
   }
   String shown = TRY(String::from(text));
-  replace(event, parsed.release_value());
-  events_[event].shown = move(shown);
+  replace(state, parsed.release_value());
+  state.shown = move(shown);
   return {};
+}
+
+const EventState::PerEvent* EventState::dynamic_state(u16 id) const {
+  if (id < kFirstDynamicId || id >= kFirstDynamicId + kDynamicEventCount) return nullptr;
+  return &dynamic_[id - kFirstDynamicId];
+}
+
+Status EventState::show_dynamic_filter(u16 id, String& out) const {
+  const PerEvent* state = dynamic_state(id);
+  if (!state || state->shown.empty()) return out.append("none\n");
+  TRY(out.append(state->shown.view()));
+  return out.append('\n');
+}
+
+Status EventState::write_dynamic_filter(const EventDefinition& event, StringView text,
+                                        ErrorLog& log, u64 now_ns) {
+  PerEvent* state = const_cast<PerEvent*>(dynamic_state(event.id));
+  if (!state) return Errno::kNoEnt;
+  return write_filter_of(*state, event, text, log, now_ns);
+}
+
+void EventState::forget_dynamic(u16 id) {
+  PerEvent* state = const_cast<PerEvent*>(dynamic_state(id));
+  if (!state) return;
+  replace(*state, OwnPtr<EventFilter>());
+  state->shown.clear();
 }
 
 Status EventState::write_system_filter(usize system, StringView text) {
@@ -156,7 +187,7 @@ Status EventState::write_system_filter(usize system, StringView text) {
     const EventDefinition& event = all_events()[i];
     if (!EventSystems::enableable(event)) continue;
     if (clear) {
-      replace(i, OwnPtr<EventFilter>());
+      replace(events_[i], OwnPtr<EventFilter>());
       events_[i].shown.clear();
       continue;
     }
@@ -170,7 +201,7 @@ Status EventState::write_system_filter(usize system, StringView text) {
       return parsed.error();
     }
     String shown = TRY(String::from(text));
-    replace(i, parsed.release_value());
+    replace(events_[i], parsed.release_value());
     events_[i].shown = move(shown);
   }
   return {};
@@ -186,7 +217,8 @@ bool EventState::matches_id(u16 id, const u8* payload, usize size) const {
   auto events = all_events();
   for (usize i = 0; i < events.size(); ++i)
     if (events[i].id == id) return matches(i, payload, size);
-  return true;
+  const PerEvent* state = dynamic_state(id);
+  return !state || !state->filter || state->filter->matches(payload, size);
 }
 
 // ---- enable state and set_event ----

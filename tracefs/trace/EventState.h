@@ -26,6 +26,10 @@ struct EventSystems {
 // filter and what its filter file shows.
 class EventState {
  public:
+  // The ids dynamic events (kprobes) take.
+  static constexpr u16 kFirstDynamicId = 512;
+  static constexpr u16 kDynamicEventCount = 256;
+
   static Result<OwnPtr<EventState>> create();
   EventState() = default;
   ~EventState() = default;
@@ -38,6 +42,13 @@ class EventState {
   Status write_filter(usize event, StringView text, ErrorLog& log, u64 now_ns);
   // events/<system>/filter: applies to every event of the system that has the fields.
   Status write_system_filter(usize system, StringView text);
+  // The same for a dynamic event (a kprobe), by id; its fields come with its definition.
+  Status show_dynamic_filter(u16 id, String& out) const;
+  Status write_dynamic_filter(const EventDefinition& event, StringView text, ErrorLog& log,
+                              u64 now_ns);
+  // The event is gone (its id will be reused): drops its filter. The caller has waited for
+  // synchronize_writers since the event was unpublished.
+  void forget_dynamic(u16 id);
   // For emitters: whether a payload passes the event's filter (no filter: yes). Must run
   // where the platform's synchronize_writers waits for it (inside the record write).
   bool matches(usize event, const u8* payload, usize size) const;
@@ -50,9 +61,14 @@ class EventState {
     String shown;  // empty: "none"
   };
   Status ensure();
-  void replace(usize event, OwnPtr<EventFilter> filter);
+  void replace(PerEvent& event, OwnPtr<EventFilter> filter);
+  Status write_filter_of(PerEvent& state, const EventDefinition& event, StringView text,
+                         ErrorLog& log, u64 now_ns);
+  const PerEvent* dynamic_state(u16 id) const;
 
   Vector<PerEvent> events_;
+  // Dynamic events by id: a fixed array, so a recorder never reads storage being regrown.
+  PerEvent dynamic_[kDynamicEventCount];
   usize active_filters_ = 0;
 };
 

@@ -77,7 +77,7 @@ class TraceInstance {
   bool option(TraceOption option) const { return options_.get(option); }
 
   // Per-event enable bits, by event id (the EventState files flip them, emitters test them).
-  static constexpr u32 kMaxEventId = 512;
+  static constexpr u32 kMaxEventId = 768;  // the catalog's, then dynamic events'
   bool event_enabled(u32 id) const {
     return id < kMaxEventId &&
            ((events_enabled_[id / 64].load(MemoryOrder::kRelaxed) >> (id % 64)) & 1);

@@ -2,6 +2,7 @@
 
 #include "trace/CommCache.h"
 #include "trace/EventPayloads.h"
+#include "trace/Tracing.h"
 
 namespace tg::trace {
 
@@ -308,7 +309,14 @@ void print_event_message(OutputState& state, const Entry& entry, TextWriter& out
   }
   const EventDefinition* event = find_event(type);
   if (!event) {
-    out.put("type: ").dec(type);
+    // A dynamic event (kprobe): its definition prints it.
+    const ProbeEvent* probe = tracing() ? tracing()->probes().find(type) : nullptr;
+    if (!probe) {
+      out.put("type: ").dec(type);
+      return;
+    }
+    out.put(probe->event().name).put(": ");
+    probe->print(payload.data(), payload.size(), out);
     return;
   }
   out.put(event->name).put(": ");

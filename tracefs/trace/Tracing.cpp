@@ -120,7 +120,7 @@ bool Tracing::graph_should_trace(u64 ip) const {
 }
 
 bool Tracing::has_probe(u64 ip) {
-  bool found = false;
+  bool found = probes_.has_probe_at(ip);
   for_each_recorder(
       [&](TraceInstance& instance) { found = found || instance.ftrace_filter().has_probe_at(ip); });
   return found;

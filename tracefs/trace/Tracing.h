@@ -3,6 +3,7 @@
 #include "support/Result.h"
 #include "support/Vector.h"
 #include "trace/FunctionFilter.h"
+#include "trace/ProbeEvents.h"
 #include "trace/RecordContext.h"
 #include "trace/TraceInstance.h"
 
@@ -71,6 +72,8 @@ class Tracing {
   // A site with a func:traceon/traceoff probe in any instance must stay live whatever the
   // tracers.
   bool has_probe(u64 ip);
+  // kprobe_events, dynamic_events: global, as in Linux (each instance enables them apart).
+  ProbeEvents& probes() { return probes_; }
   // Runs each instance's probes of `ip` against that instance's tracing_on.
   void run_probes(u64 ip);
   // Tells the platform the live call sites may have changed.
@@ -93,6 +96,7 @@ class Tracing {
   RecordContext (*context_source_)() = nullptr;
   FunctionFilter graph_filter_{FunctionFilter::Flavor::kGraph};
   FunctionFilter graph_notrace_{FunctionFilter::Flavor::kGraphNotrace};
+  ProbeEvents probes_;
 };
 
 // The one Tracing the kernel runs (set once at boot), for code with no other way to reach it

@@ -25,28 +25,88 @@ const trace::EventDefinition& definition_of(const OpenFile& file) {
   return trace::all_events()[event_of(file)];
 }
 
+// ---- dynamic events (kprobes) in set_event, available_events and events/enable ----
+
+Status append_event_name(String& out, StringView system, StringView name) {
+  TRY(out.append(system));
+  TRY(out.append(':'));
+  TRY(out.append(name));
+  return out.append('\n');
+}
+
+// A set_event word against the probes, as apply_set_event_word matches the catalog.
+bool apply_probe_word(OpenFile& file, StringView word) {
+  bool enable = true;
+  if (!word.empty() && word.front() == '!') {
+    enable = false;
+    word = word.drop_front(1);
+  }
+  StringView system;
+  StringView name;
+  StringView either;
+  usize colon = word.find(':');
+  if (colon == StringView::npos) {
+    either = word == StringView("*") ? StringView() : word;
+  } else {
+    system = word.substr(0, colon);
+    name = word.substr(colon + 1);
+    if (system == StringView("*")) system = StringView();
+    if (name == StringView("*")) name = StringView();
+  }
+  auto& probes = file.tracing().probes();
+  bool matched = false;
+  for (usize i = 0; i < probes.count(); ++i) {
+    auto& probe = probes.at(i);
+    const auto& event = probe.event();
+    if (!either.empty() && !(either == event.name) && !(either == event.system)) continue;
+    if (!system.empty() && !(system == event.system)) continue;
+    if (!name.empty() && !(name == event.name)) continue;
+    trace::ProbeEvents::set_enabled(instance_of(file), probe, enable);
+    matched = true;
+  }
+  return matched;
+}
+
+void set_probes_enabled(OpenFile& file, bool on) {
+  auto& probes = file.tracing().probes();
+  for (usize i = 0; i < probes.count(); ++i)
+    trace::ProbeEvents::set_enabled(instance_of(file), probes.at(i), on);
+}
+
 // ---- set_event / available_events ----
 
 Status set_event_open(OpenFile& file) {
-  if (file.truncate()) trace::set_events_enabled(instance_of(file), -1, false);
+  if (!file.truncate()) return {};
+  trace::set_events_enabled(instance_of(file), -1, false);
+  set_probes_enabled(file, false);
   return {};
 }
 Result<bool> set_event_show(OpenFile& file, String& out) {
-  return shown(trace::show_enabled_events(instance_of(file), out));
+  TRY(trace::show_enabled_events(instance_of(file), out));
+  auto& probes = file.tracing().probes();
+  for (usize i = 0; i < probes.count(); ++i) {
+    const auto& event = probes.at(i).event();
+    if (instance_of(file).event_enabled(event.id))
+      TRY(append_event_name(out, event.system, event.name));
+  }
+  return false;
 }
 Result<usize> set_event_write(OpenFile& file, StringView data) {
-  return write_one_word(
-      data, [&](StringView word) { return trace::apply_set_event_word(instance_of(file), word); });
+  return write_one_word(data, [&](StringView word) {
+    Status catalog = trace::apply_set_event_word(instance_of(file), word);
+    bool probes = apply_probe_word(file, word);
+    return catalog.ok() || probes ? Status() : Status(Errno::kInval);
+  });
 }
 
-Result<bool> available_events_show(OpenFile&, String& out) {
+Result<bool> available_events_show(OpenFile& file, String& out) {
   for (const auto& event : trace::all_events()) {
     if (!EventSystems::enableable(event)) continue;
-    TRY(out.append(event.system));
-    TRY(out.append(':'));
-    TRY(out.append(event.name));
-    TRY(out.append('\n'));
+    TRY(append_event_name(out, event.system, event.name));
   }
+  auto& probes = file.tracing().probes();
+  for (usize i = 0; i < probes.count(); ++i)
+    TRY(append_event_name(out, probes.at(i).event().system, probes.at(i).event().name));
   return false;
 }
 
@@ -58,6 +118,12 @@ Result<bool> enable_show(OpenFile& file, String& out) {
     state = instance_of(file).event_enabled(definition_of(file).id) ? '1' : '0';
   else
     state = trace::events_enable_state(instance_of(file), file.context().index);
+  // events/enable covers the dynamic events too.
+  auto& probes = file.tracing().probes();
+  for (usize i = 0; file.context().index < 0 && i < probes.count(); ++i) {
+    char probe_state = instance_of(file).event_enabled(probes.at(i).id()) ? '1' : '0';
+    if (probe_state != state) state = 'X';
+  }
   TRY(out.append(state));
   return shown(out.append('\n'));
 }
@@ -70,6 +136,7 @@ Result<usize> enable_write(OpenFile& file, StringView data) {
     instance_of(file).set_event_enabled(definition_of(file).id, value == 1);
   else
     trace::set_events_enabled(instance_of(file), file.context().index, value == 1);
+  if (file.context().sub < 0 && file.context().index < 0) set_probes_enabled(file, value == 1);
   return data.size();
 }
 

@@ -43,6 +43,16 @@ extern const FileOps kEventFilterOps;   // events/<sys>/<event>/filter
 extern const FileOps kSystemFilterOps;  // events/<sys>/filter
 extern const FileOps kEventFormatOps;
 extern const FileOps kEventIdOps;
+// dynamic events (kprobes): the top files, and events/<group>/<event>/ (context.sub = id)
+extern const FileOps kKprobeEventsOps;
+extern const FileOps kDynamicEventsOps;
+extern const FileOps kProbeProfileOps;
+extern const FileOps kProbeEnableOps;
+extern const FileOps kProbeFilterOps;
+extern const FileOps kProbeFormatOps;
+extern const FileOps kProbeIdOps;
+extern const FileOps kProbeTriggerOps;
+extern const FileOps kProbeGroupEnableOps;  // events/<group>/enable, context.index = group
 // trace
 extern const FileOps kTraceOps;      // trace and per_cpu/cpuN/trace
 extern const FileOps kTracePipeOps;  // trace_pipe and per_cpu/cpuN/trace_pipe

@@ -86,10 +86,47 @@ constexpr Node kSystemFiles[] = {
 };
 constexpr Node kSystemDirectory = directory_node("", 0755, kSystemFiles, &kEvents);
 
-usize system_count(const NodeContext&) {
-  return EventSystems::count();
+// ---- events/<group>/<event> of dynamic events (kprobes), after the catalog's systems ----
+
+constexpr Node kProbeEventFiles[] = {
+    file_node("enable", 0640, &kProbeEnableOps),   file_node("filter", 0640, &kProbeFilterOps),
+    file_node("format", 0440, &kProbeFormatOps),   file_node("id", 0440, &kProbeIdOps),
+    file_node("trigger", 0640, &kProbeTriggerOps),
+};
+constexpr Node kProbeEventDirectory = directory_node("", 0755, kProbeEventFiles);
+
+usize probe_group_index(const NodeContext& parent) {
+  return static_cast<usize>(parent.index) - EventSystems::count();
 }
-bool system_entry(const NodeContext&, usize index, DynamicEntry& out) {
+usize probe_event_count(const NodeContext& parent) {
+  return tracing_of(parent).probes().group_size(probe_group_index(parent));
+}
+bool probe_event_entry(const NodeContext& parent, usize index, DynamicEntry& out) {
+  auto* probe = tracing_of(parent).probes().group_member(probe_group_index(parent), index);
+  if (!probe) return false;
+  out.node = &kProbeEventDirectory;
+  out.context.sub = probe->id();
+  out.name = probe->event().name;
+  return true;
+}
+constexpr DynamicChildren kProbeEvents = {probe_event_count, probe_event_entry};
+constexpr Node kProbeGroupFiles[] = {
+    file_node("enable", 0640, &kProbeGroupEnableOps),
+};
+constexpr Node kProbeGroupDirectory = directory_node("", 0755, kProbeGroupFiles, &kProbeEvents);
+
+usize system_count(const NodeContext& parent) {
+  return EventSystems::count() + tracing_of(parent).probes().group_count();
+}
+bool system_entry(const NodeContext& parent, usize index, DynamicEntry& out) {
+  if (index >= EventSystems::count()) {
+    StringView group = tracing_of(parent).probes().group_name(index - EventSystems::count());
+    if (group.empty()) return false;
+    out.node = &kProbeGroupDirectory;
+    out.context.index = static_cast<i32>(index);
+    out.name = group;
+    return true;
+  }
   out.node = &kSystemDirectory;
   out.context.index = static_cast<i32>(index);
   out.name = EventSystems::name(index);
@@ -138,10 +175,13 @@ constexpr TracingRow kTracingRows[] = {
     {file_node("buffer_size_kb", 0640, &kBufferSizeKbOps), kEverywhere},
     {file_node("buffer_total_size_kb", 0440, &kBufferTotalSizeKbOps), kEverywhere},
     {file_node("current_tracer", 0640, &kCurrentTracerOps), kEverywhere},
+    {file_node("dynamic_events", 0640, &kDynamicEventsOps), kTopOnly},
     {file_node("error_log", 0640, &kErrorLogOps), kEverywhere},
     {directory_node("events", 0755, kEventsFiles, &kSystems), kEverywhere},
     {file_node("free_buffer", 0200, &kFreeBufferOps), kEverywhere},
     {directory_node("instances", 0750, {}, &kInstances, &kInstancesOps), kTopOnly},
+    {file_node("kprobe_events", 0640, &kKprobeEventsOps), kTopOnly},
+    {file_node("kprobe_profile", 0440, &kProbeProfileOps), kTopOnly},
     {file_node("max_graph_depth", 0640, &kMaxGraphDepthOps), kTopOnly},
     {directory_node("options", 0750, {}, &kOptions), kEverywhere},
     {directory_node("per_cpu", 0750, {}, &kCpus), kEverywhere},

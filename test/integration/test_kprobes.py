@@ -1,0 +1,198 @@
+"""kprobe_events against a booted guest, checked against values the workloads know.
+
+    test_kprobes.py KERNEL values     an entry probe's $arg1 is every size the alloc workload
+                                      passes to kmalloc; a double dereference and a string read
+                                      from a real KmemCache; a return probe's $retval is the
+                                      pointer the workload then frees; an offset probe is refused
+                                      with Linux's error
+    test_kprobes.py KERNEL churn [N]  probes added, enabled, disabled and removed N times
+                                      (default 1000) while workloads run on both CPUs, every
+                                      checksum right
+"""
+
+import errno
+import os
+import re
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
+
+import checksums  # noqa: E402
+import ninep  # noqa: E402
+from guestlib import Guest, TestFailure, expect, run  # noqa: E402
+from test_churn import Churn  # noqa: E402
+from test_ninep import expect_errno, expect_last, parse_last, session  # noqa: E402
+
+ALLOC_RUNS = 200
+LINE = re.compile(r"^\s*(\S+)-(\d+)\s+\[(\d+)\].*?: (\w+): \((.*?)\)(.*)$")
+
+
+def write(client, root, path, text, append=False):
+    flags = ninep.O_WRONLY | (ninep.O_APPEND if append else ninep.O_TRUNC)
+    client.write_file(root, "tracing/" + path, text.encode(), flags)
+
+
+def events(client, root):
+    """(task, pid, event, where, {arg: value}) for every probe line of `trace`."""
+    found = []
+    for line in client.read_file(root, "tracing/trace").splitlines():
+        match = LINE.match(line)
+        if not match:
+            continue
+        task, pid, _, event, where, rest = match.groups()
+        args = dict(re.findall(r'(\w+)=("[^"]*"|\S+)', rest))
+        found.append((task, int(pid), event, where, args))
+    return found
+
+
+def run_alloc(client, root, count):
+    written = client.write_file(root, "workloads/run", f"alloc {count}\n")
+    expect(written == len(f"alloc {count}\n"), f"run write returned {written}")
+    expect_last(client, root, "alloc", count)
+
+
+def is_subsequence(wanted, seen):
+    it = iter(seen)
+    return all(any(value == item for item in it) for value in wanted)
+
+
+def check_entry_probe(client, root):
+    write(client, root, "kprobe_events", "p:alloc_size kmalloc size=$arg1:u64")
+    expect(client.read_file(root, "tracing/kprobe_events") ==
+           "p:kprobes/alloc_size kmalloc size=$arg1:u64\n", "kprobe_events reads back")
+    write(client, root, "buffer_size_kb", "1408")
+    write(client, root, "events/kprobes/alloc_size/enable", "1")
+    write(client, root, "trace", "")
+    run_alloc(client, root, ALLOC_RUNS)
+    write(client, root, "events/kprobes/alloc_size/enable", "0")
+    lines = [e for e in events(client, root) if e[2] == "alloc_size"]
+    expect(lines, "no alloc_size lines in trace")
+    expect(all(e[3].startswith("kmalloc+0x0/0x") for e in lines),
+           f"probe point printed as {lines[0][3]!r}")
+    sizes = [int(e[4]["size"]) for e in lines]
+    wanted = [(i % 64 + 1) * 24 for i in range(ALLOC_RUNS)]
+    expect(is_subsequence(wanted, sizes),
+           f"the workload's kmalloc sizes are not all in the trace: {sizes[:20]}...")
+    profile = client.read_file(root, "tracing/kprobe_profile").split()
+    expect(profile[0] == "alloc_size" and int(profile[1]) >= ALLOC_RUNS,
+           f"kprobe_profile: {profile}")
+    write(client, root, "kprobe_events", "-:alloc_size", append=True)
+
+
+def check_dereference_and_string(client, root):
+    # KmemCache starts with its name (const char*) and its object size: the alloc workload's
+    # cache is "workload_alloc" with 200-byte objects, which the cache rounds up to its 16-byte
+    # alignment (KmemCache.cpp).
+    write(client, root, "kprobe_events",
+          "p:cache_alloc kmem_cache_alloc name=+0(+0($arg1)):string size=+8($arg1):u64 "
+          "who=$comm")
+    write(client, root, "events/kprobes/cache_alloc/enable", "1")
+    write(client, root, "trace", "")
+    run_alloc(client, root, 10)
+    write(client, root, "events/kprobes/cache_alloc/enable", "0")
+    lines = [e for e in events(client, root) if e[2] == "cache_alloc"]
+    mine = [e for e in lines if e[4].get("name") == '"workload_alloc"']
+    expect(len(mine) >= 10 * 16, f"{len(mine)} cache_alloc lines from workload_alloc: {lines[:3]}")
+    expect(all(e[4]["size"] == "208" for e in mine), f"object sizes: {mine[:3]}")
+    expect(all(e[4]["who"] == f'"{e[0]}"' for e in mine if not e[0].startswith("<")),
+           f"$comm differs from the task column: {mine[:3]}")
+    write(client, root, "kprobe_events", "")
+
+
+def check_return_probe(client, root):
+    write(client, root, "kprobe_events", "r:alloc_ret kmalloc ptr=$retval")
+    write(client, root, "kprobe_events", "p:free_ptr kfree ptr=$arg1", append=True)
+    write(client, root, "set_event", "kprobes:*")
+    write(client, root, "trace", "")
+    run_alloc(client, root, 50)
+    write(client, root, "set_event", "")
+    lines = events(client, root)
+    rets = [e for e in lines if e[2] == "alloc_ret"]
+    expect(rets, "no alloc_ret lines")
+    expect(all(" <- kmalloc" in e[3] for e in rets), f"return point printed as {rets[0][3]!r}")
+    # The alloc workload frees each kmalloc block right after summing it: in its task, the
+    # next kfree after a kmalloc returns takes the pointer kmalloc returned.
+    pairs = 0
+    for i, (task, pid, event, _, args) in enumerate(lines):
+        if event != "alloc_ret" or not task.startswith("workload"):
+            continue
+        following = [e for e in lines[i + 1:] if e[1] == pid and e[2] in ("free_ptr", "alloc_ret")]
+        if following and following[0][2] == "free_ptr":
+            expect(following[0][4]["ptr"] == args["ptr"],
+                   f"kmalloc returned {args['ptr']}, the next kfree got {following[0][4]['ptr']}")
+            pairs += 1
+    expect(pairs >= 50, f"only {pairs} kmalloc/kfree pairs in the workload's task")
+    write(client, root, "kprobe_events", "")
+
+
+def check_offset_probe_refused(client, root):
+    write(client, root, "error_log", "")
+    expect_errno(errno.EINVAL,
+                 lambda: write(client, root, "kprobe_events", "p:inside kmalloc+4"),
+                 "a probe inside a function")
+    log = client.read_file(root, "tracing/error_log")
+    expect("trace_kprobe: error: Failed to register probe event\n"
+           "  Command: p:inside kmalloc+4\n" + " " * 20 + "^\n" in log, f"error_log: {log!r}")
+
+
+def test_values(kernel, guests):
+    guest = Guest(kernel, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+    check_entry_probe(client, root)
+    check_dereference_and_string(client, root)
+    check_return_probe(client, root)
+    check_offset_probe_refused(client, root)
+    expect(guest.process.poll() is None, "the guest exited")
+    client.close()
+
+
+PROBES = [
+    "p:churn_a kmalloc size=$arg1",
+    "r:churn_b kmalloc ptr=$retval",
+    "p:churn_c kfree ptr=$arg1 who=$comm",
+    "p:churn_d kmem_cache_alloc name=+0(+0($arg1)):string",
+    "r:churn_e kmem_cache_alloc $retval",
+]
+
+
+def test_churn(kernel, count, guests):
+    guest = Guest(kernel, smp=2, timeout=1500)
+    guests.append(guest)
+    client, root = session(guest)
+    churn = Churn(client, root, None)
+    # Every other probe is enabled in an instance instead of the top directory.
+    instances = client.walk(root, "tracing/instances")
+    client.mkdir(instances, "kp")
+    client.clunk(instances)
+    churn.start_workload()
+    started = time.monotonic()
+    for i in range(count):
+        definition = PROBES[i % len(PROBES)]
+        name = definition.split()[0].split(":")[1]
+        where = "events/kprobes/" if i % 2 else "instances/kp/events/kprobes/"
+        try:
+            write(client, root, "kprobe_events", definition, append=True)
+            write(client, root, where + name + "/enable", "1")
+            churn.poll()
+            write(client, root, where + name + "/enable", "0")
+            write(client, root, "kprobe_events", "-:" + name, append=True)
+        except (ninep.ProtocolError, OSError) as error:
+            raise TestFailure(f"the guest went away at step {i}: {error!r}")
+    churn.reap_workload(wait=True)
+    expect(guest.process.poll() is None, "the guest exited")
+    expect(client.read_file(root, "tracing/kprobe_events") == "", "probes left over")
+    elapsed = time.monotonic() - started
+    print(f"kprobe churn: {count} add/enable/disable/remove, {churn.runs} workload runs, "
+          f"{elapsed:.1f} s")
+    expect(churn.runs >= 4, f"only {churn.runs} workload runs finished during the churn")
+
+
+if __name__ == "__main__":
+    mode = sys.argv[2] if len(sys.argv) > 2 else "values"
+    if mode == "churn":
+        run(test_churn, sys.argv[1], int(sys.argv[3]) if len(sys.argv) > 3 else 1000)
+    else:
+        run(test_values, sys.argv[1])

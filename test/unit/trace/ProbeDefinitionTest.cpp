@@ -1,0 +1,359 @@
+// The kprobe_events / dynamic_events definition parser: every accepted form, and every error
+// with Linux's errno, error_log message and caret column.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "../vfs/FakeSymbols.h"
+#include "trace/ProbeDefinition.h"
+
+using namespace tg;
+using namespace tg::trace;
+
+namespace {
+
+class ProbeParser : public testing::Test {
+ protected:
+  Status parse(const std::string& line, ProbeSyntax syntax = ProbeSyntax::kDynamicEvents) {
+    probe_ = ProbeDefinition{};
+    return parse_probe_definition(StringView(line.data(), line.size()), syntax, probe_, error_);
+  }
+  // The error_log lines Linux writes after its "[ts] where: error: message" line.
+  std::string logged() const {
+    std::string text =
+        std::string(error_.where.data(), error_.where.size()) + ": " +
+        std::string(probe_error_text(error_.code).data(), probe_error_text(error_.code).size()) +
+        "\n  Command: " + std::string(error_.command.view().data(), error_.command.size()) + "\n" +
+        std::string(11 + error_.caret, ' ') + "^";
+    return text;
+  }
+  std::string arg_name(usize i) const {
+    return std::string(probe_.args[i].name.view().data(), probe_.args[i].name.size());
+  }
+  std::string event() const { return std::string(probe_.event.view().data(), probe_.event.size()); }
+  std::string group() const { return std::string(probe_.group.view().data(), probe_.group.size()); }
+  std::string shown() const {
+    String out;
+    EXPECT_TRUE(format_probe_definition(probe_, out).ok());
+    return std::string(out.view().data(), out.size());
+  }
+
+  test::ScopedFakeSymbols symbols_;
+  ProbeDefinition probe_;
+  ProbeParseError error_;
+};
+
+// ---- accepted forms ----
+
+TEST_F(ProbeParser, NamedEntryProbeInTheKprobesGroup) {
+  ASSERT_TRUE(parse("p:my_probe kmalloc").ok());
+  EXPECT_EQ(probe_.kind, ProbeKind::kKprobe);
+  EXPECT_EQ(group(), "kprobes");
+  EXPECT_EQ(event(), "my_probe");
+  EXPECT_EQ(probe_.address, 0x1000u);
+  EXPECT_EQ(shown(), "p:kprobes/my_probe kmalloc");
+}
+
+TEST_F(ProbeParser, UnnamedProbesAreNamedAfterSymbolAndOffset) {
+  ASSERT_TRUE(parse("p kmalloc").ok());
+  EXPECT_EQ(event(), "p_kmalloc_0");
+  ASSERT_TRUE(parse("r kfree").ok());
+  EXPECT_EQ(event(), "r_kfree_0");
+  ASSERT_TRUE(parse("p Scheduler::pick_next").ok());
+  EXPECT_EQ(event(), "p_Scheduler__pick_next_0");
+}
+
+TEST_F(ProbeParser, GroupSlashEventAndGroupDotEvent) {
+  ASSERT_TRUE(parse("p:mygrp/ev kmalloc").ok());
+  EXPECT_EQ(group(), "mygrp");
+  EXPECT_EQ(event(), "ev");
+  ASSERT_TRUE(parse("p:g2.ev2 kmalloc").ok());
+  EXPECT_EQ(group(), "g2");
+  EXPECT_EQ(event(), "ev2");
+}
+
+TEST_F(ProbeParser, ReturnProbeWithMaxactiveAndRetval) {
+  ASSERT_TRUE(parse("r5:ret kmalloc $retval").ok());
+  EXPECT_EQ(probe_.kind, ProbeKind::kKretprobe);
+  EXPECT_EQ(probe_.maxactive, 5u);
+  EXPECT_EQ(probe_.args[0].op, FetchOp::kReturnValue);
+  EXPECT_EQ(shown(), "r5:kprobes/ret kmalloc arg1=$retval");
+}
+
+TEST_F(ProbeParser, PercentReturnMakesAReturnProbe) {
+  ASSERT_TRUE(parse("p:ret kmalloc%return $retval:s32").ok());
+  EXPECT_EQ(probe_.kind, ProbeKind::kKretprobe);
+  EXPECT_EQ(probe_.args[0].type, FetchType::kS32);
+}
+
+TEST_F(ProbeParser, PlusZeroIsTheEntry) {
+  ASSERT_TRUE(parse("r kmalloc+0").ok());
+  ASSERT_TRUE(parse("p kmalloc+0 $arg1").ok());
+  EXPECT_EQ(probe_.args[0].op, FetchOp::kArgument);
+}
+
+TEST_F(ProbeParser, AddressProbe) {
+  ASSERT_TRUE(parse("p 0x2000").ok());
+  EXPECT_EQ(probe_.address, 0x2000u);
+  EXPECT_EQ(event(), "p_0x0000000000002000");
+  EXPECT_EQ(shown(), "p:kprobes/p_0x0000000000002000 0x0000000000002000");
+}
+
+TEST_F(ProbeParser, RegistersArgumentsAndStack) {
+  ASSERT_TRUE(parse("p kmalloc %di %ax %r15 %sp %ip $arg1 $arg7 $stack $stack3").ok());
+  ASSERT_EQ(probe_.args.size(), 9u);
+  EXPECT_EQ(probe_.args[0].op, FetchOp::kRegister);
+  EXPECT_EQ(probe_register_name(probe_.args[0].param), StringView("di"));
+  EXPECT_EQ(probe_.args[5].op, FetchOp::kArgument);
+  EXPECT_EQ(probe_.args[6].param, 6u);
+  EXPECT_EQ(probe_.args[7].op, FetchOp::kStackPointer);
+  EXPECT_EQ(probe_.args[8].op, FetchOp::kStack);
+  EXPECT_EQ(probe_.args[8].param, 3u);
+  EXPECT_EQ(arg_name(0), "arg1");
+  EXPECT_EQ(arg_name(8), "arg9");
+}
+
+TEST_F(ProbeParser, DefaultTypeIsX64AndFieldsArePacked) {
+  ASSERT_TRUE(parse("p kmalloc a=%di:u8 b=%si c=%dx:s16").ok());
+  EXPECT_EQ(probe_.args[0].type, FetchType::kU8);
+  EXPECT_EQ(probe_.args[1].type, FetchType::kX64);
+  EXPECT_EQ(probe_.args[0].field_offset, 0u);
+  EXPECT_EQ(probe_.args[1].field_offset, 1u);
+  EXPECT_EQ(probe_.args[2].field_offset, 9u);
+  EXPECT_EQ(probe_.args_size, 11u);
+}
+
+TEST_F(ProbeParser, EveryType) {
+  for (const char* type : {"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "x8", "x16", "x32",
+                           "x64", "symbol"}) {
+    EXPECT_TRUE(parse(std::string("p kmalloc %di:") + type).ok()) << type;
+  }
+  ASSERT_TRUE(parse("p kmalloc +0(%di):string").ok());
+  EXPECT_EQ(probe_.args[0].type, FetchType::kString);
+}
+
+TEST_F(ProbeParser, DereferencesNestInnermostFirst) {
+  ASSERT_TRUE(parse("p kmalloc -8(+16(%di)):u32").ok());
+  const FetchArg& arg = probe_.args[0];
+  ASSERT_EQ(arg.derefs, 2u);
+  EXPECT_EQ(arg.offsets[0], 16);
+  EXPECT_EQ(arg.offsets[1], -8);
+}
+
+TEST_F(ProbeParser, MemoryAtSymbolOrAddress) {
+  ASSERT_TRUE(parse("p kmalloc @kfree @kfree+8 @kfree-0x10 @0x1234").ok());
+  EXPECT_EQ(probe_.args[0].op, FetchOp::kImmediate);
+  EXPECT_EQ(probe_.args[0].immediate, 0x3000u);
+  EXPECT_EQ(probe_.args[0].derefs, 1u);
+  EXPECT_EQ(probe_.args[1].immediate, 0x3008u);
+  EXPECT_EQ(probe_.args[2].immediate, 0x2ff0u);
+  EXPECT_EQ(probe_.args[3].immediate, 0x1234u);
+}
+
+TEST_F(ProbeParser, CommIsAString) {
+  ASSERT_TRUE(parse("p kmalloc $comm who=$comm:string").ok());
+  EXPECT_EQ(probe_.args[0].type, FetchType::kString);
+  EXPECT_EQ(probe_.args[1].op, FetchOp::kComm);
+}
+
+TEST_F(ProbeParser, Bitfield) {
+  ASSERT_TRUE(parse("p kmalloc +0(%di):b4@2/8").ok());
+  EXPECT_EQ(probe_.args[0].type, FetchType::kU8);
+  EXPECT_EQ(probe_.args[0].bit_width, 4u);
+  EXPECT_EQ(probe_.args[0].bit_offset, 2u);
+}
+
+TEST_F(ProbeParser, NamedArgumentsReadBackAsWritten) {
+  ASSERT_TRUE(parse("p:my_probe kmalloc size=$arg1 +8(%di):u32").ok());
+  EXPECT_EQ(shown(), "p:kprobes/my_probe kmalloc size=$arg1 arg2=+8(%di):u32");
+}
+
+TEST_F(ProbeParser, FprobeEntryAndExit) {
+  ASSERT_TRUE(parse("f kmalloc $arg1").ok());
+  EXPECT_EQ(probe_.kind, ProbeKind::kFprobe);
+  EXPECT_EQ(group(), "fprobes");
+  EXPECT_EQ(event(), "kmalloc__entry");
+  ASSERT_TRUE(parse("f:mine/done kmalloc%return $retval").ok());
+  EXPECT_EQ(probe_.kind, ProbeKind::kFprobeReturn);
+  EXPECT_EQ(shown(), "f:mine/done kmalloc%return arg1=$retval");
+  ASSERT_TRUE(parse("f kmalloc%return").ok());
+  EXPECT_EQ(event(), "kmalloc__exit");
+}
+
+// ---- errors: no error_log entry ----
+
+TEST_F(ProbeParser, NotADefinitionIsEinvalUnlogged) {
+  EXPECT_EQ(parse("x:foo kmalloc").error(), Errno::kInval);
+  EXPECT_EQ(error_.code, ProbeError::kNone);
+  EXPECT_EQ(parse("p:only_a_name").error(), Errno::kInval);
+  EXPECT_EQ(error_.code, ProbeError::kNone);
+  EXPECT_EQ(parse("f kmalloc", ProbeSyntax::kKprobeEvents).error(), Errno::kInval);
+  EXPECT_EQ(error_.code, ProbeError::kNone);
+}
+
+TEST_F(ProbeParser, CommWithAnotherTypeIsEinvalUnlogged) {
+  EXPECT_EQ(parse("p kmalloc $comm:u8").error(), Errno::kInval);
+  EXPECT_EQ(error_.code, ProbeError::kNone);
+}
+
+// ---- errors with Linux's error_log text ----
+
+struct ErrorCase {
+  const char* line;
+  Errno error;
+  const char* log;
+};
+
+// Each refused line, and what Linux writes to error_log for it (after the timestamp).
+const ErrorCase kErrors[] = {
+    {"p5 kmalloc", Errno::kInval,
+     "trace_kprobe: Maxactive is not for kprobe\n  Command: p5 kmalloc\n            ^"},
+    {"r0 kmalloc", Errno::kInval,
+     "trace_kprobe: Invalid maxactive number\n  Command: r0 kmalloc\n            ^"},
+    {"r5000 kmalloc", Errno::kInval,
+     "trace_kprobe: Maxactive is too big\n  Command: r5000 kmalloc\n            ^"},
+    {"p kmalloc%ret", Errno::kInval,
+     "trace_kprobe: Invalid probed address suffix\n  Command: p kmalloc%ret\n"
+     "                    ^"},
+    {"p no_such_function", Errno::kNoEnt,
+     "trace_kprobe: Invalid probed address or symbol\n  Command: p no_such_function\n"
+     "             ^"},
+    {"p kmalloc+x", Errno::kInval,
+     "trace_kprobe: Invalid probed address or symbol\n  Command: p kmalloc+x\n             ^"},
+    {"r kmalloc+4", Errno::kInval,
+     "trace_kprobe: Retprobe address must be an function entry\n  Command: r kmalloc+4\n"
+     "             ^"},
+    {"p kmalloc+4", Errno::kInval,
+     "trace_kprobe: Failed to register probe event\n  Command: p kmalloc+4\n             ^"},
+    {"p:/ev kmalloc", Errno::kInval,
+     "trace_kprobe: Group name is not specified\n  Command: p:/ev kmalloc\n             ^"},
+    {"p:1g/ev kmalloc", Errno::kInval,
+     "trace_kprobe: Group name must follow the same rules as C identifiers\n"
+     "  Command: p:1g/ev kmalloc\n             ^"},
+    {"p:g/ kmalloc", Errno::kInval,
+     "trace_kprobe: Event name is not specified\n  Command: p:g/ kmalloc\n               ^"},
+    {"p:g/1ev kmalloc", Errno::kInval,
+     "trace_kprobe: Event name must follow the same rules as C identifiers\n"
+     "  Command: p:g/1ev kmalloc\n               ^"},
+    {"p:ev-x kmalloc", Errno::kInval,
+     "trace_kprobe: Event name must follow the same rules as C identifiers\n"
+     "  Command: p:ev-x kmalloc\n             ^"},
+    {"p kmalloc $retval", Errno::kInval,
+     "trace_kprobe: $retval is not available on probe\n  Command: p kmalloc $retval\n"
+     "                     ^"},
+    {"p kmalloc $stackx", Errno::kInval,
+     "trace_kprobe: Invalid $-valiable specified\n  Command: p kmalloc $stackx\n"
+     "                     ^"},
+    {"p kmalloc $stack99999", Errno::kInval,
+     "trace_kprobe: Invalid stack number\n  Command: p kmalloc $stack99999\n"
+     "                     ^"},
+    {"p kmalloc $arg0", Errno::kInval,
+     "trace_kprobe: Invalid argument number\n  Command: p kmalloc $arg0\n"
+     "                     ^"},
+    {"r kmalloc $arg1", Errno::kInval,
+     "trace_kprobe: Invalid $-valiable specified\n  Command: r kmalloc $arg1\n"
+     "                     ^"},
+    {"p kmalloc %xx", Errno::kInval,
+     "trace_kprobe: Invalid register name\n  Command: p kmalloc %xx\n                     ^"},
+    {"p kmalloc @no_such", Errno::kInval,
+     "trace_kprobe: Invalid memory address\n  Command: p kmalloc @no_such\n"
+     "                     ^"},
+    {"p kmalloc @+4", Errno::kInval,
+     "trace_kprobe: File offset is not available with kprobe\n  Command: p kmalloc @+4\n"
+     "                     ^"},
+    {"p kmalloc 8(%di)", Errno::kInval,
+     "trace_kprobe: Invalid fetch argument\n  Command: p kmalloc 8(%di)\n"
+     "                     ^"},
+    {"p kmalloc +8%di", Errno::kInval,
+     "trace_kprobe: Dereference needs a brace\n  Command: p kmalloc +8%di\n"
+     "                     ^"},
+    {"p kmalloc +x(%di)", Errno::kInval,
+     "trace_kprobe: Invalid dereference offset\n  Command: p kmalloc +x(%di)\n"
+     "                     ^"},
+    {"p kmalloc +8(%di", Errno::kInval,
+     "trace_kprobe: Dereference brace is not closed\n  Command: p kmalloc +8(%di\n"
+     "                           ^"},
+    {"p kmalloc +0($comm)", Errno::kInval,
+     "trace_kprobe: $comm can not be dereferenced\n  Command: p kmalloc +0($comm)\n"
+     "                        ^"},
+    {"p kmalloc %di:u128", Errno::kInval,
+     "trace_kprobe: Unknown type is specified\n  Command: p kmalloc %di:u128\n"
+     "                         ^"},
+    {"p kmalloc %di:string", Errno::kInval,
+     "trace_kprobe: String accepts only memory argument\n  Command: p kmalloc %di:string\n"
+     "                         ^"},
+    {"p kmalloc %di:b9@0/8", Errno::kInval,
+     "trace_kprobe: Invalid bitfield\n  Command: p kmalloc %di:b9@0/8\n"
+     "                         ^"},
+    {"p kmalloc 1a=%di", Errno::kInval,
+     "trace_kprobe: Argument name must follow the same rules as C identifiers\n"
+     "  Command: p kmalloc 1a=%di\n                     ^"},
+    {"p kmalloc =%di", Errno::kInval,
+     "trace_kprobe: Argument name is not specified\n  Command: p kmalloc =%di\n"
+     "                     ^"},
+    {"p kmalloc a=", Errno::kInval,
+     "trace_kprobe: No argument expression\n  Command: p kmalloc a=\n"
+     "                       ^"},
+    {"p kmalloc a=%di a=%si", Errno::kInval,
+     "trace_kprobe: This argument name is already used\n  Command: p kmalloc a=%di a=%si\n"
+     "                           ^"},
+    {"p kmalloc __probe_ip=%di", Errno::kInval,
+     "trace_kprobe: This argument name is already used\n  Command: p kmalloc __probe_ip=%di\n"
+     "                     ^"},
+    {"p kmalloc abcdefghijabcdefghijabcdefghijabc=%di", Errno::kInval,
+     "trace_kprobe: Argument name is too long\n"
+     "  Command: p kmalloc abcdefghijabcdefghijabcdefghijabc=%di\n                     ^"},
+    {"f kmalloc+4", Errno::kInval,
+     "trace_fprobe: Invalid probed address or symbol\n  Command: f kmalloc+4\n             ^"},
+    {"f kmalloc $retval", Errno::kInval,
+     "trace_fprobe: $retval is not available on probe\n  Command: f kmalloc $retval\n"
+     "                     ^"},
+    {"f no_such_function", Errno::kNoEnt,
+     "trace_fprobe: Invalid probed address or symbol\n  Command: f no_such_function\n"
+     "             ^"},
+};
+
+TEST_F(ProbeParser, EveryErrorWithLinuxErrnoAndErrorLogText) {
+  for (const ErrorCase& c : kErrors) {
+    EXPECT_EQ(parse(c.line).error(), c.error) << c.line;
+    EXPECT_EQ(logged(), c.log) << c.line;
+  }
+}
+
+TEST_F(ProbeParser, FifteenDereferencesAreTooMuchNested) {
+  // Linux's fetch program has 16 slots, the last ending it: 14 dereferences of a register
+  // fit, the fifteenth does not (63 characters, still within the length limit).
+  std::string arg = "%di";
+  for (int i = 0; i < 14; ++i) arg = "+0(" + arg + ")";
+  EXPECT_TRUE(parse("p kmalloc " + arg).ok());
+  arg = "+0(" + arg + ")";
+  EXPECT_EQ(parse("p kmalloc " + arg).error(), Errno::kInval);
+  EXPECT_EQ(error_.code, ProbeError::kTooManyOps);
+}
+
+TEST_F(ProbeParser, LongEventNameIsTooLong) {
+  std::string name(65, 'e');
+  EXPECT_EQ(parse("p:" + name + " kmalloc").error(), Errno::kInval);
+  EXPECT_EQ(error_.code, ProbeError::kEventTooLong);
+  EXPECT_TRUE(parse("p:" + std::string(64, 'e') + " kmalloc").ok());
+}
+
+TEST_F(ProbeParser, LongArgumentExpressionIsTooLong) {
+  EXPECT_EQ(parse("p kmalloc @kfree+" + std::string(60, '1')).error(), Errno::kInval);
+  EXPECT_EQ(error_.code, ProbeError::kArgTooLong);
+}
+
+TEST_F(ProbeParser, RemovalSyntax) {
+  ProbeRemoval removal;
+  ASSERT_TRUE(parse_probe_removal("-:kprobes/my_probe", removal).ok());
+  EXPECT_EQ(removal.group.view(), StringView("kprobes"));
+  EXPECT_EQ(removal.event.view(), StringView("my_probe"));
+  ProbeRemoval bare;
+  ASSERT_TRUE(parse_probe_removal("-:my_probe", bare).ok());
+  EXPECT_TRUE(bare.group.empty());
+  ProbeRemoval bad;
+  EXPECT_EQ(parse_probe_removal("-my_probe", bad).error(), Errno::kInval);
+  EXPECT_EQ(parse_probe_removal("-:", bad).error(), Errno::kInval);
+}
+
+}  // namespace

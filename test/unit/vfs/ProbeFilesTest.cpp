@@ -1,0 +1,282 @@
+// kprobe_events, dynamic_events, kprobe_profile, error_log, and the events probes create.
+#include <cstring>
+
+#include "TracefsFixture.h"
+#include "trace/ProbeEvents.h"
+
+using namespace tg;
+using namespace tg::test;
+
+namespace {
+
+// Host memory stands in for the kernel's: a probe's reads of `g_memory` succeed, all else
+// faults.
+u8 g_memory[64];
+bool read_fake_memory(u64 address, void* out, usize size) {
+  u64 base = reinterpret_cast<u64>(g_memory);
+  if (address < base || address + size > base + sizeof g_memory) return false;
+  memcpy(out, reinterpret_cast<const void*>(address), size);
+  return true;
+}
+
+class KprobeEvents : public TracefsTest {
+ protected:
+  void SetUp() override {
+    TracefsTest::SetUp();
+    Platform with_memory = platform();
+    with_memory.read_memory = read_fake_memory;
+    install_platform(with_memory);
+    trace::install_tracing(tracing_.get());
+  }
+  void TearDown() override { trace::install_tracing(nullptr); }
+
+  // A call of kmalloc (at 0x1000) with rdi = `size` and rsi = `pointer`.
+  void hit_kmalloc(u64 size, u64 pointer, bool returning = false, u64 retval = 0) {
+    u64 registers[15] = {};
+    registers[9] = size;
+    registers[10] = pointer;
+    u64 stack[2] = {0x7010, 0};
+    trace::ProbeHit hit{registers, 0x1000, reinterpret_cast<u64>(stack), 0x7010, retval};
+    trace::RecordContext ctx{0, 7, 0, 0};
+    tracing_->probes().fire(*tracing_, ctx, hit, returning);
+  }
+  std::string error_log_tail() {
+    std::string text = cat("error_log");
+    usize at = text.find("] ");
+    return at == std::string::npos ? text : text.substr(at + 2);
+  }
+};
+
+TEST_F(KprobeEvents, EmptyByDefault) {
+  EXPECT_EQ(cat("kprobe_events"), "");
+  EXPECT_EQ(cat("dynamic_events"), "");
+  EXPECT_EQ(cat("kprobe_profile"), "");
+}
+
+TEST_F(KprobeEvents, DefinitionReadsBackAndCreatesTheEvent) {
+  ASSERT_EQ(echo("kprobe_events", "p:my_probe kmalloc size=$arg1"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/my_probe kmalloc size=$arg1\n");
+  EXPECT_EQ(cat("dynamic_events"), "p:kprobes/my_probe kmalloc size=$arg1\n");
+  EXPECT_EQ(ls("events/kprobes/my_probe"),
+            (std::vector<std::string>{"enable", "filter", "format", "id", "trigger"}));
+  EXPECT_EQ(cat("events/kprobes/my_probe/enable"), "0\n");
+  EXPECT_EQ(cat("events/kprobes/my_probe/id"), "512\n");
+  EXPECT_NE(cat("available_events").find("kprobes:my_probe\n"), std::string::npos);
+}
+
+TEST_F(KprobeEvents, FormatListsTheRealFields) {
+  ASSERT_EQ(echo("kprobe_events", "p:my_probe kmalloc size=$arg1:u32 name=+0(%si):string"),
+            Errno::kOk);
+  EXPECT_EQ(cat("events/kprobes/my_probe/format"),
+            "name: my_probe\nID: 512\nformat:\n"
+            "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+            "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+            "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+            "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+            "\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
+            "\tfield:u32 size;\toffset:16;\tsize:4;\tsigned:0;\n"
+            "\tfield:__data_loc char[] name;\toffset:20;\tsize:4;\tsigned:0;\n\n"
+            "print fmt: \"(%lx) size=%u name=\\\"%s\\\"\", REC->__probe_ip, REC->size, "
+            "__get_str(name)\n");
+}
+
+TEST_F(KprobeEvents, ReturnProbeFormat) {
+  ASSERT_EQ(echo("kprobe_events", "r:ret kmalloc $retval"), Errno::kOk);
+  std::string format = cat("events/kprobes/ret/format");
+  EXPECT_NE(format.find("\tfield:unsigned long __probe_func;\toffset:8;\tsize:8;\tsigned:0;\n"
+                        "\tfield:unsigned long __probe_ret_ip;\toffset:16;\tsize:8;\tsigned:0;\n"
+                        "\tfield:u64 arg1;\toffset:24;\tsize:8;\tsigned:0;\n"),
+            std::string::npos);
+  EXPECT_NE(format.find("print fmt: \"(%lx <- %lx) arg1=0x%Lx\", REC->__probe_func, "
+                        "REC->__probe_ret_ip, REC->arg1\n"),
+            std::string::npos);
+}
+
+TEST_F(KprobeEvents, EnabledProbePrintsAsLinux) {
+  ASSERT_EQ(echo("kprobe_events", "p:my_probe kmalloc arg1=$arg1"), Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/my_probe/enable", "1"), Errno::kOk);
+  hit_kmalloc(0x10, 0);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("my_probe: (kmalloc+0x0/0x100) arg1=0x10"), std::string::npos)
+      << lines[0];
+}
+
+TEST_F(KprobeEvents, DisabledProbeRecordsNothingAndCountsNoHit) {
+  ASSERT_EQ(echo("kprobe_events", "p:my_probe kmalloc"), Errno::kOk);
+  hit_kmalloc(1, 0);
+  EXPECT_TRUE(trace_lines().empty());
+  EXPECT_EQ(cat("kprobe_profile"),
+            "  my_probe" + std::string(37, ' ') + "              0" + "               0\n");
+}
+
+TEST_F(KprobeEvents, ProfileCountsHits) {
+  ASSERT_EQ(echo("kprobe_events", "p:my_probe kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/my_probe/enable", "1"), Errno::kOk);
+  hit_kmalloc(1, 0);
+  hit_kmalloc(2, 0);
+  EXPECT_EQ(cat("kprobe_profile"),
+            "  my_probe" + std::string(37, ' ') + "              2" + "               0\n");
+}
+
+TEST_F(KprobeEvents, DereferenceStringAndFault) {
+  memset(g_memory, 0, sizeof g_memory);
+  u32 value = 0x1234;
+  memcpy(g_memory + 8, &value, 4);
+  strcpy(reinterpret_cast<char*>(g_memory + 16), "hello");
+  u64 name_pointer = reinterpret_cast<u64>(g_memory + 16);
+  memcpy(g_memory + 32, &name_pointer, 8);
+  ASSERT_EQ(echo("kprobe_events",
+                 "p:deref kmalloc v=+8(%si):u32 s=+0(+32(%si)):string bad=+0(%di):string "
+                 "b=+8(%si):b4@4/8"),
+            Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/deref/enable", "1"), Errno::kOk);
+  hit_kmalloc(0x10, reinterpret_cast<u64>(g_memory));
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("deref: (kmalloc+0x0/0x100) v=4660 s=\"hello\" bad=(fault) b=3"),
+            std::string::npos)
+      << lines[0];
+}
+
+TEST_F(KprobeEvents, ReturnProbePrintsCallerAndFunction) {
+  ASSERT_EQ(echo("kprobe_events", "r:ret kmalloc $retval:s32"), Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/ret/enable", "1"), Errno::kOk);
+  hit_kmalloc(0, 0, true, static_cast<u64>(-12));
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("ret: (schedule+0x10/0x100 <- kmalloc) arg1=-12"), std::string::npos)
+      << lines[0];
+}
+
+TEST_F(KprobeEvents, SyntaxErrorGoesToErrorLog) {
+  EXPECT_EQ(echo("kprobe_events", "p:my_probe kmalloc $retval"), Errno::kInval);
+  EXPECT_EQ(error_log_tail(),
+            "trace_kprobe: error: $retval is not available on probe\n"
+            "  Command: p:my_probe kmalloc $retval\n"
+            "                              ^\n");
+  EXPECT_EQ(cat("kprobe_events"), "");
+}
+
+TEST_F(KprobeEvents, UnknownSymbolIsEnoent) {
+  EXPECT_EQ(echo("kprobe_events", "p:x no_such_function"), Errno::kNoEnt);
+}
+
+TEST_F(KprobeEvents, AppendKeepsTruncateClears) {
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo_append("kprobe_events", "p:b kfree"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/a kmalloc\np:kprobes/b kfree\n");
+  ASSERT_EQ(echo("kprobe_events", "p:c vfs_read"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/c vfs_read\n");
+}
+
+TEST_F(KprobeEvents, TruncateWhileEnabledIsEbusyAndKeepsAll) {
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/a/enable", "1"), Errno::kOk);
+  EXPECT_EQ(echo("kprobe_events", "p:b kfree"), Errno::kBusy);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/a kmalloc\n");
+}
+
+TEST_F(KprobeEvents, RemoveByNameAndBusyWhileEnabled) {
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/a/enable", "1"), Errno::kOk);
+  EXPECT_EQ(echo_append("kprobe_events", "-:a"), Errno::kBusy);
+  ASSERT_EQ(echo("events/kprobes/a/enable", "0"), Errno::kOk);
+  EXPECT_EQ(echo_append("kprobe_events", "-:kprobes/a"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "");
+  EXPECT_EQ(echo_append("kprobe_events", "-:a"), Errno::kNoEnt);
+  EXPECT_EQ(table_.lookup("tracing/events/kprobes").error(), Errno::kNoEnt);
+}
+
+TEST_F(KprobeEvents, RemovalClearsTheBuffersItWroteTo) {
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/a/enable", "1"), Errno::kOk);
+  hit_kmalloc(1, 0);
+  ASSERT_EQ(echo("events/kprobes/a/enable", "0"), Errno::kOk);
+  ASSERT_EQ(echo_append("kprobe_events", "-:a"), Errno::kOk);
+  EXPECT_TRUE(trace_lines().empty());
+}
+
+TEST_F(KprobeEvents, DuplicateNameIsEexist) {
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
+  EXPECT_EQ(echo_append("kprobe_events", "p:a kmalloc"), Errno::kExist);
+  EXPECT_NE(cat("error_log").find("There is already the exact same probe event"),
+            std::string::npos);
+  EXPECT_EQ(echo_append("kprobe_events", "r:a kmalloc"), Errno::kExist);
+  EXPECT_NE(cat("error_log").find("Probe type is different from existing probe"),
+            std::string::npos);
+}
+
+TEST_F(KprobeEvents, CommentsAndSeveralLinesInOneWrite) {
+  ASSERT_EQ(write_file("kprobe_events", "# probes\np:a kmalloc # entry\n\nr:b kfree\n",
+                       vfs::kOpenWriteOnly | vfs::kOpenTruncate),
+            Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/a kmalloc\nr:kprobes/b kfree\n");
+}
+
+TEST_F(KprobeEvents, SetEventAndEventsEnableCoverProbes) {
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo("set_event", "kprobes:a"), Errno::kOk);
+  EXPECT_EQ(cat("set_event"), "kprobes:a\n");
+  EXPECT_EQ(cat("events/kprobes/enable"), "1\n");
+  EXPECT_EQ(echo("set_event", "!kprobes:a"), Errno::kOk);
+  EXPECT_EQ(cat("events/kprobes/a/enable"), "0\n");
+  ASSERT_EQ(echo("events/enable", "1"), Errno::kOk);
+  EXPECT_EQ(cat("events/kprobes/a/enable"), "1\n");
+  ASSERT_EQ(echo("events/enable", "0"), Errno::kOk);
+  EXPECT_EQ(cat("events/kprobes/a/enable"), "0\n");
+}
+
+TEST_F(KprobeEvents, FilterOnAProbeField) {
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc size=$arg1:u64"), Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/a/filter", "size > 100"), Errno::kOk);
+  EXPECT_EQ(cat("events/kprobes/a/filter"), "size > 100\n");
+  ASSERT_EQ(echo("events/kprobes/a/enable", "1"), Errno::kOk);
+  hit_kmalloc(50, 0);
+  hit_kmalloc(500, 0);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("size=500"), std::string::npos);
+}
+
+TEST_F(KprobeEvents, InstanceEnablesIndependently) {
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  ASSERT_EQ(echo("instances/foo/events/kprobes/a/enable", "1"), Errno::kOk);
+  EXPECT_EQ(cat("events/kprobes/a/enable"), "0\n");
+  hit_kmalloc(1, 0);
+  EXPECT_TRUE(trace_lines().empty());
+  EXPECT_EQ(trace_lines("instances/foo/trace").size(), 1u);
+  EXPECT_EQ(echo_append("kprobe_events", "-:a"), Errno::kBusy);
+}
+
+TEST_F(KprobeEvents, SurvivesTracerSwitches) {
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/a/enable", "1"), Errno::kOk);
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  ASSERT_EQ(echo("current_tracer", "nop"), Errno::kOk);
+  hit_kmalloc(1, 0);
+  EXPECT_EQ(trace_lines().size(), 1u);
+}
+
+TEST_F(KprobeEvents, DynamicEventsTakesFprobesAndKprobeEventsHidesThem) {
+  ASSERT_EQ(echo("dynamic_events", "f:fe kmalloc $arg1"), Errno::kOk);
+  ASSERT_EQ(echo_append("dynamic_events", "p:pe kfree"), Errno::kOk);
+  EXPECT_EQ(cat("dynamic_events"), "f:fprobes/fe kmalloc arg1=$arg1\np:kprobes/pe kfree\n");
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/pe kfree\n");
+  EXPECT_EQ(cat("events/fprobes/fe/enable"), "0\n");
+  EXPECT_EQ(echo("kprobe_events", "f:x kmalloc"), Errno::kInval);
+  // `>` on kprobe_events clears only the kprobes.
+  EXPECT_EQ(cat("dynamic_events"), "f:fprobes/fe kmalloc arg1=$arg1\n");
+}
+
+TEST_F(KprobeEvents, IdsAreReusedAfterRemoval) {
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk) << i;
+    ASSERT_EQ(echo("kprobe_events", ""), Errno::kOk) << i;
+  }
+  ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
+  EXPECT_EQ(cat("events/kprobes/a/id"), "512\n");
+}
+
+}  // namespace

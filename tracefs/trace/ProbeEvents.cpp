@@ -1,0 +1,586 @@
+#include "trace/ProbeEvents.h"
+
+#include "Platform.h"
+#include "trace/CommCache.h"
+#include "trace/RecordWriter.h"
+#include "trace/Symbols.h"
+#include "trace/Tracing.h"
+
+namespace tg::trace {
+
+namespace {
+
+// Longest string one argument records (Linux allows up to PATH_MAX), and the largest
+// payload one hit may build on the recording CPU's stack.
+constexpr usize kMaxStringBytes = 256;
+constexpr usize kMaxPayload = 1024;
+constexpr u16 kProbeIpOffset = 8;
+// The register index of $argN for N = 1..6 (rdi rsi rdx rcx r8 r9), in ProbeHit order.
+constexpr u32 kArgumentRegisters[] = {9, 10, 11, 12, 8, 7};
+constexpr u32 kSavedRegisters = 15;
+constexpr u32 kRegisterIp = 15;
+constexpr u32 kRegisterSp = 16;
+
+bool read_memory(u64 address, void* out, usize size) {
+  return platform().read_memory && platform().read_memory(address, out, size);
+}
+
+StringView print_format(FetchType type) {
+  switch (type) {
+    case FetchType::kU8:
+    case FetchType::kU16:
+    case FetchType::kU32:
+      return "%u";
+    case FetchType::kU64:
+      return "%Lu";
+    case FetchType::kS8:
+    case FetchType::kS16:
+    case FetchType::kS32:
+      return "%d";
+    case FetchType::kS64:
+      return "%Ld";
+    case FetchType::kX8:
+    case FetchType::kX16:
+    case FetchType::kX32:
+      return "0x%x";
+    case FetchType::kX64:
+      return "0x%Lx";
+    case FetchType::kString:
+      return "\\\"%s\\\"";
+    case FetchType::kSymbol:
+      return "%pS";
+  }
+  return "";
+}
+
+bool base_value(const FetchArg& arg, const ProbeHit& hit, u64& value) {
+  switch (arg.op) {
+    case FetchOp::kRegister:
+      if (arg.param < kSavedRegisters) value = hit.registers[arg.param];
+      if (arg.param == kRegisterIp) value = hit.ip;
+      if (arg.param == kRegisterSp) value = hit.sp;
+      return true;
+    case FetchOp::kArgument:
+      if (arg.param < 6) {
+        value = hit.registers[kArgumentRegisters[arg.param]];
+        return true;
+      }
+      // The seventh argument on is on the stack, above the return address.
+      return read_memory(hit.sp + 8 * (arg.param - 6 + 1), &value, 8);
+    case FetchOp::kStack:
+      return read_memory(hit.sp + 8 * u64{arg.param}, &value, 8);
+    case FetchOp::kStackPointer:
+      value = hit.sp;
+      return true;
+    case FetchOp::kReturnValue:
+      value = hit.retval;
+      return true;
+    case FetchOp::kImmediate:
+      value = arg.immediate;
+      return true;
+    case FetchOp::kComm:
+      return false;
+  }
+  return false;
+}
+
+u64 truncate_to(u64 value, u32 size) {
+  return size >= 8 ? value : value & ((u64{1} << (size * 8)) - 1);
+}
+
+// A string at `address`, NUL included, into `out`; its length, or 0 on a fault.
+usize read_string(u64 address, u8* out, usize capacity) {
+  usize n = 0;
+  while (n + 1 < capacity) {
+    u8 c;
+    if (!read_memory(address + n, &c, 1)) return 0;
+    out[n++] = c;
+    if (c == 0) return n;
+  }
+  out[n++] = 0;
+  return n;
+}
+
+template <typename T>
+T load(const u8* at) {
+  T value;
+  memcpy(&value, at, sizeof value);
+  return value;
+}
+
+// `args`/`room`: the arguments' part of the payload; a string's data_loc counts from the
+// payload's start.
+void print_value(const FetchArg& arg, const u8* args, usize room, const u8* payload, usize size,
+                 TextWriter& out) {
+  usize at = arg.field_offset;
+  u32 width = fetch_type_size(arg.type);
+  if (at + width > room) return;
+  const u8* field = args + at;
+  u64 raw = 0;
+  memcpy(&raw, field, width);
+  switch (arg.type) {
+    case FetchType::kU8:
+    case FetchType::kU16:
+    case FetchType::kU32:
+    case FetchType::kU64:
+      out.dec(raw);
+      return;
+    case FetchType::kS8:
+      out.sdec(static_cast<i8>(raw));
+      return;
+    case FetchType::kS16:
+      out.sdec(static_cast<i16>(raw));
+      return;
+    case FetchType::kS32:
+      out.sdec(static_cast<i32>(raw));
+      return;
+    case FetchType::kS64:
+      out.sdec(static_cast<i64>(raw));
+      return;
+    case FetchType::kX8:
+    case FetchType::kX16:
+    case FetchType::kX32:
+    case FetchType::kX64:
+      out.put("0x").hex(raw);
+      return;
+    case FetchType::kSymbol:
+      print_symbol(out, raw, {.offset = true});
+      return;
+    case FetchType::kString: {
+      u32 location = load<u32>(field);
+      usize offset = location & 0xffff;
+      usize length = location >> 16;
+      if (length == 0 || offset + length > size) {
+        out.put("(fault)");
+        return;
+      }
+      StringView text(reinterpret_cast<const char*>(payload) + offset, length);
+      if (!text.empty() && text.back() == '\0') text = text.drop_back(1);
+      out.put('"').put(text).put('"');
+      return;
+    }
+  }
+}
+
+// The command as Linux rebuilds it for error_log: words joined by one space.
+void join_words(StringView line, String& out) {
+  out.clear();
+  usize i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && StringView::is_space(line[i])) ++i;
+    usize start = i;
+    while (i < line.size() && !StringView::is_space(line[i])) ++i;
+    if (i == start) break;
+    if (!out.empty()) (void)out.append(' ');
+    (void)out.append(line.substr(start, i - start));
+  }
+}
+
+bool belongs_to(const ProbeEvent& probe, ProbeSyntax syntax) {
+  return syntax == ProbeSyntax::kDynamicEvents || !is_fprobe(probe.definition().kind);
+}
+
+}  // namespace
+
+// ---- ProbeEvent ----
+
+Result<OwnPtr<ProbeEvent>> ProbeEvent::create(ProbeDefinition definition, u16 id) {
+  OwnPtr<ProbeEvent> probe(tg::create<ProbeEvent>());
+  if (!probe) return Errno::kNoMem;
+  ProbeEvent& p = *probe;
+  p.definition_ = move(definition);
+  const ProbeDefinition& d = p.definition_;
+  bool returning = is_return_probe(d.kind);
+  u16 head = returning ? 16 : 8;
+  if (returning) {
+    TRY(p.fields_.append({"unsigned long __probe_func", kProbeIpOffset, 8, false}));
+    TRY(p.fields_.append({"unsigned long __probe_ret_ip", kProbeIpOffset + 8, 8, false}));
+  } else {
+    TRY(p.fields_.append({"unsigned long __probe_ip", kProbeIpOffset, 8, false}));
+  }
+  TRY(p.declarations_.reserve(d.args.size()));
+  TextWriter fmt(p.print_fmt_);
+  fmt.put(returning ? "\"(%lx <- %lx)" : "\"(%lx)");
+  for (const FetchArg& arg : d.args) {
+    String declaration;
+    TextWriter text(declaration);
+    text.put(fetch_type_declaration(arg.type)).put(' ').put(arg.name.view());
+    if (!text.ok()) return Errno::kNoMem;
+    TRY(p.declarations_.append(move(declaration)));
+    fmt.put(' ').put(arg.name.view()).put('=').put(print_format(arg.type));
+  }
+  fmt.put(returning ? "\", REC->__probe_func, REC->__probe_ret_ip" : "\", REC->__probe_ip");
+  for (usize i = 0; i < d.args.size(); ++i) {
+    const FetchArg& arg = d.args[i];
+    TRY(p.fields_.append({p.declarations_[i].view(), static_cast<u16>(8 + head + arg.field_offset),
+                          static_cast<u16>(fetch_type_size(arg.type)),
+                          fetch_type_signed(arg.type)}));
+    if (arg.type == FetchType::kString)
+      fmt.put(", __get_str(").put(arg.name.view()).put(')');
+    else
+      fmt.put(", REC->").put(arg.name.view());
+  }
+  if (!fmt.ok()) return Errno::kNoMem;
+  p.fixed_size_ = static_cast<u16>(8 + head + d.args_size);
+  p.event_.system = d.group.view();
+  p.event_.name = d.event.view();
+  p.event_.id = id;
+  p.event_.fields = p.fields_.span();
+  p.event_.print_fmt = p.print_fmt_.view();
+  p.event_.payload_size = p.fixed_size_;
+  p.event_.ftrace_internal = false;
+  p.event_.print = nullptr;
+  return probe;
+}
+
+usize ProbeEvent::build_payload(const RecordContext& ctx, const ProbeHit& hit, u8* payload,
+                                usize capacity) const {
+  if (fixed_size_ > capacity) return 0;
+  memset(payload, 0, fixed_size_);
+  usize size = fixed_size_;
+  u8* args = payload + 8;
+  if (is_return()) {
+    memcpy(args, &definition_.address, 8);
+    memcpy(args + 8, &hit.ret_ip, 8);
+    args += 16;
+  } else {
+    memcpy(args, &definition_.address, 8);
+    args += 8;
+  }
+  for (const FetchArg& arg : definition_.args) {
+    u8* field = args + arg.field_offset;
+    u32 width = fetch_type_size(arg.type);
+    if (arg.type == FetchType::kString) {
+      usize length = 0;
+      u8* destination = payload + size;
+      usize room = capacity - size < kMaxStringBytes ? capacity - size : kMaxStringBytes;
+      if (arg.op == FetchOp::kComm) {
+        char comm[kCommLength];
+        StringView name = find_comm(ctx.pid, comm);
+        if (room > name.size()) {
+          memcpy(destination, name.data(), name.size());
+          destination[name.size()] = 0;
+          length = name.size() + 1;
+        }
+      } else {
+        u64 value;
+        bool ok = base_value(arg, hit, value);
+        for (u32 i = 0; ok && i + 1 < arg.derefs; ++i)
+          ok = read_memory(value + static_cast<u64>(arg.offsets[i]), &value, 8);
+        if (ok && room > 1)
+          length =
+              read_string(value + static_cast<u64>(arg.offsets[arg.derefs - 1]), destination, room);
+      }
+      u32 location = static_cast<u32>((length << 16) | (length ? size : 0));
+      memcpy(field, &location, 4);
+      size += length;
+      continue;
+    }
+    u64 value = 0;
+    bool ok = base_value(arg, hit, value);
+    for (u32 i = 0; ok && i < arg.derefs; ++i) {
+      u64 address = value + static_cast<u64>(arg.offsets[i]);
+      value = 0;
+      ok = read_memory(address, &value, i + 1 == arg.derefs ? width : 8);
+    }
+    if (!ok) continue;  // a failed fetch records zero, as Linux's zeroed field
+    value = truncate_to(value, width);
+    if (arg.bit_width) {
+      // b<width>@<offset>/<size>: the field's bits, shifted down.
+      value = (value << (64 - (arg.bit_width + arg.bit_offset))) >> (64 - arg.bit_width);
+    }
+    memcpy(field, &value, width);
+  }
+  return size;
+}
+
+void ProbeEvent::fire(Tracing& tracing, const RecordContext& ctx, const ProbeHit& hit) {
+  u8 payload[kMaxPayload];
+  usize size = 0;
+  bool counted = false;
+  tracing.for_each_recorder([&](TraceInstance& instance) {
+    if (!instance.event_enabled(id()) || !instance.event_pid_allowed(ctx.pid)) return;
+    if (!counted) {
+      counted = true;
+      hits_.fetch_add(1, MemoryOrder::kRelaxed);
+      size = build_payload(ctx, hit, payload, sizeof payload);
+      EventCommon common = {id(), ctx.flags, ctx.preempt, ctx.pid};
+      if (size) memcpy(payload, &common, sizeof common);
+    }
+    if (!size) {
+      misses_.fetch_add(1, MemoryOrder::kRelaxed);
+      return;
+    }
+    if (!instance.event_passes(id(), payload, size)) return;
+    usize padded = (size + 3) & ~usize{3};
+    u32* record = begin_record(instance, ctx, ring::RecordType::kEvent,
+                               sizeof(ring::EventRecord) + padded, instance.now());
+    if (!record) {
+      if (instance.tracing_on()) misses_.fetch_add(1, MemoryOrder::kRelaxed);
+      return;
+    }
+    record_cast<ring::EventRecord>(record)->size = static_cast<u32>(size);
+    u8* destination = reinterpret_cast<u8*>(record) + sizeof(ring::EventRecord);
+    memcpy(destination, payload, size);
+    memset(destination + size, 0, padded - size);
+    end_record(instance, ctx);
+  });
+}
+
+// Linux's print_kprobe_event / print_kretprobe_event: "(func+0x0/0x40) arg1=0x10" and
+// "(caller+0x1c/0x50 <- func) arg1=0x0".
+void ProbeEvent::print(const u8* payload, usize size, TextWriter& out) const {
+  if (size < fixed_size_) return;
+  out.put('(');
+  if (is_return()) {
+    print_symbol(out, load<u64>(payload + kProbeIpOffset + 8), {.offset = true});
+    out.put(" <- ");
+    print_symbol(out, load<u64>(payload + kProbeIpOffset));
+  } else {
+    print_symbol(out, load<u64>(payload + kProbeIpOffset), {.offset = true});
+  }
+  out.put(')');
+  const u8* args_base = payload + (is_return() ? 24 : 16);
+  usize args_room = size - static_cast<usize>(args_base - payload);
+  for (const FetchArg& arg : definition_.args) {
+    out.put(' ').put(arg.name.view()).put('=');
+    print_value(arg, args_base, args_room, payload, size, out);
+  }
+}
+
+// ---- ProbeEvents ----
+
+ProbeEvents::~ProbeEvents() {
+  for (auto& slot : table_) slot.store(nullptr, MemoryOrder::kRelaxed);
+}
+
+ProbeEvent* ProbeEvents::find(u16 id) const {
+  if (id < kFirstId || id >= kFirstId + kMaxProbes) return nullptr;
+  return table_[id - kFirstId].load(MemoryOrder::kAcquire);
+}
+
+ProbeEvent* ProbeEvents::find(StringView group, StringView event) const {
+  for (const auto& probe : probes_) {
+    const ProbeDefinition& d = probe->definition();
+    if (d.event.view() == event && (group.empty() || d.group.view() == group)) return probe.get();
+  }
+  return nullptr;
+}
+
+usize ProbeEvents::group_count() const {
+  usize groups = 0;
+  for (usize i = 0; i < probes_.size(); ++i) {
+    bool seen = false;
+    for (usize j = 0; j < i && !seen; ++j)
+      seen = probes_[j]->definition().group.view() == probes_[i]->definition().group.view();
+    groups += !seen;
+  }
+  return groups;
+}
+
+StringView ProbeEvents::group_name(usize group) const {
+  usize groups = 0;
+  for (usize i = 0; i < probes_.size(); ++i) {
+    bool seen = false;
+    for (usize j = 0; j < i && !seen; ++j)
+      seen = probes_[j]->definition().group.view() == probes_[i]->definition().group.view();
+    if (seen) continue;
+    if (groups++ == group) return probes_[i]->definition().group.view();
+  }
+  return {};
+}
+
+usize ProbeEvents::group_size(usize group) const {
+  StringView name = group_name(group);
+  usize n = 0;
+  for (const auto& probe : probes_) n += probe->definition().group.view() == name;
+  return name.empty() ? 0 : n;
+}
+
+ProbeEvent* ProbeEvents::group_member(usize group, usize index) const {
+  StringView name = group_name(group);
+  if (name.empty()) return nullptr;
+  for (const auto& probe : probes_)
+    if (probe->definition().group.view() == name && index-- == 0) return probe.get();
+  return nullptr;
+}
+
+void ProbeEvents::set_enabled(TraceInstance& instance, ProbeEvent& probe, bool on) {
+  if (on) probe.enabled_in.store(probe.enabled_in.load() | (1u << instance.table_index()));
+  instance.set_event_enabled(probe.id(), on);
+}
+
+bool ProbeEvents::enabled_anywhere(Tracing& tracing, const ProbeEvent& probe) const {
+  for (usize i = 0; i < tracing.instance_count(); ++i)
+    if (tracing.instance_at(i).event_enabled(probe.id())) return true;
+  return false;
+}
+
+bool ProbeEvents::has_probe_at(u64 ip) const {
+  if (!any()) return false;
+  u32 end = table_end_.load(MemoryOrder::kAcquire);
+  for (u32 i = 0; i < end; ++i) {
+    ProbeEvent* probe = table_[i].load(MemoryOrder::kAcquire);
+    if (probe && probe->address() == ip) return true;
+  }
+  return false;
+}
+
+bool ProbeEvents::has_return_probe_at(u64 ip) const {
+  u32 end = table_end_.load(MemoryOrder::kAcquire);
+  for (u32 i = 0; i < end; ++i) {
+    ProbeEvent* probe = table_[i].load(MemoryOrder::kAcquire);
+    if (probe && probe->is_return() && probe->address() == ip) return true;
+  }
+  return false;
+}
+
+void ProbeEvents::fire(Tracing& tracing, const RecordContext& ctx, const ProbeHit& hit,
+                       bool returning) {
+  u32 end = table_end_.load(MemoryOrder::kAcquire);
+  for (u32 i = 0; i < end; ++i) {
+    ProbeEvent* probe = table_[i].load(MemoryOrder::kAcquire);
+    if (probe && probe->address() == hit.ip && probe->is_return() == returning)
+      probe->fire(tracing, ctx, hit);
+  }
+}
+
+Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeSyntax) {
+  usize slot = 0;
+  while (slot < kMaxProbes && table_[slot].load(MemoryOrder::kRelaxed)) ++slot;
+  if (slot == kMaxProbes) return Errno::kNoSpc;
+  OwnPtr<ProbeEvent> probe =
+      TRY(ProbeEvent::create(move(definition), static_cast<u16>(kFirstId + slot)));
+  ProbeEvent* raw = probe.get();
+  TRY(probes_.append(move(probe)));
+  // Whole before any recorder can find it.
+  table_[slot].store(raw, MemoryOrder::kRelease);
+  if (table_end_.load(MemoryOrder::kRelaxed) <= slot)
+    table_end_.store(static_cast<u32>(slot + 1), MemoryOrder::kRelease);
+  published_.fetch_add(1, MemoryOrder::kRelease);
+  tracing.functions_changed();
+  return {};
+}
+
+void ProbeEvents::release(Tracing& tracing, usize index) {
+  ProbeEvent& probe = *probes_[index];
+  u32 slot = probe.id() - kFirstId;
+  u32 enabled_in = probe.enabled_in.load();
+  table_[slot].store(nullptr, MemoryOrder::kRelease);
+  published_.fetch_sub(1, MemoryOrder::kRelease);
+  u32 end = table_end_.load(MemoryOrder::kRelaxed);
+  while (end > 0 && !table_[end - 1].load(MemoryOrder::kRelaxed)) --end;
+  table_end_.store(end, MemoryOrder::kRelease);
+  tracing.functions_changed();
+  // No recorder is inside the probe once every CPU has left the recording path.
+  synchronize_writers();
+  // Its id will name another probe: records of this one must not print as that one's, so
+  // the buffers it wrote to are cleared, as Linux clears them when an event goes away.
+  for (usize i = 0; i < tracing.instance_count(); ++i) {
+    TraceInstance& instance = tracing.instance_at(i);
+    instance.events().forget_dynamic(probe.id());
+    if (!(enabled_in & (1u << instance.table_index()))) continue;
+    auto& buffer = instance.buffer();
+    for (u32 cpu = 0; cpu < buffer.cpu_count(); ++cpu) buffer.cpu(cpu).disable_recording();
+    synchronize_writers();
+    buffer.reset();
+    for (u32 cpu = 0; cpu < buffer.cpu_count(); ++cpu) buffer.cpu(cpu).enable_recording();
+  }
+  probes_.remove(index);
+}
+
+Status ProbeEvents::remove(Tracing& tracing, const ProbeRemoval& removal, ProbeSyntax syntax) {
+  for (usize i = 0; i < probes_.size(); ++i) {
+    ProbeEvent& probe = *probes_[i];
+    const ProbeDefinition& d = probe.definition();
+    if (!(d.event.view() == removal.event.view())) continue;
+    if (!removal.group.empty() && !(d.group.view() == removal.group.view())) continue;
+    if (!belongs_to(probe, syntax)) continue;
+    if (enabled_anywhere(tracing, probe)) return Errno::kBusy;
+    release(tracing, i);
+    return {};
+  }
+  return Errno::kNoEnt;
+}
+
+Status ProbeEvents::clear(Tracing& tracing, ProbeSyntax syntax) {
+  for (const auto& probe : probes_)
+    if (belongs_to(*probe, syntax) && enabled_anywhere(tracing, *probe)) return Errno::kBusy;
+  for (usize i = probes_.size(); i > 0; --i)
+    if (belongs_to(*probes_[i - 1], syntax)) release(tracing, i - 1);
+  return {};
+}
+
+Status ProbeEvents::run_line(Tracing& tracing, StringView line, ProbeSyntax syntax, ErrorLog& log,
+                             u64 now_ns) {
+  if (line[0] == '-') {
+    ProbeRemoval removal;
+    TRY(parse_probe_removal(line, removal));
+    return remove(tracing, removal, syntax);
+  }
+  ProbeDefinition definition;
+  ProbeParseError error;
+  Status parsed = parse_probe_definition(line, syntax, definition, error);
+  if (!parsed.ok()) {
+    if (error.code != ProbeError::kNone)
+      log.add(now_ns, error.where, probe_error_text(error.code), error.command.view(), error.caret);
+    return parsed;
+  }
+  if (ProbeEvent* existing = find(definition.group.view(), definition.event.view())) {
+    // Linux would add a second probe point to the event; tracegate keeps one per event.
+    String command;
+    join_words(line, command);
+    bool same_type = existing->is_return() == is_return_probe(definition.kind);
+    String shown;
+    TRY(format_probe_definition(definition, shown));
+    String old;
+    TRY(format_probe_definition(existing->definition(), old));
+    ProbeError code = !same_type                   ? ProbeError::kDiffProbeType
+                      : old.view() == shown.view() ? ProbeError::kSameProbe
+                                                   : ProbeError::kNone;
+    if (code != ProbeError::kNone)
+      log.add(now_ns, is_fprobe(definition.kind) ? "trace_fprobe" : "trace_kprobe",
+              probe_error_text(code), command.view(), 0);
+    return Errno::kExist;
+  }
+  return add(tracing, move(definition), syntax);
+}
+
+Result<usize> ProbeEvents::write(Tracing& tracing, StringView data, ProbeSyntax syntax,
+                                 ErrorLog& log, u64 now_ns) {
+  usize at = 0;
+  while (at < data.size()) {
+    usize end = data.find('\n', at);
+    if (end == StringView::npos) end = data.size();
+    StringView line = data.substr(at, end - at);
+    usize comment = line.find('#');
+    if (comment != StringView::npos) line = line.substr(0, comment);
+    line = line.trim();
+    if (!line.empty()) TRY(run_line(tracing, line, syntax, log, now_ns));
+    at = end + 1;
+  }
+  return data.size();
+}
+
+Status ProbeEvents::show(ProbeSyntax syntax, String& out) const {
+  for (const auto& probe : probes_) {
+    if (!belongs_to(*probe, syntax)) continue;
+    TRY(format_probe_definition(probe->definition(), out));
+    TRY(out.append('\n'));
+  }
+  return {};
+}
+
+void print_probe_profile_line(const ProbeEvent& probe, TextWriter& out) {
+  out.put("  ").left(probe.definition().event.view(), 44).put(' ');
+  out.dec(probe.hits(), 15).put(' ').dec(probe.misses(), 15).put('\n');
+}
+
+Status ProbeEvents::show_profile(String& out) const {
+  TextWriter writer(out);
+  for (const auto& probe : probes_)
+    if (!is_fprobe(probe->definition().kind)) print_probe_profile_line(*probe, writer);
+  return writer.ok() ? Status() : Status(Errno::kNoMem);
+}
+
+}  // namespace tg::trace
