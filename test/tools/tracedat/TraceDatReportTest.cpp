@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "SampleTrace.h"
+
+namespace tracegate::tracedat::test {
+namespace {
+
+// Debian's trace-cmd (scripts/setup installs it) reading what the writer wrote.
+class TraceCmdReport : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::system("command -v trace-cmd >/dev/null 2>&1") != 0)
+      GTEST_SKIP() << "trace-cmd is not installed (scripts/setup installs it)";
+    char name[] = "/tmp/tracedat-test-XXXXXX";
+    int fd = mkstemp(name);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    path_ = name;
+  }
+  void TearDown() override {
+    if (!path_.empty()) std::remove(path_.c_str());
+  }
+
+  // `trace-cmd report ARGS -i FILE`, stdout and stderr.
+  std::string report(const TraceDat& dat, const std::string& args = "") {
+    {
+      std::ofstream file(path_, std::ios::binary | std::ios::trunc);
+      write_v6(dat, file);
+    }
+    std::string command = "trace-cmd report " + args + " -i " + path_ + " 2>&1";
+    std::string text;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return text;
+    char chunk[4096];
+    for (size_t n; (n = fread(chunk, 1, sizeof chunk, pipe)) > 0;) text.append(chunk, n);
+    status_ = pclose(pipe);
+    return text;
+  }
+
+  std::string path_;
+  int status_ = -1;
+};
+
+TEST_F(TraceCmdReport, ShowsEveryFunctionEventWithCommPidCpuAndTime) {
+  std::string text = report(sample_trace());
+  EXPECT_EQ(status_, 0) << text;
+  EXPECT_NE(text.find("alloc-7     [000]     1.000001: function:             kmalloc"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("alloc-7     [000]     1.500000: function:             kmalloc"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("<idle>-0     [001]     1.200000: function:             "
+                      "Scheduler::pick_next"),
+            std::string::npos)
+      << text;
+}
+
+TEST_F(TraceCmdReport, ParentOptionNamesTheCaller) {
+  std::string text = report(sample_trace(), "-O parent");
+  EXPECT_NE(text.find("kmalloc <-- workload_alloc"), std::string::npos) << text;
+}
+
+TEST_F(TraceCmdReport, ReportsTheLostEventsBeforeThePageThatFollowsThem) {
+  std::string text = report(sample_trace());
+  EXPECT_NE(text.find("CPU:1 [5 EVENTS DROPPED]"), std::string::npos) << text;
+}
+
+TEST_F(TraceCmdReport, StatShowsTheCpuStatsWritten) {
+  std::string text = report(sample_trace(), "--stat");
+  EXPECT_NE(text.find("CPU: 1\nentries: 0\noverrun: 0"), std::string::npos) << text;
+}
+
+TEST_F(TraceCmdReport, AnInstanceIsReportedAsItsOwnBuffer) {
+  TraceDat dat = sample_trace();
+  dat.instances.push_back(
+      {"foo",
+       {RawPageBuilder(3000000000).function(3000000000, 7, kKmalloc, kRunAlloc).page()},
+       {}});
+  std::string text = report(dat);
+  EXPECT_EQ(status_, 0) << text;
+  // trace-cmd prefixes an instance's events with the buffer's name.
+  size_t line = text.find("\nfoo: ");
+  ASSERT_NE(line, std::string::npos) << text;
+  std::string event = text.substr(line + 1, text.find('\n', line + 1) - line - 1);
+  EXPECT_NE(event.find("alloc-7     [000]     3.000000: function:             kmalloc"),
+            std::string::npos)
+      << event;
+}
+
+}  // namespace
+}  // namespace tracegate::tracedat::test

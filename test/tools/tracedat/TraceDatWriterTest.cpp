@@ -1,0 +1,167 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "SampleTrace.h"
+#include "TraceDatReader.h"
+
+namespace tracegate::tracedat::test {
+namespace {
+
+std::string written(const TraceDat& dat) {
+  std::ostringstream out;
+  write_v6(dat, out);
+  return out.str();
+}
+
+ReadTraceDat read_back(const TraceDat& dat) {
+  std::string error;
+  auto read = read_trace_dat(written(dat), error);
+  EXPECT_TRUE(read) << error;
+  return read.value_or(ReadTraceDat{});
+}
+
+std::vector<std::string> options_of(const ReadTraceDat& dat, uint16_t id) {
+  std::vector<std::string> found;
+  for (const auto& option : dat.options)
+    if (option.id == id) found.push_back(option.data);
+  return found;
+}
+
+TEST(TraceDatV6, StartsWithMagicVersionLittleEndianLongsAndPageSize) {
+  std::string file = written(sample_trace());
+  EXPECT_EQ(file.substr(0, 10), "\x17\x08\x44tracing");
+  EXPECT_EQ(file.substr(10, 2), std::string("6\0", 2));
+  ReadTraceDat dat = read_back(sample_trace());
+  EXPECT_EQ(dat.version, "6");
+  EXPECT_EQ(dat.endian, 0);
+  EXPECT_EQ(dat.long_size, 8);
+  EXPECT_EQ(dat.page_size, 4096u);
+}
+
+TEST(TraceDatV6, HeaderFilesAreCopiedVerbatim) {
+  ReadTraceDat dat = read_back(sample_trace());
+  EXPECT_EQ(dat.header_page, kHeaderPage);
+  EXPECT_EQ(dat.header_event, kHeaderEvent);
+}
+
+TEST(TraceDatV6, FtraceFormatsComeFirstThenEachSystemByName) {
+  TraceDat input = sample_trace();
+  input.systems.push_back({"sched", {"name: a\n", "name: b\n"}});
+  ReadTraceDat dat = read_back(input);
+  EXPECT_EQ(dat.ftrace, std::vector<std::string>{kFunctionFormat});
+  ASSERT_EQ(dat.systems.size(), 2u);
+  EXPECT_EQ(dat.systems[0].first, "irq");
+  EXPECT_EQ(dat.systems[0].second, std::vector<std::string>{kIrqEntryFormat});
+  EXPECT_EQ(dat.systems[1].first, "sched");
+  EXPECT_EQ(dat.systems[1].second, (std::vector<std::string>{"name: a\n", "name: b\n"}));
+}
+
+TEST(TraceDatV6, KallsymsPrintkFormatsAndCmdlinesRoundTrip) {
+  TraceDat input = sample_trace();
+  input.printk_formats = "0xffffffff80300000 : \"hello\\n\"\n";
+  ReadTraceDat dat = read_back(input);
+  EXPECT_EQ(dat.kallsyms, kKallsyms);
+  EXPECT_EQ(dat.printk_formats, input.printk_formats);
+  EXPECT_EQ(dat.cmdlines, "7 alloc\n");
+}
+
+TEST(TraceDatV6, EmptyPrintkFormatsAreAZeroSizedSection) {
+  ReadTraceDat dat = read_back(sample_trace());
+  EXPECT_EQ(dat.printk_formats, "");
+  EXPECT_EQ(dat.cmdlines, "7 alloc\n");
+}
+
+TEST(TraceDatV6, EachCpusPagesArePageAlignedAndByteIdentical) {
+  TraceDat input = sample_trace();
+  ReadTraceDat dat = read_back(input);
+  ASSERT_EQ(dat.cpus, 2u);
+  ASSERT_EQ(dat.top.size(), 2u);
+  for (size_t cpu = 0; cpu < 2; ++cpu) {
+    EXPECT_EQ(dat.top[cpu].offset % 4096, 0u) << "cpu " << cpu;
+    EXPECT_EQ(dat.top[cpu].data, input.top.pages[cpu]) << "cpu " << cpu;
+  }
+  EXPECT_LT(dat.top[0].offset, dat.top[1].offset);
+}
+
+TEST(TraceDatV6, ACpuWithoutPagesHasSizeZero) {
+  TraceDat input = sample_trace();
+  input.top.pages[0].clear();
+  ReadTraceDat dat = read_back(input);
+  ASSERT_EQ(dat.top.size(), 2u);
+  EXPECT_EQ(dat.top[0].data, "");
+  EXPECT_EQ(dat.top[1].data, input.top.pages[1]);
+}
+
+TEST(TraceDatV6, TraceClockOptionIsTheFileWithItsNul) {
+  ReadTraceDat dat = read_back(sample_trace());
+  EXPECT_EQ(options_of(dat, 4),
+            std::vector<std::string>{std::string("[local] global counter\n\0", 24)});
+}
+
+TEST(TraceDatV6, CpuStatOptionPerCpuNamesTheCpuThenTheStatsFile) {
+  ReadTraceDat dat = read_back(sample_trace());
+  auto stats = options_of(dat, 2);
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[0], "CPU: 0\n" + std::string(kStats) + '\0');
+  EXPECT_EQ(stats[1], "CPU: 1\n" + std::string(kStats) + '\0');
+}
+
+TEST(TraceDatV6, NoClockAndNoStatsWriteNoOptions) {
+  TraceDat input = sample_trace();
+  input.trace_clock.clear();
+  input.top.stats.clear();
+  EXPECT_TRUE(read_back(input).options.empty());
+}
+
+TEST(TraceDatV6, AnInstanceIsABufferOptionPointingAtItsOwnFlyrecord) {
+  TraceDat input = sample_trace();
+  BufferData instance;
+  instance.name = "foo";
+  instance.pages = {RawPageBuilder(3000).function(3000, 7, kKmalloc, kRunAlloc).page(),
+                    std::string()};
+  input.instances.push_back(instance);
+  ReadTraceDat dat = read_back(input);
+  ASSERT_EQ(dat.buffers.size(), 1u);
+  EXPECT_EQ(dat.buffers[0].first, "foo");
+  ASSERT_EQ(dat.buffers[0].second.size(), 2u);
+  EXPECT_EQ(dat.buffers[0].second[0].data, instance.pages[0]);
+  EXPECT_EQ(dat.buffers[0].second[0].offset % 4096, 0u);
+  EXPECT_GT(dat.buffers[0].second[0].offset, dat.top[1].offset);
+  EXPECT_EQ(dat.buffers[0].second[1].data, "");
+  EXPECT_EQ(dat.top[1].data, input.top.pages[1]);
+}
+
+TEST(TraceDatV6, ABufferWithFewerCpusIsPaddedToTheFilesCount) {
+  TraceDat input = sample_trace();
+  input.instances.push_back({"one", {RawPageBuilder(5).function(5, 7, kKmalloc, 0).page()}, {}});
+  ReadTraceDat dat = read_back(input);
+  ASSERT_EQ(dat.buffers.size(), 1u);
+  ASSERT_EQ(dat.buffers[0].second.size(), 2u);
+  EXPECT_EQ(dat.buffers[0].second[0].data, input.instances[0].pages[0]);
+  EXPECT_EQ(dat.buffers[0].second[1].data, "");
+}
+
+TEST(TraceDatV6, AnInstanceWithMoreCpusRaisesTheFilesCount) {
+  TraceDat input = sample_trace();
+  std::string page = RawPageBuilder(5).function(5, 7, kKmalloc, 0).page();
+  input.instances.push_back({"wide", {"", "", page}, {}});
+  ReadTraceDat dat = read_back(input);
+  EXPECT_EQ(dat.cpus, 3u);
+  ASSERT_EQ(dat.top.size(), 3u);
+  EXPECT_EQ(dat.top[2].data, "");
+  ASSERT_EQ(dat.buffers.size(), 1u);
+  EXPECT_EQ(dat.buffers[0].second[2].data, page);
+}
+
+TEST(TraceDatV6, InstanceStatsFollowABufferHeading) {
+  TraceDat input = sample_trace();
+  input.instances.push_back({"foo", {"", ""}, {"entries: 1\n", "entries: 2\n"}});
+  auto stats = options_of(read_back(input), 2);
+  ASSERT_EQ(stats.size(), 5u);
+  EXPECT_EQ(stats[2], std::string("\nBuffer: foo\n\n\0", 15));
+  EXPECT_EQ(stats[4], std::string("CPU: 1\nentries: 2\n\0", 19));
+}
+
+}  // namespace
+}  // namespace tracegate::tracedat::test
