@@ -1,0 +1,125 @@
+"""End to end: tracectl-extract against the real kernel under QEMU, read by trace-cmd.
+
+The gateway supervises the kernel as in test/httpd/test_e2e.py. A function trace of
+`alloc 200` is read as the guest's own `trace` text (which does not consume), then extracted
+into a trace.dat (which does), and Debian's `trace-cmd report` must show the same events: the
+same functions, callers, tasks and CPUs, as many times each. Skipped, saying why, without a
+kernel or without trace-cmd (scripts/setup installs it).
+"""
+import collections
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
+sys.path.insert(0, os.path.join(ROOT, "test", "httpd"))
+import tracecheck  # noqa: E402
+from test_e2e import KERNEL, Guest, curl  # noqa: E402
+
+EXTRACT = os.environ.get("TRACEGATE_EXTRACT", "tracectl-extract")
+TRACE_CMD = shutil.which("trace-cmd")
+
+# trace-cmd report -O parent: "COMM-PID [CPU] SECS.USECS: function: <indent>FUNC <-- PARENT".
+REPORT_FUNCTION = re.compile(
+    r"^\s*(?P<comm>.+?)-(?P<pid>\d+)\s+\[(?P<cpu>\d{3})\]\s+\d+\.\d{6}: function:\s+"
+    r"(?P<function>\S+) <-- (?P<parent>\S+)$")
+REPORT_PRINT = re.compile(r"^(?P<buffer>\S+): .* print: +(?P<ip>\S+): (?P<text>.*)$")
+
+
+def event_key(record):
+    return (int(record["cpu"]), record["comm"].strip(), int(record["pid"]), record["function"],
+            record["parent"])
+
+
+@unittest.skipUnless(KERNEL and os.path.exists(KERNEL), "no kernel built")
+@unittest.skipUnless(TRACE_CMD, "trace-cmd is not installed (scripts/setup installs it)")
+class Extract(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.guest = Guest()
+        cls.dir = tempfile.mkdtemp(prefix="tracedat-e2e-")
+
+    @classmethod
+    def tearDownClass(cls):
+        status, _ = cls.guest.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+        assert status == 0, "gateway exit status %d" % status
+
+    def setUp(self):
+        self.assertEqual(self.guest.put("/tracing/current_tracer", "nop")[0], 204)
+        self.assertEqual(self.guest.put("/tracing/tracing_on", "1")[0], 204)
+        self.assertEqual(self.guest.put("/tracing/trace", "")[0], 204)
+
+    def extract(self, name):
+        path = os.path.join(self.dir, name)
+        result = subprocess.run([EXTRACT, "--url", self.guest.base, "-o", path],
+                                capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return path
+
+    def report(self, path, *args):
+        result = subprocess.run([TRACE_CMD, "report", *args, "-i", path],
+                                capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout
+
+    def test_function_trace_of_alloc_reads_in_trace_cmd_as_in_the_guests_text(self):
+        self.assertEqual(self.guest.put("/tracing/current_tracer", "function"), (204, ""))
+        try:
+            self.assertEqual(self.guest.put("/workloads/run", "alloc 200"), (204, ""))
+            self.assertEqual(self.guest.put("/tracing/tracing_on", "0")[0], 204)
+            status, text = self.guest.get("/tracing/trace")
+            self.assertEqual(status, 200)
+            path = self.extract("alloc.dat")
+        finally:
+            self.guest.put("/tracing/tracing_on", "1")
+            self.guest.put("/tracing/current_tracer", "nop")
+        expected = collections.Counter(map(event_key, tracecheck.parse_function_trace(text)))
+        self.assertGreater(sum(expected.values()), 200, "too few events to compare")
+        report = self.report(path, "-O", "parent")
+        seen = collections.Counter(
+            event_key(m.groupdict()) for m in map(REPORT_FUNCTION.match, report.splitlines())
+            if m)
+        self.assertEqual(sum(seen.values()), sum(expected.values()))
+        self.assertEqual(seen, expected)
+
+    def test_a_second_extract_holds_no_events_the_first_took_them(self):
+        self.assertEqual(self.guest.put("/tracing/trace_marker", "first"), (204, ""))
+        first = self.report(self.extract("first.dat"))
+        second = self.report(self.extract("second.dat"))
+        self.assertIn("first", first)
+        self.assertEqual(second.strip(), "cpus=2")
+
+    def test_an_instance_is_a_buffer_of_its_own(self):
+        self.assertEqual(self.guest.put("/tracing/instances/tracedat/", "")[0], 204)
+        try:
+            self.assertEqual(self.guest.put("/tracing/instances/tracedat/trace_marker",
+                                            "in the instance"), (204, ""))
+            self.assertEqual(self.guest.put("/tracing/trace_marker", "at the top"), (204, ""))
+            report = self.report(self.extract("instance.dat"))
+        finally:
+            curl("-X", "DELETE", self.guest.url("/tracing/instances/tracedat/"))
+        prints = [m.groupdict() for m in map(REPORT_PRINT.match, report.splitlines()) if m]
+        self.assertIn(("tracedat", "in the instance"), [(p["buffer"], p["text"]) for p in prints])
+        self.assertIn("at the top", report)
+        self.assertNotIn(("tracedat", "at the top"), [(p["buffer"], p["text"]) for p in prints])
+
+    def test_stats_and_clock_reach_the_file(self):
+        path = self.extract("stats.dat")
+        self.assertIn("CPU: 0\nentries: 0\n", self.report(path, "--stat"))
+        _, clock = self.guest.get("/tracing/trace_clock")
+        result = subprocess.run([TRACE_CMD, "dump", "--options", "-i", path],
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("[Option TRACECLOCK", result.stdout)
+        self.assertIn(clock.strip(), result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
