@@ -61,14 +61,34 @@ void cpu_stat_options(Bytes& out, const BufferData& buffer) {
 // page-aligned offset. Where it starts is known before it is written, so the offsets are
 // computed, not patched after the fact.
 struct FlyRecord {
-  Bytes table;                        // "flyrecord\0" and the CPU table
+  Bytes table;                        // "flyrecord\0", the CPU table and the clock
   std::vector<uint64_t> data_offset;  // per CPU, in the file
 };
 
-FlyRecord plan_flyrecord(const BufferData& buffer, uint32_t cpus, uint64_t start, uint32_t page) {
+// The clock in use: the bracketed name of the trace_clock file ("[local] global" -> local).
+std::string current_clock(std::string_view trace_clock) {
+  size_t open = trace_clock.find('[');
+  size_t close = trace_clock.find(']', open);
+  if (open == std::string_view::npos || close == std::string_view::npos) return {};
+  return std::string(trace_clock.substr(open + 1, close - open - 1));
+}
+
+// Version 6 keeps the clock after the CPU table too: a u64 length and "[name]" (no NUL).
+// trace-cmd reads it there whenever the TRACECLOCK option is present.
+std::string clock_entry(std::string_view trace_clock) {
+  std::string clock = current_clock(trace_clock);
+  if (clock.empty()) return {};
+  Bytes entry;
+  entry.u64(clock.size() + 2);
+  entry.raw("[" + clock + "]");
+  return entry.text();
+}
+
+FlyRecord plan_flyrecord(const BufferData& buffer, uint32_t cpus, uint64_t start, uint32_t page,
+                         std::string_view clock) {
   FlyRecord fly;
   fly.table.cstring("flyrecord");
-  uint64_t at = start + fly.table.size() + 16ull * cpus;
+  uint64_t at = start + fly.table.size() + 16ull * cpus + clock.size();
   for (uint32_t cpu = 0; cpu < cpus; ++cpu) {
     uint64_t size = cpu < buffer.pages.size() ? buffer.pages[cpu].size() : 0;
     at = align_up(at, page);
@@ -77,6 +97,7 @@ FlyRecord plan_flyrecord(const BufferData& buffer, uint32_t cpus, uint64_t start
     fly.table.u64(size);
     at += size;
   }
+  fly.table.raw(clock);
   return fly;
 }
 
@@ -150,7 +171,9 @@ void write_v6(const TraceDat& dat, std::ostream& out) {
   headers(head, dat);
   head.u32(static_cast<uint32_t>(cpus));
   head.raw(std::string_view("options  \0", 10));
-  if (!dat.trace_clock.empty()) option(head, Option::kTraceClock, with_nul(dat.trace_clock));
+  // With TRACECLOCK present trace-cmd expects the clock entry after the CPU table.
+  if (!current_clock(dat.trace_clock).empty())
+    option(head, Option::kTraceClock, with_nul(dat.trace_clock));
   cpu_stat_options(head, dat.top);
   // BUFFER (v6): the offset of the instance's own "flyrecord" section, then its name.
   std::vector<size_t> buffer_offset_at;
@@ -165,14 +188,15 @@ void write_v6(const TraceDat& dat, std::ostream& out) {
 
   // The top buffer's flyrecord ends the header; instances follow its data.
   uint32_t page = dat.page_size;
-  FlyRecord top = plan_flyrecord(dat.top, cpus, head.size(), page);
+  std::string clock = clock_entry(dat.trace_clock);
+  FlyRecord top = plan_flyrecord(dat.top, cpus, head.size(), page, clock);
   std::vector<FlyRecord> extra;
   std::vector<uint64_t> extra_start;
   uint64_t at = std::max<uint64_t>(flyrecord_end(top, dat.top), head.size() + top.table.size());
   for (size_t i = 0; i < dat.instances.size(); ++i) {
     head.patch_u64(buffer_offset_at[i], at);
     extra_start.push_back(at);
-    extra.push_back(plan_flyrecord(dat.instances[i], cpus, at, page));
+    extra.push_back(plan_flyrecord(dat.instances[i], cpus, at, page, clock));
     at = std::max<uint64_t>(flyrecord_end(extra.back(), dat.instances[i]),
                             at + extra.back().table.size());
   }

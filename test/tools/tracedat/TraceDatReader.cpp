@@ -42,16 +42,20 @@ class Cursor {
   size_t at_;
 };
 
-std::vector<ReadCpu> flyrecord(const std::string& file, Cursor& in, uint32_t cpus) {
+ReadFlyRecord flyrecord(const std::string& file, Cursor& in, uint32_t cpus, bool has_clock) {
   in.expect(std::string("flyrecord\0", 10));
-  std::vector<ReadCpu> data;
+  ReadFlyRecord fly;
   for (uint32_t cpu = 0; cpu < cpus; ++cpu) {
     uint64_t offset = in.number(8);
     uint64_t size = in.number(8);
     if (size && offset + size > file.size()) throw std::runtime_error("CPU data past the end");
-    data.push_back({offset, size ? file.substr(offset, size) : std::string()});
+    fly.cpus.push_back({offset, size ? file.substr(offset, size) : std::string()});
   }
-  return data;
+  if (has_clock) fly.clock = in.bytes(in.number(8));
+  for (const auto& cpu : fly.cpus) {
+    if (cpu.offset < in.at()) throw std::runtime_error("CPU data overlaps the CPU table");
+  }
+  return fly;
 }
 
 ReadTraceDat parse(const std::string& file) {
@@ -82,14 +86,16 @@ ReadTraceDat parse(const std::string& file) {
     uint32_t size = in.number(4);
     dat.options.push_back({id, in.bytes(size)});
   }
-  dat.top = flyrecord(file, in, dat.cpus);
+  bool has_clock = false;
+  for (const auto& option : dat.options) has_clock |= option.id == 4;
+  dat.top = flyrecord(file, in, dat.cpus, has_clock);
   for (const auto& option : dat.options) {
     if (option.id != 3) continue;
     Cursor buffer_option(option.data, 0);
     uint64_t offset = buffer_option.number(8);
     std::string name = buffer_option.cstring();
     Cursor section(file, offset);
-    dat.buffers.emplace_back(name, flyrecord(file, section, dat.cpus));
+    dat.buffers.emplace_back(name, flyrecord(file, section, dat.cpus, has_clock));
   }
   return dat;
 }

@@ -18,6 +18,13 @@ struct ReadCpu {
   std::string data;
 };
 
+// A "flyrecord" section: each CPU's data and, when the file has a TRACECLOCK option, the
+// "[clock]" entry that follows the CPU table.
+struct ReadFlyRecord {
+  std::vector<ReadCpu> cpus;
+  std::string clock;
+};
+
 struct ReadTraceDat {
   std::string version;
   uint8_t endian = 0xff;
@@ -32,9 +39,9 @@ struct ReadTraceDat {
   std::string cmdlines;
   uint32_t cpus = 0;
   std::vector<ReadOption> options;
-  std::vector<ReadCpu> top;
-  // BUFFER options: name and that buffer's CPUs, read at the option's offset.
-  std::vector<std::pair<std::string, std::vector<ReadCpu>>> buffers;
+  ReadFlyRecord top;
+  // BUFFER options: name and that buffer's flyrecord, read at the option's offset.
+  std::vector<std::pair<std::string, ReadFlyRecord>> buffers;
 };
 
 // std::nullopt with `error` saying where the file stops making sense.

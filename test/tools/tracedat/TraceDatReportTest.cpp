@@ -29,11 +29,16 @@ class TraceCmdReport : public ::testing::Test {
 
   // `trace-cmd report ARGS -i FILE`, stdout and stderr.
   std::string report(const TraceDat& dat, const std::string& args = "") {
+    return trace_cmd(dat, "report " + args);
+  }
+
+  // `trace-cmd COMMAND -i FILE`, stdout and stderr.
+  std::string trace_cmd(const TraceDat& dat, const std::string& command_args) {
     {
       std::ofstream file(path_, std::ios::binary | std::ios::trunc);
       write_v6(dat, file);
     }
-    std::string command = "trace-cmd report " + args + " -i " + path_ + " 2>&1";
+    std::string command = "trace-cmd " + command_args + " -i " + path_ + " 2>&1";
     std::string text;
     FILE* pipe = popen(command.c_str(), "r");
     if (!pipe) return text;
@@ -75,6 +80,21 @@ TEST_F(TraceCmdReport, ReportsTheLostEventsBeforeThePageThatFollowsThem) {
 TEST_F(TraceCmdReport, StatShowsTheCpuStatsWritten) {
   std::string text = report(sample_trace(), "--stat");
   EXPECT_NE(text.find("CPU: 1\nentries: 0\noverrun: 0"), std::string::npos) << text;
+}
+
+TEST_F(TraceCmdReport, DumpShowsTheClockInUse) {
+  std::string text = trace_cmd(sample_trace(), "dump --clock");
+  EXPECT_EQ(status_, 0) << text;
+  // Not the TRACECLOCK option's text: the entry version 6 keeps after the CPU table.
+  EXPECT_NE(text.find("[Tracing clock]\n\t\t[local]\n"), std::string::npos) << text;
+}
+
+TEST_F(TraceCmdReport, DumpValidatesTheFile) {
+  TraceDat dat = sample_trace();
+  dat.instances.push_back({"foo", {"", dat.top.pages[0]}, {"entries: 0\n", "entries: 0\n"}});
+  std::string text = trace_cmd(dat, "dump -v");
+  EXPECT_EQ(status_, 0) << text;
+  EXPECT_NE(text.find("is a valid trace-cmd file"), std::string::npos) << text;
 }
 
 TEST_F(TraceCmdReport, AnInstanceIsReportedAsItsOwnBuffer) {

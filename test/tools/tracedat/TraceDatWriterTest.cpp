@@ -76,27 +76,44 @@ TEST(TraceDatV6, EachCpusPagesArePageAlignedAndByteIdentical) {
   TraceDat input = sample_trace();
   ReadTraceDat dat = read_back(input);
   ASSERT_EQ(dat.cpus, 2u);
-  ASSERT_EQ(dat.top.size(), 2u);
+  ASSERT_EQ(dat.top.cpus.size(), 2u);
   for (size_t cpu = 0; cpu < 2; ++cpu) {
-    EXPECT_EQ(dat.top[cpu].offset % 4096, 0u) << "cpu " << cpu;
-    EXPECT_EQ(dat.top[cpu].data, input.top.pages[cpu]) << "cpu " << cpu;
+    EXPECT_EQ(dat.top.cpus[cpu].offset % 4096, 0u) << "cpu " << cpu;
+    EXPECT_EQ(dat.top.cpus[cpu].data, input.top.pages[cpu]) << "cpu " << cpu;
   }
-  EXPECT_LT(dat.top[0].offset, dat.top[1].offset);
+  EXPECT_LT(dat.top.cpus[0].offset, dat.top.cpus[1].offset);
 }
 
 TEST(TraceDatV6, ACpuWithoutPagesHasSizeZero) {
   TraceDat input = sample_trace();
   input.top.pages[0].clear();
   ReadTraceDat dat = read_back(input);
-  ASSERT_EQ(dat.top.size(), 2u);
-  EXPECT_EQ(dat.top[0].data, "");
-  EXPECT_EQ(dat.top[1].data, input.top.pages[1]);
+  ASSERT_EQ(dat.top.cpus.size(), 2u);
+  EXPECT_EQ(dat.top.cpus[0].data, "");
+  EXPECT_EQ(dat.top.cpus[1].data, input.top.pages[1]);
 }
 
 TEST(TraceDatV6, TraceClockOptionIsTheFileWithItsNul) {
   ReadTraceDat dat = read_back(sample_trace());
   EXPECT_EQ(options_of(dat, 4),
             std::vector<std::string>{std::string("[local] global counter\n\0", 24)});
+}
+
+TEST(TraceDatV6, EachCpuTableIsFollowedByTheClockInUse) {
+  TraceDat input = sample_trace();
+  input.instances.push_back({"foo", {"", ""}, {}});
+  ReadTraceDat dat = read_back(input);
+  EXPECT_EQ(dat.top.clock, "[local]");
+  ASSERT_EQ(dat.buffers.size(), 1u);
+  EXPECT_EQ(dat.buffers[0].second.clock, "[local]");
+}
+
+TEST(TraceDatV6, ATraceClockWithoutABracketedNameWritesNoClock) {
+  TraceDat input = sample_trace();
+  input.trace_clock = "local global\n";
+  ReadTraceDat dat = read_back(input);
+  EXPECT_TRUE(options_of(dat, 4).empty());
+  EXPECT_EQ(dat.top.clock, "");
 }
 
 TEST(TraceDatV6, CpuStatOptionPerCpuNamesTheCpuThenTheStatsFile) {
@@ -124,12 +141,12 @@ TEST(TraceDatV6, AnInstanceIsABufferOptionPointingAtItsOwnFlyrecord) {
   ReadTraceDat dat = read_back(input);
   ASSERT_EQ(dat.buffers.size(), 1u);
   EXPECT_EQ(dat.buffers[0].first, "foo");
-  ASSERT_EQ(dat.buffers[0].second.size(), 2u);
-  EXPECT_EQ(dat.buffers[0].second[0].data, instance.pages[0]);
-  EXPECT_EQ(dat.buffers[0].second[0].offset % 4096, 0u);
-  EXPECT_GT(dat.buffers[0].second[0].offset, dat.top[1].offset);
-  EXPECT_EQ(dat.buffers[0].second[1].data, "");
-  EXPECT_EQ(dat.top[1].data, input.top.pages[1]);
+  ASSERT_EQ(dat.buffers[0].second.cpus.size(), 2u);
+  EXPECT_EQ(dat.buffers[0].second.cpus[0].data, instance.pages[0]);
+  EXPECT_EQ(dat.buffers[0].second.cpus[0].offset % 4096, 0u);
+  EXPECT_GT(dat.buffers[0].second.cpus[0].offset, dat.top.cpus[1].offset);
+  EXPECT_EQ(dat.buffers[0].second.cpus[1].data, "");
+  EXPECT_EQ(dat.top.cpus[1].data, input.top.pages[1]);
 }
 
 TEST(TraceDatV6, ABufferWithFewerCpusIsPaddedToTheFilesCount) {
@@ -137,9 +154,9 @@ TEST(TraceDatV6, ABufferWithFewerCpusIsPaddedToTheFilesCount) {
   input.instances.push_back({"one", {RawPageBuilder(5).function(5, 7, kKmalloc, 0).page()}, {}});
   ReadTraceDat dat = read_back(input);
   ASSERT_EQ(dat.buffers.size(), 1u);
-  ASSERT_EQ(dat.buffers[0].second.size(), 2u);
-  EXPECT_EQ(dat.buffers[0].second[0].data, input.instances[0].pages[0]);
-  EXPECT_EQ(dat.buffers[0].second[1].data, "");
+  ASSERT_EQ(dat.buffers[0].second.cpus.size(), 2u);
+  EXPECT_EQ(dat.buffers[0].second.cpus[0].data, input.instances[0].pages[0]);
+  EXPECT_EQ(dat.buffers[0].second.cpus[1].data, "");
 }
 
 TEST(TraceDatV6, AnInstanceWithMoreCpusRaisesTheFilesCount) {
@@ -148,10 +165,10 @@ TEST(TraceDatV6, AnInstanceWithMoreCpusRaisesTheFilesCount) {
   input.instances.push_back({"wide", {"", "", page}, {}});
   ReadTraceDat dat = read_back(input);
   EXPECT_EQ(dat.cpus, 3u);
-  ASSERT_EQ(dat.top.size(), 3u);
-  EXPECT_EQ(dat.top[2].data, "");
+  ASSERT_EQ(dat.top.cpus.size(), 3u);
+  EXPECT_EQ(dat.top.cpus[2].data, "");
   ASSERT_EQ(dat.buffers.size(), 1u);
-  EXPECT_EQ(dat.buffers[0].second[2].data, page);
+  EXPECT_EQ(dat.buffers[0].second.cpus[2].data, page);
 }
 
 TEST(TraceDatV6, InstanceStatsFollowABufferHeading) {
