@@ -35,16 +35,29 @@ struct TraceDat {
 };
 
 // trace-cmd's option ids (trace-cmd.dat(5)); version 6 writes them between "options  "
-// and "flyrecord".
+// and "flyrecord". In version 7 the ids of the sections' options are also the sections' ids.
 enum class Option : uint16_t {
   kDone = 0,
   kCpuStat = 2,
   kBuffer = 3,
   kTraceClock = 4,
+  kCpuCount = 8,
+  kStrings = 15,
+  kHeaderInfo = 16,
+  kFtraceEvents = 17,
+  kEventFormats = 18,
+  kKallsyms = 19,
+  kPrintk = 20,
+  kCmdlines = 21,
 };
 
 // Writes `dat` as a version 6 trace.dat (the format `trace-cmd record` wrote up to 2.9 and
 // every trace-cmd still reads): little endian, 8-byte longs, CPU data page-aligned.
 void write_v6(const TraceDat& dat, std::ostream& out);
+
+// Writes `dat` as a version 7 trace.dat (trace-cmd 3's default): the same contents as
+// sections that options point to, uncompressed ("none"), each buffer's CPUs described by its
+// BUFFER option.
+void write_v7(const TraceDat& dat, std::ostream& out);
 
 }  // namespace tracegate::tracedat

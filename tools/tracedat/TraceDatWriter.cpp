@@ -35,7 +35,6 @@ FlyRecord plan_flyrecord(const BufferData& buffer, uint32_t cpus, uint64_t start
   fly.start = start;
   fly.table.cstring("flyrecord");
   uint64_t at = start + fly.table.size() + 16ull * cpus + clock.size();
-  fly.end = at;
   for (uint32_t cpu = 0; cpu < cpus; ++cpu) {
     uint64_t size = parts::cpu_pages(buffer, cpu).size();
     at = parts::align_up(at, page);
@@ -43,8 +42,10 @@ FlyRecord plan_flyrecord(const BufferData& buffer, uint32_t cpus, uint64_t start
     fly.table.u64(at);
     fly.table.u64(size);
     at += size;
-    if (size) fly.end = at;
   }
+  // The section reaches each CPU's offset, data or not: `trace-cmd dump` reads on past a
+  // version 6 CPU table and fails on a file that ends right after it.
+  fly.end = at;
   fly.table.raw(clock);
   return fly;
 }
@@ -60,6 +61,8 @@ void write_flyrecord(std::ostream& out, uint64_t& at, const FlyRecord& fly,
     out << std::string(fly.data_offset[cpu] - at, '\0') << pages;
     at = fly.data_offset[cpu] + pages.size();
   }
+  out << std::string(fly.end - at, '\0');
+  at = fly.end;
 }
 
 }  // namespace

@@ -10,12 +10,13 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: tracectl-extract [-o FILE] [--url URL] [--no-instances]\n"
+    "usage: tracectl-extract [-o FILE] [--url URL] [--file-version 6|7] [--no-instances]\n"
     "  Reads the guest's raw ring-buffer pages (consuming them) and everything needed to\n"
-    "  decode them through the gateway, and writes a trace-cmd trace.dat (version 6).\n"
-    "  -o FILE         output file (default trace.dat)\n"
-    "  --url URL       the gateway (default http://127.0.0.1:9090)\n"
-    "  --no-instances  only the top-level buffer\n";
+    "  decode them through the gateway, and writes a trace-cmd trace.dat.\n"
+    "  -o FILE             output file (default trace.dat)\n"
+    "  --url URL           the gateway (default http://127.0.0.1:9090)\n"
+    "  --file-version N    trace.dat version: 6 (default) or 7 (sections, uncompressed)\n"
+    "  --no-instances      only the top-level buffer\n";
 
 size_t total_size(const tracegate::tracedat::BufferData& buffer) {
   size_t size = 0;
@@ -28,11 +29,12 @@ size_t total_size(const tracegate::tracedat::BufferData& buffer) {
 int main(int argc, char** argv) {
   std::string output = "trace.dat";
   std::string url = "http://127.0.0.1:9090";
+  std::string version = "6";
   bool instances = true;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if ((arg == "-o" || arg == "--url") && i + 1 < argc) {
-      (arg == "-o" ? output : url) = argv[++i];
+    if ((arg == "-o" || arg == "--url" || arg == "--file-version") && i + 1 < argc) {
+      (arg == "-o" ? output : arg == "--url" ? url : version) = argv[++i];
     } else if (arg == "--no-instances") {
       instances = false;
     } else {
@@ -41,12 +43,19 @@ int main(int argc, char** argv) {
       return arg == "-h" || arg == "--help" ? 0 : 2;
     }
   }
+  if (version != "6" && version != "7") {
+    std::cerr << "tracectl-extract: --file-version is 6 or 7, not " << version << "\n";
+    return 2;
+  }
   try {
     tracegate::tracedat::GatewayClient gateway(url);
     auto dat = tracegate::tracedat::extract(gateway, instances);
     std::ofstream file(output, std::ios::binary | std::ios::trunc);
     if (!file) throw std::runtime_error(output + ": " + std::strerror(errno));
-    tracegate::tracedat::write_v6(dat, file);
+    if (version == "6")
+      tracegate::tracedat::write_v6(dat, file);
+    else
+      tracegate::tracedat::write_v7(dat, file);
     file.close();
     if (!file) throw std::runtime_error(output + ": write failed");
     std::cerr << output << ": " << dat.top.pages.size() << " CPUs, " << total_size(dat.top)

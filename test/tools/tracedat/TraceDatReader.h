@@ -6,8 +6,8 @@
 
 namespace tracegate::tracedat::test {
 
-// A version 6 trace.dat read back as trace-cmd.dat(5) describes it, independently of the
-// writer: what the writer's tests check against.
+// A trace.dat (version 6 or 7) read back as trace-cmd.dat(5) describes it, independently of
+// the writer: what the writer's tests check against.
 struct ReadOption {
   uint16_t id;
   std::string data;
@@ -18,11 +18,19 @@ struct ReadCpu {
   std::string data;
 };
 
-// A "flyrecord" section: each CPU's data and, when the file has a TRACECLOCK option, the
-// "[clock]" entry that follows the CPU table.
+// One buffer's CPU data. Its clock: in version 6 the "[clock]" entry after the CPU table
+// (present when the file has a TRACECLOCK option), in version 7 the BUFFER option's.
 struct ReadFlyRecord {
   std::vector<ReadCpu> cpus;
   std::string clock;
+};
+
+// A version 7 section header, in file order.
+struct ReadSection {
+  uint16_t id;
+  uint16_t flags;
+  std::string description;
+  uint64_t offset;  // of the header
 };
 
 struct ReadTraceDat {
@@ -30,6 +38,7 @@ struct ReadTraceDat {
   uint8_t endian = 0xff;
   uint8_t long_size = 0;
   uint32_t page_size = 0;
+  std::string compression;  // version 7: "name version"
   std::string header_page;
   std::string header_event;
   std::vector<std::string> ftrace;
@@ -39,8 +48,9 @@ struct ReadTraceDat {
   std::string cmdlines;
   uint32_t cpus = 0;
   std::vector<ReadOption> options;
+  std::vector<ReadSection> sections;
   ReadFlyRecord top;
-  // BUFFER options: name and that buffer's flyrecord, read at the option's offset.
+  // The other buffers (instances): name and CPU data.
   std::vector<std::pair<std::string, ReadFlyRecord>> buffers;
 };
 

@@ -11,8 +11,9 @@
 namespace tracegate::tracedat::test {
 namespace {
 
-// Debian's trace-cmd (scripts/setup installs it) reading what the writer wrote.
-class TraceCmdReport : public ::testing::Test {
+// Debian's trace-cmd (scripts/setup installs it) reading what the writer wrote, in each
+// file version (the parameter).
+class TraceCmdReport : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
     if (std::system("command -v trace-cmd >/dev/null 2>&1") != 0)
@@ -36,7 +37,7 @@ class TraceCmdReport : public ::testing::Test {
   std::string trace_cmd(const TraceDat& dat, const std::string& command_args) {
     {
       std::ofstream file(path_, std::ios::binary | std::ios::trunc);
-      write_v6(dat, file);
+      GetParam() == 6 ? write_v6(dat, file) : write_v7(dat, file);
     }
     std::string command = "trace-cmd " + command_args + " -i " + path_ + " 2>&1";
     std::string text;
@@ -52,7 +53,10 @@ class TraceCmdReport : public ::testing::Test {
   int status_ = -1;
 };
 
-TEST_F(TraceCmdReport, ShowsEveryFunctionEventWithCommPidCpuAndTime) {
+INSTANTIATE_TEST_SUITE_P(Versions, TraceCmdReport, ::testing::Values(6, 7),
+                         [](const auto& info) { return "v" + std::to_string(info.param); });
+
+TEST_P(TraceCmdReport, ShowsEveryFunctionEventWithCommPidCpuAndTime) {
   std::string text = report(sample_trace());
   EXPECT_EQ(status_, 0) << text;
   EXPECT_NE(text.find("alloc-7     [000]     1.000001: function:             kmalloc"),
@@ -67,29 +71,33 @@ TEST_F(TraceCmdReport, ShowsEveryFunctionEventWithCommPidCpuAndTime) {
       << text;
 }
 
-TEST_F(TraceCmdReport, ParentOptionNamesTheCaller) {
+TEST_P(TraceCmdReport, ParentOptionNamesTheCaller) {
   std::string text = report(sample_trace(), "-O parent");
   EXPECT_NE(text.find("kmalloc <-- workload_alloc"), std::string::npos) << text;
 }
 
-TEST_F(TraceCmdReport, ReportsTheLostEventsBeforeThePageThatFollowsThem) {
+TEST_P(TraceCmdReport, ReportsTheLostEventsBeforeThePageThatFollowsThem) {
   std::string text = report(sample_trace());
   EXPECT_NE(text.find("CPU:1 [5 EVENTS DROPPED]"), std::string::npos) << text;
 }
 
-TEST_F(TraceCmdReport, StatShowsTheCpuStatsWritten) {
+TEST_P(TraceCmdReport, StatShowsTheCpuStatsWritten) {
   std::string text = report(sample_trace(), "--stat");
   EXPECT_NE(text.find("CPU: 1\nentries: 0\noverrun: 0"), std::string::npos) << text;
 }
 
-TEST_F(TraceCmdReport, DumpShowsTheClockInUse) {
-  std::string text = trace_cmd(sample_trace(), "dump --clock");
+TEST_P(TraceCmdReport, DumpShowsTheClockInUse) {
+  std::string text = trace_cmd(sample_trace(), GetParam() == 6 ? "dump --clock" : "dump --summary");
   EXPECT_EQ(status_, 0) << text;
-  // Not the TRACECLOCK option's text: the entry version 6 keeps after the CPU table.
-  EXPECT_NE(text.find("[Tracing clock]\n\t\t[local]\n"), std::string::npos) << text;
+  // Not the TRACECLOCK option's text: the entry version 6 keeps after the CPU table, the
+  // BUFFER option's clock in version 7.
+  EXPECT_NE(text.find(GetParam() == 6 ? "[Tracing clock]\n\t\t[local]\n"
+                                      : "[buffer \"\", \"local\" clock, 4096 page size, 2 cpus"),
+            std::string::npos)
+      << text;
 }
 
-TEST_F(TraceCmdReport, DumpValidatesTheFile) {
+TEST_P(TraceCmdReport, DumpValidatesTheFile) {
   TraceDat dat = sample_trace();
   dat.instances.push_back({"foo", {"", dat.top.pages[0]}, {"entries: 0\n", "entries: 0\n"}});
   std::string text = trace_cmd(dat, "dump -v");
@@ -97,7 +105,18 @@ TEST_F(TraceCmdReport, DumpValidatesTheFile) {
   EXPECT_NE(text.find("is a valid trace-cmd file"), std::string::npos) << text;
 }
 
-TEST_F(TraceCmdReport, AnInstanceIsReportedAsItsOwnBuffer) {
+TEST_P(TraceCmdReport, AFileWithoutEventsReadsAsEmpty) {
+  TraceDat dat = sample_trace();
+  dat.top.pages = {"", ""};
+  std::string dump = trace_cmd(dat, "dump --options");
+  EXPECT_EQ(status_, 0) << dump;
+  EXPECT_NE(dump.find("[Option CPUSTAT"), std::string::npos) << dump;
+  std::string text = report(dat);
+  EXPECT_EQ(status_, 0) << text;
+  EXPECT_EQ(text, "cpus=2\n");
+}
+
+TEST_P(TraceCmdReport, AnInstanceIsReportedAsItsOwnBuffer) {
   TraceDat dat = sample_trace();
   dat.instances.push_back(
       {"foo",

@@ -8,19 +8,6 @@
 namespace tracegate::tracedat::test {
 namespace {
 
-std::string written(const TraceDat& dat) {
-  std::ostringstream out;
-  write_v6(dat, out);
-  return out.str();
-}
-
-ReadTraceDat read_back(const TraceDat& dat) {
-  std::string error;
-  auto read = read_trace_dat(written(dat), error);
-  EXPECT_TRUE(read) << error;
-  return read.value_or(ReadTraceDat{});
-}
-
 std::vector<std::string> options_of(const ReadTraceDat& dat, uint16_t id) {
   std::vector<std::string> found;
   for (const auto& option : dat.options)
@@ -28,24 +15,48 @@ std::vector<std::string> options_of(const ReadTraceDat& dat, uint16_t id) {
   return found;
 }
 
-TEST(TraceDatV6, StartsWithMagicVersionLittleEndianLongsAndPageSize) {
+// Most of what a trace.dat holds is the same in both versions, framed differently: those
+// tests run on each (the parameter is the version).
+class TraceDatFile : public ::testing::TestWithParam<int> {
+ protected:
+  std::string written(const TraceDat& dat) {
+    std::ostringstream out;
+    GetParam() == 6 ? write_v6(dat, out) : write_v7(dat, out);
+    return out.str();
+  }
+
+  ReadTraceDat read_back(const TraceDat& dat) {
+    std::string error;
+    auto read = read_trace_dat(written(dat), error);
+    EXPECT_TRUE(read) << error;
+    return read.value_or(ReadTraceDat{});
+  }
+
+  // Version 6 stores "[local]" after the CPU table, version 7 "local" in the BUFFER option.
+  std::string clock(const std::string& name) { return GetParam() == 6 ? "[" + name + "]" : name; }
+};
+
+INSTANTIATE_TEST_SUITE_P(Versions, TraceDatFile, ::testing::Values(6, 7),
+                         [](const auto& info) { return "v" + std::to_string(info.param); });
+
+TEST_P(TraceDatFile, StartsWithMagicVersionLittleEndianLongsAndPageSize) {
   std::string file = written(sample_trace());
   EXPECT_EQ(file.substr(0, 10), "\x17\x08\x44tracing");
-  EXPECT_EQ(file.substr(10, 2), std::string("6\0", 2));
+  EXPECT_EQ(file.substr(10, 2), std::to_string(GetParam()) + '\0');
   ReadTraceDat dat = read_back(sample_trace());
-  EXPECT_EQ(dat.version, "6");
+  EXPECT_EQ(dat.version, std::to_string(GetParam()));
   EXPECT_EQ(dat.endian, 0);
   EXPECT_EQ(dat.long_size, 8);
   EXPECT_EQ(dat.page_size, 4096u);
 }
 
-TEST(TraceDatV6, HeaderFilesAreCopiedVerbatim) {
+TEST_P(TraceDatFile, HeaderFilesAreCopiedVerbatim) {
   ReadTraceDat dat = read_back(sample_trace());
   EXPECT_EQ(dat.header_page, kHeaderPage);
   EXPECT_EQ(dat.header_event, kHeaderEvent);
 }
 
-TEST(TraceDatV6, FtraceFormatsComeFirstThenEachSystemByName) {
+TEST_P(TraceDatFile, FtraceFormatsComeFirstThenEachSystemByName) {
   TraceDat input = sample_trace();
   input.systems.push_back({"sched", {"name: a\n", "name: b\n"}});
   ReadTraceDat dat = read_back(input);
@@ -57,7 +68,7 @@ TEST(TraceDatV6, FtraceFormatsComeFirstThenEachSystemByName) {
   EXPECT_EQ(dat.systems[1].second, (std::vector<std::string>{"name: a\n", "name: b\n"}));
 }
 
-TEST(TraceDatV6, KallsymsPrintkFormatsAndCmdlinesRoundTrip) {
+TEST_P(TraceDatFile, KallsymsPrintkFormatsAndCmdlinesRoundTrip) {
   TraceDat input = sample_trace();
   input.printk_formats = "0xffffffff80300000 : \"hello\\n\"\n";
   ReadTraceDat dat = read_back(input);
@@ -66,13 +77,13 @@ TEST(TraceDatV6, KallsymsPrintkFormatsAndCmdlinesRoundTrip) {
   EXPECT_EQ(dat.cmdlines, "7 alloc\n");
 }
 
-TEST(TraceDatV6, EmptyPrintkFormatsAreAZeroSizedSection) {
+TEST_P(TraceDatFile, EmptyPrintkFormatsAreAZeroSizedSection) {
   ReadTraceDat dat = read_back(sample_trace());
   EXPECT_EQ(dat.printk_formats, "");
   EXPECT_EQ(dat.cmdlines, "7 alloc\n");
 }
 
-TEST(TraceDatV6, EachCpusPagesArePageAlignedAndByteIdentical) {
+TEST_P(TraceDatFile, EachCpusPagesArePageAlignedAndByteIdentical) {
   TraceDat input = sample_trace();
   ReadTraceDat dat = read_back(input);
   ASSERT_EQ(dat.cpus, 2u);
@@ -84,7 +95,7 @@ TEST(TraceDatV6, EachCpusPagesArePageAlignedAndByteIdentical) {
   EXPECT_LT(dat.top.cpus[0].offset, dat.top.cpus[1].offset);
 }
 
-TEST(TraceDatV6, ACpuWithoutPagesHasSizeZero) {
+TEST_P(TraceDatFile, ACpuWithoutPagesHasSizeZero) {
   TraceDat input = sample_trace();
   input.top.pages[0].clear();
   ReadTraceDat dat = read_back(input);
@@ -93,22 +104,22 @@ TEST(TraceDatV6, ACpuWithoutPagesHasSizeZero) {
   EXPECT_EQ(dat.top.cpus[1].data, input.top.pages[1]);
 }
 
-TEST(TraceDatV6, TraceClockOptionIsTheFileWithItsNul) {
+TEST_P(TraceDatFile, TraceClockOptionIsTheFileWithItsNul) {
   ReadTraceDat dat = read_back(sample_trace());
   EXPECT_EQ(options_of(dat, 4),
             std::vector<std::string>{std::string("[local] global counter\n\0", 24)});
 }
 
-TEST(TraceDatV6, EachCpuTableIsFollowedByTheClockInUse) {
+TEST_P(TraceDatFile, EachBufferNamesTheClockInUse) {
   TraceDat input = sample_trace();
   input.instances.push_back({"foo", {"", ""}, {}});
   ReadTraceDat dat = read_back(input);
-  EXPECT_EQ(dat.top.clock, "[local]");
+  EXPECT_EQ(dat.top.clock, clock("local"));
   ASSERT_EQ(dat.buffers.size(), 1u);
-  EXPECT_EQ(dat.buffers[0].second.clock, "[local]");
+  EXPECT_EQ(dat.buffers[0].second.clock, clock("local"));
 }
 
-TEST(TraceDatV6, ATraceClockWithoutABracketedNameWritesNoClock) {
+TEST_P(TraceDatFile, ATraceClockWithoutABracketedNameWritesNoClock) {
   TraceDat input = sample_trace();
   input.trace_clock = "local global\n";
   ReadTraceDat dat = read_back(input);
@@ -116,7 +127,7 @@ TEST(TraceDatV6, ATraceClockWithoutABracketedNameWritesNoClock) {
   EXPECT_EQ(dat.top.clock, "");
 }
 
-TEST(TraceDatV6, CpuStatOptionPerCpuNamesTheCpuThenTheStatsFile) {
+TEST_P(TraceDatFile, CpuStatOptionPerCpuNamesTheCpuThenTheStatsFile) {
   ReadTraceDat dat = read_back(sample_trace());
   auto stats = options_of(dat, 2);
   ASSERT_EQ(stats.size(), 2u);
@@ -124,14 +135,16 @@ TEST(TraceDatV6, CpuStatOptionPerCpuNamesTheCpuThenTheStatsFile) {
   EXPECT_EQ(stats[1], "CPU: 1\n" + std::string(kStats) + '\0');
 }
 
-TEST(TraceDatV6, NoClockAndNoStatsWriteNoOptions) {
+TEST_P(TraceDatFile, NoClockAndNoStatsWriteNeitherOption) {
   TraceDat input = sample_trace();
   input.trace_clock.clear();
   input.top.stats.clear();
-  EXPECT_TRUE(read_back(input).options.empty());
+  ReadTraceDat dat = read_back(input);
+  EXPECT_TRUE(options_of(dat, 2).empty());
+  EXPECT_TRUE(options_of(dat, 4).empty());
 }
 
-TEST(TraceDatV6, AnInstanceIsABufferOptionPointingAtItsOwnFlyrecord) {
+TEST_P(TraceDatFile, AnInstanceIsABufferOptionPointingAtItsOwnFlyrecord) {
   TraceDat input = sample_trace();
   BufferData instance;
   instance.name = "foo";
@@ -149,7 +162,7 @@ TEST(TraceDatV6, AnInstanceIsABufferOptionPointingAtItsOwnFlyrecord) {
   EXPECT_EQ(dat.top.cpus[1].data, input.top.pages[1]);
 }
 
-TEST(TraceDatV6, ABufferWithFewerCpusIsPaddedToTheFilesCount) {
+TEST_P(TraceDatFile, ABufferWithFewerCpusIsPaddedToTheFilesCount) {
   TraceDat input = sample_trace();
   input.instances.push_back({"one", {RawPageBuilder(5).function(5, 7, kKmalloc, 0).page()}, {}});
   ReadTraceDat dat = read_back(input);
@@ -159,7 +172,7 @@ TEST(TraceDatV6, ABufferWithFewerCpusIsPaddedToTheFilesCount) {
   EXPECT_EQ(dat.buffers[0].second.cpus[1].data, "");
 }
 
-TEST(TraceDatV6, AnInstanceWithMoreCpusRaisesTheFilesCount) {
+TEST_P(TraceDatFile, AnInstanceWithMoreCpusRaisesTheFilesCount) {
   TraceDat input = sample_trace();
   std::string page = RawPageBuilder(5).function(5, 7, kKmalloc, 0).page();
   input.instances.push_back({"wide", {"", "", page}, {}});
@@ -171,13 +184,66 @@ TEST(TraceDatV6, AnInstanceWithMoreCpusRaisesTheFilesCount) {
   EXPECT_EQ(dat.buffers[0].second.cpus[2].data, page);
 }
 
-TEST(TraceDatV6, InstanceStatsFollowABufferHeading) {
+TEST_P(TraceDatFile, InstanceStatsFollowABufferHeading) {
   TraceDat input = sample_trace();
   input.instances.push_back({"foo", {"", ""}, {"entries: 1\n", "entries: 2\n"}});
   auto stats = options_of(read_back(input), 2);
   ASSERT_EQ(stats.size(), 5u);
   EXPECT_EQ(stats[2], std::string("\nBuffer: foo\n\n\0", 15));
   EXPECT_EQ(stats[4], std::string("CPU: 1\nentries: 2\n\0", 19));
+}
+
+TEST(TraceDatV6, TheClockEntryFollowsTheCpuTableBeforeThePages) {
+  std::ostringstream out;
+  write_v6(sample_trace(), out);
+  std::string file = out.str();
+  size_t table = file.find(std::string("flyrecord\0", 10));
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_EQ(file.substr(table + 10 + 2 * 16, 8 + 7), std::string("\x07\0\0\0\0\0\0\0[local]", 15));
+}
+
+class TraceDatV7 : public ::testing::Test {
+ protected:
+  ReadTraceDat read_back(const TraceDat& dat) {
+    std::ostringstream out;
+    write_v7(dat, out);
+    std::string error;
+    auto read = read_trace_dat(out.str(), error);
+    EXPECT_TRUE(read) << error;
+    return read.value_or(ReadTraceDat{});
+  }
+};
+
+TEST_F(TraceDatV7, IsUncompressed) {
+  EXPECT_EQ(read_back(sample_trace()).compression, "none ");
+}
+
+TEST_F(TraceDatV7, SectionsFollowEachOtherEachNamedInTheStringSection) {
+  TraceDat input = sample_trace();
+  input.instances.push_back({"foo", {"", ""}, {}});
+  std::vector<std::pair<uint16_t, std::string>> sections;
+  for (const auto& section : read_back(input).sections)
+    sections.emplace_back(section.id, section.description);
+  EXPECT_EQ(sections, (std::vector<std::pair<uint16_t, std::string>>{
+                          {16, "headers"},
+                          {17, "ftrace events"},
+                          {18, "events format"},
+                          {19, "kallsyms"},
+                          {20, "printk"},
+                          {21, "command lines"},
+                          {15, "strings"},
+                          {0, "options"},
+                          {3, "buffer flyrecord "},
+                          {3, "buffer flyrecord foo"},
+                      }));
+}
+
+TEST_F(TraceDatV7, CpuCountOptionIsTheMostCpusOfAnyBuffer) {
+  TraceDat input = sample_trace();
+  input.instances.push_back({"wide", {"", "", ""}, {}});
+  ReadTraceDat dat = read_back(input);
+  EXPECT_EQ(options_of(dat, 8), std::vector<std::string>{std::string("\3\0\0\0", 4)});
+  EXPECT_EQ(dat.top.cpus.size(), 3u);
 }
 
 }  // namespace
