@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 namespace tracegate::tracedat {
 namespace {
@@ -43,6 +44,40 @@ BufferData read_buffer(GatewayClient& gateway, const std::string& root, std::str
   }
   return buffer;
 }
+
+// Recording in the buffers being read stops for as long as the extract reads them, and
+// resumes afterwards where it was on: a raw read lasts until the buffer is empty, and with
+// a tracer on, reading (the guest's 9P service is traced too) records events faster than
+// they are read, so it would never end. Linux users do the same with `trace-cmd stop`.
+class RecordingPause {
+ public:
+  explicit RecordingPause(GatewayClient& gateway) : gateway_(gateway) {}
+  RecordingPause(const RecordingPause&) = delete;
+  RecordingPause& operator=(const RecordingPause&) = delete;
+  ~RecordingPause() {
+    for (const auto& path : paused_) {
+      try {
+        gateway_.put(path, "1");
+      } catch (const std::exception&) {
+        // The gateway is gone; the error that ended the extract is the one to report.
+      }
+    }
+  }
+
+  // `root`: "/tracing/" or "/tracing/instances/NAME/".
+  void pause(const std::string& root) {
+    std::string path = root + "tracing_on";
+    if (gateway_.read(path).rfind("0", 0) == 0) return;
+    auto response = gateway_.put(path, "0");
+    if (response.status != 204)
+      throw std::runtime_error("PUT " + path + ": " + std::to_string(response.status));
+    paused_.push_back(path);
+  }
+
+ private:
+  GatewayClient& gateway_;
+  std::vector<std::string> paused_;
+};
 
 std::string read_optional(GatewayClient& gateway, const std::string& path) {
   auto response = gateway.get(path);
@@ -91,15 +126,21 @@ TraceDat extract(GatewayClient& gateway, bool instances) {
     dat.kallsyms = kallsyms_from_function_addrs(
         read_optional(gateway, "/tracing/available_filter_functions_addrs"));
   dat.printk_formats = read_optional(gateway, "/tracing/printk_formats");
-  dat.cmdlines = gateway.read("/tracing/saved_cmdlines");
   dat.trace_clock = gateway.read("/tracing/trace_clock");
-  dat.top = read_buffer(gateway, "/tracing/", "");
-  if (!instances) return dat;
-  for (const auto& entry : gateway.list("/tracing/instances/")) {
-    if (!is_directory(entry)) continue;
-    std::string name = without_slash(entry);
-    dat.instances.push_back(read_buffer(gateway, "/tracing/instances/" + entry, name));
+
+  std::vector<std::string> names;
+  if (instances) {
+    for (const auto& entry : gateway.list("/tracing/instances/"))
+      if (is_directory(entry)) names.push_back(without_slash(entry));
   }
+  RecordingPause pause(gateway);
+  pause.pause("/tracing/");
+  for (const auto& name : names) pause.pause("/tracing/instances/" + name + "/");
+  dat.top = read_buffer(gateway, "/tracing/", "");
+  for (const auto& name : names)
+    dat.instances.push_back(read_buffer(gateway, "/tracing/instances/" + name + "/", name));
+  // After the pages, so that every task they mention has had its comm saved.
+  dat.cmdlines = gateway.read("/tracing/saved_cmdlines");
   return dat;
 }
 

@@ -35,6 +35,15 @@ GatewayClient::GatewayClient(std::string_view url) : connection_(std::make_uniqu
 GatewayClient::~GatewayClient() = default;
 
 GatewayClient::Response GatewayClient::get(std::string_view path) {
+  return exchange(false, path, {});
+}
+
+GatewayClient::Response GatewayClient::put(std::string_view path, std::string_view body) {
+  return exchange(true, path, body);
+}
+
+GatewayClient::Response GatewayClient::exchange(bool put, std::string_view path,
+                                                std::string_view body) {
   // A kept-alive connection the gateway has since closed fails on first use: dial again
   // once. A fresh connection that fails is a real failure.
   for (int attempt = 0;; ++attempt) {
@@ -45,9 +54,14 @@ GatewayClient::Response GatewayClient::get(std::string_view path) {
         c.stream.connect(resolver.resolve(host_, port_));
         c.open = true;
       }
-      http::request<http::empty_body> request{http::verb::get, prefix_ + std::string(path), 11};
+      http::request<http::string_body> request{put ? http::verb::put : http::verb::get,
+                                               prefix_ + std::string(path), 11};
       request.set(http::field::host, host_);
       request.set(http::field::user_agent, "tracectl-extract");
+      if (put) {
+        request.body() = std::string(body);
+        request.prepare_payload();
+      }
       http::write(c.stream, request);
       // Raw pages of a busy trace are large; the gateway bounds nothing it reads for us.
       http::response_parser<http::string_body> parser;

@@ -21,6 +21,8 @@ class GatewayClient {
   ~GatewayClient();
 
   Response get(std::string_view path);
+  // `echo BODY > file`: 204 on success.
+  Response put(std::string_view path, std::string_view body);
   // GET that must answer 200 (or 204, read as empty); anything else throws, quoting the
   // gateway's one-line error.
   std::string read(std::string_view path);
@@ -29,6 +31,7 @@ class GatewayClient {
 
  private:
   struct Connection;
+  Response exchange(bool put, std::string_view path, std::string_view body);
   std::string host_;
   std::string port_;
   std::string prefix_;

@@ -85,6 +85,8 @@ class Extract(unittest.TestCase):
             status, text = self.guest.get("/tracing/trace")
             self.assertEqual(status, 200)
             path = self.extract("alloc-v%d.dat" % version, version)
+            self.assertEqual(self.guest.get("/tracing/tracing_on"), (200, "0\n"),
+                             "a stopped buffer stays stopped")
         finally:
             self.guest.put("/tracing/tracing_on", "1")
             self.guest.put("/tracing/current_tracer", "nop")
@@ -96,6 +98,18 @@ class Extract(unittest.TestCase):
             if m)
         self.assertEqual(sum(seen.values()), sum(expected.values()))
         self.assertEqual(seen, expected)
+
+    def test_an_extract_while_recording_finishes_and_recording_resumes(self):
+        # The extract's own requests are traced: without pausing, the raw read never ran dry.
+        self.assertEqual(self.guest.put("/tracing/current_tracer", "function"), (204, ""))
+        try:
+            self.assertEqual(self.guest.put("/workloads/run", "alloc 20"), (204, ""))
+            path = self.extract("recording.dat")
+            self.assertEqual(self.guest.get("/tracing/tracing_on"), (200, "1\n"))
+        finally:
+            self.guest.put("/tracing/current_tracer", "nop")
+        report = self.report(path, "-O", "parent")
+        self.assertTrue(any(map(REPORT_FUNCTION.match, report.splitlines())), report[:2000])
 
     def test_a_second_extract_holds_no_events_the_first_took_them(self):
         self.assertEqual(self.guest.put("/tracing/trace_marker", "first"), (204, ""))
