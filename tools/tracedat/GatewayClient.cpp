@@ -44,8 +44,10 @@ GatewayClient::Response GatewayClient::put(std::string_view path, std::string_vi
 
 GatewayClient::Response GatewayClient::exchange(bool put, std::string_view path,
                                                 std::string_view body) {
-  // A kept-alive connection the gateway has since closed fails on first use: dial again
-  // once. A fresh connection that fails is a real failure.
+  // A kept-alive connection the gateway has since closed fails on first use, before any of
+  // the answer arrived (broken pipe, or end of stream before a byte): dial again once. Any
+  // other failure is real; in particular a consuming read that broke off mid-answer is not
+  // asked again, since what it had taken is gone.
   for (int attempt = 0;; ++attempt) {
     Connection& c = *connection_;
     try {
@@ -76,10 +78,10 @@ GatewayClient::Response GatewayClient::exchange(bool put, std::string_view path,
       }
       return {response.result_int(), std::move(response.body())};
     } catch (const boost::system::system_error& e) {
-      bool was_open = c.open;
+      bool stale = c.open && attempt == 0 &&
+                   (e.code() == http::error::end_of_stream || e.code() == asio::error::broken_pipe);
       connection_ = std::make_unique<Connection>();
-      if (!was_open || attempt > 0)
-        throw std::runtime_error("http://" + host_ + ":" + port_ + ": " + e.what());
+      if (!stale) throw std::runtime_error("http://" + host_ + ":" + port_ + ": " + e.what());
     }
   }
 }
