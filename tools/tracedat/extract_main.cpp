@@ -1,4 +1,5 @@
 // tracectl-extract: the guest's trace, as a trace.dat for trace-cmd report and KernelShark.
+#include <cerrno>
 #include <cstring>
 #include <exception>
 #include <fstream>
