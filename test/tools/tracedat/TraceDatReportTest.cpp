@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -18,8 +19,8 @@ class TraceCmdReport : public ::testing::TestWithParam<int> {
   void SetUp() override {
     if (std::system("command -v trace-cmd >/dev/null 2>&1") != 0)
       GTEST_SKIP() << "trace-cmd is not installed (scripts/setup installs it)";
-    char name[] = "/tmp/tracedat-test-XXXXXX";
-    int fd = mkstemp(name);
+    std::string name = (std::filesystem::temp_directory_path() / "tracedat-test-XXXXXX").string();
+    int fd = mkstemp(name.data());
     ASSERT_GE(fd, 0);
     close(fd);
     path_ = name;
