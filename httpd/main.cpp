@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "FuseMount.h"
 #include "Gateway.h"
 #include "GuestLink.h"
 #include "GuestSupervisor.h"
@@ -35,16 +36,19 @@ struct Options {
   std::string accel;
   std::string append;
   std::string kernel;
+  // Where to mount the guest's tree through FUSE (docs/mount.md); empty: no mount.
+  std::string mount;
 };
 
 constexpr const char* kUsage =
     "usage: tracegate-gatewayd [--port N] [--bind ADDR] [--token TOKEN] [--rundir DIR]\n"
     "                          [--guest-socket PATH] [--guest-timeout SECONDS]\n"
     "                          [--guest-script PATH [--smp N] [--accel kvm|tcg|auto]\n"
-    "                           [--append ARGS] [--kernel PATH]]\n"
+    "                           [--append ARGS] [--kernel PATH]] [--mount DIR]\n"
     "Dials the guest's 9P socket (default RUNDIR/9p.sock, where QEMU listens). With\n"
     "--guest-script, starts the guest with it (in RUNDIR) and restarts it when it exits.\n"
-    "Binding to anything but a loopback address needs --token (or TRACEGATE_TOKEN).\n";
+    "Binding to anything but a loopback address needs --token (or TRACEGATE_TOKEN).\n"
+    "--mount DIR mounts the guest's tree (tracing/, workloads/) on DIR through FUSE.\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "tracegate-gatewayd: " << message << "\n" << kUsage;
@@ -101,6 +105,8 @@ Options parse_options(int argc, char** argv) {
       options.append = value;
     } else if (flag == "--kernel") {
       options.kernel = value;
+    } else if (flag == "--mount") {
+      options.mount = value;
     } else {
       usage_error("unknown option " + flag);
     }
@@ -157,6 +163,13 @@ int run(const Options& options) {
   std::cerr << "tracegate-gatewayd: http://" << options.bind << ":"
             << acceptor.local_endpoint().port() << "/ guest socket " << options.guest_socket
             << "\n";
+  std::unique_ptr<FuseMount> mount;
+  if (!options.mount.empty()) {
+    mount = std::make_unique<FuseMount>(io, link, options.mount,
+                                        std::chrono::seconds(options.guest_timeout));
+    mount->start();
+  }
+
   std::unique_ptr<GuestSupervisor> supervisor;
   if (!options.guest_script.empty()) {
     // scripts/guest writes the serial log there (and keeps the previous boot's beside it).
@@ -171,6 +184,7 @@ int run(const Options& options) {
     std::cerr << "tracegate-gatewayd: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
               << ", shutting down\n";
     acceptor.close();
+    if (mount) mount->stop();
     if (supervisor) {
       supervisor->stop([&] { io.stop(); });
     } else {
