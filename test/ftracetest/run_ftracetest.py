@@ -163,6 +163,8 @@ class MountedGuest:
         self.process.terminate()
         self.process.wait(timeout=60)
         self.log.close()
+        # The bind outlives the gateway's own unmount; detach it so the scratch can go.
+        subprocess.run(["umount", "-l", self.tracing_dir], check=False)
 
 
 def instance_variants(directory, names):
