@@ -75,6 +75,8 @@ class GuestLink {
   // Tattach): the supervisor learns that the guest it runs is serving.
   void on_up(std::function<void()> hook) { on_up_ = std::move(hook); }
   uint32_t msize() const { return msize_; }
+  // The current connection's number: a WalkedFile of another one is stale.
+  uint64_t generation() const { return generation_; }
   // Largest useful Tread / Twrite count for the negotiated msize.
   uint32_t io_size() const { return msize_ - tg::ninep::kWriteOverhead; }
 

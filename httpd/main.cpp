@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "FuseMount.h"
 #include "Gateway.h"
 #include "GuestLink.h"
 #include "GuestSupervisor.h"
@@ -36,6 +37,8 @@ struct Options {
   std::string accel;
   std::string append;
   std::string kernel;
+  // Where to mount the guest's tree through FUSE (docs/mount.md); empty: no mount.
+  std::string mount;
 };
 
 constexpr const char* kUsage =
@@ -43,12 +46,13 @@ constexpr const char* kUsage =
     "                          [--guest-socket PATH] [--guest-timeout SECONDS]\n"
     "                          [--pipe-text host|guest]\n"
     "                          [--guest-script PATH [--smp N] [--accel kvm|tcg|auto]\n"
-    "                           [--append ARGS] [--kernel PATH]]\n"
+    "                           [--append ARGS] [--kernel PATH]] [--mount DIR]\n"
     "Dials the guest's 9P socket (default RUNDIR/9p.sock, where QEMU listens). With\n"
     "--guest-script, starts the guest with it (in RUNDIR) and restarts it when it exits.\n"
     "Binding to anything but a loopback address needs --token (or TRACEGATE_TOKEN).\n"
     "trace_pipe of the function and nop tracers is formatted here from raw pages (host,\n"
-    "the default) or by the guest (guest); the text is the same.\n";
+    "the default) or by the guest (guest); the text is the same.\n"
+    "--mount DIR mounts the guest's tree (tracing/, workloads/) on DIR through FUSE.\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "tracegate-gatewayd: " << message << "\n" << kUsage;
@@ -108,6 +112,8 @@ Options parse_options(int argc, char** argv) {
       options.append = value;
     } else if (flag == "--kernel") {
       options.kernel = value;
+    } else if (flag == "--mount") {
+      options.mount = value;
     } else {
       usage_error("unknown option " + flag);
     }
@@ -165,6 +171,13 @@ int run(const Options& options) {
   std::cerr << "tracegate-gatewayd: http://" << options.bind << ":"
             << acceptor.local_endpoint().port() << "/ guest socket " << options.guest_socket
             << "\n";
+  std::unique_ptr<FuseMount> mount;
+  if (!options.mount.empty()) {
+    mount = std::make_unique<FuseMount>(io, link, options.mount,
+                                        std::chrono::seconds(options.guest_timeout));
+    mount->start();
+  }
+
   std::unique_ptr<GuestSupervisor> supervisor;
   if (!options.guest_script.empty()) {
     // scripts/guest writes the serial log there (and keeps the previous boot's beside it).
@@ -179,6 +192,7 @@ int run(const Options& options) {
     std::cerr << "tracegate-gatewayd: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
               << ", shutting down\n";
     acceptor.close();
+    if (mount) mount->stop();
     if (supervisor) {
       supervisor->stop([&] { io.stop(); });
     } else {

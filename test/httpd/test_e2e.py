@@ -45,13 +45,13 @@ def curl(*args, timeout=120):
 class Guest:
     """tracegate-gatewayd supervising the real kernel through scripts/guest."""
 
-    def __init__(self, append=None, wait=True):
+    def __init__(self, append=None, wait=True, extra_args=()):
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         self.rundir = tempfile.mkdtemp(prefix="tracegate-e2e-")
         self.log_path = os.path.join(self.rundir, "gateway.log")
         self.log = open(self.log_path, "wb")
-        extra = ["--append", append] if append else []
+        extra = (["--append", append] if append else []) + list(extra_args)
         self.process = subprocess.Popen(
             [GATEWAYD, "--port", str(self.port), "--rundir", self.rundir,
              "--guest-script", GUEST_SCRIPT, "--kernel", KERNEL, "--accel", ACCEL,
