@@ -93,7 +93,7 @@ class Mounted(MountTest):
         self.assertEqual((fields[0], fields[2]), ("tracefs", "fuse.tracefs"))
 
     def test_the_tree_lists_like_tracefs(self):
-        self.assertEqual(self.ok("ls").split(), ["tracing", "workloads"])
+        self.assertEqual(self.ok("ls").split(), ["proc", "tracing", "workloads"])
         names = self.ok("ls tracing").split()
         for name in ("current_tracer", "trace", "trace_pipe", "instances", "events", "per_cpu"):
             self.assertIn(name, names)

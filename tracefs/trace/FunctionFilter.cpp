@@ -183,7 +183,9 @@ Status FunctionFilter::apply_probe(Draft& draft, StringView word, StringView com
   const ProbeCommand* command = find_command(command_name);
   if (!command || word.empty()) return Errno::kInval;
   i64 remaining = -1;
-  if (!count.empty()) {
+  // Linux ignores what follows the command on removal, so the form the file lists
+  // ("!f:traceoff:count=0") removes the probe as the bare one does.
+  if (!count.empty() && !remove) {
     u64 n = TRY(parse_unsigned(count));
     remaining = static_cast<i64>(n > (kU64Max >> 1) ? (kU64Max >> 1) : n);
   }

@@ -137,6 +137,12 @@ TEST_F(FunctionFilterTest, BangRemovesProbe) {
   EXPECT_FALSE(filter_.has_probes());
 }
 
+TEST_F(FunctionFilterTest, BangRemovesACountedProbeInTheFormItIsListed) {
+  ASSERT_TRUE(filter_.apply_word("kmalloc:traceoff:3").ok());
+  ASSERT_TRUE(filter_.apply_word("!kmalloc:traceoff:count=0").ok());
+  EXPECT_FALSE(filter_.has_probes());
+}
+
 TEST_F(FunctionFilterTest, UnknownCommandIsEinval) {
   EXPECT_EQ(filter_.apply_word("kmalloc:bogus").error(), Errno::kInval);
 }
