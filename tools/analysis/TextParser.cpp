@@ -225,15 +225,27 @@ bool parse_task_switch(string_view line, TraceItem& item) {
   return true;
 }
 
+// A graph line begins with its abstime ("  12.000345 |") or CPU (" 1) ") column; a context
+// line with a comm ("  workloads-3  [001]").
+bool starts_like_graph(string_view line) {
+  size_t begin = skip_spaces(line, 0);
+  size_t end = skip_digits(line, begin);
+  return end > begin && end < line.size() && (line[end] == ')' || line[end] == '.');
+}
+
 // "<comm>-<pid> [(tgid)] [CPU] [flags] TIMESTAMP: body": nop, function, events, markers.
 bool parse_context_line(string_view line, TraceItem& item) {
-  size_t bracket = line.find(" [");
+  // '[' is rare in a line, ' ' is everywhere: search for the bracket.
+  size_t bracket = line.find('[');
   while (bracket != string_view::npos) {
-    size_t digits_end = skip_digits(line, bracket + 2);
-    if (digits_end > bracket + 2 && digits_end < line.size() && line[digits_end] == ']') break;
-    bracket = line.find(" [", bracket + 1);
+    size_t digits_end = skip_digits(line, bracket + 1);
+    if (bracket > 0 && line[bracket - 1] == ' ' && digits_end > bracket + 1 &&
+        digits_end < line.size() && line[digits_end] == ']')
+      break;
+    bracket = line.find('[', bracket + 1);
   }
   if (bracket == string_view::npos) return false;
+  --bracket;
   string_view task = trim(line.substr(0, bracket));
   if (!task.empty() && task.back() == ')') {
     size_t open = task.rfind('(');
@@ -301,12 +313,16 @@ TraceItem parse_line(string_view line) {
     item.kind = ItemKind::kHeader;
     return item;
   }
-  if (parse_lost_events(line, item)) return item;
-  if (line.find(" => ") != string_view::npos && parse_task_switch(line, item)) return item;
-  if (line.find("-----") != string_view::npos &&
-      trim(line).find_first_not_of('-') == string_view::npos)
+  if (line.front() == 'C' && parse_lost_events(line, item)) return item;
+  if (line.substr(0, 2) == " -" && trim(line).find_first_not_of('-') == string_view::npos)
     return item;
-  if (line.find(" (Overruns: ") == 0) return item;
+  if (line.substr(0, 12) == " (Overruns: ") return item;
+  if (starts_like_graph(line)) {
+    TraceItem graph;
+    if (parse_graph_line(line, graph)) return graph;
+    parse_task_switch(line, item);
+    return item;
+  }
   if (parse_context_line(line, item)) return item;
   TraceItem graph;
   if (parse_graph_line(line, graph)) return graph;
