@@ -330,6 +330,25 @@ asio::awaitable<Gateway::Outcome> Gateway::send_error(beast::tcp_stream& stream,
   co_return Outcome{response.result_int(), response.body().size(), !ec && request.keep_alive()};
 }
 
+asio::awaitable<boost::system::error_code> Gateway::start_stream(
+    beast::tcp_stream& stream, const Request& request, const char* content_type,
+    std::shared_ptr<CancelSignal> cancel) {
+  stream.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                             [cancel](boost::system::error_code) { cancel->cancel(); });
+  http::response<http::empty_body> header{http::status::ok, request.version()};
+  header.set(http::field::server, "tracegate");
+  header.set(http::field::content_type, content_type);
+  header.set(http::field::cache_control, "no-store");
+  header.chunked(true);
+  header.keep_alive(false);
+  http::response_serializer<http::empty_body> serializer(header);
+  boost::system::error_code ec;
+  stream.expires_after(kClientWriteTimeout);
+  co_await http::async_write_header(stream, serializer,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
+}
+
 asio::awaitable<Gateway::Outcome> Gateway::stream_pipe(beast::tcp_stream& stream,
                                                        const Request& request,
                                                        const std::vector<std::string>& path) {
@@ -345,22 +364,9 @@ asio::awaitable<Gateway::Outcome> Gateway::stream_pipe(beast::tcp_stream& stream
 
   // The client leaving (EOF on its socket) abandons the parked read: GuestLink flushes it.
   auto cancel = std::make_shared<CancelSignal>();
-  auto& socket = stream.socket();
-  socket.async_wait(asio::ip::tcp::socket::wait_read,
-                    [cancel](boost::system::error_code) { cancel->cancel(); });
-
-  http::response<http::empty_body> header{http::status::ok, request.version()};
-  header.set(http::field::server, "tracegate");
-  header.set(http::field::content_type,
-             is_binary(path) ? "application/octet-stream" : "text/plain; charset=utf-8");
-  header.set(http::field::cache_control, "no-store");
-  header.chunked(true);
-  header.keep_alive(false);
-  http::response_serializer<http::empty_body> serializer(header);
-  boost::system::error_code ec;
-  stream.expires_after(kClientWriteTimeout);
-  co_await http::async_write_header(stream, serializer,
-                                    asio::redirect_error(asio::use_awaitable, ec));
+  boost::system::error_code ec = co_await start_stream(
+      stream, request, is_binary(path) ? "application/octet-stream" : "text/plain; charset=utf-8",
+      cancel);
   ++metrics_.active_streams;
   size_t sent = 0;
   uint64_t offset = 0;

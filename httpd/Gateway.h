@@ -61,6 +61,12 @@ class Gateway {
                                                            const Request& request);
   // The whole text of a guest file ("tracing/current_tracer").
   asio::awaitable<std::optional<std::string>> read_whole(std::string path);
+  // Answers 200 with a chunked body of `content_type` and arms `cancel` for when the client
+  // goes away (EOF on its socket). Returns the header write's error.
+  asio::awaitable<boost::system::error_code> start_stream(beast::tcp_stream& stream,
+                                                          const Request& request,
+                                                          const char* content_type,
+                                                          std::shared_ptr<CancelSignal> cancel);
   asio::awaitable<Outcome> send_error(beast::tcp_stream& stream, const Request& request,
                                       tg::Errno error);
   std::chrono::seconds timeout_for(const std::vector<std::string>& path) const;

@@ -5,9 +5,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "Gateway.h"
 #include "HostText.h"
@@ -101,20 +98,8 @@ asio::awaitable<std::optional<Gateway::Outcome>> Gateway::stream_host_text(
   }
 
   auto cancel = std::make_shared<CancelSignal>();
-  auto& socket = stream.socket();
-  socket.async_wait(asio::ip::tcp::socket::wait_read,
-                    [cancel](boost::system::error_code) { cancel->cancel(); });
-  http::response<http::empty_body> header{http::status::ok, request.version()};
-  header.set(http::field::server, "tracegate");
-  header.set(http::field::content_type, "text/plain; charset=utf-8");
-  header.set(http::field::cache_control, "no-store");
-  header.chunked(true);
-  header.keep_alive(false);
-  http::response_serializer<http::empty_body> serializer(header);
-  boost::system::error_code ec;
-  stream.expires_after(kClientWriteTimeout);
-  co_await http::async_write_header(stream, serializer,
-                                    asio::redirect_error(asio::use_awaitable, ec));
+  boost::system::error_code ec =
+      co_await start_stream(stream, request, "text/plain; charset=utf-8", cancel);
   ++metrics_.active_streams;
   ++metrics_.host_text_streams;
   size_t sent = 0;
