@@ -247,34 +247,29 @@ void set_events_enabled(TraceInstance& instance, isize system, bool on) {
   }
 }
 
-Status apply_set_event_word(TraceInstance& instance, StringView word) {
-  bool enable = true;
+SetEventWord SetEventWord::parse(StringView word) {
+  SetEventWord parsed;
   if (!word.empty() && word.front() == '!') {
-    enable = false;
+    parsed.enable = false;
     word = word.drop_front(1);
   }
-  // Linux: "sys:event"; an empty or "*" part matches anything; a bare word names either a
-  // system or an event. Globs inside names are not supported (so `*:x*` matches nothing).
-  StringView system;
-  StringView name;
-  StringView either;
+  auto any_if_star = [](StringView part) { return part == StringView("*") ? StringView() : part; };
   usize colon = word.find(':');
   if (colon == StringView::npos) {
-    either = word;
-    if (either == StringView("*")) either = StringView();
+    parsed.either = any_if_star(word);
   } else {
-    system = word.substr(0, colon);
-    name = word.substr(colon + 1);
-    if (system == StringView("*")) system = StringView();
-    if (name == StringView("*")) name = StringView();
+    parsed.system = any_if_star(word.substr(0, colon));
+    parsed.name = any_if_star(word.substr(colon + 1));
   }
+  return parsed;
+}
+
+Status apply_set_event_word(TraceInstance& instance, StringView word) {
+  SetEventWord parsed = SetEventWord::parse(word);
   bool matched = false;
   for (const auto& event : all_events()) {
-    if (!EventSystems::enableable(event)) continue;
-    if (!either.empty() && !(either == event.name) && !(either == event.system)) continue;
-    if (!system.empty() && !(system == event.system)) continue;
-    if (!name.empty() && !(name == event.name)) continue;
-    instance.set_event_enabled(event.id, enable);
+    if (!EventSystems::enableable(event) || !parsed.matches(event.system, event.name)) continue;
+    instance.set_event_enabled(event.id, parsed.enable);
     matched = true;
   }
   return matched ? Status() : Status(Errno::kInval);

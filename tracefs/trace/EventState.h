@@ -81,6 +81,22 @@ char events_enable_state(const TraceInstance& instance, isize system);
 void set_events_enabled(TraceInstance& instance, isize system, bool on);
 // One set_event word: sys:event, sys:, sys:*, *:event, :event, bare sys or event, `!` to
 // disable. Nothing matches -> EINVAL.
+// One set_event word, parsed as Linux reads it: "sys:event"; an empty or "*" part matches
+// anything; a bare word names either a system or an event; a leading '!' disables. Globs
+// inside names are not supported (so `*:x*` matches nothing).
+struct SetEventWord {
+  bool enable = true;
+  StringView system;
+  StringView name;
+  StringView either;
+  static SetEventWord parse(StringView word);
+  bool matches(StringView event_system, StringView event_name) const {
+    if (!either.empty() && !(either == event_name) && !(either == event_system)) return false;
+    if (!system.empty() && !(system == event_system)) return false;
+    return name.empty() || name == event_name;
+  }
+};
+
 Status apply_set_event_word(TraceInstance& instance, StringView word);
 // The set_event text: enabled events as "system:event", catalog order.
 Status show_enabled_events(const TraceInstance& instance, String& out);

@@ -36,32 +36,13 @@ Status append_event_name(String& out, StringView system, StringView name) {
 
 // A set_event word against the probes, as apply_set_event_word matches the catalog.
 bool apply_probe_word(OpenFile& file, StringView word) {
-  bool enable = true;
-  if (!word.empty() && word.front() == '!') {
-    enable = false;
-    word = word.drop_front(1);
-  }
-  StringView system;
-  StringView name;
-  StringView either;
-  usize colon = word.find(':');
-  if (colon == StringView::npos) {
-    either = word == StringView("*") ? StringView() : word;
-  } else {
-    system = word.substr(0, colon);
-    name = word.substr(colon + 1);
-    if (system == StringView("*")) system = StringView();
-    if (name == StringView("*")) name = StringView();
-  }
+  trace::SetEventWord parsed = trace::SetEventWord::parse(word);
   auto& probes = file.tracing().probes();
   bool matched = false;
   for (usize i = 0; i < probes.count(); ++i) {
     auto& probe = probes.at(i);
-    const auto& event = probe.event();
-    if (!either.empty() && !(either == event.name) && !(either == event.system)) continue;
-    if (!system.empty() && !(system == event.system)) continue;
-    if (!name.empty() && !(name == event.name)) continue;
-    trace::ProbeEvents::set_enabled(instance_of(file), probe, enable);
+    if (!parsed.matches(probe.event().system, probe.event().name)) continue;
+    trace::ProbeEvents::set_enabled(instance_of(file), probe, parsed.enable);
     matched = true;
   }
   return matched;
