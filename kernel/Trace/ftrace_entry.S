@@ -7,14 +7,9 @@
  * and their block is what a kprobe's %REG and $argN read (tracefs's ProbeHit order:
  * r15 r14 r13 r12 rbx r11 r10 r9 r8 rdi rsi rdx rcx rax rbp, lowest address first). */
 
-.section .text.hot, "ax", @progbits  /* with the recording path: see linker.ld */
-.code64
-
-.global ftrace_caller
-.type ftrace_caller, @function
-ftrace_caller:
-    pushq %rbp
-    movq %rsp, %rbp
+/* Every general register but %rbp (pushed first by each trampoline), in ProbeHit's order: the
+ * two trampolines must lay the block out the same way. */
+.macro PUSH_REGISTER_BLOCK
     pushq %rax
     pushq %rcx
     pushq %rdx
@@ -29,6 +24,17 @@ ftrace_caller:
     pushq %r13
     pushq %r14
     pushq %r15
+.endm
+
+.section .text.hot, "ax", @progbits  /* with the recording path: see linker.ld */
+.code64
+
+.global ftrace_caller
+.type ftrace_caller, @function
+ftrace_caller:
+    pushq %rbp
+    movq %rsp, %rbp
+    PUSH_REGISTER_BLOCK
     subq $8, %rsp             /* 15 pushes and 8: %rsp is 16-byte aligned for the call */
     movq 8(%rbp), %rdi
     subq $5, %rdi             /* ip: the call site, i.e. the traced function */
@@ -64,20 +70,7 @@ return_to_handler:
     /* The same register block as ftrace_caller's, for return probes; only %rax:%rdx (the
      * return value) need restoring, everything else is callee-saved or dead here. */
     pushq %rbp
-    pushq %rax
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %rbx
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_REGISTER_BLOCK
     subq $8, %rsp
     leaq 120(%rsp), %rbp      /* frame pointer on the saved %rbp slot, for backtraces */
     movq %rax, %rdi
