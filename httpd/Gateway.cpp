@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
@@ -26,22 +27,6 @@ namespace {
 // A blocked trace_pipe read waits for data as long as the client stays.
 constexpr auto kStreamReadTimeout = std::chrono::hours(24);
 constexpr auto kClientWriteTimeout = std::chrono::seconds(60);
-
-Response text_response(const Request& request, http::status status, std::string body,
-                       const char* content_type = "text/plain; charset=utf-8") {
-  Response response{status, request.version()};
-  response.set(http::field::server, "tracegate");
-  response.set(http::field::content_type, content_type);
-  response.keep_alive(request.keep_alive());
-  response.body() = std::move(body);
-  response.prepare_payload();
-  return response;
-}
-
-Response error_response(const Request& request, Errno error) {
-  ErrorStatus mapped = error_status(error);
-  return text_response(request, static_cast<http::status>(mapped.status), mapped.body);
-}
 
 Response no_content(const Request& request) {
   Response response{http::status::no_content, request.version()};
@@ -73,9 +58,89 @@ std::string_view view_of(tg::Bytes bytes) {
 struct ListedEntry {
   std::string name;
   bool directory;
+  std::optional<tg::ninep::Attr> attr;
 };
 
+Reply reply_of(Response response) {
+  return Reply{std::move(response), nullptr};
+}
+
+// trace_pipe and trace_pipe_raw as the guest writes them: one Tread per piece, parked in the
+// guest until there is data. The client leaving flushes the parked read.
+class PipeStream final : public BodyStream {
+ public:
+  PipeStream(GuestLink& link, GuestFile file) : link_(link), file_(std::move(file)) {}
+
+  asio::awaitable<bool> next(std::string& out, CancelSignal& cancel) override {
+    GuestReply reply =
+        co_await link_.read(*file_, offset_, link_.io_size(), kStreamReadTimeout, &cancel);
+    if (reply.error != Errno::kOk || reply.message.data.empty()) co_return false;
+    offset_ += reply.message.data.size();
+    out.append(view_of(reply.message.data));
+    co_return true;
+  }
+
+ private:
+  GuestLink& link_;
+  GuestFile file_;
+  uint64_t offset_ = 0;
+};
+
+asio::awaitable<std::optional<tg::ninep::Attr>> attr_of(GuestLink& link,
+                                                        std::vector<std::string> path,
+                                                        std::chrono::seconds timeout) {
+  GuestFile file = co_await link.walk_file(path, timeout);
+  if (!file.ok()) co_return std::nullopt;
+  auto attr = co_await link.getattr(*file, timeout);
+  if (!attr.ok()) co_return std::nullopt;
+  co_return attr.value();
+}
+
+// Each entry's mode and size, all asked for at once.
+asio::awaitable<void> fetch_attrs(GuestLink& link, const std::vector<std::string>& directory,
+                                  std::vector<ListedEntry>& entries, std::chrono::seconds timeout) {
+  // Every entry's walk, getattr and clunk go out together (9P multiplexes them by tag): the
+  // listing costs about three round trips to the guest, not three per entry.
+  struct Batch {
+    explicit Batch(asio::any_io_executor executor) : done(executor) {}
+    size_t left = 0;
+    asio::steady_timer done;
+  };
+  auto executor = co_await asio::this_coro::executor;
+  auto batch = std::make_shared<Batch>(executor);
+  batch->left = entries.size();
+  batch->done.expires_at(asio::steady_timer::time_point::max());
+  for (ListedEntry& entry : entries) {
+    std::vector<std::string> child = directory;
+    child.push_back(entry.name);
+    asio::co_spawn(executor, attr_of(link, std::move(child), timeout),
+                   [batch, &entry](std::exception_ptr, std::optional<tg::ninep::Attr> attr) {
+                     entry.attr = attr;
+                     if (--batch->left == 0) batch->done.cancel();
+                   });
+  }
+  if (batch->left == 0) co_return;
+  boost::system::error_code ignored;
+  co_await batch->done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
 }  // namespace
+
+Response text_response(const Request& request, http::status status, std::string body,
+                       const char* content_type) {
+  Response response{status, request.version()};
+  response.set(http::field::server, "tracegate");
+  response.set(http::field::content_type, content_type);
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+Response error_response(const Request& request, Errno error) {
+  ErrorStatus mapped = error_status(error);
+  return text_response(request, static_cast<http::status>(mapped.status), mapped.body);
+}
 
 Gateway::Gateway(GuestLink& link, Metrics& metrics, GatewayOptions options)
     : link_(link), metrics_(metrics), options_(std::move(options)) {}
@@ -85,27 +150,36 @@ std::chrono::seconds Gateway::timeout_for(const std::vector<std::string>& path) 
   return run ? options_.run_timeout : options_.guest_timeout;
 }
 
+asio::awaitable<tg::Errno> read_all(GuestLink& link, const WalkedFile& file,
+                                    std::chrono::seconds timeout, bool nonblock, std::string& out) {
+  for (;;) {
+    GuestReply reply = co_await link.read(file, out.size(), link.io_size(), timeout);
+    if (reply.error == Errno::kAgain && nonblock) co_return Errno::kOk;
+    if (reply.error != Errno::kOk) co_return reply.error;
+    if (reply.message.data.empty()) co_return Errno::kOk;
+    out.append(view_of(reply.message.data));
+  }
+}
+
 asio::awaitable<Gateway::Outcome> Gateway::serve(beast::tcp_stream& stream,
                                                  const Request& request) {
   auto target = parse_target(request.target());
-  RoutedRequest routed{Route::kNotFound, {}};
-  if (target)
-    routed =
-        route_of(request.method(), *target, request[http::field::authorization], options_.token);
-  if (target && routed.route == Route::kRead && request.method() == http::verb::get &&
-      !target->nonblock && is_pipe(routed.guest_path) && link_.up()) {
-    if (options_.host_text &&
-        routed.guest_path == std::vector<std::string>{"tracing", "trace_pipe"}) {
-      std::optional<Outcome> formatted = co_await stream_host_text(stream, request);
-      if (formatted) co_return *formatted;
-    }
-    co_return co_await stream_pipe(stream, request, routed.guest_path);
-  }
-
   // (GCC miscompiles co_await inside a conditional expression: keep it a statement.)
-  Response response = text_response(request, http::status::bad_request, "bad request path\n");
-  if (target) response = co_await respond(request, *target, routed);
-  if (request.method() == http::verb::head) {
+  Reply reply = reply_of(text_response(request, http::status::bad_request, "bad request path\n"));
+  if (target) {
+    RoutedRequest routed =
+        route_of(request.method(), *target, request[http::field::authorization], options_.token);
+    reply = co_await respond(request, *target, routed);
+  }
+  if (reply.stream) co_return co_await write_stream(stream, request, reply);
+  co_return co_await write_response(stream, request, reply.response);
+}
+
+asio::awaitable<Gateway::Outcome> Gateway::write_response(beast::tcp_stream& stream,
+                                                          const Request& request,
+                                                          Response& response) {
+  bool head = request.method() == http::verb::head;
+  if (head) {
     auto length = response.body().size();
     response.body().clear();
     response.content_length(length);
@@ -115,7 +189,7 @@ asio::awaitable<Gateway::Outcome> Gateway::serve(beast::tcp_stream& stream,
   bool keep_alive = response.keep_alive();
   stream.expires_after(kClientWriteTimeout);
   boost::system::error_code ec;
-  if (request.method() == http::verb::head) {
+  if (head) {
     http::response_serializer<http::string_body> serializer(response);
     co_await http::async_write_header(stream, serializer,
                                       asio::redirect_error(asio::use_awaitable, ec));
@@ -125,78 +199,104 @@ asio::awaitable<Gateway::Outcome> Gateway::serve(beast::tcp_stream& stream,
   co_return Outcome{status, bytes, keep_alive && !ec};
 }
 
-asio::awaitable<Response> Gateway::respond(const Request& request, const TargetPath& target,
-                                           const RoutedRequest& routed) {
+asio::awaitable<Gateway::Outcome> Gateway::write_stream(beast::tcp_stream& stream,
+                                                        const Request& request, Reply& reply) {
+  // The client leaving (EOF on its socket) cancels: a parked guest read is flushed.
+  auto cancel = std::make_shared<CancelSignal>();
+  stream.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                             [cancel](boost::system::error_code) { cancel->cancel(); });
+  http::response<http::empty_body> header{http::status::ok, request.version()};
+  header.set(http::field::server, "tracegate");
+  header.set(http::field::content_type, reply.content_type);
+  header.set(http::field::cache_control, "no-store");
+  header.chunked(true);
+  header.keep_alive(false);
+  http::response_serializer<http::empty_body> serializer(header);
+  boost::system::error_code ec;
+  stream.expires_after(kClientWriteTimeout);
+  co_await http::async_write_header(stream, serializer,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+  ++metrics_.active_streams;
+  size_t sent = 0;
+  std::string piece;
+  while (!ec && !cancel->cancelled()) {
+    piece.clear();
+    if (!co_await reply.stream->next(piece, *cancel)) break;
+    if (piece.empty()) continue;
+    stream.expires_after(kClientWriteTimeout);
+    co_await asio::async_write(stream, http::make_chunk(asio::buffer(piece)),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    sent += piece.size();
+    metrics_.stream_bytes += piece.size();
+  }
+  --metrics_.active_streams;
+  if (!ec && !cancel->cancelled()) {
+    stream.expires_after(kClientWriteTimeout);
+    co_await asio::async_write(stream, http::make_chunk_last(),
+                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+  reply.stream.reset();  // its guest files are released before the next request is read
+  co_return Outcome{200, sent, false};
+}
+
+asio::awaitable<Reply> Gateway::respond(const Request& request, const TargetPath& target,
+                                        const RoutedRequest& routed) {
   const std::vector<std::string>& path = routed.guest_path;
   switch (routed.route) {
     case Route::kHealthz:
-      if (link_.up()) co_return text_response(request, http::status::ok, "ok\n");
-      co_return error_response(request, kGuestDown);
+      if (link_.up()) co_return reply_of(text_response(request, http::status::ok, "ok\n"));
+      co_return reply_of(error_response(request, kGuestDown));
     case Route::kMetrics:
-      co_return text_response(request, http::status::ok, metrics_.render(),
-                              "text/plain; version=0.0.4");
+      co_return reply_of(
+          text_response(request, http::status::ok, metrics_.render(), "text/plain; version=0.0.4"));
     case Route::kNotFound:
-      co_return text_response(request, http::status::not_found, "not found\n");
+      co_return reply_of(text_response(request, http::status::not_found, "not found\n"));
     case Route::kUnauthorized: {
       Response response = text_response(request, http::status::unauthorized, "unauthorized\n");
       response.set(http::field::www_authenticate, "Bearer");
-      co_return response;
+      co_return reply_of(std::move(response));
     }
     default:
       break;
   }
-  if (!link_.up()) co_return error_response(request, kGuestDown);
+  if (!link_.up()) co_return reply_of(error_response(request, kGuestDown));
   switch (routed.route) {
     case Route::kRead:
       co_return co_await get(request, path, target.nonblock);
     case Route::kWrite:
-      co_return co_await put(request, target, path);
+      co_return reply_of(co_await put(request, target, path));
     case Route::kRemove:
-      co_return co_await remove(request, path);
+      co_return reply_of(co_await remove(request, path));
     default: {
       Response response =
           text_response(request, http::status::method_not_allowed, "method not allowed\n");
       response.set(http::field::allow, "GET, HEAD, PUT, POST, DELETE");
-      co_return response;
+      co_return reply_of(std::move(response));
     }
   }
 }
 
-asio::awaitable<Response> Gateway::get(const Request& request, const std::vector<std::string>& path,
-                                       bool nonblock) {
+asio::awaitable<Reply> Gateway::get(const Request& request, const std::vector<std::string>& path,
+                                    bool nonblock) {
+  bool stream = request.method() == http::verb::get && !nonblock && is_pipe(path);
+  if (stream && options_.host_text && path == std::vector<std::string>{"tracing", "trace_pipe"}) {
+    std::optional<Reply> formatted = co_await host_text(request);
+    if (formatted) co_return std::move(*formatted);
+  }
   auto timeout = options_.guest_timeout;
-  auto walked = co_await link_.walk(path, timeout);
-  if (!walked.ok()) co_return error_response(request, walked.error());
-  WalkedFile file = walked.value();
-  if (file.directory()) {
-    Response listing = co_await list(request, path, file);
-    co_await link_.clunk(file);
-    co_return listing;
-  }
+  GuestFile file = co_await link_.walk_file(path, timeout);
+  if (!file.ok()) co_return reply_of(error_response(request, file.error()));
+  if (file.directory()) co_return reply_of(co_await list(request, path, *file));
   uint32_t flags = ninep::kOpenReadOnly | (nonblock ? ninep::kOpenNonBlock : 0);
-  tg::Status opened = co_await link_.open(file, flags, timeout);
-  if (!opened.ok()) {
-    co_await link_.clunk(file);
-    co_return error_response(request, opened.error());
-  }
+  tg::Status opened = co_await link_.open(*file, flags, timeout);
+  if (!opened.ok()) co_return reply_of(error_response(request, opened.error()));
+  const char* type = is_binary(path) ? "application/octet-stream" : "text/plain; charset=utf-8";
+  if (stream) co_return Reply{{}, std::make_unique<PipeStream>(link_, std::move(file)), type};
   std::string body;
-  Errno failure = Errno::kOk;
-  for (;;) {
-    GuestReply reply = co_await link_.read(file, body.size(), link_.io_size(), timeout);
-    if (reply.error == Errno::kAgain && nonblock) break;
-    if (reply.error != Errno::kOk) {
-      failure = reply.error;
-      break;
-    }
-    if (reply.message.data.empty()) break;
-    body.append(view_of(reply.message.data));
-  }
-  co_await link_.clunk(file);
-  if (failure != Errno::kOk && body.empty()) co_return error_response(request, failure);
-  if (nonblock && body.empty()) co_return no_content(request);
-  co_return text_response(
-      request, http::status::ok, std::move(body),
-      is_binary(path) ? "application/octet-stream" : "text/plain; charset=utf-8");
+  Errno failure = co_await read_all(link_, *file, timeout, nonblock, body);
+  if (failure != Errno::kOk && body.empty()) co_return reply_of(error_response(request, failure));
+  if (nonblock && body.empty()) co_return reply_of(no_content(request));
+  co_return reply_of(text_response(request, http::status::ok, std::move(body), type));
 }
 
 asio::awaitable<Response> Gateway::list(const Request& request,
@@ -218,7 +318,7 @@ asio::awaitable<Response> Gateway::list(const Request& request,
       offset = entry.offset;
       std::string name(entry.name.data(), entry.name.size());
       if (name == "." || name == "..") continue;
-      entries.push_back({std::move(name), entry.type == ninep::kDirentDir});
+      entries.push_back({std::move(name), entry.type == ninep::kDirentDir, std::nullopt});
     }
     if (reader.malformed()) co_return error_response(request, Errno::kProto);
     if (entries.size() == before && reply.message.data.empty()) break;
@@ -229,21 +329,15 @@ asio::awaitable<Response> Gateway::list(const Request& request,
     for (const auto& entry : entries) body += entry.name + (entry.directory ? "/\n" : "\n");
     co_return text_response(request, http::status::ok, std::move(body));
   }
+  co_await fetch_attrs(link_, path, entries, timeout);
   boost::json::array array;
   for (const auto& entry : entries) {
-    std::vector<std::string> child = path;
-    child.push_back(entry.name);
     boost::json::object object;
     object["name"] = entry.name;
     object["type"] = entry.directory ? "dir" : "file";
-    auto walked = co_await link_.walk(child, timeout);
-    if (walked.ok()) {
-      auto attr = co_await link_.getattr(walked.value(), timeout);
-      co_await link_.clunk(walked.value());
-      if (attr.ok()) {
-        object["mode"] = octal_mode(attr.value().mode);
-        object["size"] = attr.value().size;
-      }
+    if (entry.attr) {
+      object["mode"] = octal_mode(entry.attr->mode);
+      object["size"] = entry.attr->size;
     }
     array.push_back(std::move(object));
   }
@@ -259,47 +353,31 @@ asio::awaitable<Response> Gateway::put(const Request& request, const TargetPath&
   if (request.method() == http::verb::put && target.trailing_slash && body.empty()) {
     if (path.size() < 2) co_return error_response(request, Errno::kExist);
     std::vector<std::string> parent(path.begin(), path.end() - 1);
-    auto walked = co_await link_.walk(parent, timeout);
-    if (!walked.ok()) co_return error_response(request, walked.error());
-    tg::Status made = co_await link_.mkdir(walked.value(), path.back(), timeout);
-    co_await link_.clunk(walked.value());
+    GuestFile dir = co_await link_.walk_file(parent, timeout);
+    if (!dir.ok()) co_return error_response(request, dir.error());
+    tg::Status made = co_await link_.mkdir(*dir, path.back(), timeout);
     if (!made.ok()) co_return error_response(request, made.error());
     co_return no_content(request);
   }
-  auto walked = co_await link_.walk(path, timeout);
-  if (!walked.ok()) co_return error_response(request, walked.error());
-  WalkedFile file = walked.value();
-  if (file.directory()) {
-    co_await link_.clunk(file);
-    co_return error_response(request, Errno::kIsDir);
-  }
+  GuestFile file = co_await link_.walk_file(path, timeout);
+  if (!file.ok()) co_return error_response(request, file.error());
+  if (file.directory()) co_return error_response(request, Errno::kIsDir);
   uint32_t flags =
       ninep::kOpenWriteOnly |
       (request.method() == http::verb::put ? ninep::kOpenTruncate : ninep::kOpenAppend);
-  tg::Status opened = co_await link_.open(file, flags, timeout);
-  if (!opened.ok()) {
-    co_await link_.clunk(file);
-    co_return error_response(request, opened.error());
-  }
+  tg::Status opened = co_await link_.open(*file, flags, timeout);
+  if (!opened.ok()) co_return error_response(request, opened.error());
   // As echo does: keep writing what the file has not consumed yet (a list file takes one
   // word per write).
   size_t written = 0;
-  Errno failure = Errno::kOk;
   while (written < body.size()) {
     std::string_view rest = std::string_view(body).substr(written, link_.io_size());
-    auto count = co_await link_.write(file, written, rest, timeout);
-    if (!count.ok()) {
-      failure = count.error();
-      break;
-    }
-    if (count.value() == 0 || count.value() > rest.size()) {
-      failure = Errno::kIo;
-      break;
-    }
+    auto count = co_await link_.write(*file, written, rest, timeout);
+    if (!count.ok()) co_return error_response(request, count.error());
+    if (count.value() == 0 || count.value() > rest.size())
+      co_return error_response(request, Errno::kIo);
     written += count.value();
   }
-  co_await link_.clunk(file);
-  if (failure != Errno::kOk) co_return error_response(request, failure);
   co_return no_content(request);
 }
 
@@ -307,91 +385,19 @@ asio::awaitable<Response> Gateway::remove(const Request& request,
                                           const std::vector<std::string>& path) {
   auto timeout = options_.guest_timeout;
   if (path.size() < 2) co_return error_response(request, Errno::kPerm);
-  auto walked = co_await link_.walk(path, timeout);
-  if (!walked.ok()) co_return error_response(request, walked.error());
-  bool directory = walked.value().directory();
-  co_await link_.clunk(walked.value());
+  bool directory = false;
+  {
+    GuestFile file = co_await link_.walk_file(path, timeout);
+    if (!file.ok()) co_return error_response(request, file.error());
+    directory = file.directory();
+  }
   std::vector<std::string> parent(path.begin(), path.end() - 1);
-  auto dir = co_await link_.walk(parent, timeout);
+  GuestFile dir = co_await link_.walk_file(parent, timeout);
   if (!dir.ok()) co_return error_response(request, dir.error());
   tg::Status removed =
-      co_await link_.unlinkat(dir.value(), path.back(), directory ? ninep::kRemoveDir : 0, timeout);
-  co_await link_.clunk(dir.value());
+      co_await link_.unlinkat(*dir, path.back(), directory ? ninep::kRemoveDir : 0, timeout);
   if (!removed.ok()) co_return error_response(request, removed.error());
   co_return no_content(request);
-}
-
-asio::awaitable<Gateway::Outcome> Gateway::send_error(beast::tcp_stream& stream,
-                                                      const Request& request, Errno error) {
-  Response response = error_response(request, error);
-  boost::system::error_code ec;
-  stream.expires_after(kClientWriteTimeout);
-  co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-  co_return Outcome{response.result_int(), response.body().size(), !ec && request.keep_alive()};
-}
-
-asio::awaitable<boost::system::error_code> Gateway::start_stream(
-    beast::tcp_stream& stream, const Request& request, const char* content_type,
-    std::shared_ptr<CancelSignal> cancel) {
-  stream.socket().async_wait(asio::ip::tcp::socket::wait_read,
-                             [cancel](boost::system::error_code) { cancel->cancel(); });
-  http::response<http::empty_body> header{http::status::ok, request.version()};
-  header.set(http::field::server, "tracegate");
-  header.set(http::field::content_type, content_type);
-  header.set(http::field::cache_control, "no-store");
-  header.chunked(true);
-  header.keep_alive(false);
-  http::response_serializer<http::empty_body> serializer(header);
-  boost::system::error_code ec;
-  stream.expires_after(kClientWriteTimeout);
-  co_await http::async_write_header(stream, serializer,
-                                    asio::redirect_error(asio::use_awaitable, ec));
-  co_return ec;
-}
-
-asio::awaitable<Gateway::Outcome> Gateway::stream_pipe(beast::tcp_stream& stream,
-                                                       const Request& request,
-                                                       const std::vector<std::string>& path) {
-  auto timeout = options_.guest_timeout;
-  auto walked = co_await link_.walk(path, timeout);
-  if (!walked.ok()) co_return co_await send_error(stream, request, walked.error());
-  WalkedFile file = walked.value();
-  tg::Status opened = co_await link_.open(file, ninep::kOpenReadOnly, timeout);
-  if (!opened.ok()) {
-    co_await link_.clunk(file);
-    co_return co_await send_error(stream, request, opened.error());
-  }
-
-  // The client leaving (EOF on its socket) abandons the parked read: GuestLink flushes it.
-  auto cancel = std::make_shared<CancelSignal>();
-  boost::system::error_code ec = co_await start_stream(
-      stream, request, is_binary(path) ? "application/octet-stream" : "text/plain; charset=utf-8",
-      cancel);
-  ++metrics_.active_streams;
-  size_t sent = 0;
-  uint64_t offset = 0;
-  while (!ec && !cancel->cancelled()) {
-    GuestReply reply =
-        co_await link_.read(file, offset, link_.io_size(), kStreamReadTimeout, cancel.get());
-    if (reply.error != Errno::kOk || reply.message.data.empty()) break;
-    offset += reply.message.data.size();
-    // Back-pressure: the next Tread goes out only once the client has taken this chunk.
-    stream.expires_after(kClientWriteTimeout);
-    co_await asio::async_write(
-        stream,
-        http::make_chunk(asio::buffer(reply.message.data.data(), reply.message.data.size())),
-        asio::redirect_error(asio::use_awaitable, ec));
-    sent += reply.message.data.size();
-    metrics_.stream_bytes += reply.message.data.size();
-  }
-  --metrics_.active_streams;
-  if (!ec && !cancel->cancelled()) {
-    stream.expires_after(kClientWriteTimeout);
-    co_await asio::async_write(stream, http::make_chunk_last(),
-                               asio::redirect_error(asio::use_awaitable, ec));
-  }
-  co_await link_.clunk(file);
-  co_return Outcome{200, sent, false};
 }
 
 }  // namespace tracegate

@@ -4,6 +4,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -29,8 +30,27 @@ struct GatewayOptions {
   bool host_text = true;
 };
 
-// Turns one HTTP request into a short 9P exchange with the guest and answers it. Plain
-// requests produce a Response; trace_pipe takes over the stream and answers in chunks.
+// A body made piece by piece for as long as the client stays (trace_pipe): the gateway
+// writes each piece as one HTTP chunk, and asks for the next only once the client has taken
+// it (back-pressure reaches the guest).
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Appends the next piece to `out` (waiting for one as long as it takes); false at the end
+  // of the body. `cancel` fires when the client goes away.
+  virtual asio::awaitable<bool> next(std::string& out, CancelSignal& cancel) = 0;
+};
+
+// What a handler answers: a whole response, or (with `stream`) a 200 header of
+// `content_type` whose body the stream makes.
+struct Reply {
+  Response response;
+  std::unique_ptr<BodyStream> stream;
+  const char* content_type = nullptr;
+};
+
+// Turns one HTTP request into a short 9P exchange with the guest and answers it. Handlers
+// return a Reply; serve() alone writes to the client.
 class Gateway {
  public:
   Gateway(GuestLink& link, Metrics& metrics, GatewayOptions options);
@@ -45,35 +65,36 @@ class Gateway {
   asio::awaitable<Outcome> serve(beast::tcp_stream& stream, const Request& request);
 
  private:
-  asio::awaitable<Response> respond(const Request& request, const TargetPath& target,
-                                    const RoutedRequest& routed);
-  asio::awaitable<Response> get(const Request& request, const std::vector<std::string>& path,
-                                bool nonblock);
+  asio::awaitable<Reply> respond(const Request& request, const TargetPath& target,
+                                 const RoutedRequest& routed);
+  asio::awaitable<Reply> get(const Request& request, const std::vector<std::string>& path,
+                             bool nonblock);
   asio::awaitable<Response> list(const Request& request, const std::vector<std::string>& path,
                                  const WalkedFile& directory);
   asio::awaitable<Response> put(const Request& request, const TargetPath& target,
                                 const std::vector<std::string>& path);
   asio::awaitable<Response> remove(const Request& request, const std::vector<std::string>& path);
-  asio::awaitable<Outcome> stream_pipe(beast::tcp_stream& stream, const Request& request,
-                                       const std::vector<std::string>& path);
   // trace_pipe formatted on the host (HostTextStream.cpp); nullopt: the guest must format it.
-  asio::awaitable<std::optional<Outcome>> stream_host_text(beast::tcp_stream& stream,
-                                                           const Request& request);
-  // The whole text of a guest file ("tracing/current_tracer").
-  asio::awaitable<std::optional<std::string>> read_whole(std::string path);
-  // Answers 200 with a chunked body of `content_type` and arms `cancel` for when the client
-  // goes away (EOF on its socket). Returns the header write's error.
-  asio::awaitable<boost::system::error_code> start_stream(beast::tcp_stream& stream,
-                                                          const Request& request,
-                                                          const char* content_type,
-                                                          std::shared_ptr<CancelSignal> cancel);
-  asio::awaitable<Outcome> send_error(beast::tcp_stream& stream, const Request& request,
-                                      tg::Errno error);
+  asio::awaitable<std::optional<Reply>> host_text(const Request& request);
+  asio::awaitable<Outcome> write_response(beast::tcp_stream& stream, const Request& request,
+                                          Response& response);
+  asio::awaitable<Outcome> write_stream(beast::tcp_stream& stream, const Request& request,
+                                        Reply& reply);
   std::chrono::seconds timeout_for(const std::vector<std::string>& path) const;
 
   GuestLink& link_;
   Metrics& metrics_;
   GatewayOptions options_;
 };
+
+Response text_response(const Request& request, http::status status, std::string body,
+                       const char* content_type = "text/plain; charset=utf-8");
+// The errno's HTTP status, with "EINVAL: ..." as the body.
+Response error_response(const Request& request, tg::Errno error);
+
+// The whole of an opened guest file from offset 0 into `out`; kAgain ends a non-blocking
+// read. Returns the first error (with what was read before it kept in `out`).
+asio::awaitable<tg::Errno> read_all(GuestLink& link, const WalkedFile& file,
+                                    std::chrono::seconds timeout, bool nonblock, std::string& out);
 
 }  // namespace tracegate

@@ -141,6 +141,12 @@ void GuestLink::deliver(tg::Bytes frame) {
   auto it = pending_.find(tag);
   if (it == pending_.end() || it->second->done) return;
   Pending& pending = *it->second;
+  if (pending.release_fid != tg::ninep::kNoFid) {
+    // A clunk nobody waits for (GuestFile went away): the fid is free once it is answered.
+    fids_.erase(pending.release_fid);
+    pending_.erase(it);
+    return;
+  }
   pending.done = true;
   pending.reply.frame.assign(frame.begin(), frame.end());
   tg::Status decoded = tg::ninep::decode({pending.reply.frame.data(), pending.reply.frame.size()},
@@ -163,6 +169,8 @@ void GuestLink::drop_connection(uint64_t generation) {
   metrics_.guest_up = false;
   outbox_.clear();
   fids_.clear();
+  std::erase_if(pending_,
+                [](const auto& entry) { return entry.second->release_fid != tg::ninep::kNoFid; });
   for (auto& [tag, pending] : pending_) {
     if (pending->done) continue;
     pending->done = true;
@@ -201,28 +209,36 @@ asio::awaitable<GuestReply> GuestLink::call(Message request, Clock::duration tim
   co_return co_await exchange(request, timeout, cancel, generation_);
 }
 
-asio::awaitable<GuestReply> GuestLink::exchange(Message request, Clock::duration timeout,
-                                                CancelSignal* cancel, uint64_t generation,
-                                                bool flush_on_timeout) {
-  GuestReply failed;
-  failed.error = kGuestDown;
-  if (!socket_ || generation != generation_) co_return failed;
+std::shared_ptr<GuestLink::Pending> GuestLink::post(Message& request, uint64_t generation,
+                                                    Errno& error) {
+  error = kGuestDown;
+  if (!socket_ || generation != generation_) return nullptr;
   uint16_t tag = tg::ninep::kNoTag;
-  if (request.type != MessageType::kTversion && !allocate_tag(tag)) co_return failed;
-  if (pending_.count(tag)) co_return failed;
+  if (request.type != MessageType::kTversion && !allocate_tag(tag)) return nullptr;
+  if (pending_.count(tag)) return nullptr;
   request.tag = tag;
   std::vector<uint8_t> frame(tg::ninep::encoded_size(request));
   auto encoded = tg::ninep::encode(request, {frame.data(), frame.size()});
   if (!encoded.ok() || frame.size() > msize_) {
-    failed.error = Errno::kMsgSize;
-    co_return failed;
+    error = Errno::kMsgSize;
+    return nullptr;
   }
   auto pending = std::make_shared<Pending>(io_.get_executor());
   pending_[tag] = pending;
   outbox_.push_back(std::move(frame));
   ++metrics_.guest_requests;
   if (!writing_) asio::co_spawn(io_, write_loop(socket_), asio::detached);
+  error = Errno::kOk;
+  return pending;
+}
 
+asio::awaitable<GuestReply> GuestLink::exchange(Message request, Clock::duration timeout,
+                                                CancelSignal* cancel, uint64_t generation,
+                                                bool flush_on_timeout) {
+  GuestReply failed;
+  std::shared_ptr<Pending> pending = post(request, generation, failed.error);
+  if (!pending) co_return failed;
+  uint16_t tag = request.tag;
   pending->wake.expires_after(timeout);
   if (cancel)
     cancel->on_cancel([weak = std::weak_ptr<Pending>(pending)] {
@@ -377,6 +393,37 @@ asio::awaitable<void> GuestLink::clunk(WalkedFile file) {
   co_await call(m, kHandshakeTimeout, nullptr, file.generation);
   // Per 9P the fid is released whatever the reply says.
   if (file.generation == generation_) fids_.erase(file.fid);
+}
+
+void GuestLink::release(WalkedFile file) {
+  if (file.generation != generation_ || !up_) return;
+  Message m = request_of(MessageType::kTclunk);
+  m.fid = file.fid;
+  Errno error;
+  std::shared_ptr<Pending> pending = post(m, file.generation, error);
+  if (pending) pending->release_fid = file.fid;
+}
+
+asio::awaitable<GuestFile> GuestLink::walk_file(const std::vector<std::string>& path,
+                                                Clock::duration timeout) {
+  auto walked = co_await walk(path, timeout);
+  if (!walked.ok()) co_return GuestFile(walked.error());
+  co_return GuestFile(*this, walked.value());
+}
+
+GuestFile& GuestFile::operator=(GuestFile&& other) noexcept {
+  if (this != &other) {
+    close();
+    link_ = std::exchange(other.link_, nullptr);
+    file_ = other.file_;
+    error_ = other.error_;
+  }
+  return *this;
+}
+
+void GuestFile::close() {
+  if (link_) link_->release(file_);
+  link_ = nullptr;
 }
 
 }  // namespace tracegate

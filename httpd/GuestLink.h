@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "GuestError.h"
@@ -54,6 +55,34 @@ struct WalkedFile {
   uint64_t generation = 0;
   tg::ninep::Qid qid;
   bool directory() const { return qid.type & tg::ninep::kQidDir; }
+};
+
+class GuestLink;
+
+// A fid held for one request, walked and perhaps opened: it is clunked when the GuestFile goes
+// away, however the request ends. The Tclunk is queued at once, before any request sent
+// after it, so a file's release op (a filter applied on close) has run in the guest before
+// the guest sees the client's next request.
+class GuestFile {
+ public:
+  explicit GuestFile(tg::Errno error) : error_(error) {}
+  GuestFile(GuestLink& link, WalkedFile file) : link_(&link), file_(file) {}
+  GuestFile(GuestFile&& other) noexcept
+      : link_(std::exchange(other.link_, nullptr)), file_(other.file_), error_(other.error_) {}
+  GuestFile& operator=(GuestFile&& other) noexcept;
+  ~GuestFile() { close(); }
+
+  // kOk, or why the walk failed (no fid is held then).
+  tg::Errno error() const { return error_; }
+  bool ok() const { return error_ == tg::Errno::kOk; }
+  const WalkedFile& operator*() const { return file_; }
+  bool directory() const { return file_.directory(); }
+  void close();
+
+ private:
+  GuestLink* link_ = nullptr;
+  WalkedFile file_;
+  tg::Errno error_ = tg::Errno::kOk;
 };
 
 // The gateway's 9P2000.L client. It dials the unix socket on which the guest's
@@ -103,6 +132,11 @@ class GuestLink {
                                        uint32_t flags, Clock::duration timeout);
   // Releases the fid; errors are of no interest to the caller.
   asio::awaitable<void> clunk(WalkedFile file);
+  // Queues the Tclunk now and returns; the fid is reused only once the guest has answered.
+  void release(WalkedFile file);
+  // walk() whose fid is clunked when the result goes away.
+  asio::awaitable<GuestFile> walk_file(const std::vector<std::string>& path,
+                                       Clock::duration timeout);
 
  private:
   using Socket = asio::local::stream_protocol::socket;
@@ -111,6 +145,8 @@ class GuestLink {
     asio::steady_timer wake;
     bool done = false;
     GuestReply reply;
+    // A clunk sent by release(): nobody waits; the reply frees this fid.
+    uint32_t release_fid = tg::ninep::kNoFid;
   };
 
   asio::awaitable<void> dial_loop();
@@ -123,6 +159,9 @@ class GuestLink {
                                        CancelSignal* cancel, uint64_t generation,
                                        bool flush_on_timeout = true);
   asio::awaitable<void> flush(uint16_t oldtag);
+  // Encodes `request` with a fresh tag and queues it; null (and why in `error`) when it
+  // cannot be sent on connection `generation`.
+  std::shared_ptr<Pending> post(tg::ninep::Message& request, uint64_t generation, tg::Errno& error);
   void deliver(tg::Bytes frame);
   void drop_connection(uint64_t generation);
   bool allocate_tag(uint16_t& tag);

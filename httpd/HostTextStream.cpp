@@ -3,8 +3,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
 
 #include "Gateway.h"
 #include "HostText.h"
@@ -16,54 +14,99 @@ namespace ninep = tg::ninep;
 
 namespace {
 
-constexpr auto kClientWriteTimeout = std::chrono::seconds(60);
 // With every CPU drained, the stream looks again after this, doubling up to the longest:
 // trace_pipe's latency for a trickle, nothing for a flood.
 constexpr auto kFirstIdleWait = std::chrono::milliseconds(1);
 constexpr auto kLongestIdleWait = std::chrono::milliseconds(32);
 
-}  // namespace
-
-asio::awaitable<std::optional<std::string>> Gateway::read_whole(std::string where) {
-  auto timeout = options_.guest_timeout;
+// Reads the whole text of a guest file ("tracing/current_tracer").
+asio::awaitable<std::optional<std::string>> read_whole(GuestLink& link, std::string_view where,
+                                                       std::chrono::seconds timeout) {
   std::vector<std::string> path;
   for (size_t start = 0; start <= where.size();) {
     size_t slash = std::min(where.find('/', start), where.size());
-    path.push_back(where.substr(start, slash - start));
+    path.emplace_back(where.substr(start, slash - start));
     start = slash + 1;
   }
-  auto walked = co_await link_.walk(path, timeout);
-  if (!walked.ok()) co_return std::nullopt;
-  WalkedFile file = walked.value();
-  tg::Status opened = co_await link_.open(file, ninep::kOpenReadOnly, timeout);
+  GuestFile file = co_await link.walk_file(path, timeout);
+  if (!file.ok()) co_return std::nullopt;
+  if (!(co_await link.open(*file, ninep::kOpenReadOnly, timeout)).ok()) co_return std::nullopt;
   std::string text;
-  Errno failure = opened.error();
-  while (failure == Errno::kOk) {
-    GuestReply reply = co_await link_.read(file, text.size(), link_.io_size(), timeout);
-    if (reply.error != Errno::kOk) failure = reply.error;
-    if (reply.error != Errno::kOk || reply.message.data.empty()) break;
-    text.append(reinterpret_cast<const char*>(reply.message.data.data()),
-                reply.message.data.size());
-  }
-  co_await link_.clunk(file);
-  if (failure != Errno::kOk) co_return std::nullopt;
+  if (co_await read_all(link, *file, timeout, false, text) != Errno::kOk) co_return std::nullopt;
   co_return text;
 }
 
-asio::awaitable<std::optional<Gateway::Outcome>> Gateway::stream_host_text(
-    beast::tcp_stream& stream, const Request& request) {
+// Drains every CPU's trace_pipe_raw (non-blocking) and hands the text of what it got; with
+// every CPU empty it waits, doubling the wait up to the longest.
+class HostTextStream final : public BodyStream {
+ public:
+  HostTextStream(GuestLink& link, std::chrono::seconds timeout, std::vector<GuestFile> cpus,
+                 std::unique_ptr<HostText> text, asio::any_io_executor executor)
+      : link_(link),
+        timeout_(timeout),
+        cpus_(std::move(cpus)),
+        text_(std::move(text)),
+        wait_(executor) {}
+
+  asio::awaitable<bool> next(std::string& out, CancelSignal& cancel) override {
+    // Whole pages per read: a page split across two reads would have to be put together again.
+    uint32_t count = link_.io_size() / 4096 * 4096;
+    while (!cancel.cancelled()) {
+      bool got = false;
+      for (unsigned cpu = 0; cpu < cpus_.size(); ++cpu) {
+        GuestReply reply = co_await link_.read(*cpus_[cpu], 0, count, timeout_);
+        if (reply.error == Errno::kAgain ||
+            (reply.error == Errno::kOk && reply.message.data.empty()))
+          continue;
+        if (reply.error != Errno::kOk) co_return false;  // the guest went away
+        text_->add_pages(cpu, reply.message.data.data(), reply.message.data.size());
+        got = true;
+      }
+      if (got) {
+        // Tasks that started since the last look: their comms are in saved_cmdlines now.
+        auto comms = co_await read_whole(link_, "tracing/saved_cmdlines", timeout_);
+        auto pairs = co_await read_whole(link_, "tracing/saved_tgids", timeout_);
+        if (comms && pairs) text_->update_tasks(*comms, *pairs);
+        text_->take_text(out);
+        idle_ = kFirstIdleWait;
+        if (!out.empty()) co_return true;
+        continue;
+      }
+      wait_.expires_after(idle_);
+      cancel.on_cancel([this] { wait_.cancel(); });
+      boost::system::error_code waited;
+      co_await wait_.async_wait(asio::redirect_error(asio::use_awaitable, waited));
+      cancel.on_cancel(nullptr);
+      idle_ = std::min(idle_ * 2,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(kLongestIdleWait));
+    }
+    co_return false;
+  }
+
+ private:
+  GuestLink& link_;
+  std::chrono::seconds timeout_;
+  std::vector<GuestFile> cpus_;
+  std::unique_ptr<HostText> text_;
+  asio::steady_timer wait_;
+  std::chrono::milliseconds idle_ = kFirstIdleWait;
+};
+
+}  // namespace
+
+asio::awaitable<std::optional<Reply>> Gateway::host_text(const Request& request) {
   auto timeout = options_.guest_timeout;
   GuestFacts facts;
-  auto tracer = co_await read_whole("tracing/current_tracer");
-  auto options = co_await read_whole("tracing/trace_options");
+  auto tracer = co_await read_whole(link_, "tracing/current_tracer", timeout);
+  auto options = co_await read_whole(link_, "tracing/trace_options", timeout);
   if (!tracer || !options) co_return std::nullopt;
   facts.tracer = *tracer;
   facts.options = *options;
   if (!HostText::supports(facts)) co_return std::nullopt;
-  auto kallsyms = co_await read_whole("proc/kallsyms");
-  auto clock = co_await read_whole("tracing/trace_clock");
-  auto cmdlines = co_await read_whole("tracing/saved_cmdlines");
-  auto tgids = co_await read_whole("tracing/saved_tgids");
+  auto kallsyms = co_await read_whole(link_, "proc/kallsyms", timeout);
+  auto clock = co_await read_whole(link_, "tracing/trace_clock", timeout);
+  auto cmdlines = co_await read_whole(link_, "tracing/saved_cmdlines", timeout);
+  auto tgids = co_await read_whole(link_, "tracing/saved_tgids", timeout);
   if (!kallsyms || !clock || !cmdlines || !tgids) co_return std::nullopt;
   facts.kallsyms = *kallsyms;
   facts.clock = *clock;
@@ -72,89 +115,27 @@ asio::awaitable<std::optional<Gateway::Outcome>> Gateway::stream_host_text(
 
   // One non-blocking raw reader per CPU; the guest refuses them (EBUSY) as it would refuse
   // trace_pipe while another consuming reader is open.
-  std::vector<WalkedFile> cpus;
-  Errno refused = Errno::kOk;
+  std::vector<GuestFile> cpus;
   for (unsigned cpu = 0;; ++cpu) {
     std::vector<std::string> raw{"tracing", "per_cpu", "cpu" + std::to_string(cpu),
                                  "trace_pipe_raw"};
-    auto walked = co_await link_.walk(raw, timeout);
-    if (!walked.ok()) break;
+    GuestFile file = co_await link_.walk_file(raw, timeout);
+    if (!file.ok()) break;
     tg::Status opened =
-        co_await link_.open(walked.value(), ninep::kOpenReadOnly | ninep::kOpenNonBlock, timeout);
-    cpus.push_back(walked.value());
-    if (!opened.ok()) {
-      refused = opened.error();
-      break;
-    }
+        co_await link_.open(*file, ninep::kOpenReadOnly | ninep::kOpenNonBlock, timeout);
+    if (!opened.ok()) co_return Reply{error_response(request, opened.error()), nullptr};
+    cpus.push_back(std::move(file));
   }
   facts.cpus = static_cast<unsigned>(cpus.size());
   std::string why;
   std::unique_ptr<HostText> text;
-  if (refused == Errno::kOk && !cpus.empty()) text = HostText::create(facts, why);
-  if (!text) {
-    for (auto& file : cpus) co_await link_.clunk(file);
-    if (refused != Errno::kOk) co_return co_await send_error(stream, request, refused);
-    co_return std::nullopt;
-  }
-
-  auto cancel = std::make_shared<CancelSignal>();
-  boost::system::error_code ec =
-      co_await start_stream(stream, request, "text/plain; charset=utf-8", cancel);
-  ++metrics_.active_streams;
+  if (!cpus.empty()) text = HostText::create(facts, why);
+  if (!text) co_return std::nullopt;
   ++metrics_.host_text_streams;
-  size_t sent = 0;
-  auto idle = kFirstIdleWait;
-  asio::steady_timer wait(co_await asio::this_coro::executor);
-  std::string chunk;
-  bool guest_gone = false;
-  // Whole pages per read: a page split across two reads would have to be put together again.
-  uint32_t count = link_.io_size() / 4096 * 4096;
-  while (!ec && !cancel->cancelled() && !guest_gone) {
-    bool got = false;
-    for (unsigned cpu = 0; cpu < cpus.size() && !guest_gone; ++cpu) {
-      GuestReply reply = co_await link_.read(cpus[cpu], 0, count, timeout);
-      if (reply.error == Errno::kAgain || (reply.error == Errno::kOk && reply.message.data.empty()))
-        continue;
-      if (reply.error != Errno::kOk) {
-        guest_gone = true;
-        break;
-      }
-      text->add_pages(cpu, reply.message.data.data(), reply.message.data.size());
-      got = true;
-    }
-    if (got) {
-      // Tasks that started since the last look: their comms are in saved_cmdlines now.
-      auto comms = co_await read_whole("tracing/saved_cmdlines");
-      auto pairs = co_await read_whole("tracing/saved_tgids");
-      if (comms && pairs) text->update_tasks(*comms, *pairs);
-      chunk.clear();
-      text->take_text(chunk);
-      if (!chunk.empty()) {
-        stream.expires_after(kClientWriteTimeout);
-        co_await asio::async_write(stream, http::make_chunk(asio::buffer(chunk)),
-                                   asio::redirect_error(asio::use_awaitable, ec));
-        sent += chunk.size();
-        metrics_.stream_bytes += chunk.size();
-      }
-      idle = kFirstIdleWait;
-      continue;
-    }
-    wait.expires_after(idle);
-    cancel->on_cancel([&wait] { wait.cancel(); });
-    boost::system::error_code waited;
-    co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, waited));
-    cancel->on_cancel(nullptr);
-    idle =
-        std::min(idle * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kLongestIdleWait));
-  }
-  --metrics_.active_streams;
-  if (!ec && !cancel->cancelled()) {
-    stream.expires_after(kClientWriteTimeout);
-    co_await asio::async_write(stream, http::make_chunk_last(),
-                               asio::redirect_error(asio::use_awaitable, ec));
-  }
-  for (auto& file : cpus) co_await link_.clunk(file);
-  co_return Outcome{200, sent, false};
+  auto executor = co_await asio::this_coro::executor;
+  auto stream =
+      std::make_unique<HostTextStream>(link_, timeout, std::move(cpus), std::move(text), executor);
+  co_return Reply{{}, std::move(stream), "text/plain; charset=utf-8"};
 }
 
 }  // namespace tracegate

@@ -2,6 +2,7 @@
 """Figures for the gateway, measured the way a user sees them (HTTP over loopback):
 
 - control-write round trip: PUT /tracing/tracing_on on a keep-alive connection, p50/p99;
+- a directory listing with attributes (GET /tracing/ with Accept: application/json), p50/p99;
 - trace_pipe throughput, with the text formatted by the guest and by the gateway from raw
   pages (--pipe-text): the buffer is filled with trace_marker entries (PUTs from 8
   keep-alive connections), then one chunked GET /tracing/trace_pipe drains it; MB/s of text
@@ -106,6 +107,27 @@ def control_round_trips(target, rounds):
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
+def listing_round_trips(target, rounds):
+    connection = http.client.HTTPConnection("127.0.0.1", target.port, timeout=60)
+    samples = []
+    entries = 0
+    for i in range(rounds + 5):
+        start = time.perf_counter()
+        connection.request("GET", "/tracing/", headers={"Accept": "application/json"})
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - start
+        if response.status != 200 or b'"mode"' not in body:
+            raise RuntimeError("GET /tracing/ as JSON answered %d" % response.status)
+        entries = body.count(b'"name"')
+        if i >= 5:  # warm-up
+            samples.append(elapsed * 1e3)
+    connection.close()
+    samples.sort()
+    return (statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))],
+            entries)
+
+
 def fill(target, total_bytes, marker_bytes):
     body = "m" * (marker_bytes - 1)
     count = total_bytes // marker_bytes
@@ -161,6 +183,9 @@ def bench(kind, args, pipe_text):
         p50, p99 = control_round_trips(target, args.rounds)
         print("[%s] PUT tracing_on round trip: p50 %.3f ms, p99 %.3f ms (%d rounds, keep-alive)"
               % (name, p50, p99, args.rounds))
+        p50, p99, entries = listing_round_trips(target, max(1, args.rounds // 10))
+        print("[%s] GET /tracing/ as JSON (%d entries with mode and size): p50 %.2f ms, "
+              "p99 %.2f ms (%d rounds)" % (name, entries, p50, p99, max(1, args.rounds // 10)))
         target.request("PUT", "/tracing/buffer_size_kb", str(args.fill_mb * 1024))
         target.request("PUT", "/tracing/trace", "")
         count, seconds = fill(target, args.fill_mb << 20, args.marker_bytes)
