@@ -1,17 +1,20 @@
 #pragma once
 
-// Fixed-width types for a freestanding build: no libc headers are available.
-using u8 = unsigned char;
-using u16 = unsigned short;
-using u32 = unsigned int;
-using u64 = unsigned long;
-using i8 = signed char;
-using i16 = short;
-using i32 = int;
-using i64 = long;
-using size_t = unsigned long;
-using ssize_t = long;
-using uintptr_t = unsigned long;
+#include "support/Types.h"
+
+// Fixed-width types for a freestanding build (no libc headers are available): tracefs's,
+// so that a size or an address means the same type on both sides of a call into the core.
+using tg::i16;
+using tg::i32;
+using tg::i64;
+using tg::i8;
+using tg::u16;
+using tg::u32;
+using tg::u64;
+using tg::u8;
+using size_t = tg::usize;
+using ssize_t = tg::isize;
+using uintptr_t = tg::uptr;
 using nullptr_t = decltype(nullptr);
 
 static_assert(sizeof(u64) == 8 && sizeof(void*) == 8, "x86-64 LP64 only");
@@ -40,12 +43,5 @@ constexpr T align_down(T value, T alignment) {
   return value & ~(alignment - 1);
 }
 
-template <typename T>
-constexpr const T& min(const T& a, const T& b) {
-  return a < b ? a : b;
-}
-
-template <typename T>
-constexpr const T& max(const T& a, const T& b) {
-  return a < b ? b : a;
-}
+using tg::max;
+using tg::min;

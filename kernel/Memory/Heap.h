@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Lib/Types.h"
+#include "support/Memory.h"
 
 // The kernel heap: power-of-two size classes served by object caches, larger requests by
 // whole pages. Every block carries a 16-byte header naming its class, so kfree needs no
@@ -12,15 +13,10 @@ void kfree(void* pointer);
 
 // Constructs a T on the heap; nullptr when memory ran out.
 template <typename T, typename... Args>
-T* make(Args&&... args);
-
-#include "Lib/Utility.h"
-
-template <typename T, typename... Args>
 T* make(Args&&... args) {
   void* memory = kmalloc(sizeof(T));
   if (!memory) return nullptr;
-  return new (memory) T(klib::forward<Args>(args)...);
+  return new (memory) T(tg::forward<Args>(args)...);
 }
 
 template <typename T>

@@ -1,7 +1,6 @@
 #include "Memory/KmemCache.h"
 
 #include "Console/Log.h"
-#include "Lib/Utility.h"
 #include "Memory/Heap.h"
 #include "Memory/PageAllocator.h"
 

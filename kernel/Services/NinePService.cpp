@@ -10,14 +10,15 @@
 #include "Devices/VirtioSerial.h"
 #include "Lib/String.h"
 #include "Memory/Heap.h"
-#include "Services/ServiceBridge.h"
+#include "Services/NinePSession.h"
 #include "Services/SessionStart.h"
-#include "Services/WorkloadFiles.h"
+#include "Services/WorkloadRunner.h"
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
 #include "Tasks/WaitQueue.h"
 #include "Time/Clock.h"
 #include "Time/Timer.h"
+#include "Trace/KernelPlatform.h"
 
 namespace {
 
@@ -50,6 +51,7 @@ struct NinePService {
   Timer poll_timer;
   bool timer_armed;
   SessionStart start{kMaxMsize};
+  NinePSession* session;
   u8* out;
   size_t out_used;
   u64 resets;
@@ -106,10 +108,16 @@ void send_frame(const u8* frame, size_t length) {
   service.out_used += length;
 }
 
-bool receive(const u8* bytes, size_t length) {
-  if (ninep_session_receive(bytes, length)) return true;
-  klog("9p: malformed frame size; session reset, waiting for Tversion");
-  return false;
+tg::Status receive(const u8* bytes, size_t length) {
+  return g_service.session->receive(bytes, length);
+}
+
+void feed(const Chunk& chunk) {
+  tg::Status fed = g_service.start.feed(chunk.data, chunk.length, receive);
+  if (!fed.ok()) {
+    klog("9p: session reset (%s: %s), waiting for Tversion", tg::errno_name(fed.error()),
+         tg::errno_message(fed.error()));
+  }
 }
 
 bool has_work(u32 seen_connection) {
@@ -124,7 +132,7 @@ void start_connection(u32 connection, u32& seen, size_t& parked) {
   seen = connection;
   g_service.out_used = 0;
   g_service.start.reset();
-  ninep_session_reset();
+  g_service.session->reset();
   ++g_service.resets;
   parked = 0;
 }
@@ -144,7 +152,7 @@ void server_loop(void*) {
       if (static_cast<i32>(chunk.connection - seen) > 0) {
         start_connection(chunk.connection, seen, parked);
       }
-      if (chunk.connection == seen) service.start.feed(chunk.data, chunk.length, receive);
+      if (chunk.connection == seen) feed(chunk);
       received = true;
       __atomic_store_n(&service.taken, service.taken + 1, __ATOMIC_RELEASE);
       service.reader_queue.wake_up();
@@ -152,13 +160,35 @@ void server_loop(void*) {
     bool woken = __atomic_exchange_n(&service.wake, false, __ATOMIC_ACQ_REL);
     // A request parked during this batch may already be satisfiable (a marker write on
     // another tag): one pass now instead of waiting for the timer.
-    if (woken || received) parked = ninep_session_poll();
+    if (woken || received) parked = service.session->poll();
     flush_out();
     if (parked && !load(service.timer_armed)) {
       __atomic_store_n(&service.timer_armed, true, __ATOMIC_RELEASE);
       timer_add(service.poll_timer, clock_ns() + kPollPeriodNs);
     }
   }
+}
+
+// Says why the service cannot start, and passes the errno on.
+tg::Errno refuse(const char* what, tg::Errno error) {
+  klog("9p: %s: %s (%s)", what, tg::errno_name(error), tg::errno_message(error));
+  return error;
+}
+
+tg::Status allocate_buffers(NinePService& service) {
+  service.out = static_cast<u8*>(kmalloc(kOutSize));
+  if (!service.out) return tg::Errno::kNoMem;
+  for (auto& chunk : service.chunks) {
+    chunk.data = static_cast<u8*>(kmalloc(kChunkSize));
+    if (!chunk.data) return tg::Errno::kNoMem;
+  }
+  return {};
+}
+
+tg::Status start_tasks() {
+  TRY(kthread_run("9p", server_loop, nullptr, kAllCpus));
+  TRY(kthread_run("9p-rx", reader_loop, nullptr, kAllCpus));
+  return {};
 }
 
 }  // namespace
@@ -174,33 +204,23 @@ void ninep_service_kick() {
   g_service.server_queue.wake_up();
 }
 
-void ninep_service_start() {
-  auto port = virtio_serial_wait_port(kPortName, kPortWaitNs);
-  if (!port.ok()) {
-    klog("9p: no port %s (%s)", kPortName, klib::errno_name(port.error()));
-    return;
-  }
+tg::Status ninep_service_start() {
   NinePService& service = g_service;
+  auto port = virtio_serial_wait_port(kPortName, kPortWaitNs);
+  if (!port.ok()) return refuse("no port org.tracegate.9p", port.error());
   service.port = port.value();
-  service.out = static_cast<u8*>(kmalloc(kOutSize));
-  for (auto& chunk : service.chunks) chunk.data = static_cast<u8*>(kmalloc(kChunkSize));
-  for (const auto& chunk : service.chunks) {
-    if (!chunk.data || !service.out) {
-      klog("9p: out of memory");
-      return;
-    }
-  }
-  if (!ninep_session_init(send_frame, kMaxMsize)) {
-    klog("9p: cannot set up the session (tracing not set up, or out of memory)");
-    return;
-  }
+  tg::Status buffers = allocate_buffers(service);
+  if (!buffers.ok()) return refuse("no memory for its buffers", buffers.error());
+  auto session = NinePSession::create(send_frame, kMaxMsize);
+  if (!session.ok()) return refuse("cannot set up the session", session.error());
+  service.session = session.value();
+  tg::Status runner = workload_runner_start();
+  if (!runner.ok()) return refuse("cannot start the workload runner", runner.error());
   timer_setup(service.poll_timer, on_poll_timer);
-  if (!workload_files_start_runner()) return;
+  trace_set_reader_waker(ninep_service_wake);
   service.port->set_listener(&kListener);
-  if (!kthread_run("9p", server_loop, nullptr, kAllCpus).ok() ||
-      !kthread_run("9p-rx", reader_loop, nullptr, kAllCpus).ok()) {
-    klog("9p: cannot start its tasks");
-    return;
-  }
+  tg::Status tasks = start_tasks();
+  if (!tasks.ok()) return refuse("cannot start its tasks", tasks.error());
   klog("9p: serving port %u (%s), msize up to %u", service.port->id(), kPortName, kMaxMsize);
+  return {};
 }

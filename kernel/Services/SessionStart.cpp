@@ -23,7 +23,7 @@ SessionStart::Match SessionStart::match_version(const u8* bytes, size_t length) 
   return length >= kHeader ? Match::kYes : Match::kMaybe;
 }
 
-void SessionStart::feed(const u8* bytes, size_t length, Deliver deliver) {
+klib::Status SessionStart::feed(const u8* bytes, size_t length, Deliver deliver) {
   while (!started_ && length) {
     size_t take = min(length, kCarry - carried_);
     memcpy(carry_ + carried_, bytes, take);
@@ -40,9 +40,10 @@ void SessionStart::feed(const u8* bytes, size_t length, Deliver deliver) {
       started_ = true;
       size_t carried = carried_;
       carried_ = 0;
-      if (!deliver(carry_ + at, carried - at)) {
+      klib::Status delivered = deliver(carry_ + at, carried - at);
+      if (!delivered.ok()) {
         started_ = false;
-        return;
+        return delivered;
       }
       break;
     }
@@ -50,5 +51,8 @@ void SessionStart::feed(const u8* bytes, size_t length, Deliver deliver) {
     memmove(carry_, carry_ + at, carried_ - at);
     carried_ -= at;
   }
-  if (started_ && length && !deliver(bytes, length)) started_ = false;
+  if (!started_ || !length) return {};
+  klib::Status delivered = deliver(bytes, length);
+  if (!delivered.ok()) started_ = false;
+  return delivered;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Lib/Result.h"
 #include "Lib/Types.h"
 
 // Finds where a 9P session starts in a stream that may begin with leftovers: bytes an old
@@ -9,9 +10,9 @@
 // so until one is seen the bytes before it are dropped; from it on, everything passes.
 class SessionStart {
  public:
-  // Bytes that reach the session; false when the session gave up on the stream (then the
-  // search starts over).
-  using Deliver = bool (*)(const u8* bytes, size_t length);
+  // Bytes that reach the session; an error when the session gave up on the stream (then
+  // the search starts over).
+  using Deliver = klib::Status (*)(const u8* bytes, size_t length);
 
   explicit SessionStart(u32 max_msize) : max_msize_(max_msize) {}
   void reset() {
@@ -19,7 +20,8 @@ class SessionStart {
     carried_ = 0;
   }
   bool started() const { return started_; }
-  void feed(const u8* bytes, size_t length, Deliver deliver);
+  // The error `deliver` gave up with (the rest of `bytes` is dropped), or success.
+  klib::Status feed(const u8* bytes, size_t length, Deliver deliver);
 
  private:
   enum class Match { kNo, kMaybe, kYes };

@@ -1,28 +1,34 @@
-// tracefs side: the rows of `workloads/` and their file ops.
+// The rows of `workloads/` and their file ops; the runs themselves belong to the runner
+// task (WorkloadRunner.cpp).
 #include "Services/WorkloadTree.h"
 
-#include "Services/ServiceBridge.h"
+#include "Lib/Format.h"
+#include "Services/WorkloadRunner.h"
+#include "Workloads/Workload.h"
 
 namespace tg::vfs {
 namespace {
 
-constexpr int kEagain = 11;
-// Room for `available` and `last`; both are a few short lines.
-constexpr usize kTextMax = 1024;
+// Room for one line of `available` or all of `last`.
+constexpr usize kLineMax = 256;
 
-Result<bool> show_text(String& out, unsigned long (*render)(char*, unsigned long)) {
-  char text[kTextMax];
-  usize length = render(text, sizeof(text));
-  TRY(out.append(StringView(text, min(length, sizeof(text)))));
+Result<bool> show_available(OpenFile&, String& out) {
+  for (usize i = 0; i < workload_count(); ++i) {
+    TRY(out.append(workload_at(i).name));
+    TRY(out.append('\n'));
+  }
   return false;
 }
 
-Result<bool> show_available(OpenFile&, String& out) {
-  return show_text(out, workload_files_available);
-}
-
 Result<bool> show_last(OpenFile&, String& out) {
-  return show_text(out, workload_files_last);
+  WorkloadResult last = workload_last();
+  char text[kLineMax];
+  usize length = ::format(
+      text, sizeof(text),
+      "name: %s\nstatus: %s\niterations: %lu\nduration_ns: %lu\nchecksum: 0x%016lx\n", last.name,
+      workload_status_name(last.status), last.iterations, last.duration_ns, last.checksum);
+  TRY(out.append(StringView(text, length)));
+  return false;
 }
 
 // What a writer of `run` waits for: the run it started and how many bytes it wrote.
@@ -49,8 +55,7 @@ Result<RunWrite*> run_write_of(OpenFile& file) {
 Result<usize> write_run(OpenFile& file, StringView command) {
   RunWrite* state = TRY(run_write_of(file));
   if (state->pending) return Errno::kBusy;
-  int error = workload_files_start(command.data(), command.size(), &state->run);
-  if (error) return static_cast<Errno>(error);
+  state->run = TRY(workload_runner_submit(command.data(), command.size()));
   state->pending = true;
   state->length = command.size();
   return Errno::kAgain;
@@ -59,10 +64,10 @@ Result<usize> write_run(OpenFile& file, StringView command) {
 Result<usize> run_done(OpenFile& file) {
   auto* state = static_cast<RunWrite*>(file.private_data);
   if (!state || !state->pending) return Errno::kInval;
-  int outcome = workload_files_outcome(state->run);
-  if (outcome == kEagain) return Errno::kAgain;
+  Status outcome = workload_runner_outcome(state->run);
+  if (outcome.error() == Errno::kAgain) return Errno::kAgain;
   state->pending = false;
-  if (outcome) return static_cast<Errno>(outcome);
+  TRY(outcome);
   return state->length;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
-#include "vfs/NodeTable.h"
+
+#include "Trace/Tracefs.h"
 
 namespace tg::vfs {
 
-// Mounts `workloads/` (available, run, last) in `table`; the rows are data, the work is
-// done by the kernel side (WorkloadFiles.cpp) through ServiceBridge.h.
+// Mounts `workloads/` (available, run, last) in `table`; the rows are data, the runs are
+// the runner task's (WorkloadRunner.h).
 Status mount_workloads(NodeTable& table);
 
 }  // namespace tg::vfs

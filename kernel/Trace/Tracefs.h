@@ -8,6 +8,7 @@
 #undef notrace
 
 #include "Platform.h"
+#include "ninep/Server.h"
 #include "support/Memory.h"
 #include "support/Result.h"
 #include "support/StringView.h"
@@ -15,7 +16,9 @@
 #include "trace/Events.h"
 #include "trace/RecordContext.h"
 #include "trace/Tracing.h"
+#include "vfs/NinePTree.h"
 #include "vfs/NodeTable.h"
+#include "vfs/ProcTree.h"
 #include "vfs/TracingTree.h"
 
 #pragma pop_macro("notrace")

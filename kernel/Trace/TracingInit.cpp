@@ -1,10 +1,7 @@
 #include "Trace/TracingInit.h"
 
-#include "Arch/x86_64/FwCfg.h"
-#include "Arch/x86_64/PerCpu.h"
-#include "Boot/CommandLine.h"
+#include "Arch/x86_64/Smp.h"
 #include "Console/Log.h"
-#include "Lib/String.h"
 #include "Trace/BootTracing.h"
 #include "Trace/CodePatcher.h"
 #include "Trace/FtraceDispatch.h"
@@ -18,20 +15,6 @@
 namespace {
 tg::vfs::NodeTable* g_node_table;
 bool g_ready;
-
-// Buffers exist per CPU from the start, so count the CPUs QEMU will bring up, not the one
-// running now.
-u32 cpus_expected() {
-  u32 count = fw_cfg_cpu_count();
-  char value[16];
-  u64 parsed;
-  if (!count && cmdline_value("smp", value, sizeof(value)) &&
-      parse_u64(value, strlen(value), parsed)) {
-    count = static_cast<u32>(parsed);
-  }
-  if (!count) count = 1;
-  return count < kMaxCpus ? count : kMaxCpus;
-}
 }  // namespace
 
 tg::vfs::NodeTable& trace_node_table() {
@@ -43,7 +26,9 @@ bool tracing_ready() {
 }
 
 void tracing_init() {
-  u32 cpus = cpus_expected();
+  // Buffers exist per CPU from the start, so count the CPUs QEMU will bring up, not the one
+  // running now.
+  u32 cpus = smp_cpus_expected();
   kernel_platform_install(cpus);
   auto tracing = tg::trace::Tracing::create();
   if (!tracing.ok())

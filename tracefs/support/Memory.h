@@ -2,14 +2,16 @@
 #include "support/Types.h"
 
 // Placement new and the four memory primitives. Hosted builds take placement new from the
-// library; freestanding builds (the kernel) define it here.
+// library; freestanding builds (the kernel, whose own code uses these too) define it here.
 #if __STDC_HOSTED__
 #include <new>
-#elif !defined(TRACEGATE_PLACEMENT_NEW)
-// The kernel's own headers define the same two (guarded by the same macro).
-#define TRACEGATE_PLACEMENT_NEW
-inline void* operator new(tg::usize, void* where) noexcept { return where; }
-inline void* operator new[](tg::usize, void* where) noexcept { return where; }
+#else
+inline void* operator new(tg::usize, void* where) noexcept {
+  return where;
+}
+inline void* operator new[](tg::usize, void* where) noexcept {
+  return where;
+}
 #endif
 
 extern "C" {

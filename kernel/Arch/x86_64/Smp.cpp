@@ -30,18 +30,6 @@ T* trampoline_slot(char* symbol) {
   return phys_to_virt<T>(kTrampolinePhys + (symbol - ap_trampoline_start));
 }
 
-u32 cpu_count_wanted() {
-  u32 count = fw_cfg_cpu_count();
-  char value[16];
-  u64 parsed;
-  if (!count && cmdline_value("smp", value, sizeof(value)) &&
-      parse_u64(value, strlen(value), parsed)) {
-    count = static_cast<u32>(parsed);
-  }
-  if (!count) count = 1;
-  return min(count, kMaxCpus);
-}
-
 bool wait_online(u32 cpu, u64 timeout_ns) {
   u64 deadline = clock_ns() + timeout_ns;
   while (!__atomic_load_n(&g_per_cpu[cpu].online, __ATOMIC_ACQUIRE)) {
@@ -92,11 +80,23 @@ extern "C" notrace void ap_main() {
   cpu_idle_loop();
 }
 
+u32 smp_cpus_expected() {
+  u32 count = fw_cfg_cpu_count();
+  char value[16];
+  u64 parsed;
+  if (!count && cmdline_value("smp", value, sizeof(value)) &&
+      parse_u64(value, strlen(value), parsed)) {
+    count = static_cast<u32>(parsed);
+  }
+  if (!count) count = 1;
+  return min(count, kMaxCpus);
+}
+
 u32 smp_boot() {
   memcpy(phys_to_virt(kTrampolinePhys), ap_trampoline_start,
          static_cast<size_t>(ap_trampoline_end - ap_trampoline_start));
   *trampoline_slot<u64>(ap_trampoline_entry) = reinterpret_cast<u64>(ap_main);
-  u32 wanted = cpu_count_wanted();
+  u32 wanted = smp_cpus_expected();
   g_per_cpu[0].online = 1;
   g_cpus_online = 1;
   for (u32 cpu = 1; cpu < wanted; ++cpu) {
