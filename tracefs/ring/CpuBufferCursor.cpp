@@ -40,6 +40,10 @@ CpuBuffer::Cursor::Cursor(Cursor&& other)
       position_(other.position_),
       entries_passed_(other.entries_passed_),
       bytes_passed_(other.bytes_passed_),
+      claimed_entries_(other.claimed_entries_),
+      claimed_bytes_(other.claimed_bytes_),
+      defer_claims_(other.defer_claims_),
+      lost_claim_(other.lost_claim_),
       has_entry_(other.has_entry_),
       entry_(other.entry_),
       entry_end_(other.entry_end_) {
@@ -104,6 +108,23 @@ bool CpuBuffer::Cursor::load_page(u64 page, u32 skip_entries) {
     entries_passed_++;
     bytes_passed_ += skipped.size;
   }
+  claimed_entries_ = entries_passed_;
+  claimed_bytes_ = bytes_passed_;
+  return true;
+}
+
+// Moves the head from what this cursor last claimed to `desired`, counting the records
+// passed since (up to `entries` and `bytes` of the page) as read.
+bool CpuBuffer::Cursor::claim_passed(u64 desired, u32 entries, u32 bytes) {
+  u64 expected = pack_head(page_, claimed_entries_, claimed_bytes_);
+  if (!buffer_->head_.compare_exchange(expected, desired, MemoryOrder::kAcqRel)) {
+    if (entries != claimed_entries_) lost_claim_ = true;
+    return false;
+  }
+  buffer_->read_.fetch_add(entries - claimed_entries_, MemoryOrder::kRelaxed);
+  buffer_->read_bytes_.fetch_add(bytes - claimed_bytes_, MemoryOrder::kRelaxed);
+  claimed_entries_ = entries;
+  claimed_bytes_ = bytes;
   return true;
 }
 
@@ -137,12 +158,9 @@ bool CpuBuffer::Cursor::refresh() {
 // by moving the head; if the writer took it over first, the cursor resynchronizes.
 bool CpuBuffer::Cursor::next_page() {
   u64 next = page_ + 1;
-  if (consuming_) {
-    u64 expected = pack_head(page_, entries_passed_, bytes_passed_);
-    if (!buffer_->head_.compare_exchange(expected, pack_head(next, 0, 0), MemoryOrder::kAcqRel)) {
-      return start_at_head();
-    }
-  } else if (head_page(buffer_->head_.load(kAcquire)) > next) {
+  if (consuming_ && !claim_passed(pack_head(next, 0, 0), entries_passed_, bytes_passed_))
+    return start_at_head();
+  else if (head_page(buffer_->head_.load(kAcquire)) > next) {
     return start_at_head();
   }
   if (load_page(next, 0)) return true;
@@ -160,7 +178,8 @@ bool CpuBuffer::Cursor::peek(Entry& entry) {
     // A consuming cursor reads only at the head: if the writer took its page over since the
     // copy, what it holds is overrun and it starts again at the new head.
     if (consuming_ &&
-        buffer_->head_.load(kAcquire) != pack_head(page_, entries_passed_, bytes_passed_)) {
+        buffer_->head_.load(kAcquire) != pack_head(page_, claimed_entries_, claimed_bytes_)) {
+      if (entries_passed_ != claimed_entries_) lost_claim_ = true;
       if (!start_at_head()) return false;
     }
     Position at = position_;
@@ -190,28 +209,45 @@ void CpuBuffer::Cursor::advance() {
   if (!has_entry_ && !peek(entry)) return;
   has_entry_ = false;
   u32 size = entry_.size;
+  u32 entries = entries_passed_ + 1;
+  u32 bytes = bytes_passed_ + size;
   if (consuming_) {
-    // Claim the entry from the head; past the last entry of a complete page, free the page
-    // in the same step. Failing means the writer overwrote the page first: the entry counts
-    // as overrun and the cursor restarts at the new head.
+    // Claim the entry from the head (with deferred claims, only at the end of the page);
+    // past the last entry of a complete page, free the page in the same step. Failing means
+    // the writer overwrote the page first: the entries count as overrun and the cursor
+    // restarts at the new head.
     bool page_done = copy_state_.complete && entry_end_ >= copy_state_.commit;
-    u64 expected = pack_head(page_, entries_passed_, bytes_passed_);
-    u64 desired = page_done ? pack_head(page_ + 1, 0, 0)
-                            : pack_head(page_, entries_passed_ + 1, bytes_passed_ + size);
-    if (!buffer_->head_.compare_exchange(expected, desired, MemoryOrder::kAcqRel)) {
-      page_ = 0;
-      return;
-    }
-    buffer_->read_.fetch_add(1, MemoryOrder::kRelaxed);
-    buffer_->read_bytes_.fetch_add(size, MemoryOrder::kRelaxed);
-    if (page_done) {
-      page_ = 0;
-      return;
+    if (page_done || !defer_claims_) {
+      u64 desired = page_done ? pack_head(page_ + 1, 0, 0) : pack_head(page_, entries, bytes);
+      if (!claim_passed(desired, entries, bytes) || page_done) {
+        page_ = 0;
+        return;
+      }
     }
   }
   position_.offset = entry_end_;
-  entries_passed_++;
-  bytes_passed_ += size;
+  entries_passed_ = entries;
+  bytes_passed_ = bytes;
+}
+
+bool CpuBuffer::Cursor::claim() {
+  bool kept = !lost_claim_;
+  lost_claim_ = false;
+  if (page_ != 0 && entries_passed_ != claimed_entries_ &&
+      !claim_passed(pack_head(page_, entries_passed_, bytes_passed_), entries_passed_,
+                    bytes_passed_)) {
+    lost_claim_ = false;
+    page_ = 0;
+    has_entry_ = false;
+    kept = false;
+  }
+  return kept;
+}
+
+bool CpuBuffer::Cursor::take_lost_claim() {
+  bool lost = lost_claim_;
+  lost_claim_ = false;
+  return lost;
 }
 
 // The first entry of the page after the current one, copied aside so that the current

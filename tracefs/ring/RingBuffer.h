@@ -184,6 +184,20 @@ class CpuBuffer::Cursor {
   void advance();
   // The record after the one peek() returns, without moving (function_graph's leaf check).
   bool peek_after(Entry& next);
+
+  // Batched consumption (trace_pipe_raw claims a page's worth of records at once): with
+  // deferred claims, advance() passes records without claiming them from the head, except
+  // at the end of a page, and claim() claims all the passed ones in one step.
+  void defer_claims() { defer_claims_ = true; }
+  // True when every record passed is claimed (advance() or peek() may have claimed them on
+  // leaving a page): what was made of them is safe to keep.
+  bool all_claimed() const { return page_ == 0 || entries_passed_ == claimed_entries_; }
+  // Claims what was passed; false when the writer overwrote records passed since the last
+  // successful claim first (they count as overrun: the caller drops what it made of them).
+  bool claim();
+  // Whether records passed and not yet claimed were lost to the writer since the last call
+  // (peek or advance found the head moved): the caller drops what it made of them at once.
+  bool take_lost_claim();
   u32 cpu() const { return buffer_->cpu_; }
 
  private:
@@ -199,6 +213,7 @@ class CpuBuffer::Cursor {
   bool refresh();
   bool next_page();
   bool find_entry(const u32* data, u32 commit, Position& at, Entry& entry) const;
+  bool claim_passed(u64 desired, u32 entries, u32 bytes);
   bool peek_in_next_page(Entry& next);
 
   CpuBuffer* buffer_;
@@ -210,6 +225,10 @@ class CpuBuffer::Cursor {
   Position position_{};     // before the next unread record
   u32 entries_passed_ = 0;  // entries of this page before position_
   u32 bytes_passed_ = 0;
+  u32 claimed_entries_ = 0;  // of entries_passed_, those the head has taken
+  u32 claimed_bytes_ = 0;
+  bool defer_claims_ = false;
+  bool lost_claim_ = false;
   bool has_entry_ = false;  // entry_ is the peeked record, ending at entry_end_
   Entry entry_{};
   u32 entry_end_ = 0;

@@ -39,14 +39,32 @@ struct GraphExitPayload {
 };
 
 template <typename Payload>
-usize put(const Payload& payload, u8* out) {
+void put(const Payload& payload, u8* out) {
   memcpy(out, &payload, sizeof payload);
-  return sizeof payload;
 }
 
-// `entry` in the layout of its Linux event, or 0 for a record Linux has no event for (the
-// graph tracer's interrupt arrows, which Linux draws from the handlers' own entries).
-usize linux_payload(const Entry& entry, u8* out) {
+// The size of `entry`'s Linux event, or 0 for a record Linux has no event for (the graph
+// tracer's interrupt arrows, which Linux draws from the handlers' own entries).
+usize linux_payload_size(const Entry& entry) {
+  switch (entry.type) {
+    case RecordType::kFunction:
+      return sizeof(FunctionPayload);
+    case RecordType::kGraphEntry:
+      return sizeof(GraphEntryPayload);
+    case RecordType::kGraphReturn:
+    case RecordType::kGraphReturnLong:
+      return sizeof(GraphExitPayload);
+    case RecordType::kEvent: {
+      u32 size = entry.as<ring::EventRecord>().size;
+      return size > kMaxPayload ? 0 : size;
+    }
+    default:
+      return 0;
+  }
+}
+
+// Writes `entry` in the layout of its Linux event (linux_payload_size bytes) to `out`.
+void linux_payload(const Entry& entry, u8* out) {
   switch (entry.type) {
     case RecordType::kFunction: {
       const auto& record = entry.as<ring::FunctionRecord>();
@@ -54,6 +72,7 @@ usize linux_payload(const Entry& entry, u8* out) {
                                  text_address(record.ip),
                                  text_address(record.parent_ip)},
                  out);
+      return;
     }
     case RecordType::kGraphEntry: {
       const auto& record = entry.as<ring::GraphEntryRecord>();
@@ -62,6 +81,7 @@ usize linux_payload(const Entry& entry, u8* out) {
                                    record.depth,
                                    0},
                  out);
+      return;
     }
     case RecordType::kGraphReturn:
     case RecordType::kGraphReturnLong: {
@@ -76,15 +96,13 @@ usize linux_payload(const Entry& entry, u8* out) {
                                   entry.timestamp - ret.duration,
                                   entry.timestamp},
                  out);
+      return;
     }
-    case RecordType::kEvent: {
-      u32 size = entry.as<ring::EventRecord>().size;
-      if (size > kMaxPayload) return 0;
-      memcpy(out, entry.record + sizeof(ring::EventRecord), size);
-      return size;
-    }
+    case RecordType::kEvent:
+      memcpy(out, entry.record + sizeof(ring::EventRecord), entry.as<ring::EventRecord>().size);
+      return;
     default:
-      return 0;
+      return;
   }
 }
 
@@ -93,14 +111,15 @@ class RawPageWriter {
  public:
   RawPageWriter(u8* page, usize capacity) : data_(page + kRawPageHeaderSize), capacity_(capacity) {}
 
-  // False when the event does not fit in what is left of the page.
-  bool add(u64 timestamp, const u8* payload, usize size) {
+  // Writes the header of an event of `size` payload bytes and returns where its payload
+  // goes (zeroed up to the 4-byte boundary), or null when it does not fit in the page.
+  u8* add(u64 timestamp, usize size) {
     usize aligned = (size + 3) & ~usize{3};
     bool small = aligned > 0 && aligned <= kRawMaxSmallData;
     u64 delta = used_ == 0 || timestamp < last_time_ ? 0 : timestamp - last_time_;
     bool extend = delta > kDeltaMask;
     usize need = (extend ? 8 : 0) + 4 + (small ? 0 : 4) + aligned;
-    if (used_ + need > capacity_) return false;
+    if (used_ + need > capacity_) return nullptr;
     if (used_ == 0) first_time_ = timestamp;
     if (extend) {
       word(static_cast<u32>((delta & kDeltaMask) << 5) | kRawTypeTimeExtend);
@@ -109,14 +128,27 @@ class RawPageWriter {
     }
     word(static_cast<u32>(delta << 5) | (small ? static_cast<u32>(aligned / 4) : 0));
     if (!small) word(static_cast<u32>(aligned + 4));
-    memcpy(data_ + used_, payload, size);
-    memset(data_ + used_ + size, 0, aligned - size);
+    u8* payload = data_ + used_;
+    if (aligned != size) memset(payload + aligned - 4, 0, 4);
     used_ += aligned;
     last_time_ = timestamp;
-    return true;
+    return payload;
   }
   usize used() const { return used_; }
   u64 first_time() const { return first_time_; }
+
+  // What has been written, to go back to when later events must be dropped.
+  struct Mark {
+    usize used;
+    u64 first_time;
+    u64 last_time;
+  };
+  Mark mark() const { return {used_, first_time_, last_time_}; }
+  void back_to(const Mark& mark) {
+    used_ = mark.used;
+    first_time_ = mark.first_time;
+    last_time_ = mark.last_time;
+  }
 
  private:
   void word(u32 value) {
@@ -258,15 +290,31 @@ Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize siz
   return events;
 }
 
-bool fill_raw_page(ring::TraceBuffer::Iterator& it, u64 lost, u8* page, u8* scratch) {
+bool fill_raw_page(ring::CpuBuffer::Cursor& cursor, u64 lost, u8* page) {
   // The lost count is stored after the data: keep room for it.
   RawPageWriter writer(page, kRawPageDataSize - (lost ? sizeof(u64) : 0));
+  // The records go into the page first and are claimed from the ring together at the end
+  // (one step instead of one per record); records the writer overwrote before they were
+  // claimed are overrun, and what the page made of them is dropped.
+  cursor.defer_claims();
+  RawPageWriter::Mark claimed = writer.mark();
   Entry entry;
-  while (it.peek(entry)) {
-    usize size = linux_payload(entry, scratch);
-    if (size && !writer.add(entry.timestamp, scratch, size)) break;
-    it.advance();
+  for (;;) {
+    bool more = cursor.peek(entry);
+    if (cursor.take_lost_claim()) writer.back_to(claimed);
+    // Moving on to the next page claims the rest of the one before.
+    if (cursor.all_claimed()) claimed = writer.mark();
+    if (!more) break;
+    if (usize size = linux_payload_size(entry)) {
+      u8* payload = writer.add(entry.timestamp, size);
+      if (!payload) break;
+      linux_payload(entry, payload);
+    }
+    cursor.advance();
+    if (cursor.take_lost_claim()) writer.back_to(claimed);
+    if (cursor.all_claimed()) claimed = writer.mark();
   }
+  if (!cursor.claim()) writer.back_to(claimed);
   if (writer.used() == 0) return false;
   u64 commit = writer.used();
   u8* data = page + kRawPageHeaderSize;

@@ -23,11 +23,10 @@ inline constexpr u32 kRawTypeTimeExtend = 30;
 inline constexpr u32 kRawTypeTimeStamp = 31;
 inline constexpr u32 kRawMaxSmallData = 28 * 4;
 
-// Fills `page` (kRawPageSize bytes) with the next entries of `it` (one CPU's consuming
-// iterator), converted, consuming what it converts; `lost` events went missing before them.
-// `scratch` holds one converted payload (kRawPageDataSize bytes). Returns false, with
-// `page` untouched, when there was nothing to convert.
-bool fill_raw_page(ring::TraceBuffer::Iterator& it, u64 lost, u8* page, u8* scratch);
+// Fills `page` (kRawPageSize bytes) with the next entries of `cursor` (one CPU's consuming
+// cursor), converted, consuming what it converts; `lost` events went missing before them.
+// Returns false, with `page` untouched, when there was nothing to convert.
+bool fill_raw_page(ring::CpuBuffer::Cursor& cursor, u64 lost, u8* page);
 
 // The way back, for a host that formats text from raw pages with this same formatter:
 // writes the events of one raw page (`size` bytes, normally kRawPageSize) into `buffer` as

@@ -121,14 +121,13 @@ bool trace_pipe_poll(OpenFile& file) {
 
 struct RawReader {
   RawReader(trace::TraceInstance& instance, u32 cpu)
-      : iterator(instance.buffer(), true, static_cast<i32>(cpu)), cpu(cpu) {}
-  ring::TraceBuffer::Iterator iterator;
+      : cursor(instance.buffer().cpu(cpu), true), cpu(cpu) {}
+  ring::CpuBuffer::Cursor cursor;
   u32 cpu;
   u64 lost = 0;      // taken from the buffer, not yet flagged in a page
   usize offset = 0;  // bytes of `page` already read
   usize filled = 0;  // 0 or kRawPageSize
   u8 page[trace::kRawPageSize];
-  u8 scratch[trace::kRawPageDataSize];
 };
 
 RawReader* raw_reader_of(OpenFile& file) {
@@ -166,8 +165,7 @@ Result<usize> trace_pipe_raw_read(OpenFile& file, Span<char> out) {
   while (copied < out.size()) {
     if (reader->offset == reader->filled) {
       reader->lost += instance_of(file).buffer().cpu(reader->cpu).take_lost();
-      if (!trace::fill_raw_page(reader->iterator, reader->lost, reader->page, reader->scratch))
-        break;
+      if (!trace::fill_raw_page(reader->cursor, reader->lost, reader->page)) break;
       reader->lost = 0;
       reader->offset = 0;
       reader->filled = trace::kRawPageSize;
@@ -185,7 +183,7 @@ bool trace_pipe_raw_poll(OpenFile& file) {
   RawReader* reader = raw_reader_of(file);
   if (!reader) return true;
   ring::Entry entry;
-  return reader->offset != reader->filled || reader->iterator.peek(entry);
+  return reader->offset != reader->filled || reader->cursor.peek(entry);
 }
 
 // ---- per_cpu/cpuN/stats ----

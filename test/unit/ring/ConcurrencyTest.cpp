@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "RingTestSupport.h"
 
@@ -76,6 +78,52 @@ TEST(RingConcurrency, ConsumerRacingAStoppingWriterReadsEverythingAccepted) {
   EXPECT_EQ(stats.read, outcome.read_by_reader);
   EXPECT_EQ(stats.overrun, 0u);
   EXPECT_EQ(stats.dropped + outcome.accepted, kRecords);
+}
+
+// Batched consumption as trace_pipe_raw does it: records go into a batch and are claimed
+// together; records lost to the writer before their claim are dropped from the batch. What
+// the reader keeps is then exactly what the ring counts as read.
+TEST(RingConcurrency, BatchedConsumerKeepsExactlyWhatItClaimed) {
+  auto buffer = CpuBuffer::create(0, 4).release_value();
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (u32 i = 0; i < kRecords; ++i) write_function(*buffer, 1000 + u64{i} * 3, i);
+    done.store(true);
+  });
+  CpuBuffer::Cursor pipe(*buffer, true);
+  pipe.defer_claims();
+  std::vector<u32> kept;
+  bool intact = true;
+  auto consume = [&] {
+    for (int batch = 0; batch < 64; ++batch) {
+      size_t claimed = kept.size();
+      Entry entry;
+      for (int i = 0; i < 150; ++i) {
+        bool more = pipe.peek(entry);
+        if (pipe.take_lost_claim()) kept.resize(claimed);
+        // peek() may have claimed the rest of a page it moved past.
+        if (pipe.all_claimed()) claimed = kept.size();
+        if (!more) break;
+        const auto& record = entry.as<FunctionRecord>();
+        if (record.parent_ip != checksum(record.ip)) intact = false;
+        kept.push_back(record.ip);
+        pipe.advance();
+        if (pipe.take_lost_claim()) kept.resize(claimed);
+        if (pipe.all_claimed()) claimed = kept.size();
+      }
+      if (!pipe.claim()) kept.resize(claimed);
+    }
+  };
+  while (!done.load()) consume();
+  writer.join();
+  consume();
+  CpuStats stats = buffer->stats();
+  EXPECT_TRUE(intact);
+  EXPECT_TRUE(std::is_sorted(kept.begin(), kept.end()));
+  EXPECT_TRUE(std::adjacent_find(kept.begin(), kept.end()) == kept.end());
+  EXPECT_EQ(stats.entries, 0u);
+  EXPECT_EQ(stats.read, kept.size());
+  EXPECT_EQ(stats.read + stats.overrun, kRecords);
 }
 
 TEST(RingConcurrency, NonConsumingReaderSeesOnlyIntactOrderedRecords) {
