@@ -187,6 +187,7 @@ class Session {
 // ---- list ----
 
 int cmd_list(GatewayClient& client, Args& args) {
+  std::ostringstream out;
   bool tracers = false, events = false, functions = false, options = false;
   std::string glob;
   while (!args.done()) {
@@ -211,17 +212,14 @@ int cmd_list(GatewayClient& client, Args& args) {
     for (std::string word; in >> word;) out.push_back(word);
     return out;
   };
-  if (tracers)
-    std::cout << "tracers:\n  " << join(words(session.read("available_tracers")), " ") << "\n";
+  if (tracers) out << "tracers:\n  " << join(words(session.read("available_tracers")), " ") << "\n";
   if (events) {
-    std::cout << "events:\n";
-    for (const auto& event : words(session.read("available_events")))
-      std::cout << "  " << event << "\n";
+    out << "events:\n";
+    for (const auto& event : words(session.read("available_events"))) out << "  " << event << "\n";
   }
   if (options) {
-    std::cout << "options:\n";
-    for (const auto& option : words(session.read("trace_options")))
-      std::cout << "  " << option << "\n";
+    out << "options:\n";
+    for (const auto& option : words(session.read("trace_options"))) out << "  " << option << "\n";
   }
   if (functions) {
     std::istringstream in(session.read("available_filter_functions"));
@@ -229,9 +227,11 @@ int cmd_list(GatewayClient& client, Args& args) {
       if (!glob.empty() && !trace::glob_match(StringView(glob.data(), glob.size()),
                                               StringView(line.data(), line.size())))
         continue;
-      std::cout << line << "\n";
+      out << line << "\n";
     }
   }
+  // Printed whole, so a request that fails part-way prints nothing but the error.
+  std::cout << out.str();
   return 0;
 }
 
@@ -418,41 +418,44 @@ std::string first_lines(const std::string& text, size_t count) {
 }
 
 int cmd_stat(GatewayClient& client, Args& args) {
+  std::ostringstream out;
   Session session(client, instance_only(args));
   auto line = [](const std::string& text) {
     std::string out = text;
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
   };
-  std::cout << "tracer:          " << line(session.read("current_tracer")) << "\n";
-  std::cout << "tracing_on:      " << line(session.read("tracing_on")) << "\n";
-  std::cout << "buffer_size_kb:  " << line(session.read("buffer_size_kb")) << "\n";
-  std::cout << "trace_clock:     " << line(session.read("trace_clock")) << "\n";
-  std::cout << "filter:          " << first_lines(session.read("set_ftrace_filter"), 8) << "\n";
-  std::cout << "notrace:         " << first_lines(session.read("set_ftrace_notrace"), 8) << "\n";
+  out << "tracer:          " << line(session.read("current_tracer")) << "\n";
+  out << "tracing_on:      " << line(session.read("tracing_on")) << "\n";
+  out << "buffer_size_kb:  " << line(session.read("buffer_size_kb")) << "\n";
+  out << "trace_clock:     " << line(session.read("trace_clock")) << "\n";
+  out << "filter:          " << first_lines(session.read("set_ftrace_filter"), 8) << "\n";
+  out << "notrace:         " << first_lines(session.read("set_ftrace_notrace"), 8) << "\n";
   if (session.instance().empty()) {
-    std::cout << "graph functions: " << first_lines(session.read("set_graph_function"), 8) << "\n";
-    std::cout << "max_graph_depth: " << line(session.read("max_graph_depth")) << "\n";
-    std::cout << "tracing_thresh:  " << line(session.read("tracing_thresh")) << "\n";
+    out << "graph functions: " << first_lines(session.read("set_graph_function"), 8) << "\n";
+    out << "max_graph_depth: " << line(session.read("max_graph_depth")) << "\n";
+    out << "tracing_thresh:  " << line(session.read("tracing_thresh")) << "\n";
   }
-  std::cout << "events:          " << first_lines(session.read("set_event"), 8) << "\n";
-  std::cout << "pids:            " << first_lines(session.read("set_ftrace_pid"), 8) << "\n";
+  out << "events:          " << first_lines(session.read("set_event"), 8) << "\n";
+  out << "pids:            " << first_lines(session.read("set_ftrace_pid"), 8) << "\n";
   std::istringstream cpus(session.read("per_cpu/"));
   std::uint64_t lost = 0;
   for (std::string cpu; std::getline(cpus, cpu);) {
     if (cpu.empty()) continue;
     if (cpu.back() == '/') cpu.pop_back();
     std::string stats = session.read("per_cpu/" + cpu + "/stats");
-    std::cout << cpu << ":\n";
+    out << cpu << ":\n";
     std::istringstream in(stats);
     for (std::string field; std::getline(in, field);) {
-      std::cout << "  " << field << "\n";
+      out << "  " << field << "\n";
       for (const char* key : {"overrun: ", "dropped events: "})
         if (field.compare(0, std::strlen(key), key) == 0)
           lost += std::strtoull(field.c_str() + std::strlen(key), nullptr, 10);
     }
   }
-  std::cout << "lost events:     " << lost << "\n";
+  out << "lost events:     " << lost << "\n";
+  // Printed whole, so a request that fails part-way prints nothing but the error.
+  std::cout << out.str();
   return 0;
 }
 
