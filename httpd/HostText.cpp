@@ -76,6 +76,7 @@ struct HostText::State {
   std::string pending;               // formatted early, before a page that says events were lost
   tg::String scratch;                // the formatter\'s output, reused
   std::vector<std::string> partial;  // per CPU: the start of a page the next read completes
+  uint64_t before = UINT64_MAX;      // take_text_before's bound, kept for lost-event marks
 };
 
 bool HostText::supports(const GuestFacts& facts) {
@@ -168,7 +169,7 @@ bool HostText::add_pages(unsigned cpu, const uint8_t* data, size_t size) {
     // Lost events come right before the page's own: what came before them is printed first,
     // so the formatter marks them where the guest's trace_pipe would.
     if (tg::u64 lost = tg::trace::raw_page_lost(page, tg::trace::kRawPageSize)) {
-      format_into(state_->pending);
+      format_into(state_->pending, state_->before);
       buffer.cpu(cpu).note_lost(lost);
     }
     if (!tg::trace::import_raw_page(buffer.cpu(cpu), page, tg::trace::kRawPageSize).ok())
@@ -196,21 +197,30 @@ void HostText::update_tasks(std::string_view cmdlines, std::string_view tgids) {
   }
 }
 
-void HostText::format_into(std::string& out) {
+void HostText::format_into(std::string& out, uint64_t before) {
   // The scratch string keeps its capacity from one batch to the next: no fresh pages to
   // fault in for every batch of text.
   tg::String& text = state_->scratch;
   text.clear();
   tg::TextWriter writer(text);
-  while (state_->output->print_next(writer)) {
+  tg::ring::Entry next;
+  auto& entries = state_->output->iterator();
+  bool bounded = before != UINT64_MAX;
+  while ((!bounded || (entries.peek(next) && next.timestamp < before)) &&
+         state_->output->print_next(writer)) {
   }
   out.append(text.data(), text.size());
 }
 
 void HostText::take_text(std::string& out) {
+  take_text_before(UINT64_MAX, out);
+}
+
+void HostText::take_text_before(uint64_t time, std::string& out) {
+  state_->before = time;
   out += state_->pending;
   state_->pending.clear();
-  format_into(out);
+  format_into(out, time);
 }
 
 }  // namespace tracegate

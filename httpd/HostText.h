@@ -39,12 +39,16 @@ class HostText {
   void update_tasks(std::string_view cmdlines, std::string_view tgids);
   // Appends the text of everything added so far and not yet taken, as trace_pipe prints it.
   void take_text(std::string& out);
+  // The same, for the entries stamped before `time` only: a reader that adds pages CPU by
+  // CPU (a trace.dat) passes the earliest time a page it has yet to add may hold, so the
+  // CPUs still come out merged by time.
+  void take_text_before(uint64_t time, std::string& out);
 
   struct State;
 
  private:
   explicit HostText(std::unique_ptr<State> state);
-  void format_into(std::string& out);
+  void format_into(std::string& out, uint64_t before);
   std::unique_ptr<State> state_;
 };
 

@@ -14,11 +14,12 @@
 
 namespace tg::analysis::test {
 
-// The traces the kernel produced (captured over HTTP from a booted guest), by file name.
+// The traces the kernel produced (captured over HTTP from a booted guest), by file name:
+// text traces, and trace.dat files `tracectl record` wrote (*-raw.dat).
 inline constexpr const char* kFixtures[] = {
-    "fgraph-alloc.txt",    "fgraph-kmalloc.txt",  "fgraph-pingpong-proc-abstime.txt",
-    "fgraph-pingpong.txt", "fduration-alloc.txt", "function-alloc.txt",
-    "nop-sched.txt",
+    "fgraph-alloc.txt",    "fgraph-kmalloc.txt",      "fgraph-pingpong-proc-abstime.txt",
+    "fgraph-pingpong.txt", "fduration-alloc.txt",     "function-alloc.txt",
+    "nop-sched.txt",       "fgraph-pingpong-raw.dat", "function-sched-alloc-raw.dat",
 };
 
 inline std::string read_file(const std::string& path) {

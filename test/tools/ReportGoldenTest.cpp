@@ -2,6 +2,7 @@
 // TRACEGATE_UPDATE_GOLDEN=1 rewrites the goldens when a format is meant to change.
 #include <gtest/gtest.h>
 
+#include "Report.h"
 #include "ReportFixture.h"
 
 using namespace tg::analysis;
@@ -55,6 +56,67 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, Golden, testing::ValuesIn(kFixtures),
                              if (c == '-') c = '_';
                            return name;
                          });
+
+// A trace.dat prints as the guest's formatter prints its records: the text, golden too.
+class TraceDatText : public testing::TestWithParam<const char*> {};
+
+std::string report_text(const std::string& name, const CallFilter& filter = {}) {
+  std::string error;
+  auto reader = open_trace(fixture_path(name), error);
+  MemoryFile out;
+  if (!reader || !print_filtered_text(*reader, filter, out.get(), error)) return "error: " + error;
+  return out.text();
+}
+
+TEST_P(TraceDatText, PrintsAsTheGolden) {
+  expect_golden(stem(GetParam()) + ".text", report_text(GetParam()));
+}
+
+TEST_P(TraceDatText, CpusComeOutMergedByTime) {
+  std::string error;
+  auto reader = open_trace(fixture_path(GetParam()), error);
+  ASSERT_TRUE(reader) << error;
+  std::uint64_t last = 0, timed = 0;
+  ASSERT_TRUE(reader->read(
+      [&](std::string_view line, const TraceItem& item) {
+        if (!item.has_time || item.kind == ItemKind::kDurationCall) return;
+        EXPECT_GE(item.time_ns, last) << line;
+        last = item.time_ns;
+        ++timed;
+      },
+      error))
+      << error;
+  EXPECT_GT(timed, 100u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, TraceDatText,
+                         testing::Values("fgraph-pingpong-raw.dat", "function-sched-alloc-raw.dat"),
+                         [](const testing::TestParamInfo<const char*>& info) {
+                           std::string name = stem(info.param);
+                           for (char& c : name)
+                             if (c == '-') c = '_';
+                           return name;
+                         });
+
+TEST(TraceDatText, BothCpusOfTheRunArePrinted) {
+  std::string text = report_text("fgraph-pingpong-raw.dat");
+  EXPECT_NE(text.find("|   0) "), std::string::npos);
+  EXPECT_NE(text.find("|   1) "), std::string::npos);
+}
+
+TEST(TraceDatText, FilterByCommKeepsThatTasksLines) {
+  CallFilter filter;
+  filter.comm = "9p-rx";
+  std::string text = report_text("function-sched-alloc-raw.dat", filter);
+  std::istringstream lines(text);
+  int kept = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    EXPECT_NE(line.find("9p-rx-"), std::string::npos) << line;
+    ++kept;
+  }
+  EXPECT_GT(kept, 0);
+}
 
 TEST(ReportProfile, FilterByFunctionGlobKeepsMatchingRowsOnly) {
   CallFilter filter;

@@ -152,12 +152,14 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, EveryFixture, testing::ValuesIn(kFixtures),
                            return name;
                          });
 
-TEST(TraceReader, TraceDatInputIsRefusedNamingWhy) {
+TEST(TraceReader, ATruncatedTraceDatIsRecognisedAndNamedInTheError) {
   std::string path = testing::TempDir() + "/x.dat";
   std::ofstream(path, std::ios::binary) << std::string("\x17\x08\x44tracing6", 11);
   std::string error;
-  EXPECT_FALSE(open_trace(path, error));
-  EXPECT_NE(error.find("trace.dat input is not supported yet"), std::string::npos);
+  auto reader = open_trace(path, error);
+  ASSERT_TRUE(reader) << error;
+  EXPECT_FALSE(reader->read([](std::string_view, const TraceItem&) {}, error));
+  EXPECT_NE(error.find(path + ": not a readable trace.dat"), std::string::npos) << error;
 }
 
 TEST(TraceReader, AMissingFileNamesIt) {

@@ -1,9 +1,13 @@
 """tracectl end to end: the real kernel under QEMU, the gateway supervising it.
 
-Records an allocator run with function_graph and profiles the file; then each verb's
-error cases (gateway down, bad tracer, bad function, bad option) with their exit codes.
+Records an allocator run with function_graph into a trace.dat and profiles the file (and,
+where Debian's trace-cmd is installed, reads it with `trace-cmd report` too); extracts the
+buffers as they are; then each verb's error cases (gateway down, bad tracer, bad function,
+bad option) with their exit codes.
 """
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,6 +20,12 @@ from test_e2e import KERNEL, Guest  # noqa: E402
 from test_gateway import free_port  # noqa: E402
 
 TRACECTL = os.environ.get("TRACEGATE_TRACECTL", "tracectl")
+TRACE_CMD = shutil.which("trace-cmd")
+TRACE_DAT_MAGIC = b"\x17\x08\x44tracing"
+SUMMARY = re.compile(r"^(?P<file>.+): (?P<events>\d+) events, (?P<bytes>\d+) bytes, "
+                     r"(?P<lost>\d+) lost, [\d.]+ s$", re.M)
+# trace-cmd report: "COMM-PID [CPU] SECS.USECS: funcgraph_entry: DURATION |  TEXT".
+TRACE_CMD_GRAPH_ENTRY = re.compile(r"\[\d{3}\]\s+\d+\.\d{6}: funcgraph_entry:.*\|\s+(?P<text>\S.*)$")
 
 
 def tracectl(url, *args):
@@ -38,12 +48,22 @@ class Tracectl(unittest.TestCase):
     def tearDown(self):
         tracectl(self.guest.base, "reset")
 
-    def test_record_then_profile_counts_every_kmalloc_of_the_run(self):
-        out = os.path.join(self.dir, "alloc.txt")
+    def record_alloc(self, name):
+        out = os.path.join(self.dir, name)
         code, _, err = tracectl(self.guest.base, "record", "-p", "function_graph",
                                 "-l", "kmalloc*", "-w", "alloc 1000", "-o", out)
         self.assertEqual(code, 0, err)
-        self.assertIn(out + ":", err)  # the one-line summary
+        summary = SUMMARY.search(err)
+        self.assertTrue(summary, err)  # the one-line summary
+        self.assertEqual(summary.group("file"), out)
+        self.assertGreater(int(summary.group("events")), 0)
+        self.assertEqual(summary.group("lost"), "0")
+        with open(out, "rb") as dat:
+            self.assertEqual(dat.read(len(TRACE_DAT_MAGIC)), TRACE_DAT_MAGIC)
+        return out
+
+    def test_record_then_profile_counts_every_kmalloc_of_the_run(self):
+        out = self.record_alloc("alloc.dat")
         code, profile, err = tracectl(self.guest.base, "report", "--profile", "-i", out)
         self.assertEqual(code, 0, err)
         rows = {line.split()[0]: line.split() for line in profile.splitlines()[2:]}
@@ -53,11 +73,43 @@ class Tracectl(unittest.TestCase):
         code, _, _ = tracectl(self.guest.base, "stat")
         self.assertEqual(code, 0)
 
-    def test_record_to_trace_dat_is_refused_for_now(self):
-        code, _, err = tracectl(self.guest.base, "record", "-p", "function_graph",
-                                "-w", "alloc 10", "-o", os.path.join(self.dir, "x.dat"))
-        self.assertEqual(code, 2)
-        self.assertIn("trace.dat output is not supported yet", err)
+    def test_recorded_trace_dat_prints_as_function_graph_text(self):
+        out = self.record_alloc("text.dat")
+        code, text, err = tracectl(self.guest.base, "report", "-i", out)
+        self.assertEqual(code, 0, err)
+        self.assertTrue(text.startswith("# tracer: function_graph\n"), text[:200])
+        calls = [line for line in text.splitlines()
+                 if re.search(r"\|\s+kmalloc\(\)(;| \{)$", line)]
+        self.assertEqual(len(calls), 1001)
+        code, only_kmalloc, err = tracectl(self.guest.base, "report", "-F", "kmalloc", "-i", out)
+        self.assertEqual(code, 0, err)
+        names = re.findall(r"\|\s+([\w:]+)\(\)", only_kmalloc)
+        self.assertEqual(len(names), 1001)
+        self.assertEqual(set(names), {"kmalloc"})
+
+    @unittest.skipUnless(TRACE_CMD, "trace-cmd is not installed (scripts/setup installs it)")
+    def test_recorded_trace_dat_reads_in_trace_cmd(self):
+        out = self.record_alloc("trace-cmd.dat")
+        result = subprocess.run([TRACE_CMD, "report", "-i", out], capture_output=True,
+                                text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        entries = [m.group("text").strip() for m in
+                   map(TRACE_CMD_GRAPH_ENTRY.search, result.stdout.splitlines()) if m]
+        self.assertEqual(sum(1 for e in entries if e in ("kmalloc();", "kmalloc() {")), 1001)
+
+    def test_extract_saves_the_buffers_as_they_are(self):
+        self.assertEqual(tracectl(self.guest.base, "start", "-p", "function", "-l", "kmalloc")[0],
+                         0)
+        self.assertEqual(self.guest.put("/workloads/run", "alloc 20")[0], 204)
+        self.assertEqual(tracectl(self.guest.base, "stop")[0], 0)
+        out = os.path.join(self.dir, "extract.dat")
+        code, _, err = tracectl(self.guest.base, "extract", "-o", out)
+        self.assertEqual(code, 0, err)
+        self.assertIn(out + ": ", err)
+        code, profile, err = tracectl(self.guest.base, "report", "--profile", "-i", out)
+        self.assertEqual(code, 0, err)
+        rows = {line.split()[0]: line.split() for line in profile.splitlines()[2:]}
+        self.assertEqual(int(rows["kmalloc"][1]), 21)
 
     def test_bad_tracer_names_the_gateways_error(self):
         code, _, err = tracectl(self.guest.base, "start", "-p", "bogus")
@@ -68,14 +120,14 @@ class Tracectl(unittest.TestCase):
         for verb in ("start", "record"):
             args = [verb, "-p", "function", "-l", "no_such_function_*"]
             if verb == "record":
-                args += ["-w", "alloc 10", "-o", os.path.join(self.dir, "bad.txt")]
+                args += ["-w", "alloc 10", "-o", os.path.join(self.dir, "bad.dat")]
             code, _, err = tracectl(self.guest.base, *args)
             self.assertEqual(code, 1, verb)
             self.assertIn("set_ftrace_filter = 'no_such_function_*': EINVAL", err)
 
     def test_bad_workload_fails_the_record(self):
         code, _, err = tracectl(self.guest.base, "record", "-p", "function", "-l", "kmalloc",
-                                "-w", "no_such_workload", "-o", os.path.join(self.dir, "w.txt"))
+                                "-w", "no_such_workload", "-o", os.path.join(self.dir, "w.dat"))
         self.assertEqual(code, 1)
         self.assertIn("EINVAL", err)
 
@@ -107,7 +159,8 @@ class Offline(unittest.TestCase):
         url = "http://127.0.0.1:%d" % free_port()
         for args in (["list"], ["start", "-p", "nop"], ["stop"], ["restart"], ["reset"],
                      ["show"], ["stat"], ["record", "-p", "nop", "--duration", "1", "-o",
-                                          os.path.join(tempfile.mkdtemp(), "t.txt")]):
+                                          os.path.join(tempfile.mkdtemp(), "t.dat")],
+                     ["extract", "-o", os.path.join(tempfile.mkdtemp(), "e.dat")]):
             code, _, err = tracectl(url, *args)
             self.assertEqual(code, 1, args)
             self.assertIn("cannot reach the gateway at " + url, err, args)
@@ -125,6 +178,20 @@ class Offline(unittest.TestCase):
             code, text, _ = tracectl("http://127.0.0.1:1", verb, "--help")
             self.assertEqual(code, 0)
             self.assertTrue(text.startswith("tracectl " + verb), verb)
+
+    def test_record_to_an_unwritable_file_names_it(self):
+        code, _, err = tracectl("http://127.0.0.1:1", "record", "-p", "nop", "--duration", "1",
+                                "-o", "/nonexistent/t.dat")
+        self.assertEqual(code, 1)
+        self.assertIn("/nonexistent/t.dat", err)
+
+    def test_report_of_a_truncated_trace_dat_names_it(self):
+        path = os.path.join(tempfile.mkdtemp(), "cut.dat")
+        with open(path, "wb") as dat:
+            dat.write(TRACE_DAT_MAGIC + b"6\0\0\x08")
+        code, _, err = tracectl("http://127.0.0.1:1", "report", "-i", path)
+        self.assertEqual(code, 1)
+        self.assertIn(path + ": not a readable trace.dat", err)
 
     def test_report_of_a_missing_file_names_it(self):
         code, _, err = tracectl("http://127.0.0.1:1", "report", "-i", "/nonexistent.txt")

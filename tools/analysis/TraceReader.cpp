@@ -8,14 +8,16 @@
 #include <vector>
 
 #include "TextParser.h"
+#include "TraceDatReader.h"
+#include "TraceDatTextReader.h"
 
 namespace tg::analysis {
 
 namespace {
 
 constexpr size_t kChunk = 1 << 20;
-// trace-cmd's trace.dat begins with these bytes.
-constexpr std::string_view kTraceDatMagic = "\x17\x08\x44tracing";
+// Enough of a file's start to tell a trace.dat by its magic.
+constexpr size_t kMagicSize = 10;
 
 }  // namespace
 
@@ -64,22 +66,21 @@ std::unique_ptr<TraceReader> open_trace(const std::string& path, std::string& er
     error = path + ": " + strerror(errno);
     return nullptr;
   }
-  char head[16];
+  char head[kMagicSize];
   ssize_t got = 0;
-  while (got < static_cast<ssize_t>(kTraceDatMagic.size())) {
-    ssize_t n = ::read(fd, head + got, kTraceDatMagic.size() - got);
+  while (got < static_cast<ssize_t>(kMagicSize)) {
+    ssize_t n = ::read(fd, head + got, kMagicSize - got);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     got += n;
   }
-  if (std::string_view(head, got) == kTraceDatMagic) {
-    if (fd > 0) ::close(fd);
-    error = path +
-            ": trace.dat input is not supported yet (read a text trace: `trace` or "
-            "`trace_pipe` output)";
-    return nullptr;
+  std::string start(head, static_cast<size_t>(got));
+  if (tracegate::tracedat::is_trace_dat(start)) {
+    // The pages are read in place: the mapping starts at the file's beginning.
+    if (fd > 0 && ::lseek(fd, 0, SEEK_SET) == 0) start.clear();
+    return open_trace_dat(path, fd, std::move(start), error);
   }
-  return std::make_unique<TextTraceReader>(fd, std::string(head, got));
+  return std::make_unique<TextTraceReader>(fd, std::move(start));
 }
 
 void for_each_line(std::string_view text,

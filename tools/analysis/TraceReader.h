@@ -8,8 +8,8 @@
 
 namespace tg::analysis {
 
-// A source of trace items. Text traces (`trace`, `trace_pipe` output) are read here; a
-// trace.dat reader would be one more implementation of this interface.
+// A source of trace items: text traces (`trace`, `trace_pipe` output) here, trace.dat
+// files in TraceDatTextReader.
 class TraceReader {
  public:
   virtual ~TraceReader() = default;
@@ -37,8 +37,8 @@ class TextTraceReader : public TraceReader {
   std::string prefix_;
 };
 
-// Opens FILE ("-" is standard input) with the reader its contents need. trace.dat is
-// recognised by its magic and refused for now, naming why.
+// Opens FILE ("-" is standard input) with the reader its contents need: a trace.dat is
+// recognised by its magic, anything else is read as text.
 std::unique_ptr<TraceReader> open_trace(const std::string& path, std::string& error);
 
 // Splits `text` into lines and decodes each (for tests and small inputs).

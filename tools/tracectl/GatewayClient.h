@@ -31,6 +31,7 @@ class GatewayClient {
   int stream(const std::string& path, const std::function<bool(std::string_view)>& chunk) const;
 
   const std::string& url() const { return url_; }
+  const std::string& token() const { return token_; }
 
  private:
   Response request(const std::string& method, const std::string& path,

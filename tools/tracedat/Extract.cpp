@@ -15,7 +15,8 @@ std::string without_slash(const std::string& entry) {
   return is_directory(entry) ? entry.substr(0, entry.size() - 1) : entry;
 }
 
-// The CPU numbers of per_cpu/'s cpuN directories, in order.
+}  // namespace
+
 std::vector<unsigned> cpu_numbers(GatewayClient& gateway, const std::string& root) {
   std::vector<unsigned> cpus;
   for (const auto& entry : gateway.list(root + "per_cpu/")) {
@@ -29,18 +30,27 @@ std::vector<unsigned> cpu_numbers(GatewayClient& gateway, const std::string& roo
   return cpus;
 }
 
+std::string read_cpu_pages(GatewayClient& gateway, const std::string& root, unsigned cpu) {
+  return gateway.read(root + "per_cpu/cpu" + std::to_string(cpu) + "/trace_pipe_raw?nonblock=1");
+}
+
+std::string read_cpu_stats(GatewayClient& gateway, const std::string& root, unsigned cpu) {
+  return gateway.read(root + "per_cpu/cpu" + std::to_string(cpu) + "/stats");
+}
+
+namespace {
+
 // `root` is "/tracing/" or "/tracing/instances/NAME/".
 BufferData read_buffer(GatewayClient& gateway, const std::string& root, std::string name) {
   BufferData buffer;
   buffer.name = std::move(name);
   for (unsigned cpu : cpu_numbers(gateway, root)) {
-    std::string dir = root + "per_cpu/cpu" + std::to_string(cpu) + "/";
     buffer.pages.resize(cpu + 1);
     buffer.stats.resize(cpu + 1);
-    buffer.pages[cpu] = gateway.read(dir + "trace_pipe_raw?nonblock=1");
+    buffer.pages[cpu] = read_cpu_pages(gateway, root, cpu);
     // Stats after the pages, as trace-cmd takes them: `entries` is then what was left
     // behind (zero unless events arrived meanwhile), `overrun` what was lost.
-    buffer.stats[cpu] = gateway.read(dir + "stats");
+    buffer.stats[cpu] = read_cpu_stats(gateway, root, cpu);
   }
   return buffer;
 }
@@ -116,8 +126,7 @@ std::string kallsyms_from_function_addrs(const std::string& addrs) {
   return out;
 }
 
-TraceDat extract(GatewayClient& gateway, bool instances) {
-  TraceDat dat;
+void read_metadata(GatewayClient& gateway, TraceDat& dat) {
   dat.header_page = gateway.read("/tracing/events/header_page");
   dat.header_event = gateway.read("/tracing/events/header_event");
   read_event_formats(gateway, dat);
@@ -127,7 +136,11 @@ TraceDat extract(GatewayClient& gateway, bool instances) {
         read_optional(gateway, "/tracing/available_filter_functions_addrs"));
   dat.printk_formats = read_optional(gateway, "/tracing/printk_formats");
   dat.trace_clock = gateway.read("/tracing/trace_clock");
+}
 
+TraceDat extract(GatewayClient& gateway, bool instances) {
+  TraceDat dat;
+  read_metadata(gateway, dat);
   std::vector<std::string> names;
   if (instances) {
     for (const auto& entry : gateway.list("/tracing/instances/"))

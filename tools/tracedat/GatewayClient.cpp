@@ -22,7 +22,8 @@ struct GatewayClient::Connection {
   bool open = false;
 };
 
-GatewayClient::GatewayClient(std::string_view url) : connection_(std::make_unique<Connection>()) {
+GatewayClient::GatewayClient(std::string_view url, std::string token)
+    : token_(std::move(token)), connection_(std::make_unique<Connection>()) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed || parsed->scheme() != "http" || parsed->host().empty())
     throw std::invalid_argument("not an http:// URL: " + std::string(url));
@@ -60,6 +61,7 @@ GatewayClient::Response GatewayClient::exchange(bool put, std::string_view path,
                                                prefix_ + std::string(path), 11};
       request.set(http::field::host, host_);
       request.set(http::field::user_agent, "tracectl-extract");
+      if (put && !token_.empty()) request.set(http::field::authorization, "Bearer " + token_);
       if (put) {
         request.body() = std::string(body);
         request.prepare_payload();

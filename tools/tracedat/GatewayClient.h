@@ -16,8 +16,10 @@ class GatewayClient {
     std::string body;
   };
 
-  // `url`: http://HOST[:PORT][/PREFIX]; std::invalid_argument when it is not one.
-  explicit GatewayClient(std::string_view url);
+  // `url`: http://HOST[:PORT][/PREFIX]; std::invalid_argument when it is not one. A
+  // non-empty `token` goes with every write as a bearer token (a gateway bound beyond
+  // loopback requires one).
+  explicit GatewayClient(std::string_view url, std::string token = {});
   ~GatewayClient();
 
   Response get(std::string_view path);
@@ -35,6 +37,7 @@ class GatewayClient {
   std::string host_;
   std::string port_;
   std::string prefix_;
+  std::string token_;
   std::unique_ptr<Connection> connection_;
 };
 

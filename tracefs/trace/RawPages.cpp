@@ -251,7 +251,7 @@ u64 raw_page_lost(const u8* page, usize size) {
   return lost;
 }
 
-Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize size) {
+Result<usize> for_each_raw_event(const u8* page, usize size, RawEventVisitor visit, void* context) {
   if (size < kRawPageHeaderSize) return Errno::kInval;
   u64 time;
   u64 commit;
@@ -284,10 +284,19 @@ Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize siz
     }
     if (offset + event_size > length) return Errno::kInval;
     time += delta;
-    if (import_event(buffer, time, data + offset, event_size)) ++events;
+    if (visit(context, time, data + offset, event_size)) ++events;
     offset += event_size;
   }
   return events;
+}
+
+Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize size) {
+  return for_each_raw_event(
+      page, size,
+      [](void* context, u64 time, const u8* payload, usize payload_size) {
+        return import_event(*static_cast<ring::CpuBuffer*>(context), time, payload, payload_size);
+      },
+      &buffer);
 }
 
 bool fill_raw_page(ring::CpuBuffer::Cursor& cursor, u64 lost, u8* page) {

@@ -33,6 +33,12 @@ bool fill_raw_page(ring::CpuBuffer::Cursor& cursor, u64 lost, u8* page);
 // the kernel recorded them, timestamps and pids included. Returns the events written;
 // EINVAL for a page that does not decode.
 Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize size);
+// Walks the events of one raw page in order, calling `visit` with each event's absolute
+// time and its Linux payload (the layout of its `format` file); the one decoder of the page
+// format, shared by the import above and the host tools. Returns how many visits returned
+// true; EINVAL for a page that does not decode.
+using RawEventVisitor = bool (*)(void* context, u64 time, const u8* payload, usize size);
+Result<usize> for_each_raw_event(const u8* page, usize size, RawEventVisitor visit, void* context);
 // How many events were lost before the page's own (its stored missed-events count).
 u64 raw_page_lost(const u8* page, usize size);
 

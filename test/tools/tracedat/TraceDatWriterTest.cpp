@@ -11,7 +11,7 @@ namespace {
 std::vector<std::string> options_of(const ReadTraceDat& dat, uint16_t id) {
   std::vector<std::string> found;
   for (const auto& option : dat.options)
-    if (option.id == id) found.push_back(option.data);
+    if (option.id == id) found.push_back(std::string(option.data));
   return found;
 }
 
@@ -27,10 +27,12 @@ class TraceDatFile : public ::testing::TestWithParam<int> {
 
   ReadTraceDat read_back(const TraceDat& dat) {
     std::string error;
-    auto read = read_trace_dat(written(dat), error);
+    file_ = written(dat);
+    auto read = read_trace_dat(file_, error);
     EXPECT_TRUE(read) << error;
     return read.value_or(ReadTraceDat{});
   }
+  std::string file_;  // what the read-back's CPU data point into
 
   // Version 6 stores "[local]" after the CPU table, version 7 "local" in the BUFFER option.
   std::string clock(const std::string& name) { return GetParam() == 6 ? "[" + name + "]" : name; }
@@ -208,10 +210,12 @@ class TraceDatV7 : public ::testing::Test {
     std::ostringstream out;
     write_v7(dat, out);
     std::string error;
-    auto read = read_trace_dat(out.str(), error);
+    file_ = out.str();
+    auto read = read_trace_dat(file_, error);
     EXPECT_TRUE(read) << error;
     return read.value_or(ReadTraceDat{});
   }
+  std::string file_;  // what the read-back's CPU data point into
 };
 
 TEST_F(TraceDatV7, IsUncompressed) {

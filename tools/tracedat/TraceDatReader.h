@@ -2,12 +2,15 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace tracegate::tracedat::test {
+namespace tracegate::tracedat {
 
-// A trace.dat (version 6 or 7) read back as trace-cmd.dat(5) describes it, independently of
-// the writer: what the writer's tests check against.
+// A trace.dat (version 6 or 7) read as trace-cmd.dat(5) describes it, by a parser that
+// shares nothing with the writer: `tracectl report` reads files with it, and the writer's
+// tests check against it. The CPU data are views into the file (which the caller keeps, e.g.
+// mapped), so reading a large file costs no copy of its pages.
 struct ReadOption {
   uint16_t id;
   std::string data;
@@ -15,7 +18,7 @@ struct ReadOption {
 
 struct ReadCpu {
   uint64_t offset;
-  std::string data;
+  std::string_view data;  // into the file
 };
 
 // One buffer's CPU data. Its clock: in version 6 the "[clock]" entry after the CPU table
@@ -55,6 +58,9 @@ struct ReadTraceDat {
 };
 
 // std::nullopt with `error` saying where the file stops making sense.
-std::optional<ReadTraceDat> read_trace_dat(const std::string& file, std::string& error);
+std::optional<ReadTraceDat> read_trace_dat(std::string_view file, std::string& error);
 
-}  // namespace tracegate::tracedat::test
+// Whether `head` (a file's first bytes) is a trace.dat's magic.
+bool is_trace_dat(std::string_view head);
+
+}  // namespace tracegate::tracedat

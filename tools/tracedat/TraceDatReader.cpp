@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace tracegate::tracedat::test {
+namespace tracegate::tracedat {
 namespace {
 
 constexpr uint16_t kOptionDone = 0;
@@ -13,9 +13,11 @@ constexpr uint16_t kOptionStrings = 15;
 constexpr uint16_t kOptionHeaderInfo = 16;
 constexpr uint16_t kOptionCmdlines = 21;
 
+constexpr std::string_view kMagic = "\x17\x08\x44tracing";
+
 class Cursor {
  public:
-  Cursor(const std::string& file, size_t at) : file_(file), at_(at) {}
+  Cursor(std::string_view file, size_t at) : file_(file), at_(at) {}
 
   uint64_t number(int bytes) {
     need(bytes);
@@ -26,14 +28,20 @@ class Cursor {
   }
   std::string bytes(uint64_t size) {
     need(size);
-    std::string s = file_.substr(at_, size);
+    std::string s(file_.substr(at_, size));
+    at_ += size;
+    return s;
+  }
+  std::string_view view(uint64_t size) {
+    need(size);
+    std::string_view s = file_.substr(at_, size);
     at_ += size;
     return s;
   }
   std::string cstring() {
     size_t end = file_.find('\0', at_);
     if (end == std::string::npos) throw std::runtime_error("unterminated string");
-    std::string s = file_.substr(at_, end - at_);
+    std::string s(file_.substr(at_, end - at_));
     at_ = end + 1;
     return s;
   }
@@ -45,9 +53,9 @@ class Cursor {
 
  private:
   void need(uint64_t size) {
-    if (at_ + size > file_.size()) throw std::runtime_error("truncated");
+    if (size > file_.size() || at_ > file_.size() - size) throw std::runtime_error("truncated");
   }
-  const std::string& file_;
+  std::string_view file_;
   size_t at_;
 };
 
@@ -83,12 +91,13 @@ void metadata(ReadTraceDat& dat, Cursor& in, uint16_t id) {
   }
 }
 
-ReadCpu cpu_data(const std::string& file, uint64_t offset, uint64_t size) {
-  if (size && offset + size > file.size()) throw std::runtime_error("CPU data past the end");
-  return {offset, size ? file.substr(offset, size) : std::string()};
+ReadCpu cpu_data(std::string_view file, uint64_t offset, uint64_t size) {
+  if (size && (offset > file.size() || size > file.size() - offset))
+    throw std::runtime_error("CPU data past the end");
+  return {offset, size ? file.substr(offset, size) : std::string_view()};
 }
 
-ReadFlyRecord flyrecord_v6(const std::string& file, Cursor& in, uint32_t cpus, bool has_clock) {
+ReadFlyRecord flyrecord_v6(std::string_view file, Cursor& in, uint32_t cpus, bool has_clock) {
   in.expect(std::string("flyrecord\0", 10));
   ReadFlyRecord fly;
   for (uint32_t cpu = 0; cpu < cpus; ++cpu) {
@@ -102,7 +111,7 @@ ReadFlyRecord flyrecord_v6(const std::string& file, Cursor& in, uint32_t cpus, b
   return fly;
 }
 
-void parse_v6(const std::string& file, Cursor& in, ReadTraceDat& dat) {
+void parse_v6(std::string_view file, Cursor& in, ReadTraceDat& dat) {
   for (uint16_t id = kOptionHeaderInfo; id <= kOptionCmdlines; ++id) metadata(dat, in, id);
   dat.cpus = in.number(4);
   in.expect(std::string("options  \0", 10));
@@ -125,7 +134,7 @@ void parse_v6(const std::string& file, Cursor& in, ReadTraceDat& dat) {
 
 // Version 7: sections follow each other end to end (trace-cmd finds the string section by
 // walking them); options point at the rest.
-void parse_v7(const std::string& file, Cursor& in, ReadTraceDat& dat) {
+void parse_v7(std::string_view file, Cursor& in, ReadTraceDat& dat) {
   dat.compression = in.cstring();
   dat.compression += " " + in.cstring();
   uint64_t options_at = in.number(8);
@@ -136,8 +145,8 @@ void parse_v7(const std::string& file, Cursor& in, ReadTraceDat& dat) {
     section.flags = in.number(2);
     descriptions.push_back(in.number(4));
     uint64_t size = in.number(8);
-    std::string body = in.bytes(size);
-    if (section.id == kOptionStrings) strings = body;
+    std::string_view body = in.view(size);
+    if (section.id == kOptionStrings) strings = std::string(body);
     dat.sections.push_back(section);
   }
   for (size_t i = 0; i < dat.sections.size(); ++i) {
@@ -184,10 +193,10 @@ void parse_v7(const std::string& file, Cursor& in, ReadTraceDat& dat) {
   }
 }
 
-ReadTraceDat parse(const std::string& file) {
+ReadTraceDat parse(std::string_view file) {
   ReadTraceDat dat;
   Cursor in(file, 0);
-  in.expect("\x17\x08\x44tracing");
+  in.expect(std::string(kMagic));
   dat.version = in.cstring();
   dat.endian = in.number(1);
   dat.long_size = in.number(1);
@@ -203,7 +212,11 @@ ReadTraceDat parse(const std::string& file) {
 
 }  // namespace
 
-std::optional<ReadTraceDat> read_trace_dat(const std::string& file, std::string& error) {
+bool is_trace_dat(std::string_view head) {
+  return head.substr(0, kMagic.size()) == kMagic;
+}
+
+std::optional<ReadTraceDat> read_trace_dat(std::string_view file, std::string& error) {
   try {
     return parse(file);
   } catch (const std::exception& e) {
@@ -212,4 +225,4 @@ std::optional<ReadTraceDat> read_trace_dat(const std::string& file, std::string&
   }
 }
 
-}  // namespace tracegate::tracedat::test
+}  // namespace tracegate::tracedat
