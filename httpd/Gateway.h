@@ -11,6 +11,7 @@
 #include "Metrics.h"
 #include "Route.h"
 #include "TargetPath.h"
+#include "WebPage.h"
 
 namespace tracegate {
 
@@ -27,6 +28,8 @@ struct GatewayOptions {
   // trace_pipe of the top instance formatted here from raw pages where that gives the
   // guest's text exactly (HostText); off: the guest formats it.
   bool host_text = true;
+  // The page's built files (WebPage); empty: no page.
+  std::string web_root;
 };
 
 // Turns one HTTP request into a short 9P exchange with the guest and answers it. Plain
@@ -47,6 +50,9 @@ class Gateway {
  private:
   asio::awaitable<Response> respond(const Request& request, const TargetPath& target,
                                     const RoutedRequest& routed);
+  Response page(const Request& request, const TargetPath& target) const;
+  // The analysis core over one instance's `trace` (TraceAnalysis), as JSON.
+  asio::awaitable<Response> analyse(const Request& request, const TargetPath& target);
   asio::awaitable<Response> get(const Request& request, const std::vector<std::string>& path,
                                 bool nonblock);
   asio::awaitable<Response> list(const Request& request, const std::vector<std::string>& path,
@@ -74,6 +80,7 @@ class Gateway {
   GuestLink& link_;
   Metrics& metrics_;
   GatewayOptions options_;
+  WebPage page_;
 };
 
 }  // namespace tracegate
