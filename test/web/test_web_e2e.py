@@ -34,7 +34,7 @@ class Page(unittest.TestCase):
                        TRACEGATE_SCREENSHOTS=os.path.join(BUILD_DIR, "web-screenshots"))
             result = subprocess.run(
                 [NODE, "--test", "--test-reporter=spec", "--test-concurrency=1", SCRIPT],
-                cwd=os.path.join(ROOT, "web"), env=env, timeout=240)
+                cwd=os.path.join(ROOT, "web"), env=env, timeout=900)
             self.assertEqual(result.returncode, 0,
                              "the page's checks failed (see above); gateway log: "
                              + guest.log_path)

@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 const base = process.env.TRACEGATE_URL;
 const shots = process.env.TRACEGATE_SCREENSHOTS ?? 'web-screenshots';
 const kWait = 60_000;  // a bound on waiting for a state, never a measurement
+const kStep = { timeout: 240_000 };  // a stuck test reports where it stood
 assert.ok(base, 'TRACEGATE_URL names the gateway');
 mkdirSync(shots, { recursive: true });
 
@@ -48,7 +49,7 @@ async function until(predicate) {
   return false;
 }
 
-test('the page shows the guest up and the tracing tree', async () => {
+test('the page shows the guest up and the tracing tree', kStep, async () => {
   await page.getByTestId('guest-status').filter({ hasText: 'guest up' }).waitFor();
   const browser = page.getByTestId('browser');
   await browser.getByRole('button', { name: 'current_tracer', exact: true }).waitFor();
@@ -57,7 +58,8 @@ test('the page shows the guest up and the tracing tree', async () => {
   assert.match(await page.locator('.file-text').textContent(), /function_graph/);
 });
 
-test('a refused write shows the gateway\'s error text', async () => {
+test('a refused write shows the gateway\'s error text', kStep, async () => {
+  const before = (await (await api('GET', '/tracing/current_tracer')).text()).trim();
   await page.getByTestId('browser').getByRole('button', { name: 'current_tracer', exact: true }).click();
   await page.getByLabel('text to write').fill('bogus');
   await page.getByTestId('file-view').getByRole('button', { name: 'write', exact: true }).click();
@@ -67,11 +69,11 @@ test('a refused write shows the gateway\'s error text', async () => {
   assert.match(await page.getByTestId('error-bar').textContent(),
                /PUT \/tracing\/current_tracer: 400 EINVAL: Invalid argument/);
   await shoot('refused-write');
-  assert.equal((await (await api('GET', '/tracing/current_tracer')).text()).trim(), 'nop');
+  assert.equal((await (await api('GET', '/tracing/current_tracer')).text()).trim(), before);
   await page.getByTestId('error-bar').getByRole('button', { name: 'dismiss' }).click();
 });
 
-test('function_graph and a workload run give the call tree, the breakdown and the flame graph', async () => {
+test('function_graph and a workload run give the call tree, the breakdown and the flame graph', kStep, async () => {
   await tab('Controls');
   await page.locator('#tracer').selectOption('function_graph');
   await page.locator('#tracer[data-current="function_graph"]').waitFor();
@@ -87,6 +89,11 @@ test('function_graph and a workload run give the call tree, the breakdown and th
   await last.locator('tr', { hasText: 'status' }).filter({ hasText: 'ok' }).waitFor();
   await shoot('workload');
 
+  // Stopped, the buffer holds still while it is read (and the guest does not trace its own
+  // serving of the read).
+  await tab('Controls');
+  await page.locator('#tracing-on').uncheck();
+  await page.locator('label.switch', { hasText: /^off$/ }).waitFor();
   await tab('Analysis');
   await page.getByRole('button', { name: 'analyse trace' }).click();
   const summary = page.getByTestId('analysis-summary');
@@ -99,6 +106,7 @@ test('function_graph and a workload run give the call tree, the breakdown and th
   let scope = tree;
   for (const name of ['workload_run_command', 'workload_run', 'workload_alloc']) {
     const node = call(scope, name);
+    if (scope === tree) await node.scrollIntoViewIfNeeded();
     await node.waitFor();
     assert.match(await node.locator('> .dur').textContent(), /^\d+\.\d{3} us$/);
     await node.locator('> .twisty').click();
@@ -106,6 +114,7 @@ test('function_graph and a workload run give the call tree, the breakdown and th
   }
   const children = scope.locator('> li.call > .fn');
   await children.first().waitFor();
+  await call(tree, 'workload_run_command').evaluate((node) => node.scrollIntoView({ block: 'start' }));
   assert.ok((await children.allTextContents()).some((name) => /^kmalloc|^kfree/.test(name)),
             'workload_alloc calls the allocator');
   await shoot('call-tree');
@@ -125,11 +134,15 @@ test('function_graph and a workload run give the call tree, the breakdown and th
   await page.getByRole('button', { name: 'Flame graph', exact: true }).click();
   const flame = page.getByTestId('flame');
   await flame.locator('.frame', { hasText: /^all$/ }).waitFor();
-  assert.ok(await flame.locator('.frame', { hasText: /^workload_run_command$/ }).count() > 0);
+  // Zoomed into the workload's task, its calls fill the width.
+  await flame.locator('.frame', { hasText: /^workloa/ }).first().click();
+  await flame.locator('.frame', { hasText: /^workload_run_command$/ }).first().waitFor();
+  assert.match(await flame.locator('.frame', { hasText: /^workloa/ }).first().getAttribute('style'),
+               /width: 100%/);
   await shoot('flame-graph');
 });
 
-test('the live view streams trace_pipe, pauses and resumes', async () => {
+test('the live view streams trace_pipe, pauses and resumes', kStep, async () => {
   await tab('Controls');
   await page.locator('#filter-input').fill('kmalloc');
   await page.locator('#filter-functions option[value="kmalloc"]').waitFor({ state: 'attached' });
@@ -137,6 +150,8 @@ test('the live view streams trace_pipe, pauses and resumes', async () => {
   await page.getByTestId('filter').locator('.chip', { hasText: 'kmalloc' }).waitFor();
   await page.locator('#tracer').selectOption('function');
   await page.locator('#tracer[data-current="function"]').waitFor();
+  await page.locator('#tracing-on').check();
+  await page.locator('label.switch', { hasText: /^on$/ }).waitFor();
 
   await tab('Live');
   const live = page.getByTestId('live');
