@@ -15,6 +15,7 @@
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 
+#include "TraceAnalysis.h"
 #include "ninep/Dirent.h"
 
 namespace tracegate {
@@ -127,7 +128,7 @@ asio::awaitable<void> fetch_attrs(GuestLink& link, const std::vector<std::string
 }  // namespace
 
 Response text_response(const Request& request, http::status status, std::string body,
-                       const char* content_type) {
+                       std::string_view content_type) {
   Response response{status, request.version()};
   response.set(http::field::server, "tracegate");
   response.set(http::field::content_type, content_type);
@@ -143,7 +144,7 @@ Response error_response(const Request& request, Errno error) {
 }
 
 Gateway::Gateway(GuestLink& link, Metrics& metrics, GatewayOptions options)
-    : link_(link), metrics_(metrics), options_(std::move(options)) {}
+    : link_(link), metrics_(metrics), options_(std::move(options)), page_(options_.web_root) {}
 
 std::chrono::seconds Gateway::timeout_for(const std::vector<std::string>& path) const {
   bool run = path.size() == 2 && path[0] == "workloads" && path[1] == "run";
@@ -251,6 +252,16 @@ asio::awaitable<Reply> Gateway::respond(const Request& request, const TargetPath
           text_response(request, http::status::ok, metrics_.render(), "text/plain; version=0.0.4"));
     case Route::kNotFound:
       co_return reply_of(text_response(request, http::status::not_found, "not found\n"));
+    case Route::kPage:
+      co_return reply_of(page(request, target));
+    case Route::kMethodNotAllowed:
+      if (path.empty()) {
+        Response response =
+            text_response(request, http::status::method_not_allowed, "method not allowed\n");
+        response.set(http::field::allow, "GET, HEAD");
+        co_return reply_of(std::move(response));
+      }
+      break;
     case Route::kUnauthorized: {
       Response response = text_response(request, http::status::unauthorized, "unauthorized\n");
       response.set(http::field::www_authenticate, "Bearer");
@@ -267,6 +278,8 @@ asio::awaitable<Reply> Gateway::respond(const Request& request, const TargetPath
       co_return reply_of(co_await put(request, target, path));
     case Route::kRemove:
       co_return reply_of(co_await remove(request, path));
+    case Route::kAnalysis:
+      co_return reply_of(co_await analyse(request, target));
     default: {
       Response response =
           text_response(request, http::status::method_not_allowed, "method not allowed\n");
@@ -274,6 +287,71 @@ asio::awaitable<Reply> Gateway::respond(const Request& request, const TargetPath
       co_return reply_of(std::move(response));
     }
   }
+}
+
+Response Gateway::page(const Request& request, const TargetPath& target) const {
+  auto file = page_.find(target.elements);
+  if (!file && target.elements.size() < 2)
+    return text_response(
+        request, http::status::not_found,
+        "the page is not built: no index.html in " +
+            (page_.root().empty() ? std::string("(no --web-root)") : page_.root()) +
+            " (build the tracegate-web target)\n");
+  if (!file) return text_response(request, http::status::not_found, "not found\n");
+  Response response =
+      text_response(request, http::status::ok, std::move(file->body), file->content_type);
+  response.set(http::field::cache_control,
+               file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  return response;
+}
+
+namespace {
+
+// An instance's name as a query parameter names one directory under instances/.
+bool valid_instance(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." &&
+         name.find_first_of(std::string_view("/\0", 2)) == std::string::npos;
+}
+
+bool parse_count(const std::string& text, size_t& count) {
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  count = std::stoul(text);
+  return count >= 1 && count <= kMaxCallsLimit;
+}
+
+}  // namespace
+
+asio::awaitable<Response> Gateway::analyse(const Request& request, const TargetPath& target) {
+  std::vector<std::string> base = {"tracing"};
+  size_t max_calls = kDefaultMaxCalls;
+  for (const auto& [key, value] : target.query) {
+    if (key == "instance") {
+      if (!valid_instance(value))
+        co_return text_response(request, http::status::bad_request,
+                                "instance must name one directory under instances/\n");
+      base = {"tracing", "instances", value};
+    } else if (key == "max_calls") {
+      if (!parse_count(value, max_calls))
+        co_return text_response(
+            request, http::status::bad_request,
+            "max_calls must be a number from 1 to " + std::to_string(kMaxCallsLimit) + "\n");
+    } else {
+      co_return text_response(request, http::status::bad_request,
+                              "unknown parameter " + key + " (instance, max_calls)\n");
+    }
+  }
+  std::vector<std::string> tracer_path = base;
+  tracer_path.push_back("current_tracer");
+  Reply tracer = co_await get(request, tracer_path, false);
+  if (tracer.response.result() != http::status::ok) co_return std::move(tracer.response);
+  std::vector<std::string> trace_path = base;
+  trace_path.push_back("trace");
+  Reply trace = co_await get(request, trace_path, false);
+  if (trace.response.result() != http::status::ok) co_return std::move(trace.response);
+  co_return text_response(request, http::status::ok,
+                          analyse_trace(trace.response.body(), tracer.response.body(), max_calls),
+                          "application/json");
 }
 
 asio::awaitable<Reply> Gateway::get(const Request& request, const std::vector<std::string>& path,

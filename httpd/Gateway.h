@@ -12,6 +12,7 @@
 #include "Metrics.h"
 #include "Route.h"
 #include "TargetPath.h"
+#include "WebPage.h"
 
 namespace tracegate {
 
@@ -28,6 +29,8 @@ struct GatewayOptions {
   // trace_pipe of the top instance formatted here from raw pages where that gives the
   // guest's text exactly (HostText); off: the guest formats it.
   bool host_text = true;
+  // The page's built files (WebPage); empty: no page.
+  std::string web_root;
 };
 
 // A body made piece by piece for as long as the client stays (trace_pipe): the gateway
@@ -67,6 +70,9 @@ class Gateway {
  private:
   asio::awaitable<Reply> respond(const Request& request, const TargetPath& target,
                                  const RoutedRequest& routed);
+  Response page(const Request& request, const TargetPath& target) const;
+  // The analysis core over one instance's `trace` (TraceAnalysis), as JSON.
+  asio::awaitable<Response> analyse(const Request& request, const TargetPath& target);
   asio::awaitable<Reply> get(const Request& request, const std::vector<std::string>& path,
                              bool nonblock);
   asio::awaitable<Response> list(const Request& request, const std::vector<std::string>& path,
@@ -85,10 +91,11 @@ class Gateway {
   GuestLink& link_;
   Metrics& metrics_;
   GatewayOptions options_;
+  WebPage page_;
 };
 
 Response text_response(const Request& request, http::status status, std::string body,
-                       const char* content_type = "text/plain; charset=utf-8");
+                       std::string_view content_type = "text/plain; charset=utf-8");
 // The errno's HTTP status, with "EINVAL: ..." as the body.
 Response error_response(const Request& request, tg::Errno error);
 

@@ -17,6 +17,12 @@ bool authorized(http::verb method, std::string_view authorization, std::string_v
   return difference == 0;
 }
 
+bool is_page_path(const std::vector<std::string>& elements) {
+  if (elements.empty()) return true;
+  if (elements.size() == 1) return elements[0] == "index.html";
+  return elements.size() == 2 && elements[0] == "assets";
+}
+
 bool guest_path_of(const TargetPath& target, std::vector<std::string>& out) {
   const auto& e = target.elements;
   if (e.empty()) return false;
@@ -38,6 +44,10 @@ RoutedRequest route_of(http::verb method, const TargetPath& target, std::string_
   bool reading = method == http::verb::get || method == http::verb::head;
   if (e.size() == 1 && e[0] == "healthz" && reading) return {Route::kHealthz, {}};
   if (e.size() == 1 && e[0] == "metrics" && reading) return {Route::kMetrics, {}};
+  if (is_page_path(e) && reading) return {Route::kPage, {}};
+  // The analysis reads the guest's files, so it is a read as far as the token goes.
+  if (e.size() == 2 && e[0] == "analysis" && e[1] == "trace")
+    return {reading ? Route::kAnalysis : Route::kMethodNotAllowed, {}};
   RoutedRequest routed{Route::kNotFound, {}};
   if (!guest_path_of(target, routed.guest_path)) return routed;
   if (!authorized(method, authorization, token)) {

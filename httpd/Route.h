@@ -17,6 +17,8 @@ namespace http = boost::beast::http;
 enum class Route {
   kHealthz,           // GET/HEAD /healthz
   kMetrics,           // GET/HEAD /metrics
+  kPage,              // GET/HEAD /, /index.html, /assets/NAME: the page's built files
+  kAnalysis,          // GET/HEAD /analysis/trace: the analysis core's JSON of a trace
   kNotFound,          // 404: outside the trees the guest serves
   kUnauthorized,      // 401: a write without the token
   kRead,              // GET/HEAD in the guest's tree
@@ -32,6 +34,9 @@ struct RoutedRequest {
 
 RoutedRequest route_of(http::verb method, const TargetPath& target, std::string_view authorization,
                        std::string_view token);
+
+// True for the paths the page answers: "/", "/index.html" and "/assets/NAME".
+bool is_page_path(const std::vector<std::string>& elements);
 
 // PUT, POST and DELETE change the guest's state; only they need the token.
 bool is_write(http::verb method);

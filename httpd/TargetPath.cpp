@@ -17,8 +17,10 @@ std::optional<TargetPath> parse_target(std::string_view target) {
   }
   std::string_view encoded = url->encoded_path();
   path.trailing_slash = encoded.size() > 1 && encoded.back() == '/';
-  for (auto param : url->params())
+  for (auto param : url->params()) {
     if (param.key == "nonblock") path.nonblock = param.value == "1" || param.value == "true";
+    path.query.emplace_back(param.key, param.value);
+  }
   return path;
 }
 

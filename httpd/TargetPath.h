@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tracegate {
@@ -13,6 +14,8 @@ struct TargetPath {
   std::vector<std::string> elements;
   bool trailing_slash = false;
   bool nonblock = false;  // ?nonblock=1
+  // Every query parameter, decoded, in order (the routes that take parameters check them).
+  std::vector<std::pair<std::string, std::string>> query;
 };
 
 std::optional<TargetPath> parse_target(std::string_view target);

@@ -39,6 +39,8 @@ struct Options {
   std::string kernel;
   // Where to mount the guest's tree through FUSE (docs/mount.md); empty: no mount.
   std::string mount;
+  // The page's built files; empty: found relative to the binary (WebPage::default_root).
+  std::string web_root;
 };
 
 constexpr const char* kUsage =
@@ -47,12 +49,15 @@ constexpr const char* kUsage =
     "                          [--pipe-text host|guest]\n"
     "                          [--guest-script PATH [--smp N] [--accel kvm|tcg|auto]\n"
     "                           [--append ARGS] [--kernel PATH]] [--mount DIR]\n"
+    "                          [--web-root DIR]\n"
     "Dials the guest's 9P socket (default RUNDIR/9p.sock, where QEMU listens). With\n"
     "--guest-script, starts the guest with it (in RUNDIR) and restarts it when it exits.\n"
     "Binding to anything but a loopback address needs --token (or TRACEGATE_TOKEN).\n"
     "trace_pipe of the function and nop tracers is formatted here from raw pages (host,\n"
     "the default) or by the guest (guest); the text is the same.\n"
-    "--mount DIR mounts the guest's tree (tracing/, workloads/) on DIR through FUSE.\n";
+    "--mount DIR mounts the guest's tree (tracing/, workloads/) on DIR through FUSE.\n"
+    "The page at / is served from --web-root DIR (default: the build's web/ beside the\n"
+    "binary's folder, or an install's share/tracegate/web).\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "tracegate-gatewayd: " << message << "\n" << kUsage;
@@ -114,6 +119,8 @@ Options parse_options(int argc, char** argv) {
       options.kernel = value;
     } else if (flag == "--mount") {
       options.mount = value;
+    } else if (flag == "--web-root") {
+      options.web_root = value;
     } else {
       usage_error("unknown option " + flag);
     }
@@ -159,6 +166,7 @@ int run(const Options& options) {
   gateway_options.token = options.token;
   gateway_options.guest_timeout = std::chrono::seconds(options.guest_timeout);
   gateway_options.host_text = options.host_text;
+  gateway_options.web_root = options.web_root.empty() ? WebPage::default_root() : options.web_root;
   Gateway gateway(link, metrics, gateway_options);
 
   asio::ip::tcp::acceptor acceptor(io);

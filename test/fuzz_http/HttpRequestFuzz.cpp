@@ -135,14 +135,23 @@ void check_route(http::verb method, const TargetPath& target, std::string_view a
                  std::string_view token, std::string_view raw) {
   RoutedRequest routed = route_of(method, target, authorization, token);
   const auto& e = target.elements;
+  bool analysis = e.size() == 2 && e[0] == "analysis" && e[1] == "trace";
   bool guest_route = routed.route != Route::kHealthz && routed.route != Route::kMetrics &&
-                     routed.route != Route::kNotFound;
+                     routed.route != Route::kNotFound && routed.route != Route::kPage &&
+                     routed.route != Route::kAnalysis && !analysis;
   switch (routed.route) {
     case Route::kHealthz:
       require(e.size() == 1 && e[0] == "healthz" && is_reading(method), "healthz misrouted", raw);
       break;
     case Route::kMetrics:
       require(e.size() == 1 && e[0] == "metrics" && is_reading(method), "metrics misrouted", raw);
+      break;
+    case Route::kPage:
+      require(is_page_path(e) && is_reading(method), "page misrouted", raw);
+      require(routed.guest_path.empty(), "the page carries a guest path", raw);
+      break;
+    case Route::kAnalysis:
+      require(analysis && is_reading(method), "analysis misrouted", raw);
       break;
     case Route::kNotFound:
       require(!names_guest_tree(e), "the guest's tree answered 404", raw);
@@ -162,7 +171,9 @@ void check_route(http::verb method, const TargetPath& target, std::string_view a
       require(method == http::verb::delete_, "remove misrouted", raw);
       break;
     case Route::kMethodNotAllowed:
-      require(!is_reading(method) && !is_write(method), "405 for a served method", raw);
+      // /analysis/trace is read-only: writes to it are 405 too.
+      require(analysis ? !is_reading(method) : !is_reading(method) && !is_write(method),
+               "405 for a served method", raw);
       break;
   }
   if (!guest_route) return;

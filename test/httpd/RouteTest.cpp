@@ -34,6 +34,22 @@ TEST(Route, FtraceAliasesMapOntoTracing) {
             (std::vector<std::string>{"tracing", "trace_pipe"}));
 }
 
+TEST(Route, ThePageIsServedAtTheRootAndAssets) {
+  EXPECT_EQ(route(http::verb::get, "/").route, Route::kPage);
+  EXPECT_EQ(route(http::verb::head, "/index.html").route, Route::kPage);
+  EXPECT_EQ(route(http::verb::get, "/assets/index-abc.js").route, Route::kPage);
+  EXPECT_EQ(route(http::verb::get, "/assets/a/b.js").route, Route::kNotFound);
+  EXPECT_EQ(route(http::verb::put, "/").route, Route::kNotFound);
+}
+
+TEST(Route, TheAnalysisIsAReadOnlyRouteOutsideTheGuestTrees) {
+  EXPECT_EQ(route(http::verb::get, "/analysis/trace?instance=foo").route, Route::kAnalysis);
+  EXPECT_EQ(route(http::verb::put, "/analysis/trace").route, Route::kMethodNotAllowed);
+  EXPECT_EQ(route(http::verb::put, "/analysis/trace", "", "secret").route,
+            Route::kMethodNotAllowed);
+  EXPECT_EQ(route(http::verb::get, "/analysis/other").route, Route::kNotFound);
+}
+
 TEST(Route, PathsOutsideTheGuestTreesAre404) {
   EXPECT_EQ(route(http::verb::get, "/etc/passwd").route, Route::kNotFound);
 }

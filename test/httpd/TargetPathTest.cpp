@@ -25,6 +25,13 @@ TEST(TargetPath, PercentDecodesElements) {
             (std::vector<std::string>{"tracing", "events", "sched"}));
 }
 
+TEST(TargetPath, KeepsEveryQueryParameterDecoded) {
+  auto path = parse_target("/analysis/trace?instance=a%20b&max_calls=10");
+  ASSERT_TRUE(path);
+  EXPECT_EQ(path->query, (std::vector<std::pair<std::string, std::string>>{{"instance", "a b"},
+                                                                           {"max_calls", "10"}}));
+}
+
 TEST(TargetPath, RefusesDotDot) {
   EXPECT_FALSE(parse_target("/tracing/../etc/passwd"));
 }

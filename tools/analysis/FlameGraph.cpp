@@ -137,6 +137,31 @@ std::uint64_t FlameGraph::total_ns() const {
   return total;
 }
 
+FlameGraph::Frame FlameGraph::tree() const {
+  std::function<Frame(const Node&, std::string_view)> convert = [&](const Node& node,
+                                                                    std::string_view name) {
+    Frame frame{std::string(name), node.self_ns, node.self_ns, {}};
+    for (const Node& next : node.children) {
+      Frame child = convert(next, calls_.names().name(next.function));
+      if (child.total_ns == 0) continue;
+      frame.total_ns += child.total_ns;
+      frame.children.push_back(std::move(child));
+    }
+    std::sort(frame.children.begin(), frame.children.end(),
+              [](const Frame& a, const Frame& b) { return a.name < b.name; });
+    return frame;
+  };
+  Frame root{"all", 0, 0, {}};
+  for (TaskId task = 0; task < roots_.size(); ++task) {
+    if (!has_root_[task] || !filter_.keeps_task(calls_.task(task))) continue;
+    Frame frame = convert(roots_[task], task_label(calls_.task(task)));
+    if (frame.total_ns == 0) continue;
+    root.total_ns += frame.total_ns;
+    root.children.push_back(std::move(frame));
+  }
+  return root;
+}
+
 std::string FlameGraph::svg(std::string_view title, int width) const {
   std::function<std::uint64_t(const Node&)> sum = [&](const Node& node) {
     std::uint64_t total = node.self_ns;

@@ -27,6 +27,16 @@ class FlameGraph : public CallSink {
   std::string svg(std::string_view title, int width = 1200) const;
   std::uint64_t total_ns() const;
 
+  // The merged paths as a tree, for drawing elsewhere: the root holds one frame per task
+  // ("comm-pid"), callees below their callers, ordered by name; frames with no time left out.
+  struct Frame {
+    std::string name;
+    std::uint64_t self_ns = 0;
+    std::uint64_t total_ns = 0;
+    std::vector<Frame> children;
+  };
+  Frame tree() const;
+
  private:
   struct Node {
     NameTable::Id function = 0;

@@ -1,0 +1,140 @@
+#include "TraceAnalysis.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "CallAssembler.h"
+#include "CallTree.h"
+#include "FlameGraph.h"
+#include "SelfTime.h"
+#include "TraceReader.h"
+
+namespace tracegate {
+
+namespace json = boost::json;
+using namespace tg::analysis;
+
+namespace {
+
+// Emits calls depth first until the budget is spent; a call whose children did not all fit
+// says how many it has ("n"), so the page can tell a cut subtree from a leaf.
+class CallWriter {
+ public:
+  CallWriter(const CallTree& tree, std::size_t budget) : tree_(tree), budget_(budget) {}
+
+  json::array calls(const std::vector<CallTree::NodeId>& ids) {
+    json::array out;
+    for (CallTree::NodeId id : ids) {
+      if (budget_ == 0) {
+        truncated_ = true;
+        break;
+      }
+      out.push_back(call(id));
+    }
+    return out;
+  }
+  bool truncated() const { return truncated_; }
+  std::size_t written() const { return written_; }
+
+ private:
+  json::object call(CallTree::NodeId id) {
+    const CallTree::Node& node = tree_.node(id);
+    --budget_;
+    ++written_;
+    json::object out;
+    out["f"] = node.function;
+    out["cpu"] = node.cpu;
+    out["start_ns"] = node.start_ns;
+    out["duration_ns"] = node.duration_ns;
+    out["self_ns"] = node.self_ns;
+    if (!node.finished) out["unfinished"] = true;
+    if (!node.children.empty()) {
+      json::array children = calls(node.children);
+      if (children.size() < node.children.size()) out["n"] = node.children.size();
+      out["children"] = std::move(children);
+    }
+    return out;
+  }
+
+  const CallTree& tree_;
+  std::size_t budget_;
+  std::size_t written_ = 0;
+  bool truncated_ = false;
+};
+
+json::object flame_json(const FlameGraph::Frame& frame) {
+  json::object out;
+  out["name"] = frame.name;
+  out["self_ns"] = frame.self_ns;
+  out["total_ns"] = frame.total_ns;
+  if (!frame.children.empty()) {
+    json::array children;
+    for (const auto& child : frame.children) children.push_back(flame_json(child));
+    out["children"] = std::move(children);
+  }
+  return out;
+}
+
+json::object stats_json(const TraceStats& stats) {
+  return {{"lines", stats.lines},
+          {"calls", stats.calls},
+          {"orphan_returns", stats.orphan_returns},
+          {"unfinished", stats.unfinished},
+          {"lost_events", stats.lost_events},
+          {"events", stats.events},
+          {"function_hits", stats.function_hits}};
+}
+
+}  // namespace
+
+std::string analyse_trace(std::string_view trace_text, std::string_view tracer,
+                          std::size_t max_calls) {
+  NameTable names;
+  CallAssembler assembler(names);
+  CallTree tree;
+  SelfTime self_time;
+  FlameGraph flame(assembler, CallFilter{});
+  assembler.add_sink(tree);
+  assembler.add_sink(self_time);
+  assembler.add_sink(flame);
+  for_each_line(trace_text,
+                [&](std::string_view, const TraceItem& item) { assembler.consume(item); });
+  assembler.finish();
+
+  json::object out;
+  std::string_view name = tracer.substr(0, tracer.find('\n'));
+  out["tracer"] = name;
+  out["stats"] = stats_json(assembler.stats());
+
+  json::array functions;
+  for (NameTable::Id id = 0; id < names.size(); ++id)
+    functions.push_back(json::string(names.name(id)));
+  out["names"] = std::move(functions);
+
+  CallWriter writer(tree, max_calls);
+  json::array tasks;
+  for (TaskId id = 0; id < assembler.task_count(); ++id) {
+    const Task& task = assembler.task(id);
+    json::object entry;
+    entry["id"] = id;
+    entry["pid"] = task.pid;
+    entry["comm"] = task.comm;
+    entry["cpu"] = task.cpu;
+    entry["calls"] = writer.calls(tree.roots(id));
+    tasks.push_back(std::move(entry));
+  }
+  out["tasks"] = std::move(tasks);
+  out["calls_written"] = writer.written();
+  out["calls_truncated"] = writer.truncated();
+
+  json::array breakdown;
+  for (const SelfTime::Row& row : self_time.rows())
+    breakdown.push_back(json::object{
+        {"task", row.task}, {"f", row.function}, {"calls", row.calls}, {"self_ns", row.self_ns}});
+  out["breakdown"] = std::move(breakdown);
+  out["flame"] = flame_json(flame.tree());
+  return json::serialize(out) + "\n";
+}
+
+}  // namespace tracegate
