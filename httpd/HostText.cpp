@@ -5,12 +5,14 @@
 #include <cstring>
 #include <deque>
 #include <sstream>
+#include <unordered_set>
 #include <vector>
 
 #include "Platform.h"
 #include "support/Memory.h"
 #include "support/TextWriter.h"
 #include "trace/CommCache.h"
+#include "trace/EventCatalog.h"
 #include "trace/RawPages.h"
 #include "trace/TraceOutput.h"
 #include "trace/Tracing.h"
@@ -73,10 +75,12 @@ struct HostText::State {
   tg::OwnPtr<tg::trace::Tracing> tracing;
   tg::vfs::NodeTable table;
   tg::OwnPtr<tg::trace::OutputState> output;
-  std::string pending;               // formatted early, before a page that says events were lost
-  tg::String scratch;                // the formatter\'s output, reused
-  std::vector<std::string> partial;  // per CPU: the start of a page the next read completes
-  uint64_t before = UINT64_MAX;      // take_text_before's bound, kept for lost-event marks
+  std::string pending;                // formatted early, before a page that says events were lost
+  tg::String scratch;                 // the formatter\'s output, reused
+  std::vector<std::string> partial;   // per CPU: the start of a page the next read completes
+  uint64_t before = UINT64_MAX;       // take_text_before's bound, kept for lost-event marks
+  std::unordered_set<int32_t> tasks;  // pids saved_cmdlines named when last read
+  bool unknown_task = false;          // a page added since holds an event of another pid
 };
 
 bool HostText::supports(const GuestFacts& facts) {
@@ -174,16 +178,38 @@ bool HostText::add_pages(unsigned cpu, const uint8_t* data, size_t size) {
     }
     if (!tg::trace::import_raw_page(buffer.cpu(cpu), page, tg::trace::kRawPageSize).ok())
       return false;
+    if (!state_->unknown_task) note_unknown_tasks(page);
   }
   return true;
 }
 
+void HostText::note_unknown_tasks(const uint8_t* page) {
+  (void)tg::trace::for_each_raw_event(
+      page, tg::trace::kRawPageSize,
+      [](void* context, tg::u64, const tg::u8* payload, tg::usize size) {
+        auto& state = *static_cast<State*>(context);
+        tg::trace::EventCommon common;
+        if (size < sizeof common) return false;
+        std::memcpy(&common, payload, sizeof common);
+        // pid 0 prints as <idle>, whatever saved_cmdlines says.
+        if (common.pid != 0 && !state.tasks.count(common.pid)) state.unknown_task = true;
+        return false;
+      },
+      state_.get());
+}
+
+bool HostText::knows_every_task() const {
+  return !state_->unknown_task;
+}
+
 void HostText::update_tasks(std::string_view cmdlines, std::string_view tgids) {
+  state_->unknown_task = false;
   std::istringstream comms{std::string(cmdlines)};
   for (std::string line; std::getline(comms, line);) {
     size_t space = line.find(' ');
     if (space == std::string::npos) continue;
     std::string comm = line.substr(space + 1);
+    state_->tasks.insert(std::atoi(line.c_str()));
     tg::trace::save_comm(std::atoi(line.c_str()), tg::StringView(comm.data(), comm.size()));
   }
   std::istringstream pairs{std::string(tgids)};

@@ -37,6 +37,9 @@ class HostText {
   bool add_pages(unsigned cpu, const uint8_t* data, size_t size);
   // Learns comms and tgids of tasks that started since (saved_cmdlines, saved_tgids).
   void update_tasks(std::string_view cmdlines, std::string_view tgids);
+  // False when a page added since the last update_tasks holds an event of a pid the guest's
+  // saved_cmdlines did not name then: its comm must be read again before the text is taken.
+  bool knows_every_task() const;
   // Appends the text of everything added so far and not yet taken, as trace_pipe prints it.
   void take_text(std::string& out);
   // The same, for the entries stamped before `time` only: a reader that adds pages CPU by
@@ -48,6 +51,7 @@ class HostText {
 
  private:
   explicit HostText(std::unique_ptr<State> state);
+  void note_unknown_tasks(const uint8_t* page);
   void format_into(std::string& out, uint64_t before);
   std::unique_ptr<State> state_;
 };

@@ -64,9 +64,11 @@ class HostTextStream final : public BodyStream {
       }
       if (got) {
         // Tasks that started since the last look: their comms are in saved_cmdlines now.
-        auto comms = co_await read_whole(link_, "tracing/saved_cmdlines", timeout_);
-        auto pairs = co_await read_whole(link_, "tracing/saved_tgids", timeout_);
-        if (comms && pairs) text_->update_tasks(*comms, *pairs);
+        if (!text_->knows_every_task()) {
+          auto comms = co_await read_whole(link_, "tracing/saved_cmdlines", timeout_);
+          auto pairs = co_await read_whole(link_, "tracing/saved_tgids", timeout_);
+          if (comms && pairs) text_->update_tasks(*comms, *pairs);
+        }
         text_->take_text(out);
         idle_ = kFirstIdleWait;
         if (!out.empty()) co_return true;

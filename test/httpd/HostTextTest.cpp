@@ -144,3 +144,31 @@ TEST_F(HostTextTest, GraphTracersAndSymbolSizesStayInTheGuest) {
   given.options += "sym-offset\n";
   EXPECT_FALSE(tracegate::HostText::supports(given));
 }
+
+// The stream reads saved_cmdlines again only when a page holds a task it has not named.
+TEST_F(HostTextTest, AskForTasksOnlyWhenAPageHoldsAnUnnamedOne) {
+  trace::save_comm(7, "workloads");
+  trace::save_comm(42, "kworker/0:1");
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  auto given = facts();
+  std::string error;
+  auto host = tracegate::HostText::create(given, error);
+  ASSERT_TRUE(host) << error;
+  record_functions(500);  // pids 7 and 42, both named
+  std::string pages = read_path("tracing/per_cpu/cpu0/trace_pipe_raw");
+  ASSERT_TRUE(host->add_pages(0, reinterpret_cast<const uint8_t*>(pages.data()), pages.size()));
+  EXPECT_TRUE(host->knows_every_task());
+
+  trace::save_comm(99, "newcomer");
+  advance_clock(1000);
+  trace::FunctionTracer::record(tracing_->top(), {0, 99, 0, 0}, platform().text_base + 0x1010,
+                                platform().text_base + 0x7020);
+  pages = read_path("tracing/per_cpu/cpu0/trace_pipe_raw");
+  ASSERT_TRUE(host->add_pages(0, reinterpret_cast<const uint8_t*>(pages.data()), pages.size()));
+  EXPECT_FALSE(host->knows_every_task());
+  host->update_tasks(cat("saved_cmdlines"), cat("saved_tgids"));
+  EXPECT_TRUE(host->knows_every_task());
+  std::string text;
+  host->take_text(text);
+  EXPECT_NE(text.find("newcomer-99"), std::string::npos);
+}
