@@ -1,0 +1,16 @@
+#pragma once
+// Host stand-in for the kernel's flag helpers: pushf as in the kernel, without the cli and
+// sti a user process may not execute.
+#include "Lib/Types.h"
+
+always_inline_notrace u64 local_save_flags() {
+  u64 flags;
+  asm volatile("pushfq; popq %0" : "=r"(flags) : : "memory");
+  return flags;
+}
+always_inline_notrace u64 local_irq_save() {
+  return local_save_flags();
+}
+always_inline_notrace void local_irq_restore(u64) {
+  asm volatile("" : : : "memory");
+}

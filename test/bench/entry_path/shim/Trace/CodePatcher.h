@@ -1,0 +1,6 @@
+#pragma once
+// Host stand-in for the code patcher's published state: no probes, no exact-instance site.
+#include "Lib/Types.h"
+
+extern bool g_patcher_probes;
+extern u32 g_patcher_exact;
