@@ -3,31 +3,32 @@
 #include "trace/EventPayloads.h"
 #include "trace/RecordWriter.h"
 
+// The record itself, under the platform's file_record bracket (see write_marker). It carries
+// Linux's name: the print event's ip points into it, so a tool that prints that ip through
+// kallsyms (trace-cmd report) shows "tracing_mark_write: TEXT", as for Linux.
+tg::Result<tg::usize> tracing_mark_write(tg::trace::TraceInstance& instance,
+                                         const tg::trace::RecordContext& ctx, tg::StringView text);
+
 namespace tg::trace {
-
-namespace {
-
-// The record itself: under the platform's file_record bracket (see write_marker).
-Result<usize> write_marker_record(TraceInstance& instance, const RecordContext& ctx,
-                                  StringView text);
-
-}  // namespace
 
 Result<usize> write_marker(TraceInstance& instance, const RecordContext& ctx, StringView text) {
   const Platform& host = platform();
   if (!host.file_record_begin || !host.file_record_end)
-    return write_marker_record(instance, ctx, text);
+    return tracing_mark_write(instance, ctx, text);
   RecordContext here = ctx;
   u64 state = host.file_record_begin(here.cpu);
-  Result<usize> result = write_marker_record(instance, here, text);
+  Result<usize> result = tracing_mark_write(instance, here, text);
   host.file_record_end(state);
   return result;
 }
 
-namespace {
+}  // namespace tg::trace
 
-Result<usize> write_marker_record(TraceInstance& instance, const RecordContext& ctx,
-                                  StringView text) {
+using namespace tg;
+using namespace tg::trace;
+
+Result<usize> tracing_mark_write(TraceInstance& instance, const RecordContext& ctx,
+                                 StringView text) {
   if (!instance.option(TraceOption::kMarkers)) return Errno::kInval;
   if (!instance.tracing_on()) return Errno::kBadF;
   usize taken = text.size() < kMaxMarkerBytes ? text.size() : kMaxMarkerBytes;
@@ -41,7 +42,7 @@ Result<usize> write_marker_record(TraceInstance& instance, const RecordContext& 
   u8* payload = reinterpret_cast<u8*>(record) + sizeof(ring::EventRecord);
   memset(payload, 0, size - sizeof(ring::EventRecord));
   PrintPayload head{{kEventPrint, ctx.flags, ctx.preempt, ctx.pid},
-                    reinterpret_cast<u64>(&write_marker)};
+                    reinterpret_cast<u64>(&tracing_mark_write)};
   memcpy(payload, &head, sizeof head);
   char* buf = reinterpret_cast<char*>(payload + sizeof head);
   memcpy(buf, body.data(), body.size());
@@ -50,7 +51,3 @@ Result<usize> write_marker_record(TraceInstance& instance, const RecordContext& 
   if (platform().wake_readers) platform().wake_readers();
   return taken;
 }
-
-}  // namespace
-
-}  // namespace tg::trace

@@ -208,6 +208,8 @@ class Extract(unittest.TestCase):
             curl("-X", "DELETE", self.guest.url("/tracing/instances/tracedat/"))
         prints = [m.groupdict() for m in map(REPORT_PRINT.match, report.splitlines()) if m]
         self.assertIn(("tracedat", "in the instance"), [(p["buffer"], p["text"]) for p in prints])
+        # The print event's ip names the marker writer as Linux's does.
+        self.assertEqual({p["ip"] for p in prints}, {"tracing_mark_write"})
         self.assertIn("at the top", report)
         self.assertNotIn(("tracedat", "at the top"), [(p["buffer"], p["text"]) for p in prints])
 
