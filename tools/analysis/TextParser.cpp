@@ -9,6 +9,7 @@ using u64 = std::uint64_t;
 
 constexpr string_view kIrqEnterArrow = "==========>";
 constexpr string_view kIrqExitArrow = "<==========";
+constexpr string_view kIrqArrowBar = "==========";
 // The graph formatters' proc and duration columns are 14 characters wide.
 constexpr size_t kColumnWidth = 14;
 
@@ -21,6 +22,17 @@ string_view trim(string_view text) {
   if (begin == string_view::npos) return {};
   size_t end = text.find_last_not_of(' ');
   return text.substr(begin, end - begin + 1);
+}
+
+// `text.find(needle)` for a needle that starts with a space: std::find would stop at every
+// space of a column-aligned line; this looks for the needle's rarer rest and checks the space.
+size_t find_spaced(string_view text, string_view needle, size_t from = 0) {
+  string_view rest = needle.substr(1);
+  for (size_t at = text.find(rest, from + 1); at != string_view::npos;
+       at = text.find(rest, at + 1)) {
+    if (text[at - 1] == ' ') return at - 1;
+  }
+  return string_view::npos;
 }
 
 size_t skip_spaces(string_view line, size_t pos) {
@@ -104,7 +116,7 @@ bool take_proc_column(string_view line, size_t& pos, TraceItem& item) {
   if (line.size() < pos + kColumnWidth + 3) return false;
   if (line.substr(pos + kColumnWidth, 3) != " | ") return false;
   string_view field = line.substr(pos, kColumnWidth);
-  if (field.find(" us ") != string_view::npos) return false;
+  if (find_spaced(field, " us ") != string_view::npos) return false;
   if (!split_task(field, item.comm, item.pid)) return false;
   pos += kColumnWidth + 3;
   return true;
@@ -114,7 +126,7 @@ bool take_proc_column(string_view line, size_t& pos, TraceItem& item) {
 bool take_duration_column(string_view line, size_t& pos, TraceItem& item) {
   if (line.size() < pos + kColumnWidth + 1 || line[pos + kColumnWidth] != '|') return false;
   string_view field = line.substr(pos, kColumnWidth);
-  size_t us = field.find(" us");
+  size_t us = find_spaced(field, " us");
   if (us != string_view::npos) {
     string_view value = trim(field.substr(2, us - 2));
     if (!parse_usecs(value, item.duration_ns)) return false;
@@ -138,8 +150,8 @@ void classify_graph_body(string_view line, size_t pos, bool duration_tracer, Tra
     size_t open = body.find("/* ");
     if (open != string_view::npos) {
       string_view name = body.substr(open + 3);
-      size_t end = name.find(" = ");
-      if (end == string_view::npos) end = name.find(" */");
+      size_t end = find_spaced(name, " = ");
+      if (end == string_view::npos) end = find_spaced(name, " */");
       item.name = name.substr(0, end);
     }
     return;
@@ -193,14 +205,18 @@ bool parse_graph_line(string_view line, TraceItem& item) {
     duration_tracer = true;
     any_column = true;
   }
+  // One search finds either arrow ("==========>" or "<=========="): they share ten '='.
   string_view rest = line.substr(pos);
-  if (rest.find(kIrqEnterArrow) != string_view::npos) {
-    item.kind = ItemKind::kIrqEnter;
-    return true;
-  }
-  if (rest.find(kIrqExitArrow) != string_view::npos) {
-    item.kind = ItemKind::kIrqExit;
-    return true;
+  size_t arrow = rest.find(kIrqArrowBar);
+  if (arrow != string_view::npos) {
+    if (rest.substr(arrow, kIrqEnterArrow.size()) == kIrqEnterArrow) {
+      item.kind = ItemKind::kIrqEnter;
+      return true;
+    }
+    if (arrow > 0 && rest.substr(arrow - 1, kIrqExitArrow.size()) == kIrqExitArrow) {
+      item.kind = ItemKind::kIrqExit;
+      return true;
+    }
   }
   if (take_duration_column(line, pos, item)) any_column = true;
   if (!any_column && line.find_first_not_of(' ') == 0 && line.find("()") == string_view::npos)
@@ -211,7 +227,7 @@ bool parse_graph_line(string_view line, TraceItem& item) {
 
 // " 0)   workloa-3    =>    <idle>-0   " between the dashed lines of a task switch.
 bool parse_task_switch(string_view line, TraceItem& item) {
-  size_t arrow = line.find(" => ");
+  size_t arrow = find_spaced(line, " => ");
   if (arrow == string_view::npos) return false;
   size_t pos = 0;
   int cpu = -1;
@@ -266,7 +282,7 @@ bool parse_context_line(string_view line, TraceItem& item) {
   if (space != string_view::npos) stamp = stamp.substr(space + 1);
   if (parse_seconds(stamp, result.time_ns)) result.has_time = true;
   string_view body = line.substr(colon + 2);
-  size_t parent = body.find(" <-");
+  size_t parent = find_spaced(body, " <-");
   size_t event_colon = body.find(": ");
   if (parent != string_view::npos && (event_colon == string_view::npos || event_colon > parent)) {
     result.kind = ItemKind::kFunctionHit;
