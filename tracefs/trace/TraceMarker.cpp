@@ -47,6 +47,8 @@ Result<usize> write_marker_record(TraceInstance& instance, const RecordContext& 
   memcpy(buf, body.data(), body.size());
   if (add_newline) buf[body.size()] = '\n';
   end_record(instance, ctx);
+  // Triggers on ftrace/print run on the record just written (a snapshot trigger swaps it out).
+  instance.triggers().fire(instance, kEventPrint, payload, payload_size);
   if (platform().wake_readers) platform().wake_readers();
   return taken;
 }
