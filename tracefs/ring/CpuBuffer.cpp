@@ -319,6 +319,11 @@ void CpuBuffer::disable_recording() {
 void CpuBuffer::enable_recording() {
   disabled_.fetch_sub(1, kRelaxed);
 }
+void CpuBuffer::exchange_recording_state(CpuBuffer& other) {
+  u32 mine = disabled_.load(kRelaxed);
+  disabled_.store(other.disabled_.load(kRelaxed), kRelaxed);
+  other.disabled_.store(mine, kRelaxed);
+}
 
 CpuStats CpuBuffer::stats() const {
   CpuStats stats{};

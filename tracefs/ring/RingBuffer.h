@@ -96,6 +96,9 @@ class CpuBuffer {
   // Recording on/off for this buffer (nestable, like Linux's record_disable).
   void disable_recording();
   void enable_recording();
+  // The snapshot swap moves a buffer out of the live slot: whoever disabled the slot's
+  // recording (tracing_cpumask) must keep it disabled, so the counts change places too.
+  void exchange_recording_state(CpuBuffer& other);
 
   // ---- readers ----
   class Cursor;  // see below
@@ -250,6 +253,9 @@ class TraceBuffer {
   // Every CPU at once (buffer_size_kb, options/overwrite).
   Status resize(usize pages_per_cpu);
   void set_overwrite(bool overwrite);
+  // The snapshot swap: this buffer's CPU `cpu` and `other`'s change places (Linux's
+  // update_max_tr). The caller has disabled recording on both and waited out the writers.
+  void swap_cpu(u32 cpu, TraceBuffer& other);
 
   // Merged, time-ordered view over every CPU (or one CPU, for per_cpu/cpuN files).
   class Iterator {

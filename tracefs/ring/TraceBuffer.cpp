@@ -47,6 +47,11 @@ void TraceBuffer::set_overwrite(bool overwrite) {
   for (auto& cpu : cpus_) cpu->set_overwrite(overwrite);
 }
 
+void TraceBuffer::swap_cpu(u32 cpu, TraceBuffer& other) {
+  cpus_[cpu]->exchange_recording_state(*other.cpus_[cpu]);
+  cpus_[cpu].swap(other.cpus_[cpu]);
+}
+
 // ---- the merging iterator ----
 
 TraceBuffer::Iterator::Iterator(TraceBuffer& buffer, bool consuming, i32 only_cpu) {

@@ -72,6 +72,12 @@ class OwnPtr {
   T* operator->() const { return p_; }
   T& operator*() const { return *p_; }
   explicit operator bool() const { return p_ != nullptr; }
+  // Exchanges the pointers with single stores, so a reader of either never sees null.
+  void swap(OwnPtr& o) {
+    T* mine = p_;
+    __atomic_store_n(&p_, o.p_, __ATOMIC_RELEASE);
+    __atomic_store_n(&o.p_, mine, __ATOMIC_RELEASE);
+  }
   T* leak() {
     T* p = p_;
     p_ = nullptr;

@@ -11,8 +11,9 @@ namespace {
 // An event is kept when its instance has it enabled and set_event_pid (empty: every task)
 // lists the task recording it, or `other_pid`: Linux's scheduler probes keep a sched_switch
 // when either side is listed and a wakeup when the woken task is.
+// An event with triggers is seen even when it is not enabled (Linux's soft mode).
 bool wanted(const TraceInstance& instance, u16 id, i32 pid, i32 other_pid) {
-  if (!instance.event_enabled(id)) return false;
+  if (!instance.event_enabled(id) && !instance.triggers().has(id)) return false;
   return instance.event_pid_allowed(pid) || instance.event_pid_allowed(other_pid);
 }
 
@@ -20,14 +21,24 @@ bool wanted(const TraceInstance& instance, u16 id, const RecordContext& ctx) {
   return wanted(instance, id, ctx.pid, ctx.pid);
 }
 
+bool write_event(TraceInstance& instance, const RecordContext& ctx, const u8* payload,
+                 usize payload_size);
+
 // Fills the common header, runs the instance's filter on the finished payload and only then
 // reserves ring space, so an event the filter rejects costs no buffer (Linux filters before
-// committing too).
+// committing too). The event's triggers run after, on the same payload, recorded or not.
 bool commit_event(TraceInstance& instance, const RecordContext& ctx, u16 id, u8* payload,
                   usize payload_size) {
   EventCommon common = {id, ctx.flags, ctx.preempt, ctx.pid};
   memcpy(payload, &common, sizeof common);
-  if (!instance.event_passes(id, payload, payload_size)) return false;
+  bool recorded = instance.event_enabled(id) && instance.event_passes(id, payload, payload_size) &&
+                  write_event(instance, ctx, payload, payload_size);
+  instance.triggers().fire(instance, id, payload, payload_size);
+  return recorded;
+}
+
+bool write_event(TraceInstance& instance, const RecordContext& ctx, const u8* payload,
+                 usize payload_size) {
   usize padded = (payload_size + 3) & ~usize{3};
   u32* record = begin_record(instance, ctx, ring::RecordType::kEvent,
                              sizeof(ring::EventRecord) + padded, instance.now());

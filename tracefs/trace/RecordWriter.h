@@ -13,11 +13,15 @@ inline u32* begin_record(TraceInstance& instance, const RecordContext& ctx, ring
   if (!instance.tracing_on()) return nullptr;
   ring::TraceBuffer& buffer = instance.buffer();
   if (ctx.cpu >= buffer.cpu_count()) return nullptr;
-  return buffer.cpu(ctx.cpu).reserve(timestamp, ctx.pid, type, size);
+  // A snapshot swap may change the CPU's buffer in between: commit where this reserved.
+  ring::CpuBuffer& cpu_buffer = buffer.cpu(ctx.cpu);
+  u32* record = cpu_buffer.reserve(timestamp, ctx.pid, type, size);
+  if (record) instance.writing_buffer(ctx.cpu) = &cpu_buffer;
+  return record;
 }
 
 inline void end_record(TraceInstance& instance, const RecordContext& ctx) {
-  instance.buffer().cpu(ctx.cpu).commit();
+  instance.writing_buffer(ctx.cpu)->commit();
 }
 
 template <typename T>

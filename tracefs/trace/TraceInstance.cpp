@@ -24,6 +24,7 @@ Result<OwnPtr<TraceInstance>> TraceInstance::create(StringView name, bool is_top
   instance->is_top_ = is_top;
   instance->id_ = id;
   instance->events_ = TRY(EventState::create());
+  instance->triggers_ = TRY(EventTriggers::create());
   instance->buffer_ =
       TRY(ring::TraceBuffer::create(platform().cpu_count, pages_for_kb(kDefaultBufferKb)));
   instance->tracer_.store(find_tracer("nop"), MemoryOrder::kRelease);
@@ -55,6 +56,63 @@ Status TraceInstance::set_tracer(StringView requested) {
   tracer_.store(next, MemoryOrder::kRelease);
   notify_functions_changed();
   return {};
+}
+
+Status TraceInstance::allocate_snapshot() {
+  ring::TraceBuffer& live = *buffer_;
+  if (!snapshot_) snapshot_ = TRY(ring::TraceBuffer::create(live.cpu_count(), kMinPages));
+  // The spare takes the live buffer's size, as Linux's resize_buffer_duplicate_size.
+  for (u32 i = 0; i < live.cpu_count(); ++i) {
+    ring::CpuBuffer& spare = snapshot_->cpu(i);
+    if (spare.pages() != live.cpu(i).pages()) TRY(spare.resize(live.cpu(i).pages()));
+    spare.set_overwrite(option(TraceOption::kOverwrite));
+  }
+  snapshot_allocated_ = true;
+  return {};
+}
+
+Status TraceInstance::take_snapshot(i32 cpu) {
+  TRY(allocate_snapshot());
+  ring::TraceBuffer& live = *buffer_;
+  u32 first = cpu >= 0 ? static_cast<u32>(cpu) : 0;
+  u32 last = cpu >= 0 ? first + 1 : live.cpu_count();
+  bool idle = false;
+  while (!swapping_.compare_exchange(idle, true)) idle = false;
+  for (u32 i = first; i < last; ++i) {
+    live.cpu(i).disable_recording();
+    snapshot_->cpu(i).disable_recording();
+  }
+  synchronize_writers();
+  for (u32 i = first; i < last; ++i) live.swap_cpu(i, *snapshot_);
+  for (u32 i = first; i < last; ++i) {
+    live.cpu(i).enable_recording();
+    snapshot_->cpu(i).enable_recording();
+  }
+  swapping_.store(false);
+  return {};
+}
+
+void TraceInstance::snapshot_from_recorder() {
+  if (!snapshot_allocated_) return;
+  bool idle = false;
+  if (!swapping_.compare_exchange(idle, true)) return;
+  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->swap_cpu(i, *snapshot_);
+  swapping_.store(false);
+}
+
+void TraceInstance::free_snapshot() {
+  if (!snapshot_allocated_) return;
+  snapshot_allocated_ = false;
+  snapshot_->reset();
+  for (u32 i = 0; i < snapshot_->cpu_count(); ++i) (void)snapshot_->cpu(i).resize(kMinPages);
+}
+
+void TraceInstance::clear_snapshot(i32 cpu) {
+  if (!snapshot_allocated_) return;
+  if (cpu >= 0)
+    snapshot_->reset_cpu(static_cast<u32>(cpu));
+  else
+    snapshot_->reset();
 }
 
 void TraceInstance::set_cpumask(const CpuMask& mask) {

@@ -6,6 +6,7 @@
 #include "trace/CpuMask.h"
 #include "trace/ErrorLog.h"
 #include "trace/EventState.h"
+#include "trace/EventTriggers.h"
 #include "trace/FunctionFilter.h"
 #include "trace/PidList.h"
 #include "trace/TraceOptions.h"
@@ -32,6 +33,26 @@ class TraceInstance {
   void set_table_index(u32 index) { table_index_ = index; }
 
   ring::TraceBuffer& buffer() { return *buffer_; }
+  // snapshot: the spare buffer (Linux's max_buffer), allocated by the first swap. Recorders
+  // never reach it; only the snapshot files read it.
+  // "Freed", it is kept at the minimum size, as Linux keeps its max buffer: readers never
+  // hold a cursor into freed pages.
+  ring::TraceBuffer* snapshot_buffer() { return snapshot_.get(); }
+  bool snapshot_allocated() const { return snapshot_allocated_; }
+  // `echo 1 > snapshot`: allocates the spare buffer at the live one's size when needed and
+  // swaps the two, for every CPU (cpu < 0) or one.
+  Status take_snapshot(i32 cpu);
+  // Allocates the spare buffer at the live one's size (a snapshot trigger's registration).
+  Status allocate_snapshot();
+  // A snapshot trigger firing inside a recorder: swaps every CPU's buffer with the spare
+  // without waiting for other CPUs (each writer commits to the buffer it reserved in). Does
+  // nothing when no spare is allocated or another swap is under way.
+  void snapshot_from_recorder();
+  // `echo 0 > snapshot`: shrinks the spare buffer to its minimum and empties it.
+  void free_snapshot();
+  // `echo 2 > snapshot` (any other number): empties the spare buffer, if any.
+  void clear_snapshot(i32 cpu);
+
   const Tracer& tracer() const { return *tracer_.load(MemoryOrder::kAcquire); }
   // current_tracer: same tracer again is a no-op; switching resets the buffer (EBUSY while
   // a trace_pipe reader is open, EINVAL for an unknown name).
@@ -93,6 +114,10 @@ class TraceInstance {
   EventState& events() { return *events_; }
   const EventState& events() const { return *events_; }
   ErrorLog& error_log() { return error_log_; }
+  EventTriggers& triggers() { return *triggers_; }
+  const EventTriggers& triggers() const { return *triggers_; }
+  // The buffer a recorder on `cpu` reserved in, until it commits (see RecordWriter.h).
+  ring::CpuBuffer*& writing_buffer(u32 cpu) { return writing_[cpu % CpuMask::kMaxCpus]; }
   // set_ftrace_pid, set_ftrace_notrace_pid, set_event_pid, set_event_notrace_pid.
   PidList& ftrace_pids() { return ftrace_pids_; }
   PidList& ftrace_notrace_pids() { return ftrace_notrace_pids_; }
@@ -133,6 +158,11 @@ class TraceInstance {
   u32 id_ = 0;
   u32 table_index_ = 0;
   OwnPtr<ring::TraceBuffer> buffer_;
+  OwnPtr<ring::TraceBuffer> snapshot_;
+  bool snapshot_allocated_ = false;
+  Atomic<bool> swapping_{false};  // one swap at a time: a control write or a trigger
+  ring::CpuBuffer* writing_[CpuMask::kMaxCpus] = {};
+  OwnPtr<EventTriggers> triggers_;
   Atomic<const Tracer*> tracer_{nullptr};
   Atomic<bool> tracing_on_{true};
   TraceClock clock_ = TraceClock::kLocal;

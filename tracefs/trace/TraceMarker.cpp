@@ -48,6 +48,8 @@ Result<usize> tracing_mark_write(TraceInstance& instance, const RecordContext& c
   memcpy(buf, body.data(), body.size());
   if (add_newline) buf[body.size()] = '\n';
   end_record(instance, ctx);
+  // Triggers on ftrace/print run on the record just written (a snapshot trigger swaps it out).
+  instance.triggers().fire(instance, kEventPrint, payload, payload_size);
   if (platform().wake_readers) platform().wake_readers();
   return taken;
 }

@@ -9,18 +9,39 @@ namespace tg::trace {
 using ring::Entry;
 using ring::RecordType;
 
-OutputState::OutputState(TraceInstance& instance, bool consuming, i32 only_cpu)
+OutputState::OutputState(TraceInstance& instance, ring::TraceBuffer& buffer, bool consuming,
+                         i32 only_cpu)
     : instance_(instance),
-      iterator_(instance.buffer(), consuming, only_cpu),
+      buffer_(buffer),
+      iterator_(buffer, consuming, only_cpu),
       consuming_(consuming),
       only_cpu_(only_cpu) {}
 
 Result<OwnPtr<OutputState>> OutputState::create(TraceInstance& instance, bool consuming,
                                                 i32 only_cpu) {
+  return create_on(instance, instance.buffer(), consuming, only_cpu);
+}
+
+Result<OwnPtr<OutputState>> OutputState::create_for_snapshot(TraceInstance& instance,
+                                                             i32 only_cpu) {
+  // Before the first `echo 1` there is no spare: the view of the live buffer is narrowed to
+  // a CPU that does not exist, so it shows nothing but the help text.
+  ring::TraceBuffer* spare = instance.snapshot_buffer();
+  i32 no_cpu = static_cast<i32>(instance.buffer().cpu_count());
+  auto state = TRY(
+      create_on(instance, spare ? *spare : instance.buffer(), false, spare ? only_cpu : no_cpu));
+  state->snapshot_ = true;
+  state->only_cpu_ = only_cpu;
+  return state;
+}
+
+Result<OwnPtr<OutputState>> OutputState::create_on(TraceInstance& instance,
+                                                   ring::TraceBuffer& buffer, bool consuming,
+                                                   i32 only_cpu) {
   void* memory = allocate(sizeof(OutputState), alignof(OutputState));
   if (!memory) return Errno::kNoMem;
-  OwnPtr<OutputState> state(new (memory) OutputState(instance, consuming, only_cpu));
-  u32 cpus = instance.buffer().cpu_count();
+  OwnPtr<OutputState> state(new (memory) OutputState(instance, buffer, consuming, only_cpu));
+  u32 cpus = buffer.cpu_count();
   TRY(state->cpus_.reserve(cpus));
   for (u32 cpu = 0; cpu < cpus; ++cpu) TRY(state->cpus_.append(CpuState{}));
   u32 width = 1;
@@ -37,16 +58,40 @@ bool OutputState::time_in_ns() const {
 // Linux prints the whole buffer's counts even in per_cpu/cpuN/trace (capture 12: "3/3" above
 // cpu0's single line).
 u64 OutputState::entries() const {
-  return instance_.buffer().entries();
+  return buffer_.entries();
 }
 
 u64 OutputState::entries_written() const {
-  return instance_.buffer().entries_written();
+  return buffer_.entries_written();
 }
 
 void OutputState::print_header(TextWriter& out) {
   out.put("# tracer: ").put(instance_.tracer().name).put("\n#\n");
-  instance_.tracer().print_header(*this, out);
+  ring::Entry entry;
+  if (snapshot_ && !iterator_.peek(entry))
+    print_snapshot_help(out);
+  else
+    instance_.tracer().print_header(*this, out);
+}
+
+// Linux's text for an empty snapshot file; the per-CPU file may swap one CPU but not free.
+void OutputState::print_snapshot_help(TextWriter& out) {
+  out.put(instance_.snapshot_allocated() ? "#\n# * Snapshot is allocated *\n#\n"
+                                         : "#\n# * Snapshot is freed *\n#\n");
+  out.put("# Snapshot commands:\n");
+  if (only_cpu_ < 0) {
+    out.put("# echo 0 > snapshot : Clears and frees snapshot buffer\n");
+    out.put("# echo 1 > snapshot : Allocates snapshot buffer, if not already allocated.\n");
+    out.put("#                      Takes a snapshot of the main buffer.\n");
+    out.put("# echo 2 > snapshot : Clears snapshot buffer (but does not allocate or free)\n");
+  } else {
+    out.put("# echo 0 > snapshot : Invalid for per_cpu snapshot file.\n");
+    out.put("# echo 1 > snapshot : Allocates snapshot buffer, if not already allocated.\n");
+    out.put("#                      Takes a snapshot of the main buffer for this cpu.\n");
+    out.put("# echo 2 > snapshot : Clears this cpu's snapshot buffer (but does not allocate)\n");
+  }
+  out.put("#                      (Doesn't have to be '2' works with any number that\n");
+  out.put("#                       is not a '0' or '1')\n");
 }
 
 bool OutputState::print_next(TextWriter& out) {
@@ -60,7 +105,7 @@ bool OutputState::print_next(TextWriter& out) {
     }
     // A consuming reader says where the writer overwrote what it had not read yet, before
     // that CPU's next entry (Linux's trace_pipe).
-    u64 lost = consuming_ ? instance_.buffer().cpu(entry.cpu).take_lost() : 0;
+    u64 lost = consuming_ ? buffer_.cpu(entry.cpu).take_lost() : 0;
     if (lost) {
       out.put("CPU:").dec(entry.cpu).put(" [LOST ").dec(lost).put(" EVENTS]\n");
       printed = true;

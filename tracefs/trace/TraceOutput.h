@@ -25,6 +25,9 @@ class OutputState {
 
   static Result<OwnPtr<OutputState>> create(TraceInstance& instance, bool consuming,
                                             i32 only_cpu = -1);
+  // The `snapshot` file: the instance's spare buffer, never consumed; when it is empty the
+  // header is Linux's snapshot help instead of the tracer's column titles.
+  static Result<OwnPtr<OutputState>> create_for_snapshot(TraceInstance& instance, i32 only_cpu);
 
   TraceInstance& instance() { return instance_; }
   const TraceOptions& options() const { return instance_.options(); }
@@ -45,10 +48,16 @@ class OutputState {
   // has caught up with the writers.
   bool print_next(TextWriter& out);
 
-  OutputState(TraceInstance& instance, bool consuming, i32 only_cpu);
+  OutputState(TraceInstance& instance, ring::TraceBuffer& buffer, bool consuming, i32 only_cpu);
 
  private:
+  static Result<OwnPtr<OutputState>> create_on(TraceInstance& instance, ring::TraceBuffer& buffer,
+                                               bool consuming, i32 only_cpu);
+  void print_snapshot_help(TextWriter& out);
+
   TraceInstance& instance_;
+  ring::TraceBuffer& buffer_;
+  bool snapshot_ = false;
   ring::TraceBuffer::Iterator iterator_;
   bool consuming_;
   i32 only_cpu_;

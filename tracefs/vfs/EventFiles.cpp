@@ -95,9 +95,13 @@ Result<bool> available_events_show(OpenFile& file, String& out) {
 
 Result<bool> enable_show(OpenFile& file, String& out) {
   char state;
-  if (file.context().sub >= 0)
-    state = instance_of(file).event_enabled(definition_of(file).id) ? '1' : '0';
-  else
+  if (file.context().sub >= 0) {
+    u16 id = definition_of(file).id;
+    TRY(out.append(instance_of(file).event_enabled(id) ? '1' : '0'));
+    // Linux's soft mode: a trigger on the event, or one that switches it, shows as '*'.
+    if (instance_of(file).triggers().soft_mode(id)) TRY(out.append('*'));
+    return shown(out.append('\n'));
+  } else
     state = trace::events_enable_state(instance_of(file), file.context().index);
   // events/enable covers the dynamic events too.
   auto& probes = file.tracing().probes();
@@ -129,6 +133,21 @@ Result<bool> event_filter_show(OpenFile& file, String& out) {
 Result<usize> event_filter_write(OpenFile& file, StringView data) {
   auto& instance = instance_of(file);
   TRY(instance.events().write_filter(event_of(file), data, instance.error_log(), instance.now()));
+  return data.size();
+}
+
+// ---- trigger: traceon, traceoff, snapshot, stacktrace, enable_event, disable_event ----
+
+Result<bool> event_trigger_show(OpenFile& file, String& out) {
+  return shown(instance_of(file).triggers().show(definition_of(file), out));
+}
+// One write is one trigger command, whole (Linux trims it); a page or more is EINVAL.
+Result<usize> event_trigger_write(OpenFile& file, StringView data) {
+  constexpr usize kPageSize = 4096;
+  if (data.size() >= kPageSize) return Errno::kInval;
+  auto& instance = instance_of(file);
+  TRY(instance.triggers().write(instance, definition_of(file), data, instance.error_log(),
+                                instance.now()));
   return data.size();
 }
 
@@ -179,5 +198,6 @@ const FileOps kEventFilterOps = {.show = event_filter_show, .write = event_filte
 const FileOps kSystemFilterOps = {.show = system_filter_show, .write = system_filter_write};
 const FileOps kEventFormatOps = {.show = format_show};
 const FileOps kEventIdOps = {.show = id_show};
+const FileOps kEventTriggerOps = {.show = event_trigger_show, .write = event_trigger_write};
 
 }  // namespace tg::vfs

@@ -72,6 +72,42 @@ Result<usize> trace_write(OpenFile&, StringView data) {
   return data.size();
 }
 
+// ---- snapshot: the spare buffer in `trace` format; a number written swaps, frees or clears ----
+
+Result<bool> snapshot_show(OpenFile& file, String& out) {
+  if (file.chunk_index() == 0) {
+    if (file.free_private) file.free_private(file.private_data);
+    auto output = TRY(OutputState::create_for_snapshot(instance_of(file), file.context().cpu));
+    file.private_data = output.leak();
+    file.free_private = free_output;
+  }
+  OutputState& output = *output_of(file);
+  TextWriter writer(out);
+  if (file.chunk_index() == 0) output.print_header(writer);
+  usize limit = out.size() + kTraceChunkBytes;
+  bool more = true;
+  while (out.size() < limit && (more = output.print_next(writer))) {
+  }
+  if (!writer.ok()) return Errno::kNoMem;
+  return more;
+}
+
+// 0 frees (the whole-buffer file only), 1 allocates and swaps, anything else clears.
+Result<usize> snapshot_write(OpenFile& file, StringView data) {
+  u64 value = TRY(parse_unsigned(data));
+  TraceInstance& instance = instance_of(file);
+  i32 cpu = file.context().cpu;
+  if (value == 0) {
+    if (cpu >= 0) return Errno::kInval;
+    instance.free_snapshot();
+  } else if (value == 1) {
+    TRY(instance.take_snapshot(cpu));
+  } else {
+    instance.clear_snapshot(cpu);
+  }
+  return data.size();
+}
+
 // ---- trace_pipe: consuming, no header, one reader per instance ----
 
 Status trace_pipe_open(OpenFile& file) {
@@ -220,6 +256,7 @@ const FileOps kTracePipeOps = {.open = trace_pipe_open,
                                .read = trace_pipe_read,
                                .release = trace_pipe_release,
                                .poll = trace_pipe_poll};
+const FileOps kSnapshotOps = {.show = snapshot_show, .write = snapshot_write};
 const FileOps kPerCpuStatsOps = {.show = stats_show};
 const FileOps kTracePipeRawOps = {.open = trace_pipe_raw_open,
                                   .read = trace_pipe_raw_read,

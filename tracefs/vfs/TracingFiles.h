@@ -43,6 +43,7 @@ extern const FileOps kEventFilterOps;   // events/<sys>/<event>/filter
 extern const FileOps kSystemFilterOps;  // events/<sys>/filter
 extern const FileOps kEventFormatOps;
 extern const FileOps kEventIdOps;
+extern const FileOps kEventTriggerOps;  // events/<sys>/<event>/trigger
 // dynamic events (kprobes): the top files, and events/<group>/<event>/ (context.sub = id)
 extern const FileOps kKprobeEventsOps;
 extern const FileOps kDynamicEventsOps;
@@ -56,6 +57,7 @@ extern const FileOps kProbeGroupEnableOps;  // events/<group>/enable, context.in
 // trace
 extern const FileOps kTraceOps;      // trace and per_cpu/cpuN/trace
 extern const FileOps kTracePipeOps;  // trace_pipe and per_cpu/cpuN/trace_pipe
+extern const FileOps kSnapshotOps;   // snapshot and per_cpu/cpuN/snapshot
 extern const FileOps kPerCpuStatsOps;
 extern const FileOps kTracePipeRawOps;  // per_cpu/cpuN/trace_pipe_raw
 extern const FileOps kHeaderPageOps;    // events/header_page

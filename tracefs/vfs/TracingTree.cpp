@@ -18,6 +18,7 @@ Tracing& tracing_of(const NodeContext& context) {
 
 constexpr Node kCpuFiles[] = {
     file_node("buffer_size_kb", 0640, &kBufferSizeKbOps),
+    file_node("snapshot", 0640, &kSnapshotOps),
     file_node("stats", 0440, &kPerCpuStatsOps),
     file_node("trace", 0640, &kTraceOps),
     file_node("trace_pipe", 0440, &kTracePipeOps),
@@ -54,10 +55,9 @@ constexpr DynamicChildren kOptions = {option_count, option_entry};
 // ---- events/<system>/<event> ----
 
 constexpr Node kEventFiles[] = {
-    file_node("enable", 0640, &kEventsEnableOps),
-    file_node("filter", 0640, &kEventFilterOps),
-    file_node("format", 0440, &kEventFormatOps),
-    file_node("id", 0440, &kEventIdOps),
+    file_node("enable", 0640, &kEventsEnableOps),  file_node("filter", 0640, &kEventFilterOps),
+    file_node("format", 0440, &kEventFormatOps),   file_node("id", 0440, &kEventIdOps),
+    file_node("trigger", 0640, &kEventTriggerOps),
 };
 constexpr Node kEventDirectory = directory_node("", 0755, kEventFiles);
 // ftrace's internal records: a format and an id for trace-cmd, nothing to switch.
@@ -66,6 +66,18 @@ constexpr Node kInternalEventFiles[] = {
     file_node("id", 0440, &kEventIdOps),
 };
 constexpr Node kInternalEventDirectory = directory_node("", 0755, kInternalEventFiles);
+// ftrace/print is written by trace_marker, and Linux lets triggers act on it.
+constexpr Node kPrintEventFiles[] = {
+    file_node("format", 0440, &kEventFormatOps),
+    file_node("id", 0440, &kEventIdOps),
+    file_node("trigger", 0640, &kEventTriggerOps),
+};
+constexpr Node kPrintEventDirectory = directory_node("", 0755, kPrintEventFiles);
+
+const Node* event_directory(const trace::EventDefinition& event) {
+  if (event.id == trace::kEventPrint) return &kPrintEventDirectory;
+  return EventSystems::enableable(event) ? &kEventDirectory : &kInternalEventDirectory;
+}
 
 usize event_count(const NodeContext& parent) {
   return EventSystems::event_count(static_cast<usize>(parent.index));
@@ -73,7 +85,7 @@ usize event_count(const NodeContext& parent) {
 bool event_entry(const NodeContext& parent, usize index, DynamicEntry& out) {
   const auto& event =
       trace::all_events()[EventSystems::event_index(static_cast<usize>(parent.index), index)];
-  out.node = EventSystems::enableable(event) ? &kEventDirectory : &kInternalEventDirectory;
+  out.node = event_directory(event);
   out.context.sub = static_cast<i32>(index);
   out.name = event.name;
   return true;
@@ -197,6 +209,7 @@ constexpr TracingRow kTracingRows[] = {
     {file_node("set_ftrace_pid", 0640, &kSetFtracePidOps), kEverywhere},
     {file_node("set_graph_function", 0640, &kSetGraphFunctionOps), kTopOnly},
     {file_node("set_graph_notrace", 0640, &kSetGraphNotraceOps), kTopOnly},
+    {file_node("snapshot", 0640, &kSnapshotOps), kEverywhere},
     {file_node("timestamp_mode", 0440, &kTimestampModeOps), kEverywhere},
     {file_node("trace", 0640, &kTraceOps), kEverywhere},
     {file_node("trace_clock", 0640, &kTraceClockOps), kEverywhere},

@@ -225,14 +225,16 @@ TEST_F(EventFormat, FormatStartsWithNameAndId) {
 }
 
 TEST_F(EventFormat, FtraceInternalsHaveOnlyFormatAndId) {
+  EXPECT_EQ(ls("events/ftrace/function"), (std::vector<std::string>{"format", "id"}));
+  // trace_marker's event takes triggers, as in Linux.
   auto names = ls("events/ftrace/print");
-  EXPECT_EQ(names, (std::vector<std::string>{"format", "id"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"format", "id", "trigger"}));
   EXPECT_EQ(cat("events/ftrace/print/id"), "5\n");
 }
 
-TEST_F(EventFormat, EventDirectoriesHoldEnableFilterFormatId) {
+TEST_F(EventFormat, EventDirectoriesHoldEnableFilterFormatIdTrigger) {
   EXPECT_EQ(ls("events/sched/sched_switch"),
-            (std::vector<std::string>{"enable", "filter", "format", "id"}));
+            (std::vector<std::string>{"enable", "filter", "format", "id", "trigger"}));
   EXPECT_EQ(mode_of("events/sched/sched_switch/format"), vfs::kModeRegular | 0440);
   EXPECT_EQ(mode_of("events/sched"), vfs::kModeDirectory | 0755);
 }

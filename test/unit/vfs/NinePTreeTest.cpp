@@ -83,8 +83,8 @@ TEST_F(NinePTree, ReaddirListsEntriesThenEnoent) {
     }
     names.emplace_back(entry.value().name.data(), entry.value().name.size());
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"buffer_size_kb", "stats", "trace", "trace_pipe",
-                                             "trace_pipe_raw"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"buffer_size_kb", "snapshot", "stats", "trace",
+                                             "trace_pipe", "trace_pipe_raw"}));
 }
 
 TEST_F(NinePTree, MkdirAndRemoveInstances) {

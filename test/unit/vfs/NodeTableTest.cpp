@@ -156,7 +156,7 @@ TEST_F(Instances, HoldTheLinuxSubset) {
     EXPECT_EQ(std::find(names.begin(), names.end(), absent), names.end()) << absent;
   for (const char* present : {"per_cpu", "events", "options", "trace_pipe", "set_event"})
     EXPECT_NE(std::find(names.begin(), names.end(), present), names.end()) << present;
-  EXPECT_EQ(ls("instances/foo/per_cpu/cpu0").size(), 5u);
+  EXPECT_EQ(ls("instances/foo/per_cpu/cpu0").size(), 6u);
 }
 
 TEST_F(Instances, MkdirExistingIsEexist) {

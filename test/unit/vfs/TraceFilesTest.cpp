@@ -160,8 +160,9 @@ TEST_F(TracePipe, PerCpuPipeReadsOnlyItsCpu) {
 
 TEST_F(PerCpu, HoldsLinuxsFiles) {
   EXPECT_EQ(ls("per_cpu"), (std::vector<std::string>{"cpu0", "cpu1"}));
-  EXPECT_EQ(ls("per_cpu/cpu0"), (std::vector<std::string>{"buffer_size_kb", "stats", "trace",
-                                                          "trace_pipe", "trace_pipe_raw"}));
+  EXPECT_EQ(ls("per_cpu/cpu0"),
+            (std::vector<std::string>{"buffer_size_kb", "snapshot", "stats", "trace", "trace_pipe",
+                                      "trace_pipe_raw"}));
   EXPECT_EQ(mode_of("per_cpu/cpu0/stats"), vfs::kModeRegular | 0440);
   EXPECT_EQ(mode_of("per_cpu/cpu0"), vfs::kModeDirectory | 0750);
 }

@@ -1,0 +1,331 @@
+#include "trace/EventTriggers.h"
+
+#include "support/Parse.h"
+#include "trace/ErrorLog.h"
+#include "trace/EventState.h"
+#include "trace/TraceInstance.h"
+
+namespace tg::trace {
+
+namespace {
+
+using enum TriggerCommand;
+
+constexpr StringView kAvailable =
+    "# Available triggers:\n"
+    "# traceon traceoff snapshot stacktrace enable_event disable_event enable_hist "
+    "disable_hist hist\n";
+constexpr StringView kFilterErrorWhere = "event filter parse error";
+
+struct CommandName {
+  StringView name;
+  TriggerCommand command;
+};
+constexpr CommandName kCommands[] = {
+    {"traceon", kTraceOn},       {"traceoff", kTraceOff},        {"snapshot", kSnapshot},
+    {"stacktrace", kStackTrace}, {"enable_event", kEnableEvent}, {"disable_event", kDisableEvent},
+};
+
+StringView name_of(TriggerCommand command) {
+  for (const CommandName& row : kCommands)
+    if (row.command == command) return row.name;
+  return "";
+}
+
+// Linux keeps one trigger per kind: traceon and traceoff are one kind, and enable_event and
+// disable_event one kind per target event.
+u8 kind_of(TriggerCommand command) {
+  switch (command) {
+    case kTraceOn:
+    case kTraceOff:
+      return 0;
+    case kSnapshot:
+      return 1;
+    case kStackTrace:
+      return 2;
+    case kEnableEvent:
+    case kDisableEvent:
+      return 3;
+  }
+  return 0;
+}
+
+bool same_kind(const EventTrigger& a, TriggerCommand command, const EventDefinition* target) {
+  return kind_of(a.command) == kind_of(command) && a.target == target;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Splits at the first blank: "3 if x" -> "3", "if x".
+void split_blank(StringView text, StringView& head, StringView& rest) {
+  usize at = 0;
+  while (at < text.size() && text[at] != ' ' && text[at] != '\t') ++at;
+  head = text.substr(0, at);
+  rest = at < text.size() ? text.substr(at + 1).trim_front() : StringView();
+}
+
+// Cuts `text` at the first ':' (Linux's strsep): returns the part before it.
+StringView cut_colon(StringView& text, bool& had_colon) {
+  usize at = text.find(':');
+  had_colon = at != StringView::npos;
+  StringView head = had_colon ? text.substr(0, at) : text;
+  text = had_colon ? text.substr(at + 1) : StringView();
+  return head;
+}
+
+struct Parsed {
+  bool remove = false;
+  TriggerCommand command = kTraceOn;
+  const EventDefinition* target = nullptr;
+  bool counted = false;
+  StringView count;
+  StringView filter;  // after "if"
+  bool has_filter = false;
+};
+
+Status parse_count(StringView number, Parsed& parsed) {
+  if (number.empty()) return Errno::kInval;
+  parsed.counted = true;
+  parsed.count = number;
+  return {};
+}
+
+// "if FILTER": anything else after the command's arguments is EINVAL.
+Status parse_filter_words(StringView words, Parsed& parsed) {
+  if (words.empty()) return {};
+  StringView keyword;
+  StringView rest;
+  split_blank(words, keyword, rest);
+  if (!(keyword == StringView("if")) || rest.trim().empty()) return Errno::kInval;
+  parsed.has_filter = true;
+  parsed.filter = rest.trim();
+  return {};
+}
+
+// The arguments after "enable_event:" / "disable_event:": SYS:EVENT[:N] [if FILTER].
+Status parse_event_arguments(StringView arguments, Parsed& parsed) {
+  if (arguments.empty()) return Errno::kInval;
+  StringView param;
+  StringView words;
+  split_blank(arguments, param, words);
+  bool more = false;
+  StringView system = cut_colon(param, more);
+  if (!more) return Errno::kInval;
+  StringView name = cut_colon(param, more);
+  parsed.target = find_event(system, name);
+  if (!parsed.target || !EventSystems::enableable(*parsed.target)) return Errno::kInval;
+  if (parsed.remove) return {};
+  if (more) TRY(parse_count(cut_colon(param, more), parsed));
+  return parse_filter_words(words, parsed);
+}
+
+// The arguments of the other commands: [N] [if FILTER]; a word that is no number is the
+// start of a filter (so "traceoff:badparam" is a filter without "if": EINVAL).
+Status parse_plain_arguments(StringView arguments, Parsed& parsed) {
+  if (parsed.remove || arguments.empty()) return {};
+  if (!is_digit(arguments[0])) return parse_filter_words(arguments, parsed);
+  StringView param;
+  StringView words;
+  split_blank(arguments, param, words);
+  bool more = false;
+  TRY(parse_count(cut_colon(param, more), parsed));
+  return parse_filter_words(words, parsed);
+}
+
+Result<Parsed> parse(StringView text) {
+  Parsed parsed;
+  text = text.trim();
+  usize end = 0;
+  while (end < text.size() && text[end] != ':' && text[end] != ' ' && text[end] != '\t') ++end;
+  StringView command = text.substr(0, end);
+  StringView arguments = end < text.size() ? text.substr(end + 1).trim_front() : StringView();
+  if (command.starts_with("!")) {
+    parsed.remove = true;
+    command = command.drop_front(1);
+  }
+  const CommandName* found = nullptr;
+  for (const CommandName& row : kCommands)
+    if (row.name == command) found = &row;
+  if (!found) return Errno::kInval;
+  parsed.command = found->command;
+  if (parsed.command == kEnableEvent || parsed.command == kDisableEvent)
+    TRY(parse_event_arguments(arguments, parsed));
+  else
+    TRY(parse_plain_arguments(arguments, parsed));
+  return parsed;
+}
+
+Result<OwnPtr<EventTrigger>> make_trigger(TriggerCommand command, const EventDefinition* target,
+                                          i64 count, StringView filter_text,
+                                          const EventDefinition& event, FilterError& error) {
+  OwnPtr<EventTrigger> trigger(tg::create<EventTrigger>());
+  if (!trigger) return Errno::kNoMem;
+  trigger->command = command;
+  trigger->target = target;
+  trigger->count.store(count);
+  if (filter_text.empty()) return trigger;
+  Vector<FilterField> fields;
+  TRY(filter_fields_of(event, fields));
+  trigger->filter = TRY(EventFilter::parse(filter_text, fields.span(), error));
+  trigger->filter_text = TRY(String::from(filter_text));
+  return trigger;
+}
+
+Result<OwnPtr<EventTrigger>> copy_trigger(const EventTrigger& from, const EventDefinition& event) {
+  FilterError ignored;
+  return make_trigger(from.command, from.target, from.count.load(), from.filter_text.view(), event,
+                      ignored);
+}
+
+// Counted triggers act while their count lasts; traceon/traceoff and the event switches count
+// only when they change something, as in Linux.
+bool take_count(const EventTrigger& trigger) {
+  i64 left = trigger.count.load(MemoryOrder::kRelaxed);
+  if (left == 0) return false;
+  if (left > 0) trigger.count.fetch_sub(1);
+  return true;
+}
+
+void act(TraceInstance& instance, const EventTrigger& trigger) {
+  switch (trigger.command) {
+    case kTraceOn:
+      if (instance.tracing_on() || !take_count(trigger)) return;
+      instance.set_tracing_on(true);
+      return;
+    case kTraceOff:
+      if (!instance.tracing_on() || !take_count(trigger)) return;
+      instance.set_tracing_on(false);
+      return;
+    case kSnapshot:
+      if (take_count(trigger)) instance.snapshot_from_recorder();
+      return;
+    case kStackTrace:
+      // Accepted and counted; the guest has no stack unwinder to record a trace with yet.
+      (void)take_count(trigger);
+      return;
+    case kEnableEvent:
+    case kDisableEvent: {
+      bool enable = trigger.command == kEnableEvent;
+      if (instance.event_enabled(trigger.target->id) == enable || !take_count(trigger)) return;
+      instance.set_event_enabled(trigger.target->id, enable);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+Result<OwnPtr<EventTriggers>> EventTriggers::create() {
+  OwnPtr<EventTriggers> triggers(tg::create<EventTriggers>());
+  if (!triggers) return Errno::kNoMem;
+  return triggers;
+}
+
+EventTriggers::~EventTriggers() {
+  for (auto& list : lists_) destroy(list.load());
+}
+
+Status EventTriggers::show(const EventDefinition& event, String& out) const {
+  const List* list = event.id < kMaxEvents ? lists_[event.id].load(MemoryOrder::kAcquire) : nullptr;
+  if (!list) return out.append(kAvailable);
+  for (usize i = list->triggers.size(); i-- > 0;) {
+    const EventTrigger& trigger = *list->triggers[i];
+    TRY(out.append(name_of(trigger.command)));
+    if (trigger.target) {
+      TRY(out.append(':'));
+      TRY(out.append(trigger.target->system));
+      TRY(out.append(':'));
+      TRY(out.append(trigger.target->name));
+    }
+    i64 count = trigger.count.load();
+    if (count < 0) {
+      TRY(out.append(":unlimited"));
+    } else {
+      TRY(out.append(":count="));
+      char digits[24];
+      usize n = 0;
+      u64 value = static_cast<u64>(count);
+      do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+      } while (value);
+      while (n) TRY(out.append(digits[--n]));
+    }
+    if (!trigger.filter_text.empty()) {
+      TRY(out.append(" if "));
+      TRY(out.append(trigger.filter_text.view()));
+    }
+    TRY(out.append('\n'));
+  }
+  return {};
+}
+
+Status EventTriggers::write(TraceInstance& instance, const EventDefinition& event, StringView text,
+                            ErrorLog& log, u64 now_ns) {
+  if (event.id >= kMaxEvents) return Errno::kInval;
+  Parsed parsed = TRY(parse(text));
+  const List* current = lists_[event.id].load(MemoryOrder::kAcquire);
+  OwnPtr<List> next(tg::create<List>());
+  if (!next) return Errno::kNoMem;
+  const EventTrigger* existing = nullptr;
+  if (current) {
+    for (const auto& trigger : current->triggers) {
+      if (same_kind(*trigger, parsed.command, parsed.target)) {
+        existing = trigger.get();
+        if (parsed.remove) continue;
+      }
+      TRY(next->triggers.append(TRY(copy_trigger(*trigger, event))));
+    }
+  }
+  if (parsed.remove) {
+    // Removing what is not there is no error in Linux.
+    if (!existing) return {};
+    count_soft(*existing, event.id, -1);
+    return publish(event.id, move(next));
+  }
+  if (existing) return Errno::kExist;
+  i64 count = -1;
+  if (parsed.counted) count = static_cast<i64>(TRY(parse_unsigned(parsed.count)));
+  FilterError error;
+  auto made = make_trigger(parsed.command, parsed.target, count,
+                           parsed.has_filter ? parsed.filter : StringView(), event, error);
+  if (!made.ok()) {
+    if (made.error() == Errno::kInval && parsed.has_filter)
+      log.add(now_ns, kFilterErrorWhere, error.message, parsed.filter, error.caret);
+    return made.error();
+  }
+  // A snapshot trigger has its spare buffer from the start, as Linux allocates it on
+  // registration: swapping from a recorder cannot allocate.
+  if (parsed.command == kSnapshot) TRY(instance.allocate_snapshot());
+  count_soft(*made.value(), event.id, +1);
+  TRY(next->triggers.append(made.release_value()));
+  return publish(event.id, move(next));
+}
+
+void EventTriggers::count_soft(const EventTrigger& trigger, u16 id, i32 delta) {
+  soft_[id] = static_cast<u16>(soft_[id] + delta);
+  if (trigger.target && trigger.target->id < kMaxEvents)
+    soft_[trigger.target->id] = static_cast<u16>(soft_[trigger.target->id] + delta);
+}
+
+Status EventTriggers::publish(u16 id, OwnPtr<List> list) {
+  List* fresh = list->triggers.empty() ? nullptr : list.leak();
+  List* old = lists_[id].exchange(fresh, MemoryOrder::kAcqRel);
+  synchronize_writers();
+  destroy(old);
+  return {};
+}
+
+void EventTriggers::fire(TraceInstance& instance, u16 id, const u8* payload, usize size) const {
+  if (id >= kMaxEvents) return;
+  const List* list = lists_[id].load(MemoryOrder::kAcquire);
+  if (!list) return;
+  for (const auto& trigger : list->triggers) {
+    if (trigger->filter && !trigger->filter->matches(payload, size)) continue;
+    act(instance, *trigger);
+  }
+}
+
+}  // namespace tg::trace

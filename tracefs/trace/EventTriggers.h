@@ -1,0 +1,78 @@
+#pragma once
+#include "support/Atomic.h"
+#include "support/Memory.h"
+#include "support/Result.h"
+#include "support/String.h"
+#include "support/Vector.h"
+#include "trace/EventCatalog.h"
+#include "trace/EventFilter.h"
+
+namespace tg::trace {
+
+class TraceInstance;
+class ErrorLog;
+
+// What an event trigger does when its event fires (events/SYS/EVENT/trigger). Linux's hist
+// triggers are not here.
+enum class TriggerCommand : u8 {
+  kTraceOn,
+  kTraceOff,
+  kSnapshot,
+  kStackTrace,
+  kEnableEvent,
+  kDisableEvent,
+};
+
+// One registered trigger: a command, how many more times it may act (-1: unlimited), an
+// optional filter on the firing event's payload, and for enable_event/disable_event the event
+// it switches.
+struct EventTrigger {
+  TriggerCommand command = TriggerCommand::kTraceOn;
+  mutable Atomic<i64> count{-1};  // recorders count down
+  const EventDefinition* target = nullptr;
+  String filter_text;  // after "if ", empty: none
+  OwnPtr<EventFilter> filter;
+};
+
+// The triggers of every event of one instance. A recorder reads an event's list through one
+// published pointer; a write publishes an edited copy and frees the old list only after
+// synchronize_writers (docs/lifetime.md).
+class EventTriggers {
+ public:
+  static constexpr u32 kMaxEvents = 768;  // TraceInstance::kMaxEventId
+
+  static Result<OwnPtr<EventTriggers>> create();
+  EventTriggers() = default;
+  ~EventTriggers();
+
+  // The trigger file: Linux's "Available triggers" text when the event has none, else one
+  // line per trigger, the newest first ("traceoff:count=3 if common_pid == 0").
+  Status show(const EventDefinition& event, String& out) const;
+  // One write: "CMD[:ARGS] [if FILTER]" adds (EEXIST if a trigger of that kind is already
+  // there), "!CMD..." removes; an unknown command, bad count or bad filter is EINVAL.
+  Status write(TraceInstance& instance, const EventDefinition& event, StringView text,
+               ErrorLog& log, u64 now_ns);
+
+  // For recorders: whether event `id` has triggers (it must then be seen even when it is not
+  // enabled), and running them on a payload after its record was written (or not).
+  bool has(u16 id) const {
+    return id < kMaxEvents && lists_[id].load(MemoryOrder::kAcquire) != nullptr;
+  }
+  void fire(TraceInstance& instance, u16 id, const u8* payload, usize size) const;
+
+  // How many enable_event/disable_event triggers, and triggers of its own, keep event `id` in
+  // Linux's "soft mode": its enable file then shows a '*' after the 0 or 1.
+  bool soft_mode(u16 id) const { return id < kMaxEvents && soft_[id] != 0; }
+
+ private:
+  struct List {
+    Vector<OwnPtr<EventTrigger>> triggers;
+  };
+  Status publish(u16 id, OwnPtr<List> list);
+  void count_soft(const EventTrigger& trigger, u16 id, i32 delta);
+
+  Atomic<List*> lists_[kMaxEvents] = {};
+  u16 soft_[kMaxEvents] = {};
+};
+
+}  // namespace tg::trace
