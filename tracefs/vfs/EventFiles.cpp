@@ -95,9 +95,13 @@ Result<bool> available_events_show(OpenFile& file, String& out) {
 
 Result<bool> enable_show(OpenFile& file, String& out) {
   char state;
-  if (file.context().sub >= 0)
-    state = instance_of(file).event_enabled(definition_of(file).id) ? '1' : '0';
-  else
+  if (file.context().sub >= 0) {
+    // An event in soft mode (a function probe enables or disables it) reads "0*" or "1*".
+    u16 id = definition_of(file).id;
+    TRY(out.append(instance_of(file).event_enabled(id) ? '1' : '0'));
+    if (instance_of(file).event_soft_mode(id)) TRY(out.append('*'));
+    return shown(out.append('\n'));
+  } else
     state = trace::events_enable_state(instance_of(file), file.context().index);
   // events/enable covers the dynamic events too.
   auto& probes = file.tracing().probes();
