@@ -55,6 +55,9 @@ struct Platform {
   // Reads kernel memory that may not be mapped (a kprobe's dereference): false instead of a
   // fault. Null: every read fails.
   bool (*read_memory)(u64 address, void* out, usize size) = nullptr;
+  // Follows the frame-pointer chain from `frame`, writing up to `max` return addresses
+  // (innermost first); returns how many. Null: no frames beyond a probe's caller.
+  usize (*walk_stack)(u64 frame, u64* out, usize max) = nullptr;
   // The kernel's release string, for the latency-format header.
   StringView release = "tracegate";
 };

@@ -203,7 +203,7 @@ void on_reschedule_ipi(TrapFrame&, void*) {
 void on_timer_tick(TrapFrame&, void*) {
   ++this_cpu()->ticks;
   timers_run_expired();
-  scheduler_tick();
+  sched_tick();
 }
 
 void init_task_fields(Task* task, const char* name) {
@@ -260,8 +260,8 @@ void cpu_idle_loop() {
   }
 }
 
-klib::Result<Task*> kthread_run(const char* name, void (*entry)(void*), void* argument,
-                                u64 cpus_allowed) {
+klib::Result<Task*> kernel_clone(const char* name, void (*entry)(void*), void* argument,
+                                 u64 cpus_allowed) {
   u32 cpu = pick_cpu(cpus_allowed);
   if (cpu == kMaxCpus) return klib::Errno::kInval;
   Task* task = make<Task>();
@@ -402,7 +402,7 @@ void sleep_ns(u64 nanoseconds) {
   __atomic_store_n(&sleeper.task->state, TaskState::Runnable, __ATOMIC_SEQ_CST);
 }
 
-notrace void scheduler_tick() {
+void sched_tick() {
   PerCpu* cpu = this_cpu();
   RunQueue& rq = *cpu->run_queue;
   bool others_waiting = __atomic_load_n(&rq.nr_queued, __ATOMIC_RELAXED) != 0;

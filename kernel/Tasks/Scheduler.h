@@ -14,9 +14,14 @@ struct PerCpu;
 void scheduler_init_cpu(u32 cpu_id, u8* idle_stack_base);
 noreturn_fn void cpu_idle_loop();
 
-// Creates and starts a kernel task on the least loaded allowed CPU.
-klib::Result<Task*> kthread_run(const char* name, void (*entry)(void*), void* argument,
-                                u64 cpus_allowed);
+// Creates and starts a kernel task on the least loaded allowed CPU. Named as Linux's
+// task-creation function, so a filter or probe on kernel_clone finds it here too.
+klib::Result<Task*> kernel_clone(const char* name, void (*entry)(void*), void* argument,
+                                 u64 cpus_allowed);
+inline klib::Result<Task*> kthread_run(const char* name, void (*entry)(void*), void* argument,
+                                       u64 cpus_allowed) {
+  return kernel_clone(name, entry, argument, cpus_allowed);
+}
 // Waits for `task` to exit and frees it.
 void kthread_join(Task* task);
 noreturn_fn void task_exit();
@@ -30,8 +35,8 @@ void sched_set_affinity_current(u64 cpus_allowed);
 void sched_yield();
 void sleep_ns(u64 nanoseconds);
 
-// Called on every timer tick, in interrupt context.
-void scheduler_tick();
+// Called on every timer tick, in interrupt context (Linux's name).
+void sched_tick();
 
 struct SchedStats {
   u64 switches;

@@ -107,7 +107,8 @@ extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* regi
   u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
   RecordContext ctx = trace_context(guard.saved_flags());
   if (__atomic_load_n(&g_patcher_probes, __ATOMIC_ACQUIRE)) {
-    g_tracing->run_probes(ip);
+    // registers[14] is the saved %rbp: the traced function's caller's frame.
+    g_tracing->run_probes(ctx, {ip, *parent_slot, registers[14]});
     entry_probes(ctx, ip, parent_slot, registers);
   }
   // Tracers that hook returns run in the top instance only (one shadow stack per task; as

@@ -174,6 +174,21 @@ bool read_memory(u64 address, void* out, size_t length) {
   return true;
 }
 
+// A `stacktrace` probe's frames beyond the caller: the saved frame-pointer chain, each frame
+// on a stack (the direct map, 8-byte aligned) and above the one before, as the fatal
+// backtrace reads it.
+size_t walk_stack(u64 frame, u64* out, size_t max) {
+  size_t count = 0;
+  while (count < max && frame >= kDirectMapBase && frame < kKernelBase && (frame & 7) == 0) {
+    const u64* saved = reinterpret_cast<const u64*>(frame);
+    if (saved[1] == 0) break;
+    out[count++] = saved[1];
+    if (saved[0] <= frame) break;
+    frame = saved[0];
+  }
+  return count;
+}
+
 void wake_readers() {
   void (*waker)() = __atomic_load_n(&g_reader_waker, __ATOMIC_ACQUIRE);
   if (waker) waker();
@@ -193,6 +208,7 @@ void kernel_platform_install(u32 cpu_count) {
   platform.file_record_begin = file_record_begin;
   platform.file_record_end = file_record_end;
   platform.read_memory = read_memory;
+  platform.walk_stack = walk_stack;
   platform.release = "tracegate";
   tg::install_platform(platform);
 }

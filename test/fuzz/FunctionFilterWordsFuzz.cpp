@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const u8* data, usize size) {
   (void)tracing.top().wants_function(0x1000);
   (void)tracing.function_site_wanted(0x2000);
   (void)tracing.graph_should_trace(0x4000);
-  tracing.run_probes(0x3000);
+  tracing.run_probes(trace::RecordContext{0, 0, 0, 0}, {0x3000, 0, 0});
   tracing.top().set_tracing_on(true);
   return 0;
 }

@@ -16,6 +16,15 @@ using namespace tg;
 
 namespace {
 
+// One call of `ip` where every probe applies: how many probes acted.
+u64 fire(trace::FunctionFilter& filter, u64 ip) {
+  u64 acted = 0;
+  filter.run_probes(
+      ip, [](trace::FunctionFilter::Command, u16) { return true; },
+      [&](trace::FunctionFilter::Command, u16) { ++acted; });
+  return acted;
+}
+
 // Tests finished by each of the two recorder threads.
 std::atomic<u64> g_tests_done[2];
 std::atomic<bool> g_stop{false};
@@ -51,8 +60,7 @@ TEST_F(FunctionFilterRace, RecordersNeverReadAFreedOrHalfBuiltList) {
     while (!g_stop.load()) {
       if (filter.admits(0x3010)) kfree_admitted.fetch_add(1);
       (void)filter.contains_address(0x1010);
-      bool turn_on = false;
-      (void)filter.probe_hit(0x7000, turn_on);
+      (void)fire(filter, 0x7000);
       g_tests_done[which].fetch_add(1);
     }
   };
@@ -62,7 +70,7 @@ TEST_F(FunctionFilterRace, RecordersNeverReadAFreedOrHalfBuiltList) {
     ASSERT_TRUE(filter.apply_word("kmalloc*").ok());
     ASSERT_TRUE(filter.apply_word("schedule:traceoff:3").ok());
     ASSERT_TRUE(filter.apply_word("kfree").ok());
-    ASSERT_TRUE(filter.apply_word("!schedule:traceoff").ok());
+    ASSERT_TRUE(filter.apply_word("!schedule:traceoff:3").ok());
     ASSERT_TRUE(filter.clear_names().ok());
   }
   g_stop = true;
@@ -79,8 +87,7 @@ TEST_F(FunctionFilterRace, CountedProbeFiresExactlyItsCountAcrossThreads) {
   for (int t = 0; t < 4; ++t)
     recorders.emplace_back([&] {
       for (int i = 0; i < 600; ++i) {
-        bool turn_on = true;
-        if (filter.probe_hit(0x7004, turn_on)) fired.fetch_add(1);
+        fired.fetch_add(fire(filter, 0x7004));
       }
     });
   for (auto& thread : recorders) thread.join();
@@ -98,8 +105,7 @@ TEST_F(FunctionFilterRace, CountedProbeIsSpentExactlyOnceWhileTheListIsRewritten
   std::atomic<u64> fired{0};
   auto recorder = [&](int which) {
     while (!g_stop.load()) {
-      bool turn_on = true;
-      if (filter.probe_hit(0x7004, turn_on)) fired.fetch_add(1);
+      fired.fetch_add(fire(filter, 0x7004));
       g_tests_done[which].fetch_add(1);
     }
   };

@@ -196,6 +196,10 @@ constexpr EventField kKfreeFields[] = {
     {"unsigned long call_site", 8, 8, false},
     {"const void * ptr", 16, 8, false},
 };
+constexpr EventField kKernelStackFields[] = {
+    {"int size", 8, 4, true},
+    {"unsigned long caller[8]", 16, 64, false},
+};
 constexpr EventField kPrintFields[] = {
     {"unsigned long ip", 8, 8, false},
     {"char buf[]", 16, 0, false},
@@ -231,6 +235,12 @@ constexpr StringView kSchedSwitchPrintFmt =
 constexpr EventDefinition kEvents[] = {
     {"ftrace", "function", kEventFunction, kFunctionFields,
      "\" %ps <-- %ps\", (void *)REC->ip, (void *)REC->parent_ip", 24, true, nullptr},
+    {"ftrace", "kernel_stack", kEventKernelStack, kKernelStackFields,
+     "\"\\t=> %ps\\n\\t=> %ps\\n\\t=> %ps\\n\\t=> %ps\\n\\t=> %ps\\n\\t=> %ps\\n\\t=> "
+     "%ps\\n\\t=> %ps\\n\", (void *)REC->caller[0], (void *)REC->caller[1], (void "
+     "*)REC->caller[2], (void *)REC->caller[3], (void *)REC->caller[4], (void *)REC->caller[5], "
+     "(void *)REC->caller[6], (void *)REC->caller[7]",
+     80, true, nullptr},
     {"ftrace", "print", kEventPrint, kPrintFields, "\"%ps: %s\", (void *)REC->ip, REC->buf",
      sizeof(PrintPayload), true, print_print},
     {"ftrace", "funcgraph_exit", kEventFuncgraphExit, kFuncgraphExitFields,

@@ -45,6 +45,7 @@ struct EventDefinition {
 // Ids the kernel and the ftrace internal records use.
 enum EventId : u16 {
   kEventFunction = 1,
+  kEventKernelStack = 4,
   kEventPrint = 5,
   kEventFuncgraphExit = 10,
   kEventFuncgraphEntry = 11,

@@ -3,22 +3,46 @@
 #include "support/Memory.h"
 #include "support/Parse.h"
 #include "support/TextWriter.h"
+#include "trace/EventCatalog.h"
 #include "trace/Glob.h"
 
 namespace tg::trace {
 
 namespace {
 
+using Command = FunctionFilter::Command;
+
 struct ProbeCommand {
   StringView name;
-  bool turn_on;
+  Command command;
+  bool names_event;  // `:system:event` follows the name
 };
-constexpr ProbeCommand kProbeCommands[] = {{"traceon", true}, {"traceoff", false}};
+constexpr ProbeCommand kProbeCommands[] = {
+    {"traceon", Command::kTraceOn, false},           {"traceoff", Command::kTraceOff, false},
+    {"stacktrace", Command::kStackTrace, false},     {"enable_event", Command::kEnableEvent, true},
+    {"disable_event", Command::kDisableEvent, true},
+};
 
 const ProbeCommand* find_command(StringView name) {
   for (const auto& command : kProbeCommands)
     if (command.name == name) return &command;
   return nullptr;
+}
+
+const ProbeCommand& command_of(Command command) {
+  for (const auto& entry : kProbeCommands)
+    if (entry.command == command) return entry;
+  return kProbeCommands[0];
+}
+
+// Splits `text` at its first ':' into `head` and what follows (empty, and `had` false, when
+// there is none).
+StringView split_colon(StringView& text, bool& had) {
+  usize colon = text.find(':');
+  had = colon != StringView::npos;
+  StringView head = text.substr(0, colon);
+  text = had ? text.substr(colon + 1) : StringView();
+  return head;
 }
 
 bool selectable(const Symbol& symbol) {
@@ -93,7 +117,8 @@ Status FunctionFilter::make_draft(Draft& draft) const {
   TRY(draft.probes.reserve(current->probe_count));
   for (usize p = 0; p < current->probe_count; ++p) {
     const LiveProbe& probe = current->probes()[p];
-    TRY(draft.probes.append({probe.symbol, probe.turn_on, 0, probe.remaining}));
+    TRY(draft.probes.append(
+        {probe.symbol, probe.command, probe.event, probe.counted, 0, probe.remaining}));
   }
   return {};
 }
@@ -114,7 +139,8 @@ Status FunctionFilter::publish(const Draft& draft) {
         free_snapshot(next, live());
         return Errno::kNoMem;
       }
-      new (&next->probes()[p]) LiveProbe{probe.symbol, probe.turn_on, counter};
+      new (&next->probes()[p])
+          LiveProbe{probe.symbol, probe.command, probe.event, probe.counted, counter};
       next->probe_count = p + 1;
     }
   }
@@ -136,6 +162,7 @@ bool FunctionFilter::lookup(const Snapshot* snapshot, u64 ip) {
 }
 
 Status FunctionFilter::clear_names() {
+  modules_.clear();
   if (empty()) return {};
   Draft draft;
   TRY(make_draft(draft));
@@ -155,10 +182,8 @@ Status FunctionFilter::apply_word(StringView word) {
   } else {
     StringView glob = word.substr(0, colon);
     StringView rest = word.substr(colon + 1);
-    usize second = rest.find(':');
-    StringView command = rest.substr(0, second);
-    StringView count = second == StringView::npos ? StringView() : rest.substr(second + 1);
-    TRY(apply_probe(draft, glob, command, count, remove));
+    if (rest.starts_with("mod:")) return apply_module(glob, rest.drop_front(4), remove);
+    TRY(apply_probe(draft, glob, rest, remove));
   }
   return publish(draft);
 }
@@ -176,39 +201,91 @@ Status FunctionFilter::apply_names(Draft& draft, StringView word, bool remove) {
   return matched ? Status() : Status(Errno::kInval);
 }
 
-Status FunctionFilter::apply_probe(Draft& draft, StringView word, StringView command_name,
-                                   StringView count, bool remove) {
+// `rest` is what follows the name: `command[:system:event][:count]`. As in Linux, a probe
+// with a count and one without are different probes, and removal ignores the count's value,
+// so the form the file lists ("!f:traceoff:count=0") removes the probe.
+Status FunctionFilter::apply_probe(Draft& draft, StringView word, StringView rest, bool remove) {
   // Probes exist only on set_ftrace_filter, as in Linux.
-  if (flavor_ != Flavor::kFilter) return Errno::kInval;
-  const ProbeCommand* command = find_command(command_name);
-  if (!command || word.empty()) return Errno::kInval;
+  if (flavor_ != Flavor::kFilter || word.empty()) return Errno::kInval;
+  bool had = false;
+  const ProbeCommand* command = find_command(split_colon(rest, had));
+  if (!command) return Errno::kInval;
+  u16 event = 0;
+  if (command->names_event) {
+    StringView system = split_colon(rest, had);
+    if (!had) return Errno::kInval;
+    StringView name = split_colon(rest, had);
+    const EventDefinition* found = find_event(system, name);
+    if (!found || found->ftrace_internal) return Errno::kInval;
+    event = found->id;
+  }
+  bool counted = had;
   i64 remaining = -1;
-  // Linux ignores what follows the command on removal, so the form the file lists
-  // ("!f:traceoff:count=0") removes the probe as the bare one does.
-  if (!count.empty() && !remove) {
-    u64 n = TRY(parse_unsigned(count));
+  // An empty count: EINVAL for the event commands; the others take it as "-1" (unlimited,
+  // but listed as a count), as Linux does.
+  if (counted && !remove && rest.empty() && command->names_event) return Errno::kInval;
+  if (counted && !remove && !rest.empty()) {
+    u64 n = TRY(parse_unsigned(rest));
     remaining = static_cast<i64>(n > (kU64Max >> 1) ? (kU64Max >> 1) : n);
   }
   Glob glob = Glob::parse(word);
   auto symbols = platform().symbols;
   auto& probes = draft.probes;
+  // Removal is EINVAL unless it removes a probe, as in Linux.
   bool matched = false;
+  bool removed = false;
   for (usize i = 0; i < symbols.size(); ++i) {
     if (!selectable(symbols[i]) || !glob.matches(symbols[i].name)) continue;
     matched = true;
     usize found = probes.size();
-    for (usize p = 0; p < probes.size(); ++p)
-      if (probes[p].symbol == i && probes[p].turn_on == command->turn_on) found = p;
+    for (usize p = 0; p < probes.size(); ++p) {
+      const Probe& probe = probes[p];
+      if (probe.symbol == i && probe.command == command->command && probe.event == event &&
+          probe.counted == counted)
+        found = p;
+    }
     if (remove) {
-      if (found < probes.size()) probes.remove(found);
+      if (found == probes.size()) continue;
+      probes.remove(found);
+      removed = true;
+      if (command->names_event) notify_event_probe(event, false);
     } else if (found < probes.size()) {
       probes[found].remaining = remaining;  // a count written now starts afresh
       probes[found].shared = nullptr;
     } else {
-      TRY(probes.append({static_cast<u32>(i), command->turn_on, remaining, nullptr}));
+      TRY(probes.append(
+          {static_cast<u32>(i), command->command, event, counted, remaining, nullptr}));
+      if (command->names_event) notify_event_probe(event, true);
     }
   }
-  return matched ? Status() : Status(Errno::kInval);
+  return matched && (removed || !remove) ? Status() : Status(Errno::kInval);
+}
+
+void FunctionFilter::notify_event_probe(u16 event, bool attached) {
+  if (owner_.attach) owner_.attach(owner_.context, event, attached);
+}
+
+// No module is ever loaded here, so every `func:mod:module` is kept for later as Linux keeps
+// one for a module not loaded yet; `!func:mod:module` drops the kept ones (`!*:mod:m` all of
+// that module's) and is EINVAL when none is kept.
+Status FunctionFilter::apply_module(StringView glob, StringView module, bool remove) {
+  if (flavor_ != Flavor::kFilter && flavor_ != Flavor::kNotrace) return Errno::kInval;
+  if (module.empty() || glob.empty()) return Errno::kInval;
+  if (!remove) {
+    ModuleEntry entry;
+    TRY(entry.function.append(glob));
+    TRY(entry.module.append(module));
+    return modules_.append(move(entry));
+  }
+  bool removed = false;
+  for (usize i = modules_.size(); i-- > 0;) {
+    const ModuleEntry& entry = modules_[i];
+    if (!(StringView(entry.module) == module)) continue;
+    if (!(glob == StringView("*")) && !(StringView(entry.function) == glob)) continue;
+    modules_.remove(i);
+    removed = true;
+  }
+  return removed ? Status() : Status(Errno::kInval);
 }
 
 bool FunctionFilter::has_probe_at(u64 ip) const {
@@ -220,22 +297,11 @@ bool FunctionFilter::has_probe_at(u64 ip) const {
   return false;
 }
 
-// Several CPUs may hit a counted probe at once: each takes one count or none.
-bool FunctionFilter::probe_hit(u64 ip, bool& turn_on) {
-  Snapshot* current = live_.load(MemoryOrder::kAcquire);
-  if (!current || current->probe_count == 0) return false;
-  isize index = symbol_index(ip);
-  for (usize p = 0; p < current->probe_count; ++p) {
-    LiveProbe& probe = current->probes()[p];
-    if (static_cast<isize>(probe.symbol) != index) continue;
-    i64 remaining = probe.remaining->load(MemoryOrder::kRelaxed);
-    bool taken = remaining < 0;
-    while (!taken && remaining > 0)
-      taken = probe.remaining->compare_exchange(remaining, remaining - 1, MemoryOrder::kRelaxed);
-    if (!taken) continue;
-    turn_on = probe.turn_on;
-    return true;
-  }
+bool FunctionFilter::take_count(Counter& remaining) {
+  i64 left = remaining.load(MemoryOrder::kRelaxed);
+  if (left < 0) return true;
+  while (left > 0)
+    if (remaining.compare_exchange(left, left - 1, MemoryOrder::kRelaxed)) return true;
   return false;
 }
 
@@ -244,19 +310,25 @@ Status FunctionFilter::show(String& out) const {
   const Snapshot* current = live();
   // Linux prints the "all functions" line even when probes follow it.
   if (!current || current->selected == 0) writer.put(empty_text(flavor_));
-  if (!current) return writer.ok() ? Status() : Status(Errno::kNoMem);
   auto symbols = platform().symbols;
-  for (usize i = 0; i < symbols.size(); ++i)
+  for (usize i = 0; current && i < symbols.size(); ++i)
     if (current->has_bit(i)) writer.put(symbols[i].name).put('\n');
-  for (usize p = 0; p < current->probe_count; ++p) {
+  // Then the kept module entries, newest first, and the probes, in Linux's order.
+  for (usize m = modules_.size(); m-- > 0;)
+    writer.put(modules_[m].function).put(":mod:").put(modules_[m].module).put('\n');
+  for (usize p = 0; current && p < current->probe_count; ++p) {
     const LiveProbe& probe = current->probes()[p];
     i64 remaining = probe.remaining->load(MemoryOrder::kRelaxed);
-    writer.put(symbols[probe.symbol].name).put(':');
-    writer.put(probe.turn_on ? "traceon" : "traceoff").put(':');
-    if (remaining < 0)
+    writer.put(symbols[probe.symbol].name).put(':').put(command_of(probe.command).name);
+    if (command_of(probe.command).names_event) {
+      const EventDefinition* event = find_event(probe.event);
+      if (event) writer.put(':').put(event->system).put(':').put(event->name);
+    }
+    writer.put(':');
+    if (!probe.counted)
       writer.put("unlimited");
     else
-      writer.put("count=").dec(static_cast<u64>(remaining));
+      writer.put("count=").sdec(remaining);
     writer.put('\n');
   }
   return writer.ok() ? Status() : Status(Errno::kNoMem);

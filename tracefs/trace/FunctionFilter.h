@@ -7,10 +7,14 @@
 
 namespace tg::trace {
 
+// The symbol-table entry containing `ip`, or -1.
+isize symbol_index(u64 ip);
+
 // One function list file: set_ftrace_filter, set_ftrace_notrace, set_graph_function or
 // set_graph_notrace. A bit per entry of the platform's symbol table (so a lookup by address
-// is a binary search and a bit test), plus, for set_ftrace_filter, the `func:traceon[:N]` /
-// `func:traceoff[:N]` probes Linux lists after the names.
+// is a binary search and a bit test), plus, for set_ftrace_filter, the function probes
+// (`func:traceon[:N]`, `func:stacktrace`, `func:enable_event:sys:event[:N]`, ...) Linux lists
+// after the names, and the `func:mod:module` entries it keeps for modules not loaded.
 //
 // Recorders on every CPU test the list while a file write changes it, so the list is an
 // immutable snapshot published through one pointer (as PidList): a change copies the
@@ -20,13 +24,22 @@ namespace tg::trace {
 class FunctionFilter {
  public:
   enum class Flavor { kFilter, kNotrace, kGraph, kGraphNotrace };
-  explicit FunctionFilter(Flavor flavor) : flavor_(flavor) {}
+  // What a probe does when its function is called.
+  enum class Command : u8 { kTraceOn, kTraceOff, kStackTrace, kEnableEvent, kDisableEvent };
+  // The owner of a set_ftrace_filter's probes: told when an enable_event/disable_event probe
+  // on event `id` comes and goes (Linux puts the event in "soft mode" meanwhile).
+  struct EventProbeOwner {
+    void* context;
+    void (*attach)(void* context, u16 id, bool attached);
+  };
+  explicit FunctionFilter(Flavor flavor, EventProbeOwner owner = {})
+      : flavor_(flavor), owner_(owner) {}
   ~FunctionFilter();
   FunctionFilter(const FunctionFilter&) = delete;
   FunctionFilter& operator=(const FunctionFilter&) = delete;
 
-  // One word of a write: `name`, a glob, `!glob` to remove, or `glob:command[:count]`.
-  // Nothing matches -> EINVAL and nothing changes.
+  // One word of a write: `name`, a glob, `!glob` to remove, `glob:command[:args][:count]`, or
+  // `glob:mod:module`. Nothing matches -> EINVAL and nothing changes.
   Status apply_word(StringView word);
   // `>` at open: the names go, the probes stay (as Linux keeps func:traceon probes).
   Status clear_names();
@@ -50,11 +63,24 @@ class FunctionFilter {
   // The file's text: one name per line, then the probes, or the "####" line when empty.
   Status show(String& out) const;
 
-  // Probes: what a hit of `ip` does to tracing_on. Returns false when `ip` has no probe (or
-  // its count ran out); else sets `turn_on` and consumes one count.
   bool has_probes() const;
-  bool probe_hit(u64 ip, bool& turn_on);
   bool has_probe_at(u64 ip) const;
+  // Runs the probes of `ip`. `applies(command, event)` says whether the probe would change
+  // anything now: as in Linux, only then is one count spent (a traceoff probe spends none
+  // while tracing is off), and `act(command, event)` runs. Several CPUs may hit a counted
+  // probe at once: each takes one count or none.
+  template <typename Applies, typename Act>
+  void run_probes(u64 ip, Applies&& applies, Act&& act) {
+    Snapshot* current = live_.load(MemoryOrder::kAcquire);
+    if (!current || current->probe_count == 0) return;
+    isize index = symbol_index(ip);
+    for (usize p = 0; p < current->probe_count; ++p) {
+      LiveProbe& probe = current->probes()[p];
+      if (static_cast<isize>(probe.symbol) != index || !applies(probe.command, probe.event))
+        continue;
+      if (take_count(*probe.remaining)) act(probe.command, probe.event);
+    }
+  }
 
  private:
   // A probe's count lives outside the snapshots, shared by every snapshot that carries the
@@ -63,14 +89,24 @@ class FunctionFilter {
   using Counter = Atomic<i64>;  // -1: unlimited
   struct Probe {
     u32 symbol;
-    bool turn_on;
+    Command command;
+    u16 event;                  // enable_event/disable_event: the event's id
+    bool counted;               // written with a count: a probe apart from the uncounted one
     i64 remaining;              // for a probe this write set (shared == nullptr)
     Counter* shared = nullptr;  // the count of a probe carried over unchanged
   };
   struct LiveProbe {
     u32 symbol;
-    bool turn_on;
+    Command command;
+    u16 event;
+    bool counted;
     Counter* remaining;
+  };
+  // `name:mod:module` for a module that is not loaded (none ever is here): kept and listed
+  // as Linux caches it, matching nothing.
+  struct ModuleEntry {
+    String function;
+    String module;
   };
   // What recorders read: `words` words of bits, then `probe_count` probes.
   struct Snapshot {
@@ -98,15 +134,17 @@ class FunctionFilter {
   Status publish(const Draft& draft);
   static void free_snapshot(Snapshot* snapshot, const Snapshot* keeping);
   Status apply_names(Draft& draft, StringView glob, bool remove);
-  Status apply_probe(Draft& draft, StringView glob, StringView command, StringView count,
-                     bool remove);
+  Status apply_probe(Draft& draft, StringView glob, StringView rest, bool remove);
+  Status apply_module(StringView glob, StringView module, bool remove);
+  static bool take_count(Counter& remaining);
+  void notify_event_probe(u16 event, bool attached);
   const Snapshot* live() const { return live_.load(MemoryOrder::kAcquire); }
 
   Flavor flavor_;
+  EventProbeOwner owner_;
   Atomic<Snapshot*> live_{nullptr};
+  // Changed and read by file operations only (one at a time): recorders never see them.
+  Vector<ModuleEntry> modules_;
 };
-
-// The symbol-table entry containing `ip`, or -1.
-isize symbol_index(u64 ip);
 
 }  // namespace tg::trace

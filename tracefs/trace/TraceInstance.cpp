@@ -186,14 +186,49 @@ void TraceInstance::set_option(TraceOption option, bool on) {
   for (u32 cpu = 0; cpu < buffer_->cpu_count(); ++cpu) buffer_->cpu(cpu).set_overwrite(on);
 }
 
-void TraceInstance::set_event_enabled(u32 id, bool on) {
-  if (id >= kMaxEventId) return;
+void TraceInstance::set_bit_of(Atomic<u64>* words, u32 id, bool on) {
   u64 mask = u64{1} << (id % 64);
-  auto& word = events_enabled_[id / 64];
+  auto& word = words[id / 64];
   if (on)
     __atomic_fetch_or(word.address(), mask, __ATOMIC_RELAXED);
   else
     __atomic_fetch_and(word.address(), ~mask, __ATOMIC_RELAXED);
+}
+
+void TraceInstance::set_event_enabled(u32 id, bool on) {
+  if (id >= kMaxEventId) return;
+  if (on) {
+    set_bit_of(events_soft_disabled_, id, false);
+    set_bit_of(events_enabled_, id, true);
+    return;
+  }
+  if (!bit_of(events_enabled_, id)) return;
+  bool soft = event_soft_mode(id);
+  set_bit_of(events_soft_disabled_, id, soft);
+  if (!soft) set_bit_of(events_enabled_, id, false);
+}
+
+void TraceInstance::attach_event_probe(u32 id, bool attached) {
+  if (id >= kMaxEventId) return;
+  u16& refs = event_soft_refs_[id];
+  if (attached) {
+    if (refs++ != 0) return;
+    // An event the probe finds disabled is enabled underneath, soft-disabled.
+    if (!bit_of(events_enabled_, id)) {
+      set_bit_of(events_soft_disabled_, id, true);
+      set_bit_of(events_enabled_, id, true);
+    }
+    return;
+  }
+  if (refs == 0 || --refs != 0) return;
+  // Leaving soft mode, the event keeps the state the probes left it in.
+  bool disabled = bit_of(events_soft_disabled_, id);
+  set_bit_of(events_soft_disabled_, id, false);
+  if (disabled) set_bit_of(events_enabled_, id, false);
+}
+
+void TraceInstance::set_event_soft_disabled(u32 id, bool disabled) {
+  if (id < kMaxEventId) set_bit_of(events_soft_disabled_, id, disabled);
 }
 
 }  // namespace tg::trace

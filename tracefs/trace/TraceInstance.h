@@ -99,11 +99,19 @@ class TraceInstance {
 
   // Per-event enable bits, by event id (the EventState files flip them, emitters test them).
   static constexpr u32 kMaxEventId = 768;  // the catalog's, then dynamic events'
+  // Recorded: enabled and not soft-disabled.
   bool event_enabled(u32 id) const {
-    return id < kMaxEventId &&
-           ((events_enabled_[id / 64].load(MemoryOrder::kRelaxed) >> (id % 64)) & 1);
+    return id < kMaxEventId && bit_of(events_enabled_, id) && !bit_of(events_soft_disabled_, id);
   }
+  // An enable file write (or set_event): in soft mode, 0 only soft-disables, as in Linux.
   void set_event_enabled(u32 id, bool on);
+  // Soft mode, as Linux's: while an enable_event/disable_event probe names the event, it
+  // stays enabled underneath and the probes flip only its soft-disabled bit; its enable file
+  // then reads "0*" or "1*". The probes come and go by file writes, one at a time.
+  bool event_soft_mode(u32 id) const { return id < kMaxEventId && event_soft_refs_[id] != 0; }
+  void attach_event_probe(u32 id, bool attached);
+  // What a probe's hit does, from any context.
+  void set_event_soft_disabled(u32 id, bool disabled);
 
   // Files that must not go away while open (rmdir of a busy instance is EBUSY).
   void file_opened() { open_files_.fetch_add(1); }
@@ -172,7 +180,17 @@ class TraceInstance {
   u32 buffer_percent_ = 50;
   Atomic<u64> pipe_readers_{0};  // kTextReader, or a bit per CPU with a raw reader
   Atomic<u32> open_files_{0};
+  static bool bit_of(const Atomic<u64>* words, u32 id) {
+    return (words[id / 64].load(MemoryOrder::kRelaxed) >> (id % 64)) & 1;
+  }
+  static void set_bit_of(Atomic<u64>* words, u32 id, bool on);
+  static void attach_event_probe_of(void* instance, u16 id, bool attached) {
+    static_cast<TraceInstance*>(instance)->attach_event_probe(id, attached);
+  }
+
   Atomic<u64> events_enabled_[kMaxEventId / 64];
+  Atomic<u64> events_soft_disabled_[kMaxEventId / 64];
+  u16 event_soft_refs_[kMaxEventId] = {};
   OwnPtr<EventState> events_;
   ErrorLog error_log_;
   PidList ftrace_pids_;
@@ -180,7 +198,8 @@ class TraceInstance {
   PidList event_pids_;
   PidList event_notrace_pids_;
   CpuMask cpumask_ = CpuMask::all(platform().cpu_count);
-  FunctionFilter ftrace_filter_{FunctionFilter::Flavor::kFilter};
+  FunctionFilter ftrace_filter_{FunctionFilter::Flavor::kFilter,
+                                {this, &TraceInstance::attach_event_probe_of}};
   FunctionFilter ftrace_notrace_{FunctionFilter::Flavor::kNotrace};
 };
 

@@ -1,5 +1,7 @@
 #include "trace/TraceOutput.h"
 
+#include "trace/StackTrace.h"
+
 #include "trace/CommCache.h"
 #include "trace/EventPayloads.h"
 #include "trace/Tracing.h"
@@ -352,6 +354,7 @@ void print_event_message(OutputState& state, const Entry& entry, TextWriter& out
     out.put(": ").put(marker_text(payload).strip_newline());
     return;
   }
+  if (type == kEventKernelStack) return print_stack_trace(payload, symbol_style(state), out);
   const EventDefinition* event = find_event(type);
   if (!event) {
     // A dynamic event (kprobe): its definition prints it.

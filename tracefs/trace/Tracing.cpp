@@ -126,10 +126,39 @@ bool Tracing::has_probe(u64 ip) {
   return found;
 }
 
-void Tracing::run_probes(u64 ip) {
+void Tracing::run_probes(const RecordContext& ctx, const ProbeSite& site) {
+  using Command = FunctionFilter::Command;
   for_each_recorder([&](TraceInstance& instance) {
-    bool turn_on = false;
-    if (instance.ftrace_filter().probe_hit(ip, turn_on)) instance.set_tracing_on(turn_on);
+    // Whether the probe would change anything now: Linux spends a count only then.
+    auto applies = [&](Command command, u16 event) {
+      switch (command) {
+        case Command::kTraceOn:
+          return !instance.tracing_on();
+        case Command::kTraceOff:
+        case Command::kStackTrace:
+          return instance.tracing_on();
+        case Command::kEnableEvent:
+          return !instance.event_enabled(event);
+        case Command::kDisableEvent:
+          return instance.event_enabled(event);
+      }
+      return false;
+    };
+    auto act = [&](Command command, u16 event) {
+      switch (command) {
+        case Command::kTraceOn:
+          return instance.set_tracing_on(true);
+        case Command::kTraceOff:
+          return instance.set_tracing_on(false);
+        case Command::kStackTrace:
+          return record_stack_trace(instance, ctx, site);
+        case Command::kEnableEvent:
+          return instance.set_event_soft_disabled(event, false);
+        case Command::kDisableEvent:
+          return instance.set_event_soft_disabled(event, true);
+      }
+    };
+    instance.ftrace_filter().run_probes(site.ip, applies, act);
   });
 }
 

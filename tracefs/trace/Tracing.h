@@ -5,6 +5,7 @@
 #include "trace/FunctionFilter.h"
 #include "trace/ProbeEvents.h"
 #include "trace/RecordContext.h"
+#include "trace/StackTrace.h"
 #include "trace/TraceInstance.h"
 
 namespace tg::trace {
@@ -69,13 +70,14 @@ class Tracing {
   // it) and is not excluded by set_graph_notrace.
   bool graph_should_trace(u64 ip) const;
   bool graph_excluded(u64 ip) const { return graph_notrace_.contains_address(ip); }
-  // A site with a func:traceon/traceoff probe in any instance must stay live whatever the
+  // A site with a set_ftrace_filter probe in any instance must stay live whatever the
   // tracers.
   bool has_probe(u64 ip);
   // kprobe_events, dynamic_events: global, as in Linux (each instance enables them apart).
   ProbeEvents& probes() { return probes_; }
-  // Runs each instance's probes of `ip` against that instance's tracing_on.
-  void run_probes(u64 ip);
+  // Runs each instance's set_ftrace_filter probes of the function at `site` against that
+  // instance (its tracing_on, its events, its buffer).
+  void run_probes(const RecordContext& ctx, const ProbeSite& site);
   // Tells the platform the live call sites may have changed.
   void functions_changed();
 

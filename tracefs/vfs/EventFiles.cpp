@@ -96,10 +96,12 @@ Result<bool> available_events_show(OpenFile& file, String& out) {
 Result<bool> enable_show(OpenFile& file, String& out) {
   char state;
   if (file.context().sub >= 0) {
+    // Linux's soft mode: a function probe that switches the event, a trigger on the event or
+    // one that switches it, shows as "0*" or "1*".
     u16 id = definition_of(file).id;
     TRY(out.append(instance_of(file).event_enabled(id) ? '1' : '0'));
-    // Linux's soft mode: a trigger on the event, or one that switches it, shows as '*'.
-    if (instance_of(file).triggers().soft_mode(id)) TRY(out.append('*'));
+    if (instance_of(file).event_soft_mode(id) || instance_of(file).triggers().soft_mode(id))
+      TRY(out.append('*'));
     return shown(out.append('\n'));
   } else
     state = trace::events_enable_state(instance_of(file), file.context().index);

@@ -29,10 +29,11 @@ FunctionFilter& graph_notrace(OpenFile& file) {
 // leaves the list empty, as in Linux.
 template <FunctionFilter& (*List)(OpenFile&)>
 Status list_open(OpenFile& file) {
-  if (file.truncate() && !List(file).empty()) {
-    TRY(List(file).clear_names());
-    file.changed = true;
-  }
+  if (!file.truncate()) return {};
+  // The kept `:mod:` entries go too, even with no names to clear.
+  bool had_names = !List(file).empty();
+  TRY(List(file).clear_names());
+  if (had_names) file.changed = true;
   return {};
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "FakeSymbols.h"
+#include "trace/EventCatalog.h"
 #include "trace/FunctionFilter.h"
 #include "trace/Glob.h"
 #include "trace/PidList.h"
@@ -16,6 +17,15 @@ std::string show(const FunctionFilter& filter) {
   String out;
   EXPECT_TRUE(filter.show(out).ok());
   return std::string(out.data(), out.size());
+}
+
+// Calls of `ip` where every probe applies: how many acted.
+int fire(FunctionFilter& filter, u64 ip) {
+  int acted = 0;
+  filter.run_probes(
+      ip, [](FunctionFilter::Command, u16) { return true; },
+      [&](FunctionFilter::Command, u16) { ++acted; });
+  return acted;
 }
 
 class FunctionFilterTest : public testing::Test {
@@ -125,10 +135,60 @@ TEST_F(FunctionFilterTest, TraceoffProbeWithCountIsListedWithCount) {
 
 TEST_F(FunctionFilterTest, ProbeCountRunsDown) {
   ASSERT_TRUE(filter_.apply_word("kfree:traceoff:1").ok());
-  bool on = true;
-  EXPECT_TRUE(filter_.probe_hit(0x3000, on));
-  EXPECT_FALSE(on);
-  EXPECT_FALSE(filter_.probe_hit(0x3000, on));
+  EXPECT_EQ(fire(filter_, 0x3000), 1);
+  EXPECT_EQ(fire(filter_, 0x3000), 0);
+}
+
+TEST_F(FunctionFilterTest, ProbeThatDoesNotApplySpendsNoCount) {
+  ASSERT_TRUE(filter_.apply_word("kfree:traceoff:1").ok());
+  filter_.run_probes(
+      0x3000, [](FunctionFilter::Command, u16) { return false; },
+      [](FunctionFilter::Command, u16) { ADD_FAILURE() << "acted"; });
+  EXPECT_EQ(show(filter_), "#### all functions enabled ####\nkfree:traceoff:count=1\n");
+}
+
+TEST_F(FunctionFilterTest, CountedAndUncountedProbesAreApart) {
+  ASSERT_TRUE(filter_.apply_word("kfree:traceoff:3").ok());
+  ASSERT_TRUE(filter_.apply_word("kfree:traceoff").ok());
+  ASSERT_TRUE(filter_.apply_word("!kfree:traceoff").ok());
+  EXPECT_EQ(show(filter_), "#### all functions enabled ####\nkfree:traceoff:count=3\n");
+}
+
+TEST_F(FunctionFilterTest, EveryProbeOfTheFunctionRuns) {
+  ASSERT_TRUE(filter_.apply_word("kfree:traceoff").ok());
+  ASSERT_TRUE(filter_.apply_word("kfree:stacktrace").ok());
+  EXPECT_EQ(fire(filter_, 0x3000), 2);
+}
+
+TEST_F(FunctionFilterTest, EventProbesTellTheOwner) {
+  int attached = 0;
+  FunctionFilter filter(FunctionFilter::Flavor::kFilter,
+                        {&attached, [](void* context, u16 id, bool on) {
+                           EXPECT_EQ(id, kEventSchedSwitch);
+                           *static_cast<int*>(context) += on ? 1 : -1;
+                         }});
+  ASSERT_TRUE(filter.apply_word("kfree:disable_event:sched:sched_switch:2").ok());
+  EXPECT_EQ(attached, 1);
+  ASSERT_TRUE(filter.apply_word("!kfree:disable_event:sched:sched_switch:x").ok());
+  EXPECT_EQ(attached, 0);
+}
+
+TEST_F(FunctionFilterTest, CountThatIsNoNumberIsEinval) {
+  EXPECT_EQ(filter_.apply_word("kfree:traceoff:x").error(), Errno::kInval);
+  EXPECT_EQ(filter_.apply_word("kfree:enable_event:sched:sched_switch:").error(), Errno::kInval);
+  EXPECT_FALSE(filter_.has_probes());
+}
+
+TEST_F(FunctionFilterTest, EmptyCountOfTraceonIsUnlimitedListedAsMinusOne) {
+  ASSERT_TRUE(filter_.apply_word("kfree:traceon:").ok());
+  EXPECT_EQ(show(filter_), "#### all functions enabled ####\nkfree:traceon:count=-1\n");
+  EXPECT_EQ(fire(filter_, 0x3000), 1);
+  EXPECT_EQ(fire(filter_, 0x3000), 1);
+}
+
+TEST_F(FunctionFilterTest, ModuleOnTheGraphListIsEinval) {
+  FunctionFilter graph(FunctionFilter::Flavor::kGraph);
+  EXPECT_EQ(graph.apply_word("f:mod:m").error(), Errno::kInval);
 }
 
 TEST_F(FunctionFilterTest, BangRemovesProbe) {
@@ -184,4 +244,11 @@ TEST(PidList, BadPidIsEinvalAndChangesNothing) {
   EXPECT_EQ(pids.write("6 abc").error(), Errno::kInval);
   EXPECT_FALSE(pids.contains(6));
   EXPECT_EQ(pids.write("99999999").error(), Errno::kInval);
+}
+
+TEST_F(FunctionFilterTest, RemovingAProbeThatIsNotThereIsEinval) {
+  ASSERT_TRUE(filter_.apply_word("kfree:traceoff").ok());
+  EXPECT_EQ(filter_.apply_word("!kmalloc:traceoff").error(), Errno::kInval);
+  EXPECT_EQ(filter_.apply_word("!kfree:traceon").error(), Errno::kInval);
+  EXPECT_TRUE(filter_.has_probes());
 }

@@ -17,6 +17,19 @@ u32 g_changes = 0;
 void count_change() {
   ++g_changes;
 }
+
+// A call of the function at `ip` from `parent`, as the fentry trampoline reports it.
+void call(trace::Tracing& tracing, u64 ip, u64 parent = 0) {
+  tracing.run_probes(trace::RecordContext{0, 7, 0, 0}, {ip, parent, 0});
+}
+
+// A stack beyond the caller: two more frames.
+usize two_frames(u64, u64* out, usize max) {
+  usize count = 0;
+  for (u64 address : {u64{0x5010}, u64{0x8010}})
+    if (count < max) out[count++] = address;
+  return count;
+}
 }  // namespace
 
 TEST_F(SetFtraceFilter, EmptyReadsAllFunctionsEnabled) {
@@ -71,7 +84,7 @@ TEST_F(SetFtraceFilter, TraceonCommandIsListedAfterTheNames) {
 TEST_F(SetFtraceFilter, TraceoffProbeTurnsTracingOff) {
   ASSERT_EQ(echo("set_ftrace_filter", "kfree:traceoff"), Errno::kOk);
   EXPECT_TRUE(tracing_->has_probe(0x3000));
-  tracing_->run_probes(0x3010);
+  call(*tracing_, 0x3010);
   EXPECT_EQ(cat("tracing_on"), "0\n");
 }
 
@@ -115,7 +128,7 @@ TEST_F(SetFtraceFilter, AnInstancesProbeSwitchesThatInstanceOnly) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
   ASSERT_EQ(echo("instances/foo/set_ftrace_filter", "kfree:traceoff"), Errno::kOk);
   EXPECT_TRUE(tracing_->has_probe(0x3000));
-  tracing_->run_probes(0x3010);
+  call(*tracing_, 0x3010);
   EXPECT_EQ(cat("instances/foo/tracing_on"), "0\n");
   EXPECT_EQ(cat("tracing_on"), "1\n");
 }
@@ -241,4 +254,137 @@ TEST_F(WantsFunction, FilterAndNotNotrace) {
   EXPECT_TRUE(tracing_->top().wants_function(0x1000));
   EXPECT_FALSE(tracing_->top().wants_function(0x2000));
   EXPECT_FALSE(tracing_->top().wants_function(0x3000));
+}
+
+TEST_F(SetFtraceFilter, CountedTraceoffSpendsItsCountOnlyWhenItTurnsTracingOff) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:traceoff:3"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  call(*tracing_, 0x3010);
+  EXPECT_EQ(cat("tracing_on"), "0\n");
+  EXPECT_EQ(cat("set_ftrace_filter"), "#### all functions enabled ####\nkfree:traceoff:count=2\n");
+  ASSERT_EQ(echo("tracing_on", "1"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  EXPECT_EQ(cat("tracing_on"), "0\n");
+  EXPECT_EQ(cat("set_ftrace_filter"), "#### all functions enabled ####\nkfree:traceoff:count=1\n");
+}
+
+TEST_F(SetFtraceFilter, SpentTraceoffLeavesTracingOn) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:traceoff:1"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  ASSERT_EQ(echo("tracing_on", "1"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  EXPECT_EQ(cat("tracing_on"), "1\n");
+}
+
+TEST_F(SetFtraceFilter, CountedProbeIsRemovedByTheFormItIsListedIn) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:traceoff:3"), Errno::kOk);
+  ASSERT_EQ(echo("set_ftrace_filter", "!kfree:traceoff:count=3"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"), "#### all functions enabled ####\n");
+  EXPECT_FALSE(tracing_->has_probe(0x3000));
+}
+
+TEST_F(SetFtraceFilter, StacktraceProbeRecordsTheCallChain) {
+  Platform with_stack = platform();
+  with_stack.walk_stack = two_frames;
+  install_platform(with_stack);
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:stacktrace"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"),
+            "#### all functions enabled ####\nkfree:stacktrace:unlimited\n");
+  call(*tracing_, 0x3010, 0x4020);
+  std::string trace = cat("trace");
+  EXPECT_NE(trace.find(": <stack trace>\n => kfree\n => vfs_read\n => vfs_write\n => do_softirq\n"),
+            std::string::npos)
+      << trace;
+}
+
+TEST_F(SetFtraceFilter, StacktraceProbeRecordsNothingWhileTracingIsOff) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:stacktrace:1"), Errno::kOk);
+  ASSERT_EQ(echo("tracing_on", "0"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  EXPECT_EQ(cat("set_ftrace_filter"),
+            "#### all functions enabled ####\nkfree:stacktrace:count=1\n");
+}
+
+TEST_F(SetFtraceFilter, EnableEventProbePutsTheEventInSoftModeDisabled) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:enable_event:sched:sched_switch"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"),
+            "#### all functions enabled ####\nkfree:enable_event:sched:sched_switch:unlimited\n");
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "0*\n");
+}
+
+TEST_F(SetFtraceFilter, EnableEventProbeEnablesOnAHitAndAgainAfterADisable) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:enable_event:sched:sched_switch"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "1*\n");
+  ASSERT_EQ(echo("events/sched/sched_switch/enable", "0"), Errno::kOk);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "0*\n");
+  call(*tracing_, 0x3010);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "1*\n");
+}
+
+TEST_F(SetFtraceFilter, RemovingTheEnableEventProbeKeepsTheStateItLeft) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:enable_event:sched:sched_switch"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  ASSERT_EQ(echo("set_ftrace_filter", "!kfree:enable_event:sched:sched_switch"), Errno::kOk);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "1\n");
+}
+
+TEST_F(SetFtraceFilter, CountedEnableEventSpendsACountPerChange) {
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:enable_event:sched:sched_switch:2"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  call(*tracing_, 0x3010);
+  EXPECT_EQ(cat("set_ftrace_filter"),
+            "#### all functions enabled ####\nkfree:enable_event:sched:sched_switch:count=1\n");
+  ASSERT_EQ(echo("events/sched/sched_switch/enable", "0"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  ASSERT_EQ(echo("events/sched/sched_switch/enable", "0"), Errno::kOk);
+  call(*tracing_, 0x3010);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "0*\n");
+  ASSERT_EQ(echo("set_ftrace_filter", "!kfree:enable_event:sched:sched_switch:count=0"),
+            Errno::kOk);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "0\n");
+}
+
+TEST_F(SetFtraceFilter, DisableEventProbeDisablesAnEnabledEvent) {
+  ASSERT_EQ(echo("events/sched/sched_switch/enable", "1"), Errno::kOk);
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree:disable_event:sched:sched_switch"), Errno::kOk);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "1*\n");
+  call(*tracing_, 0x3010);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "0*\n");
+  ASSERT_EQ(echo("events/sched/sched_switch/enable", "1"), Errno::kOk);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "1*\n");
+  ASSERT_EQ(echo("set_ftrace_filter", "!kfree:disable_event:sched:sched_switch"), Errno::kOk);
+  EXPECT_EQ(cat("events/sched/sched_switch/enable"), "1\n");
+}
+
+TEST_F(SetFtraceFilter, EnableEventOfAnUnknownEventIsEinval) {
+  EXPECT_EQ(echo("set_ftrace_filter", "kfree:enable_event:sched:nosuch"), Errno::kInval);
+  EXPECT_EQ(echo("set_ftrace_filter", "kfree:enable_event:sched"), Errno::kInval);
+}
+
+TEST_F(SetFtraceFilter, ModuleEntryIsKeptAndListedAfterTheNames) {
+  ASSERT_EQ(echo("set_ftrace_filter", "non_exist_func:mod:non_exist_module"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"),
+            "#### all functions enabled ####\nnon_exist_func:mod:non_exist_module\n");
+  EXPECT_TRUE(tracing_->top().wants_function(0x3000));
+}
+
+TEST_F(SetFtraceFilter, TruncatingOpenDropsModuleEntries) {
+  ASSERT_EQ(echo("set_ftrace_filter", "f:mod:m"), Errno::kOk);
+  ASSERT_EQ(echo("set_ftrace_filter", "kfree"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"), "kfree\n");
+}
+
+TEST_F(SetFtraceFilter, BangRemovesModuleEntriesAndIsEinvalWithoutOne) {
+  ASSERT_EQ(echo("set_ftrace_filter", "f:mod:m"), Errno::kOk);
+  ASSERT_EQ(echo_append("set_ftrace_filter", "g:mod:m"), Errno::kOk);
+  ASSERT_EQ(echo_append("set_ftrace_filter", "!f:mod:m"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_filter"), "#### all functions enabled ####\ng:mod:m\n");
+  ASSERT_EQ(echo_append("set_ftrace_filter", "!*:mod:m"), Errno::kOk);
+  EXPECT_EQ(echo_append("set_ftrace_filter", "!g:mod:m"), Errno::kInval);
+}
+
+TEST_F(SetFtraceNotrace, ModuleEntryIsKeptToo) {
+  ASSERT_EQ(echo("set_ftrace_notrace", "f:mod:m"), Errno::kOk);
+  EXPECT_EQ(cat("set_ftrace_notrace"), "#### no functions disabled ####\nf:mod:m\n");
 }

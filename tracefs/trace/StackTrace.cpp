@@ -1,0 +1,45 @@
+#include "trace/StackTrace.h"
+
+#include "support/Memory.h"
+#include "trace/EventCatalog.h"
+#include "trace/RecordWriter.h"
+
+namespace tg::trace {
+
+void record_stack_trace(TraceInstance& instance, const RecordContext& ctx, const ProbeSite& site) {
+  u64 callers[kMaxStackEntries];
+  usize count = 0;
+  callers[count++] = site.ip;
+  if (site.parent_ip) callers[count++] = site.parent_ip;
+  if (platform().walk_stack)
+    count += platform().walk_stack(site.frame, callers + count, kMaxStackEntries - count);
+  usize payload_size = sizeof(KernelStackHead) + count * sizeof(u64);
+  usize size = sizeof(ring::EventRecord) + payload_size;
+  u32* record = begin_record(instance, ctx, ring::RecordType::kEvent, size, instance.now());
+  if (!record) return;
+  record_cast<ring::EventRecord>(record)->size = static_cast<u32>(payload_size);
+  u8* payload = reinterpret_cast<u8*>(record) + sizeof(ring::EventRecord);
+  KernelStackHead head{kEventKernelStack,       ctx.flags, ctx.preempt, ctx.pid,
+                       static_cast<i32>(count), 0};
+  memcpy(payload, &head, sizeof head);
+  memcpy(payload + sizeof head, callers, count * sizeof(u64));
+  end_record(instance, ctx);
+  if (platform().wake_readers) platform().wake_readers();
+}
+
+void print_stack_trace(Span<const u8> payload, SymbolStyle style, TextWriter& out) {
+  out.put("<stack trace>");
+  if (payload.size() < sizeof(KernelStackHead)) return;
+  KernelStackHead head;
+  memcpy(&head, payload.data(), sizeof head);
+  usize room = (payload.size() - sizeof head) / sizeof(u64);
+  usize count = head.size < 0 ? 0 : static_cast<usize>(head.size);
+  for (usize i = 0; i < count && i < room; ++i) {
+    u64 address;
+    memcpy(&address, payload.data() + sizeof head + i * sizeof(u64), sizeof address);
+    out.put("\n => ");
+    print_symbol(out, address, style);
+  }
+}
+
+}  // namespace tg::trace
