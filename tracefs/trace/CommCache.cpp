@@ -12,9 +12,10 @@ namespace {
 // both sides of its own copy, like a sequence count.
 struct CommSlot {
   i32 pid;
-  char comm[kCommLength];
+  u64 comm[kCommLength / 8];  // the name's bytes, moved a word at a time
 };
 
+static_assert(kCommLength % 8 == 0);
 constinit CommSlot g_slots[kMaxCommSlots] = {};
 constinit usize g_comm_slots = kDefaultCommSlots;
 
@@ -44,8 +45,13 @@ void save_comm(i32 pid, StringView comm) {
   CommSlot& slot = slot_for(pid);
   __atomic_store_n(&slot.pid, kWriting, __ATOMIC_RELEASE);
   usize n = comm.size() < kCommLength - 1 ? comm.size() : kCommLength - 1;
-  for (usize i = 0; i < kCommLength; ++i)
-    __atomic_store_n(&slot.comm[i], i < n ? comm[i] : '\0', __ATOMIC_RELAXED);
+  char bytes[kCommLength] = {};
+  memcpy(bytes, comm.data(), n);
+  for (usize i = 0; i < kCommLength / 8; ++i) {
+    u64 word;
+    memcpy(&word, bytes + i * 8, 8);
+    __atomic_store_n(&slot.comm[i], word, __ATOMIC_RELAXED);
+  }
   __atomic_store_n(&slot.pid, pid, __ATOMIC_RELEASE);
 }
 
@@ -53,7 +59,10 @@ StringView find_comm(i32 pid, char (&out)[kCommLength]) {
   if (pid == 0) return "<idle>";
   const CommSlot& slot = slot_for(pid);
   if (__atomic_load_n(&slot.pid, __ATOMIC_ACQUIRE) != pid) return "<...>";
-  for (usize i = 0; i < kCommLength; ++i) out[i] = __atomic_load_n(&slot.comm[i], __ATOMIC_RELAXED);
+  for (usize i = 0; i < kCommLength / 8; ++i) {
+    u64 word = __atomic_load_n(&slot.comm[i], __ATOMIC_RELAXED);
+    memcpy(out + i * 8, &word, 8);
+  }
   atomic_fence(MemoryOrder::kAcquire);
   if (__atomic_load_n(&slot.pid, __ATOMIC_RELAXED) != pid) return "<...>";
   out[kCommLength - 1] = '\0';
