@@ -1,4 +1,5 @@
 #pragma once
+#include "support/Errno.h"
 #include "support/Span.h"
 #include "support/StringView.h"
 #include "support/Types.h"
@@ -55,6 +56,10 @@ struct Platform {
   // Reads kernel memory that may not be mapped (a kprobe's dereference): false instead of a
   // fault. Null: every read fails.
   bool (*read_memory)(u64 address, void* out, usize size) = nullptr;
+  // Whether a kprobe may sit at `address` inside the function [function, function + size):
+  // kOk, kIlSeq when no instruction starts there, kInval when the instruction there cannot
+  // be run out of line. Null: no probe inside a function is possible (kInval).
+  Errno (*check_probe_point)(u64 function, u32 size, u64 address) = nullptr;
   // The kernel's release string, for the latency-format header.
   StringView release = "tracegate";
 };
