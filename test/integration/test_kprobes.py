@@ -233,6 +233,11 @@ def test_churn(kernel, count, guests):
     guest = Guest(kernel, smp=2, timeout=1500)
     guests.append(guest)
     client, root = session(guest)
+    # Probes inside kmalloc too: their int3 is written and restored while both CPUs run it.
+    points = kmalloc_points(kernel)
+    copy = next(i for i, p in enumerate(points) if p[1] == "mov" and p[2].startswith("%rdi,"))
+    at, after = points[copy][0], points[copy + 1][0]
+    probes = PROBES + [f"p:churn_f kmalloc+{at} size=%di", f"p:churn_g kmalloc+{after} $stack0"]
     churn = Churn(client, root, None)
     # Every other probe is enabled in an instance instead of the top directory.
     instances = client.walk(root, "tracing/instances")
@@ -241,7 +246,7 @@ def test_churn(kernel, count, guests):
     churn.start_workload()
     started = time.monotonic()
     for i in range(count):
-        definition = PROBES[i % len(PROBES)]
+        definition = probes[i % len(probes)]
         name = definition.split()[0].split(":")[1]
         where = "events/kprobes/" if i % 2 else "instances/kp/events/kprobes/"
         try:
