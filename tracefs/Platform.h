@@ -1,4 +1,5 @@
 #pragma once
+#include "support/Errno.h"
 #include "support/Span.h"
 #include "support/StringView.h"
 #include "support/Types.h"
@@ -58,6 +59,10 @@ struct Platform {
   // Follows the frame-pointer chain from `frame`, writing up to `max` return addresses
   // (innermost first); returns how many. Null: no frames beyond a probe's caller.
   usize (*walk_stack)(u64 frame, u64* out, usize max) = nullptr;
+  // Whether a kprobe may sit at `address` inside the function [function, function + size):
+  // kOk, kIlSeq when no instruction starts there, kInval when the instruction there cannot
+  // be run out of line. Null: no probe inside a function is possible (kInval).
+  Errno (*check_probe_point)(u64 function, u32 size, u64 address) = nullptr;
   // The kernel's release string, for the latency-format header.
   StringView release = "tracegate";
 };

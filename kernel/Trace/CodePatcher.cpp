@@ -5,6 +5,7 @@
 #include "Lib/String.h"
 #include "Memory/Heap.h"
 #include "Time/Clock.h"
+#include "Trace/BreakpointProbes.h"
 #include "Trace/StopMachine.h"
 #include "Trace/Tracefs.h"
 
@@ -64,6 +65,7 @@ void rewrite_sites(void*) {
     site.live = site.want;
     ++written;
   }
+  written += breakpoints_rewrite();
   g_stats.sites_written += written;
   if (written) ++g_stats.updates;
 }
@@ -105,6 +107,7 @@ void patcher_update() {
   }
   // The live sites are exactly one instance's lists only without probes and with one
   // function-tracing instance; while they change, every instance tests its own lists.
+  breakpoints_plan(*tracing);
   u32 exact = probes ? 0 : tracing->sole_function_slot();
   __atomic_store_n(&g_patcher_exact, 0u, __ATOMIC_RELEASE);
   // Probes are announced before a site that needs them goes live, and withdrawn after.

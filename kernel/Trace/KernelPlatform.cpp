@@ -8,6 +8,7 @@
 #include "Memory/Layout.h"
 #include "Memory/PageAllocator.h"
 #include "Time/Clock.h"
+#include "Trace/BreakpointProbes.h"
 #include "Trace/CodePatcher.h"
 #include "Trace/StopMachine.h"
 #include "Trace/SymbolTable.h"
@@ -209,6 +210,7 @@ void kernel_platform_install(u32 cpu_count) {
   platform.file_record_end = file_record_end;
   platform.read_memory = read_memory;
   platform.walk_stack = walk_stack;
+  platform.check_probe_point = breakpoint_check_point;
   platform.release = "tracegate";
   tg::install_platform(platform);
 }

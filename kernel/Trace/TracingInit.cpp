@@ -3,6 +3,7 @@
 #include "Arch/x86_64/Smp.h"
 #include "Console/Log.h"
 #include "Trace/BootTracing.h"
+#include "Trace/BreakpointProbes.h"
 #include "Trace/CodePatcher.h"
 #include "Trace/FtraceDispatch.h"
 #include "Trace/KernelEvents.h"
@@ -46,6 +47,7 @@ void tracing_init() {
   stop_machine_init();
   patcher_init();
   ftrace_dispatch_init();
+  breakpoint_probes_init();
   kernel_events_init();
   g_ready = true;
   PatcherStats stats = patcher_stats();

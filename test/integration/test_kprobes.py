@@ -3,8 +3,10 @@
     test_kprobes.py KERNEL values     an entry probe's $arg1 is every size the alloc workload
                                       passes to kmalloc; a double dereference and a string read
                                       from a real KmemCache; a return probe's $retval is the
-                                      pointer the workload then frees; an offset probe is refused
-                                      with Linux's error
+                                      pointer the workload then frees; probes inside kmalloc
+                                      (offsets found in the ELF) read the size in registers;
+                                      a point inside an instruction, a branch and $arg at an
+                                      offset are refused with Linux's errors
     test_kprobes.py KERNEL churn [N]  probes added, enabled, disabled and removed N times
                                       (default 1000) while workloads run on both CPUs, every
                                       checksum right
@@ -13,6 +15,7 @@
 import errno
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -127,14 +130,81 @@ def check_return_probe(client, root):
     write(client, root, "kprobe_events", "")
 
 
-def check_offset_probe_refused(client, root):
-    write(client, root, "error_log", "")
-    expect_errno(errno.EINVAL,
-                 lambda: write(client, root, "kprobe_events", "p:inside kmalloc+4"),
-                 "a probe inside a function")
-    log = client.read_file(root, "tracing/error_log")
-    expect("trace_kprobe: error: Failed to register probe event\n"
-           "  Command: p:inside kmalloc+4\n" + " " * 20 + "^\n" in log, f"error_log: {log!r}")
+# objdump's register names as kprobe_events spells them (%rdi -> di, %r13 -> r13).
+def probe_register(name):
+    name = name.lstrip("%")
+    return name[1:] if name[1:] in ("ax", "bx", "cx", "dx", "si", "di", "bp", "sp") else name
+
+
+def kmalloc_points(kernel):
+    """kmalloc's instructions from the kernel ELF: [(offset, mnemonic, operands)]."""
+    text = subprocess.run(["objdump", "-d", "-C", "--no-show-raw-insn", kernel],
+                          capture_output=True, text=True, check=True).stdout
+    start = re.search(r"^([0-9a-f]+) <kmalloc\(unsigned long\)>:$", text, re.M)
+    expect(start, "no kmalloc in the kernel ELF")
+    base = int(start.group(1), 16)
+    points = []
+    for line in text[start.end():].split("\n\n")[0].splitlines():
+        match = re.match(r"^\s*([0-9a-f]+):\s+(\S+)\s*(\S*)", line)
+        if match:
+            points.append((int(match.group(1), 16) - base, match.group(2), match.group(3)))
+    return points
+
+
+def check_offset_probe(client, root, kernel):
+    # kmalloc copies its size argument early (`mov %rdi,%REG`): a probe on that instruction
+    # reads the size in %di, and one on the next reads it in REG too, which it holds only if
+    # the first probe's displaced instruction ran out of line correctly.
+    points = kmalloc_points(kernel)
+    copy = next(i for i, p in enumerate(points)
+                if p[1] == "mov" and re.fullmatch(r"%rdi,%r\w+", p[2]))
+    at, after = points[copy][0], points[copy + 1][0]
+    register = probe_register(points[copy][2].split(",")[1])
+    write(client, root, "kprobe_events", f"p:in_size kmalloc+{at} size=%di:u64")
+    write(client, root, "kprobe_events",
+          f"p:in_copy kmalloc+{after} copy=%{register}:u64 size=%di:u64", append=True)
+    expect(client.read_file(root, "tracing/kprobe_events") ==
+           f"p:kprobes/in_size kmalloc+{at} size=%di:u64\n"
+           f"p:kprobes/in_copy kmalloc+{after} copy=%{register}:u64 size=%di:u64\n",
+           "kprobe_events reads back")
+    write(client, root, "events/kprobes/enable", "1")
+    write(client, root, "trace", "")
+    run_alloc(client, root, ALLOC_RUNS)
+    write(client, root, "events/kprobes/enable", "0")
+    lines = events(client, root)
+    wanted = [(i % 64 + 1) * 24 for i in range(ALLOC_RUNS)]
+    for name, offset in (("in_size", at), ("in_copy", after)):
+        mine = [e for e in lines if e[2] == name]
+        expect(mine, f"no {name} lines in trace")
+        expect(all(e[3].startswith(f"kmalloc+{offset:#x}/0x") for e in mine),
+               f"{name}: probe point printed as {mine[0][3]!r}")
+        sizes = [int(e[4]["size"]) for e in mine]
+        expect(is_subsequence(wanted, sizes), f"{name}: sizes {sizes[:20]}...")
+    copies = [e for e in lines if e[2] == "in_copy"]
+    expect(all(e[4]["copy"] == e[4]["size"] for e in copies),
+           f"the stepped instruction did not copy %di: {[e[4] for e in copies[:5]]}")
+    write(client, root, "kprobe_events", "")
+
+
+def check_offset_probe_refused(client, root, kernel):
+    points = kmalloc_points(kernel)
+    inside = next(p[0] for p in points if p[1] == "mov" and p[2].startswith("%rdi,")) + 1
+    branch = next(p[0] for p in points if p[0] > 0 and re.fullmatch(r"j\w+|call", p[1]))
+    # The caret points at the probe point, or at the argument Linux refuses.
+    cases = [
+        (f"p:inside kmalloc+{inside}", errno.EILSEQ, "Probe point is not an instruction boundary",
+         "kmalloc"),
+        (f"p:branch kmalloc+{branch}", errno.EINVAL, "Failed to register probe event", "kmalloc"),
+        (f"p:arg kmalloc+{inside - 1} $arg1", errno.EINVAL, "Invalid $-valiable specified",
+         "$arg1"),
+    ]
+    for command, code, message, at in cases:
+        write(client, root, "error_log", "")
+        expect_errno(code, lambda: write(client, root, "kprobe_events", command), command)
+        log = client.read_file(root, "tracing/error_log")
+        expect(f"trace_kprobe: error: {message}\n  Command: {command}\n" + " " * (11 + command.index(at)) + "^\n"
+               in log, f"error_log: {log!r}")
+    expect(client.read_file(root, "tracing/kprobe_events") == "", "a refused probe was added")
 
 
 def test_values(kernel, guests):
@@ -144,7 +214,8 @@ def test_values(kernel, guests):
     check_entry_probe(client, root)
     check_dereference_and_string(client, root)
     check_return_probe(client, root)
-    check_offset_probe_refused(client, root)
+    check_offset_probe(client, root, kernel)
+    check_offset_probe_refused(client, root, kernel)
     expect(guest.process.poll() is None, "the guest exited")
     client.close()
 
@@ -162,6 +233,11 @@ def test_churn(kernel, count, guests):
     guest = Guest(kernel, smp=2, timeout=1500)
     guests.append(guest)
     client, root = session(guest)
+    # Probes inside kmalloc too: their int3 is written and restored while both CPUs run it.
+    points = kmalloc_points(kernel)
+    copy = next(i for i, p in enumerate(points) if p[1] == "mov" and p[2].startswith("%rdi,"))
+    at, after = points[copy][0], points[copy + 1][0]
+    probes = PROBES + [f"p:churn_f kmalloc+{at} size=%di", f"p:churn_g kmalloc+{after} $stack0"]
     churn = Churn(client, root, None)
     # Every other probe is enabled in an instance instead of the top directory.
     instances = client.walk(root, "tracing/instances")
@@ -170,7 +246,7 @@ def test_churn(kernel, count, guests):
     churn.start_workload()
     started = time.monotonic()
     for i in range(count):
-        definition = PROBES[i % len(PROBES)]
+        definition = probes[i % len(probes)]
         name = definition.split()[0].split(":")[1]
         where = "events/kprobes/" if i % 2 else "instances/kp/events/kprobes/"
         try:

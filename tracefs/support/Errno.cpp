@@ -33,6 +33,7 @@ constexpr ErrnoText kErrnoTexts[] = {
     {Errno::kNotEmpty, "ENOTEMPTY", "Directory not empty"},
     {Errno::kProto, "EPROTO", "Protocol error"},
     {Errno::kOverflow, "EOVERFLOW", "Value too large for defined data type"},
+    {Errno::kIlSeq, "EILSEQ", "Invalid or incomplete multibyte or wide character"},
     {Errno::kMsgSize, "EMSGSIZE", "Message too long"},
     {Errno::kNotSup, "EOPNOTSUPP", "Operation not supported"},
     {Errno::kTimedOut, "ETIMEDOUT", "Connection timed out"},

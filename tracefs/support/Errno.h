@@ -29,6 +29,7 @@ enum class Errno : i32 {
   kNotEmpty = 39,
   kProto = 71,
   kOverflow = 75,
+  kIlSeq = 84,
   kMsgSize = 90,
   kNotSup = 95,
   kTimedOut = 110,

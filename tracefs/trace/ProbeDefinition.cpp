@@ -541,6 +541,19 @@ Status default_event_name(ProbeDefinition& probe) {
   return {};
 }
 
+// A probe inside a function is a breakpoint over one instruction, which then runs out of
+// line: Linux refuses a point inside an instruction with EILSEQ (BAD_INSN_BNDRY), and one it
+// cannot register (an instruction it cannot step, a blacklisted function: here, notrace code,
+// which the breakpoint handling itself may run) with FAIL_REG_PROBE.
+Status check_point_inside(const Symbol& function, u64 address, ProbeLog& log) {
+  auto check = platform().check_probe_point;
+  Errno verdict = Errno::kInval;
+  if (check && !function.notrace) verdict = check(function.address, function.size, address);
+  if (verdict == Errno::kIlSeq) return log.fail(0, ProbeError::kBadInsnBndry, Errno::kIlSeq);
+  if (verdict != Errno::kOk) return log.fail(0, ProbeError::kFailRegProbe);
+  return {};
+}
+
 Status parse_kprobe(const Words& words, ProbeDefinition& probe, ProbeParseError& error) {
   StringView head = words.word[0];
   probe.kind = head[0] == 'r' ? ProbeKind::kKretprobe : ProbeKind::kKprobe;
@@ -609,12 +622,13 @@ Status parse_kprobe(const Words& words, ProbeDefinition& probe, ProbeParseError&
     TRY(parse_argument(words.word[i], i - 2, log, probe.kind, at_entry, probe));
   }
   // Registration: the symbol must exist (Linux logs it against the probe point), and the
-  // point must be one tracegate can probe: a function's entry, where its fentry site is.
-  // Probes inside a function (int3 with the instruction run out of line) are not
-  // implemented, and are refused as Linux refuses a point it cannot probe.
+  // point must be one tracegate can probe: a function's entry, where its fentry site is, or
+  // an instruction inside it, where a breakpoint goes.
   log.set_index(1);
-  if (!probe.symbol.empty() && !symbol_named(probe.symbol.view()))
+  const Symbol* function = probe.symbol.empty() ? nullptr : symbol_named(probe.symbol.view());
+  if (!probe.symbol.empty() && !function)
     return log.fail(0, ProbeError::kBadProbeAddr, Errno::kNoEnt);
+  if (function && probe.offset != 0) return check_point_inside(*function, probe.address, log);
   if (!is_function_entry(probe.address)) return log.fail(0, ProbeError::kFailRegProbe);
   return {};
 }

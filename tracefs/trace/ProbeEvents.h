@@ -34,6 +34,10 @@ class ProbeEvent {
   u16 id() const { return event_.id; }
   u64 address() const { return definition_.address; }
   bool is_return() const { return is_return_probe(definition_.kind); }
+  // A kprobe inside a function: a breakpoint, not the function's fentry site.
+  bool at_breakpoint() const {
+    return definition_.kind == ProbeKind::kKprobe && definition_.offset != 0;
+  }
   u64 hits() const { return hits_.load(MemoryOrder::kRelaxed); }
   u64 misses() const { return misses_.load(MemoryOrder::kRelaxed); }
 
@@ -107,6 +111,16 @@ class ProbeEvents {
   bool any() const { return published_.load(MemoryOrder::kAcquire) != 0; }
   bool has_probe_at(u64 ip) const;
   bool has_return_probe_at(u64 ip) const;
+  // Calls `visit(address)` for every published probe inside a function (where the kernel
+  // keeps a breakpoint).
+  template <typename Visit>
+  void for_each_breakpoint(Visit&& visit) const {
+    u32 end = table_end_.load(MemoryOrder::kAcquire);
+    for (u32 i = 0; i < end; ++i) {
+      ProbeEvent* probe = table_[i].load(MemoryOrder::kAcquire);
+      if (probe && probe->at_breakpoint()) visit(probe->address());
+    }
+  }
   // Fires every entry (or return) probe at `ip`. From recorders only.
   void fire(Tracing& tracing, const RecordContext& ctx, const ProbeHit& hit, bool returning);
 

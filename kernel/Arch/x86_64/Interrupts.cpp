@@ -13,6 +13,18 @@ struct HandlerSlot {
 
 HandlerSlot g_handlers[256];
 const IrqTraceHooks* g_trace_hooks;
+const ExceptionHooks* g_exception_hooks;
+
+constexpr u32 kVectorDebug = 1;
+constexpr u32 kVectorBreakpoint = 3;
+
+notrace bool exception_claimed(u32 vector, TrapFrame& frame) {
+  const ExceptionHooks* hooks = __atomic_load_n(&g_exception_hooks, __ATOMIC_ACQUIRE);
+  if (!hooks) return false;
+  if (vector == kVectorBreakpoint) return hooks->on_breakpoint && hooks->on_breakpoint(frame);
+  if (vector == kVectorDebug) return hooks->on_debug && hooks->on_debug(frame);
+  return false;
+}
 
 notrace void irq_enter(u32 vector, const TrapFrame& frame) {
   PerCpu* cpu = this_cpu();
@@ -38,6 +50,10 @@ notrace u64 interrupt_handler_address(u32 vector) {
   return vector < 256 ? reinterpret_cast<u64>(g_handlers[vector].handler) : 0;
 }
 
+void exception_set_hooks(const ExceptionHooks* hooks) {
+  __atomic_store_n(&g_exception_hooks, hooks, __ATOMIC_RELEASE);
+}
+
 void irq_set_trace_hooks(const IrqTraceHooks* hooks) {
   __atomic_store_n(&g_trace_hooks, hooks, __ATOMIC_RELEASE);
 }
@@ -47,7 +63,10 @@ void irq_set_trace_hooks(const IrqTraceHooks* hooks) {
 // task's stack and the task resumes through the same iretq later.
 extern "C" notrace void interrupt_dispatch(TrapFrame* frame) {
   u32 vector = static_cast<u32>(frame->vector);
-  if (vector < 32) exception_fatal(*frame);
+  if (vector < 32) {
+    if (exception_claimed(vector, *frame)) return;
+    exception_fatal(*frame);
+  }
   if (vector == kVectorSpurious) return;
 
   irq_enter(vector, *frame);

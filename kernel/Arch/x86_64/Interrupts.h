@@ -7,7 +7,7 @@
 constexpr u8 kVectorTimer = 0x20;
 constexpr u8 kVectorReschedule = 0x21;
 constexpr u8 kVectorStopMachine = 0x22;  // Trace/StopMachine: park a CPU while text is patched
-constexpr u8 kVectorIrqBase = 0x30;  // IOAPIC pin n arrives as kVectorIrqBase + n
+constexpr u8 kVectorIrqBase = 0x30;      // IOAPIC pin n arrives as kVectorIrqBase + n
 constexpr u8 kVectorSpurious = 0xff;
 
 using InterruptHandler = void (*)(TrapFrame& frame, void* context);
@@ -28,6 +28,15 @@ struct IrqTraceHooks {
 void irq_set_trace_hooks(const IrqTraceHooks* hooks);
 // The handler registered for `vector` (0 if none): the function a tracer shows for it.
 u64 interrupt_handler_address(u32 vector);
+
+// Breakpoint (#BP) and debug (#DB) exceptions a tracer claims (kprobes inside functions):
+// each returns true when it handled the exception (it may edit the frame), false to leave
+// it fatal. Called with interrupts masked; the hooks must be notrace.
+struct ExceptionHooks {
+  bool (*on_breakpoint)(TrapFrame& frame);
+  bool (*on_debug)(TrapFrame& frame);
+};
+void exception_set_hooks(const ExceptionHooks* hooks);
 
 // Exceptions: print a register dump and end QEMU with ExitCode::Failure.
 noreturn_fn void exception_fatal(TrapFrame& frame);

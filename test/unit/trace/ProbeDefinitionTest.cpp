@@ -223,6 +223,8 @@ const ErrorCase kErrors[] = {
     {"r kmalloc+4", Errno::kInval,
      "trace_kprobe: Retprobe address must be an function entry\n  Command: r kmalloc+4\n"
      "             ^"},
+    // Without the platform's probe-point check (the kernel's decoder) no point inside a
+    // function can be probed.
     {"p kmalloc+4", Errno::kInval,
      "trace_kprobe: Failed to register probe event\n  Command: p kmalloc+4\n             ^"},
     {"p:/ev kmalloc", Errno::kInval,
@@ -354,6 +356,79 @@ TEST_F(ProbeParser, RemovalSyntax) {
   ProbeRemoval bad;
   EXPECT_EQ(parse_probe_removal("-my_probe", bad).error(), Errno::kInval);
   EXPECT_EQ(parse_probe_removal("-:", bad).error(), Errno::kInval);
+}
+
+// ---- probes inside a function ----
+
+// The kernel's decoder, as far as these tests need it: in every fake function, instructions
+// start at +0 (a 5-byte fentry nop), +5, +6 and +9; the one at +9 cannot run out of line.
+Errno fake_probe_point(u64 function, u32 size, u64 address) {
+  u64 offset = address - function;
+  if (offset >= size) return Errno::kIlSeq;
+  if (offset == 5 || offset == 6) return Errno::kOk;
+  return offset == 9 ? Errno::kInval : Errno::kIlSeq;
+}
+
+class ProbeInsideFunction : public ProbeParser {
+ protected:
+  ProbeInsideFunction() : saved_(platform()) {
+    Platform with_check = saved_;
+    with_check.check_probe_point = fake_probe_point;
+    install_platform(with_check);
+  }
+  ~ProbeInsideFunction() override { install_platform(saved_); }
+
+  Platform saved_;
+};
+
+TEST_F(ProbeInsideFunction, InstructionBoundaryIsAccepted) {
+  ASSERT_TRUE(parse("p:inside kmalloc+6 size=%di:u64 $stack0 %sp").ok());
+  EXPECT_EQ(probe_.kind, ProbeKind::kKprobe);
+  EXPECT_EQ(probe_.address, 0x1006u);
+  EXPECT_EQ(probe_.offset, 6u);
+  EXPECT_EQ(shown(), "p:kprobes/inside kmalloc+6 size=%di:u64 arg2=$stack0 arg3=%sp");
+}
+
+TEST_F(ProbeInsideFunction, UnnamedProbeIsNamedWithItsOffset) {
+  ASSERT_TRUE(parse("p kmalloc+5").ok());
+  EXPECT_EQ(event(), "p_kmalloc_5");
+}
+
+TEST_F(ProbeInsideFunction, HexOffsetIsAccepted) {
+  ASSERT_TRUE(parse("p kfree+0x6").ok());
+  EXPECT_EQ(probe_.address, 0x3006u);
+}
+
+const ErrorCase kInsideErrors[] = {
+    {"p kmalloc+4", Errno::kIlSeq,
+     "trace_kprobe: Probe point is not an instruction boundary\n  Command: p kmalloc+4\n"
+     "             ^"},
+    {"p:x kmalloc+0x100", Errno::kIlSeq,
+     "trace_kprobe: Probe point is not an instruction boundary\n  Command: p:x kmalloc+0x100\n"
+     "               ^"},
+    {"p kmalloc+9", Errno::kInval,
+     "trace_kprobe: Failed to register probe event\n  Command: p kmalloc+9\n             ^"},
+    // $argN is an entry's (the Linux version this follows knows no other place for it).
+    {"p kmalloc+6 $arg1", Errno::kInval,
+     "trace_kprobe: Invalid $-valiable specified\n  Command: p kmalloc+6 $arg1\n"
+     "                       ^"},
+    {"r kmalloc+6", Errno::kInval,
+     "trace_kprobe: Retprobe address must be an function entry\n  Command: r kmalloc+6\n"
+     "             ^"},
+    // notrace code (the breakpoint's own handling may run it) is refused as Linux refuses a
+    // blacklisted function.
+    {"p trace_entry_stub+6", Errno::kInval,
+     "trace_kprobe: Failed to register probe event\n  Command: p trace_entry_stub+6\n"
+     "             ^"},
+    {"f kmalloc+6", Errno::kInval,
+     "trace_fprobe: Invalid probed address or symbol\n  Command: f kmalloc+6\n             ^"},
+};
+
+TEST_F(ProbeInsideFunction, RefusedPointsWithLinuxErrnoAndErrorLogText) {
+  for (const ErrorCase& c : kInsideErrors) {
+    EXPECT_EQ(parse(c.line).error(), c.error) << c.line;
+    EXPECT_EQ(logged(), c.log) << c.line;
+  }
 }
 
 }  // namespace
