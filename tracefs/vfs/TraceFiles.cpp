@@ -54,8 +54,9 @@ Status trace_open(OpenFile& file) {
   return {};
 }
 
-Result<bool> trace_show(OpenFile& file, String& out) {
-  if (file.chunk_index() == 0) TRY(start_output(file, false));
+// One chunk of a non-consuming text file (trace, snapshot): the header first, then entries
+// up to the chunk's size. True while there is more.
+Result<bool> show_chunk(OpenFile& file, String& out) {
   OutputState& output = *output_of(file);
   TextWriter writer(out);
   if (file.chunk_index() == 0) output.print_header(writer);
@@ -65,6 +66,11 @@ Result<bool> trace_show(OpenFile& file, String& out) {
   }
   if (!writer.ok()) return Errno::kNoMem;
   return more;
+}
+
+Result<bool> trace_show(OpenFile& file, String& out) {
+  if (file.chunk_index() == 0) TRY(start_output(file, false));
+  return show_chunk(file, out);
 }
 
 // What is written is ignored (`echo 0 > trace` clears through O_TRUNC alone), as in Linux.
@@ -81,15 +87,7 @@ Result<bool> snapshot_show(OpenFile& file, String& out) {
     file.private_data = output.leak();
     file.free_private = free_output;
   }
-  OutputState& output = *output_of(file);
-  TextWriter writer(out);
-  if (file.chunk_index() == 0) output.print_header(writer);
-  usize limit = out.size() + kTraceChunkBytes;
-  bool more = true;
-  while (out.size() < limit && (more = output.print_next(writer))) {
-  }
-  if (!writer.ok()) return Errno::kNoMem;
-  return more;
+  return show_chunk(file, out);
 }
 
 // 0 frees (the whole-buffer file only), 1 allocates and swaps, anything else clears.
