@@ -173,7 +173,7 @@ void check_route(http::verb method, const TargetPath& target, std::string_view a
     case Route::kMethodNotAllowed:
       // /analysis/trace is read-only: writes to it are 405 too.
       require(analysis ? !is_reading(method) : !is_reading(method) && !is_write(method),
-               "405 for a served method", raw);
+              "405 for a served method", raw);
       break;
   }
   if (!guest_route) return;
