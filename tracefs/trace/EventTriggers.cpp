@@ -215,6 +215,14 @@ void act(TraceInstance& instance, const EventTrigger& trigger) {
   }
 }
 
+// A trigger keeps its own event, and an enable_event/disable_event trigger its target too,
+// in Linux's soft mode (the instance's soft-mode references, shared with the function probes):
+// the event is seen while it is not enabled, and its enable file shows a '*'.
+void hold_soft_mode(TraceInstance& instance, const EventTrigger& trigger, u16 id, bool held) {
+  instance.attach_event_probe(id, held);
+  if (trigger.target) instance.attach_event_probe(trigger.target->id, held);
+}
+
 }  // namespace
 
 Result<OwnPtr<EventTriggers>> EventTriggers::create() {
@@ -282,7 +290,7 @@ Status EventTriggers::write(TraceInstance& instance, const EventDefinition& even
   if (parsed.remove) {
     // Removing what is not there is no error in Linux.
     if (!existing) return {};
-    count_soft(*existing, event.id, -1);
+    hold_soft_mode(instance, *existing, event.id, false);
     return publish(event.id, move(next));
   }
   if (existing) return Errno::kExist;
@@ -299,15 +307,9 @@ Status EventTriggers::write(TraceInstance& instance, const EventDefinition& even
   // A snapshot trigger has its spare buffer from the start, as Linux allocates it on
   // registration: swapping from a recorder cannot allocate.
   if (parsed.command == kSnapshot) TRY(instance.allocate_snapshot());
-  count_soft(*made.value(), event.id, +1);
+  hold_soft_mode(instance, *made.value(), event.id, true);
   TRY(next->triggers.append(made.release_value()));
   return publish(event.id, move(next));
-}
-
-void EventTriggers::count_soft(const EventTrigger& trigger, u16 id, i32 delta) {
-  soft_[id] = static_cast<u16>(soft_[id] + delta);
-  if (trigger.target && trigger.target->id < kMaxEvents)
-    soft_[trigger.target->id] = static_cast<u16>(soft_[trigger.target->id] + delta);
 }
 
 Status EventTriggers::publish(u16 id, OwnPtr<List> list) {

@@ -60,19 +60,12 @@ class EventTriggers {
   }
   void fire(TraceInstance& instance, u16 id, const u8* payload, usize size) const;
 
-  // How many enable_event/disable_event triggers, and triggers of its own, keep event `id` in
-  // Linux's "soft mode": its enable file then shows a '*' after the 0 or 1.
-  bool soft_mode(u16 id) const { return id < kMaxEvents && soft_[id] != 0; }
-
  private:
   struct List {
     Vector<OwnPtr<EventTrigger>> triggers;
   };
   Status publish(u16 id, OwnPtr<List> list);
-  void count_soft(const EventTrigger& trigger, u16 id, i32 delta);
-
   Atomic<List*> lists_[kMaxEvents] = {};
-  u16 soft_[kMaxEvents] = {};
 };
 
 }  // namespace tg::trace

@@ -100,8 +100,7 @@ Result<bool> enable_show(OpenFile& file, String& out) {
     // one that switches it, shows as "0*" or "1*".
     u16 id = definition_of(file).id;
     TRY(out.append(instance_of(file).event_enabled(id) ? '1' : '0'));
-    if (instance_of(file).event_soft_mode(id) || instance_of(file).triggers().soft_mode(id))
-      TRY(out.append('*'));
+    if (instance_of(file).event_soft_mode(id)) TRY(out.append('*'));
     return shown(out.append('\n'));
   } else
     state = trace::events_enable_state(instance_of(file), file.context().index);
