@@ -3,13 +3,15 @@
 One CPU, the counter clock (each clock read is the next integer) and a filter that keeps the
 allocator calls of `alloc 3` make the trace the same on every boot, so a change to how the
 kernel dispatches into tracers (or how they record or print) that alters one byte shows
-here. The goldens were captured from the kernel before the tracer seam moved into the
+here. With funcgraph-retval, kmalloc's return value must be the pointer its own kmem:kmalloc
+event reports, in hex with or without funcgraph-retval-hex. The goldens were captured from the kernel before the tracer seam moved into the
 Tracer table; `--update DIR` writes new ones when the text is meant to change.
 
     test_tracer_text.py KERNEL GOLDEN_DIR [--update]
 """
 
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -57,6 +59,57 @@ def capture(client, root, tracer, options):
     return text
 
 
+KMALLOC_EVENT = re.compile(r"/\* kmalloc: call_site=\S+ ptr=([0-9a-f]+) ")
+KMALLOC_RETURN = re.compile(r"\} /\* kmalloc = (\S+) \*/$")
+
+
+def retval_trace(client, root, hex_option):
+    def write(path, text, flags=ninep.O_WRONLY | ninep.O_TRUNC):
+        client.write_file(root, "tracing/" + path, text.encode(), flags)
+
+    write("current_tracer", "nop")
+    write("set_ftrace_filter", "kmalloc")
+    write("events/kmem/kmalloc/enable", "1")
+    write("options/funcgraph-retval", "1")
+    write("trace", "")
+    write("current_tracer", "function_graph")
+    write("tracing_on", "1")
+    client.write_file(root, "workloads/run", b"alloc 3")
+    write("tracing_on", "0")
+    write("options/funcgraph-retval-hex", "1" if hex_option else "0")
+    text = client.read_file(root, "tracing/trace")
+    write("options/funcgraph-retval-hex", "0")
+    write("options/funcgraph-retval", "0")
+    write("events/kmem/kmalloc/enable", "0")
+    write("set_ftrace_filter", "")
+    write("current_tracer", "nop")
+    return text
+
+
+# The alloc workload's kmalloc blocks: each return names kmalloc and carries the pointer the
+# kmem:kmalloc event inside the call reported.
+def check_retval(client, root):
+    for hex_option in (False, True):
+        lines = retval_trace(client, root, hex_option).split("\n")
+        pairs = 0
+        pointer = None
+        for line in lines:
+            event = KMALLOC_EVENT.search(line)
+            if event:
+                pointer = int(event.group(1), 16)
+                continue
+            ret = KMALLOC_RETURN.search(line)
+            if not ret:
+                continue
+            expect(pointer is not None, f"a kmalloc return without its event: {line}")
+            expect(ret.group(1) == "0x%x" % pointer,
+                   f"kmalloc returned {ret.group(1)}, its event said ptr={pointer:x}: {line}")
+            pairs += 1
+            pointer = None
+        expect(pairs >= 3, f"funcgraph-retval (hex={hex_option}): {pairs} kmalloc returns "
+               f"with a value, want one per iteration:\n" + "\n".join(lines[:40]))
+
+
 def test(kernel, golden_dir, update, guests):
     guest = Guest(kernel, smp=1, timeout=300)
     guests.append(guest)
@@ -80,6 +133,8 @@ def test(kernel, golden_dir, update, guests):
                    f"  want: {want_lines[first] if first < len(want_lines) else '<end>'}")
         expect(tracer == "nop" or text.count("\n") > 20,
                f"{tracer}: only {text.count(chr(10))} lines; the filter caught nothing")
+    if not update:
+        check_retval(client, root)
 
 
 if __name__ == "__main__":

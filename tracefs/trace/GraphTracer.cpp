@@ -125,13 +125,14 @@ void indent(u32 depth, TextWriter& out) {
   out.repeat(' ', depth * kIndent);
 }
 
-// funcgraph-retval: negative errnos in decimal, anything else in hex.
-void print_retval(u64 retval, TextWriter& out) {
+// funcgraph-retval, as Linux's print_graph_retval: a value that reads as an errno (also a
+// negative 32-bit int in the low half of %rax) prints in signed decimal, anything else (and
+// everything with funcgraph-retval-hex) as 0x%lx of the whole register.
+void print_retval(u64 retval, bool hex, TextWriter& out) {
   u64 value = retval;
-  // A 32-bit negative int returned in a 64-bit register.
   if ((value & 0x80000000u) && (value >> 32) == 0) value |= 0xffffffff00000000ull;
   constexpr u64 kMaxErrno = 4095;
-  if (retval != 0 && value >= 0 - kMaxErrno) {
+  if (!hex && retval != 0 && value >= 0 - kMaxErrno) {
     out.put(" = ").sdec(static_cast<i64>(value)).put(" */");
     return;
   }
@@ -154,7 +155,7 @@ void print_leaf(OutputState& state, const GraphColumns& columns, const Entry& en
   print_function_name(record.ip, out);
   if (ret.has_retval && state.option(TraceOption::kFuncgraphRetval)) {
     out.put("(); /*");
-    print_retval(ret.retval, out);
+    print_retval(ret.retval, state.option(TraceOption::kFuncgraphRetvalHex), out);
     out.put('\n');
     return;
   }
@@ -191,7 +192,7 @@ void print_return(OutputState& state, const GraphColumns& columns, const Entry& 
   if (ret.has_retval && state.option(TraceOption::kFuncgraphRetval)) {
     out.put("} /* ");
     print_function_name(ret.ip, out);
-    print_retval(ret.retval, out);
+    print_retval(ret.retval, state.option(TraceOption::kFuncgraphRetvalHex), out);
     out.put('\n');
   } else if (matched && !state.option(TraceOption::kFuncgraphTail)) {
     out.put("}\n");
@@ -311,6 +312,7 @@ constexpr OptionInfo kGraphOptions[] = {
     {TraceOption::kFuncgraphIrqs, "funcgraph-irqs", true},
     {TraceOption::kFuncgraphTail, "funcgraph-tail", false},
     {TraceOption::kFuncgraphRetval, "funcgraph-retval", false},
+    {TraceOption::kFuncgraphRetvalHex, "funcgraph-retval-hex", false},
     {TraceOption::kSleepTime, "sleep-time", true},
     {TraceOption::kGraphTime, "graph-time", true},
 };

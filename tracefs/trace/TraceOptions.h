@@ -52,6 +52,7 @@ enum class TraceOption : u8 {
   kFuncgraphIrqs,
   kFuncgraphTail,
   kFuncgraphRetval,
+  kFuncgraphRetvalHex,
   kSleepTime,
   kGraphTime,
   // function_duration

@@ -1,5 +1,6 @@
 // current_tracer, tracing_on, buffer sizes, trace_clock, options, tracing_cpumask and
 // trace_marker: the files that read or set one value of an instance.
+#include "ring/Record.h"
 #include "support/TextWriter.h"
 #include "trace/TraceMarker.h"
 #include "vfs/TracingFiles.h"
@@ -136,6 +137,21 @@ Result<usize> buffer_size_kb_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
+// buffer_subbuf_size_kb: our sub-buffers are single 4 KB ring pages (Record.h), so the file
+// reads 4 and accepts what Linux rounds up to one page (1 to 4 KB). Linux takes orders up
+// to 128 pages; the larger ones we cannot honour are EINVAL, the errno Linux gives for
+// sizes out of its range (0, or beyond 512 KB).
+constexpr u64 kSubbufKb = ring::kPageSize / 1024;
+
+Result<bool> buffer_subbuf_size_kb_show(OpenFile&, String& out) {
+  return show_number(out, kSubbufKb);
+}
+Result<usize> buffer_subbuf_size_kb_write(OpenFile&, StringView data) {
+  u64 kb = TRY(parse_unsigned(data));
+  if (kb == 0 || kb > kSubbufKb) return Errno::kInval;
+  return data.size();
+}
+
 // free_buffer: a write does nothing; closing the file shrinks every CPU's buffer to its
 // minimum, turning tracing off first when options/disable_on_free is set (as Linux).
 Result<usize> free_buffer_write(OpenFile&, StringView data) {
@@ -236,6 +252,8 @@ const FileOps kBufferPercentOps = {.show = buffer_percent_show, .write = buffer_
 const FileOps kTimestampModeOps = {.show = timestamp_mode_show};
 const FileOps kMaxGraphDepthOps = {.show = max_graph_depth_show, .write = max_graph_depth_write};
 const FileOps kBufferSizeKbOps = {.show = buffer_size_kb_show, .write = buffer_size_kb_write};
+const FileOps kBufferSubbufSizeKbOps = {.show = buffer_subbuf_size_kb_show,
+                                        .write = buffer_subbuf_size_kb_write};
 const FileOps kBufferTotalSizeKbOps = {.show = buffer_total_size_kb_show};
 const FileOps kFreeBufferOps = {.write = free_buffer_write, .release = free_buffer_release};
 const FileOps kTraceClockOps = {.show = trace_clock_show, .write = trace_clock_write};

@@ -17,6 +17,7 @@ extern const FileOps kBufferPercentOps;
 extern const FileOps kFreeBufferOps;
 extern const FileOps kTimestampModeOps;
 extern const FileOps kMaxGraphDepthOps;
+extern const FileOps kBufferSubbufSizeKbOps;
 extern const FileOps kBufferSizeKbOps;  // top level, and per_cpu/cpuN when cpu >= 0
 extern const FileOps kBufferTotalSizeKbOps;
 extern const FileOps kTraceClockOps;

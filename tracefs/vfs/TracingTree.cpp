@@ -185,6 +185,7 @@ constexpr TracingRow kTracingRows[] = {
     {file_node("available_tracers", 0440, &kAvailableTracersOps), kEverywhere},
     {file_node("buffer_percent", 0640, &kBufferPercentOps), kEverywhere},
     {file_node("buffer_size_kb", 0640, &kBufferSizeKbOps), kEverywhere},
+    {file_node("buffer_subbuf_size_kb", 0640, &kBufferSubbufSizeKbOps), kEverywhere},
     {file_node("buffer_total_size_kb", 0440, &kBufferTotalSizeKbOps), kEverywhere},
     {file_node("current_tracer", 0640, &kCurrentTracerOps), kEverywhere},
     {file_node("dynamic_events", 0640, &kDynamicEventsOps), kTopOnly},

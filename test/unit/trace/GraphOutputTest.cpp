@@ -184,6 +184,62 @@ TEST_F(GraphOutput, RetvalOnLeafAndReturn) {
             " 0)   1.000 us    |  } /* f = 0x10 */\n");
 }
 
+TEST_F(GraphOutput, RetvalHexPrintsErrnosInHex) {
+  instance().set_option(TraceOption::kFuncgraphRetval, true);
+  instance().set_option(TraceOption::kFuncgraphRetvalHex, true);
+  auto ctx = context(0, 1);
+  u64 start = now_;
+  enter(ctx, "f", 0);
+  enter(ctx, "g", 1);
+  now_ += 1000;
+  GraphTracer::record_return(instance(), ctx, address_of("g"), 1, now_ - 1000, now_, u64(-5));
+  GraphTracer::record_return(instance(), ctx, address_of("f"), 0, start, now_, 0);
+  EXPECT_EQ(lines(),
+            " 0)               |  f() {\n"
+            " 0)   1.000 us    |    g(); /* = 0xfffffffffffffffb */\n"
+            " 0)   1.000 us    |  } /* f = 0x0 */\n");
+}
+
+// Linux reads a 32-bit negative int in the low half of %rax as an errno too.
+TEST_F(GraphOutput, RetvalNegativeIntInLowHalfIsDecimal) {
+  instance().set_option(TraceOption::kFuncgraphRetval, true);
+  auto ctx = context(0, 1);
+  enter(ctx, "g", 0);
+  now_ += 1000;
+  GraphTracer::record_return(instance(), ctx, address_of("g"), 0, now_ - 1000, now_, 0xfffffff4);
+  EXPECT_EQ(lines(), " 0)   1.000 us    |  g(); /* = -12 */\n");
+  instance().set_option(TraceOption::kFuncgraphRetvalHex, true);
+  EXPECT_EQ(lines(), " 0)   1.000 us    |  g(); /* = 0xfffffff4 */\n");
+}
+
+// Below -MAX_ERRNO a negative value is an address-like number: hex.
+TEST_F(GraphOutput, RetvalBeyondErrnoRangeIsHex) {
+  instance().set_option(TraceOption::kFuncgraphRetval, true);
+  auto ctx = context(0, 1);
+  enter(ctx, "g", 0);
+  now_ += 1000;
+  GraphTracer::record_return(instance(), ctx, address_of("g"), 0, now_ - 1000, now_, u64(-4096));
+  EXPECT_EQ(lines(), " 0)   1.000 us    |  g(); /* = 0xfffffffffffff000 */\n");
+}
+
+// With funcgraph-retval the closing brace always names its function; funcgraph-tail
+// changes nothing then.
+TEST_F(GraphOutput, RetvalNamesTheFunctionWithOrWithoutTail) {
+  instance().set_option(TraceOption::kFuncgraphRetval, true);
+  auto ctx = context(0, 1);
+  u64 start = now_;
+  enter(ctx, "f", 0);
+  leaf(ctx, "g", 1, 1000);
+  GraphTracer::record_return(instance(), ctx, address_of("f"), 0, start, now_, 7);
+  std::string expected =
+      " 0)               |  f() {\n"
+      " 0)   1.000 us    |    g(); /* = 0x0 */\n"
+      " 0)   1.000 us    |  } /* f = 0x7 */\n";
+  EXPECT_EQ(lines(), expected);
+  instance().set_option(TraceOption::kFuncgraphTail, true);
+  EXPECT_EQ(lines(), expected);
+}
+
 TEST_F(GraphOutput, MarkerIsACommentAtDepth) {
   auto ctx = context(0, 1, 0, 1);
   u64 start = now_;

@@ -32,11 +32,13 @@ TEST(TraceOptions, NopListingMatchesLinuxOrderAndDefaults) {
 
 TEST(TraceOptions, FunctionGraphOptionsListedOnlyForFunctionGraph) {
   std::string graph = listing(TraceOptions(), "function_graph");
-  EXPECT_NE(graph.find("nofuncgraph-overrun\nfuncgraph-cpu\nfuncgraph-overhead\n"
-                       "nofuncgraph-proc\nfuncgraph-duration\nnofuncgraph-abstime\n"
-                       "funcgraph-irqs\nnofuncgraph-tail\nnofuncgraph-retval\nsleep-time\n"
-                       "graph-time\n"),
-            std::string::npos);
+  EXPECT_NE(
+      graph.find("nofuncgraph-overrun\nfuncgraph-cpu\nfuncgraph-overhead\n"
+                 "nofuncgraph-proc\nfuncgraph-duration\nnofuncgraph-abstime\n"
+                 "funcgraph-irqs\nnofuncgraph-tail\nnofuncgraph-retval\nnofuncgraph-retval-hex\n"
+                 "sleep-time\n"
+                 "graph-time\n"),
+      std::string::npos);
   EXPECT_EQ(listing(TraceOptions(), "function").find("funcgraph"), std::string::npos);
 }
 

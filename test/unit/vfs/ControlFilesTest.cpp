@@ -1,5 +1,6 @@
 // current_tracer, available_tracers, tracing_on, tracing_thresh, max_graph_depth,
-// buffer_size_kb, buffer_total_size_kb, trace_clock, trace_options, options/, trace_marker.
+// buffer_size_kb, buffer_total_size_kb, buffer_subbuf_size_kb, trace_clock, trace_options,
+// options/, trace_marker.
 #include "TracefsFixture.h"
 
 using namespace tg;
@@ -13,6 +14,7 @@ class TracingThresh : public TracefsTest {};
 class MaxGraphDepth : public TracefsTest {};
 class BufferSizeKb : public TracefsTest {};
 class BufferTotalSizeKb : public TracefsTest {};
+class BufferSubbufSizeKb : public TracefsTest {};
 class TraceClockFile : public TracefsTest {};
 class TraceOptions : public TracefsTest {};
 class OptionFiles : public TracefsTest {};
@@ -303,4 +305,35 @@ TEST_F(TraceMarker, ReadIsEinval) {
   EXPECT_EQ(table_.read(*file.value(), 0, Span<char>(buffer, sizeof buffer)).error(),
             Errno::kInval);
   table_.release(file.release_value());
+}
+
+TEST_F(BufferSubbufSizeKb, ReadsTheRingPageSize) {
+  EXPECT_EQ(cat("buffer_subbuf_size_kb"), "4\n");
+}
+
+// Linux rounds a size up to whole pages: 1 to 4 KB is one page, the size it has.
+TEST_F(BufferSubbufSizeKb, SizesThatRoundToOnePageAreAccepted) {
+  for (const char* size : {"1", "3", "4"})
+    EXPECT_EQ(echo("buffer_subbuf_size_kb", size), Errno::kOk) << size;
+  EXPECT_EQ(cat("buffer_subbuf_size_kb"), "4\n");
+}
+
+TEST_F(BufferSubbufSizeKb, OutOfLinuxRangeOrMalformedIsEinval) {
+  for (const char* bad : {"0", "513", "abc", "-4", "0x4", ""})
+    EXPECT_EQ(echo("buffer_subbuf_size_kb", bad), Errno::kInval) << bad;
+  EXPECT_EQ(cat("buffer_subbuf_size_kb"), "4\n");
+}
+
+// Linux would grow the sub-buffers to 2..128 pages; ours are fixed, so we refuse rather
+// than read back a size the ring does not have.
+TEST_F(BufferSubbufSizeKb, LargerSubBuffersAreRefusedAndNotFaked) {
+  for (const char* size : {"5", "8", "32", "512"})
+    EXPECT_EQ(echo("buffer_subbuf_size_kb", size), Errno::kInval) << size;
+  EXPECT_EQ(cat("buffer_subbuf_size_kb"), "4\n");
+}
+
+TEST_F(BufferSubbufSizeKb, InstancesHaveTheFileToo) {
+  ASSERT_EQ(mkdir("foo"), Errno::kOk);
+  EXPECT_EQ(cat("instances/foo/buffer_subbuf_size_kb"), "4\n");
+  EXPECT_EQ(echo("instances/foo/buffer_subbuf_size_kb", "8"), Errno::kInval);
 }
