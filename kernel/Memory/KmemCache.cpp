@@ -20,8 +20,8 @@ constexpr size_t kSlabHeader = align_up(sizeof(ListNode) + 32, kObjectAlign);
 
 KmemCache::KmemCache(const char* name, size_t object_size)
     : name_(name),
-      requested_size_(object_size),
       object_size_(align_up(max(object_size, sizeof(void*)), kObjectAlign)),
+      requested_size_(object_size),
       objects_per_slab_((kSlabBytes - kSlabHeader) / object_size_) {
   KASSERT(objects_per_slab_ >= 1);
 }

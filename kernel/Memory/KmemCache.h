@@ -32,9 +32,10 @@ class KmemCache {
   Slab* grow();
   void release_if_spare(Slab* slab);
 
+  // name_ and object_size_ lead, in this order: the kprobe test dereferences them.
   const char* name_;
-  size_t requested_size_;
   size_t object_size_;
+  size_t requested_size_;
   size_t objects_per_slab_;
   List partial_;
   List full_;
