@@ -3,6 +3,7 @@
 #include "Console/Log.h"
 #include "Memory/Heap.h"
 #include "Memory/PageAllocator.h"
+#include "Trace/TracePoints.h"
 
 struct KmemCache::Slab {
   ListNode node;
@@ -20,6 +21,7 @@ constexpr size_t kSlabHeader = align_up(sizeof(ListNode) + 32, kObjectAlign);
 KmemCache::KmemCache(const char* name, size_t object_size)
     : name_(name),
       object_size_(align_up(max(object_size, sizeof(void*)), kObjectAlign)),
+      requested_size_(object_size),
       objects_per_slab_((kSlabBytes - kSlabHeader) / object_size_) {
   KASSERT(objects_per_slab_ >= 1);
 }
@@ -101,10 +103,16 @@ void kmem_cache_destroy(KmemCache* cache) {
   kfree(cache);
 }
 
+// The events name the caller of these entry points, as Linux's _RET_IP_ does; kmalloc's own
+// use of the caches is traced as kmalloc/kfree instead.
 void* kmem_cache_alloc(KmemCache* cache) {
-  return cache->allocate();
+  void* object = cache->allocate();
+  if (object)
+    trace_kmem_cache_alloc(reinterpret_cast<u64>(__builtin_return_address(0)), object, cache);
+  return object;
 }
 
 void kmem_cache_free(KmemCache* cache, void* object) {
+  trace_kmem_cache_free(reinterpret_cast<u64>(__builtin_return_address(0)), object, cache);
   cache->free(object);
 }

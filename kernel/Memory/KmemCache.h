@@ -21,6 +21,8 @@ class KmemCache {
   void free(void* object);
 
   const char* name() const { return name_; }
+  // What the creator asked for, and what each object takes (Linux's object_size and size).
+  size_t requested_size() const { return requested_size_; }
   size_t object_size() const { return object_size_; }
   size_t active_objects() const { return active_; }
   size_t slab_count() const { return slabs_; }
@@ -30,8 +32,10 @@ class KmemCache {
   Slab* grow();
   void release_if_spare(Slab* slab);
 
+  // name_ and object_size_ lead, in this order: the kprobe test dereferences them.
   const char* name_;
   size_t object_size_;
+  size_t requested_size_;
   size_t objects_per_slab_;
   List partial_;
   List full_;

@@ -289,6 +289,8 @@ klib::Result<Task*> kernel_clone(const char* name, void (*entry)(void*), void* a
     SpinLockGuard guard(g_all_tasks_lock);
     g_all_tasks.push_back(task->all_node);
   }
+  // As in Linux: the fork event from the parent, then the new task's first wakeup.
+  trace_sched_process_fork(current_task(), task);
   u64 flags = local_irq_save();
   trace_sched_wakeup_new(task->comm, task->pid, cpu);
   enqueue_on(cpu, task);
@@ -302,10 +304,13 @@ void kthread_join(Task* task) {
     SpinLockGuard guard(g_all_tasks_lock);
     task->all_node.unlink();
   }
+  // The task's last reference goes here: Linux's sched_process_free.
+  trace_sched_process_free(task);
   destroy(task);
 }
 
 void task_exit() {
+  trace_sched_process_exit(current_task());
   local_irq_disable();
   current_task()->state = TaskState::Dead;
   this_rq().lock.lock_raw();

@@ -3,6 +3,7 @@
 #include "Arch/x86_64/Interrupts.h"
 #include "Arch/x86_64/PerCpu.h"
 #include "Lib/String.h"
+#include "Memory/KmemCache.h"
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
 #include "Time/Timer.h"
@@ -181,6 +182,43 @@ void trace_sched_wakeup_new_slow(const char* comm, i32 pid, u32 cpu) {
   tg::trace::save_tgid(pid, pid);
   record_event([&](TraceInstance& instance, const RecordContext& ctx) {
     tg::trace::emit_sched_wakeup_new(instance, ctx, name, pid, kDefaultPrio, static_cast<i32>(cpu));
+  });
+}
+
+void trace_sched_process_fork_slow(const Task* parent, const Task* child) {
+  tg::trace::save_comm(child->pid, comm_of(child));
+  tg::trace::save_tgid(child->pid, child->pid);
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_sched_process_fork(instance, ctx, comm_of(parent), parent->pid, comm_of(child),
+                                       child->pid);
+  });
+}
+
+void trace_sched_process_exit_slow(const Task* task) {
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_sched_process_exit(instance, ctx, comm_of(task), task->pid, kDefaultPrio);
+  });
+}
+
+void trace_sched_process_free_slow(const Task* task) {
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_sched_process_free(instance, ctx, comm_of(task), task->pid, kDefaultPrio);
+  });
+}
+
+// The cache takes no gfp flags and has one node and no memory cgroups: Linux would print
+// gfp_flags=none node=0 accounted=false for such an allocation.
+void trace_kmem_cache_alloc_slow(u64 call_site, const void* pointer, const KmemCache* cache) {
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_kmem_cache_alloc(instance, ctx, call_site, reinterpret_cast<u64>(pointer),
+                                     cache->requested_size(), cache->object_size(), 0, 0, false);
+  });
+}
+
+void trace_kmem_cache_free_slow(u64 call_site, const void* pointer, const KmemCache* cache) {
+  StringView name(cache->name(), strlen(cache->name()));
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_kmem_cache_free(instance, ctx, call_site, reinterpret_cast<u64>(pointer), name);
   });
 }
 

@@ -137,5 +137,66 @@ def test(kernel, golden_dir, update, guests):
         check_retval(client, root)
 
 
+# The task and object-cache events, with the values the workloads know: pingpong clones
+# "ping" and "pong", which exit and are reclaimed by kthread_join; alloc churns 200-byte
+# objects (208 with the cache's 16-byte alignment) through the "workload_alloc" cache.
+PROCESS_EVENTS = ["sched:sched_process_fork", "sched:sched_process_exit",
+                  "sched:sched_process_free", "kmem:kmem_cache_alloc", "kmem:kmem_cache_free"]
+FORK = re.compile(r"sched_process_fork: comm=(\S+) pid=(\d+) child_comm=(\S+) child_pid=(\d+)$")
+EXIT_OR_FREE = re.compile(r"(sched_process_exit|sched_process_free): comm=(\S+) pid=(\d+) "
+                          r"prio=120$")
+CACHE_ALLOC = re.compile(r"kmem_cache_alloc: call_site=\S*alloc\S* ptr=([0-9a-f]{16}) "
+                         r"bytes_req=200 bytes_alloc=208 gfp_flags=none node=0 accounted=false$")
+CACHE_FREE = re.compile(r"kmem_cache_free: call_site=\S+ ptr=([0-9a-f]{16}) name=workload_alloc$")
+
+
+def test_process_events(kernel, guests):
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+
+    def write(path, text):
+        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+
+    write("set_event", "")
+    for event in PROCESS_EVENTS:
+        client.write_file(root, "tracing/set_event", event.encode(),
+                          ninep.O_WRONLY | ninep.O_APPEND)
+    write("trace", "")
+    client.write_file(root, "workloads/run", b"pingpong 4")
+    client.write_file(root, "workloads/run", b"alloc 3")
+    write("tracing_on", "0")
+    lines = client.read_file(root, "tracing/trace").splitlines()
+    write("set_event", "")
+    write("tracing_on", "1")
+
+    forks = {m.group(3): (m, line) for line in lines for m in [FORK.search(line)] if m}
+    expect({"ping", "pong"} <= forks.keys(), f"no fork of ping and pong: {sorted(forks)}")
+    pids = {name: forks[name][0].group(4) for name in ("ping", "pong")}
+    expect(pids["ping"] != pids["pong"], "ping and pong have the same pid")
+    for name, (m, line) in forks.items():
+        parent_pid = m.group(2)
+        # The fork is recorded by the parent, as in Linux: the line's task is the parent.
+        expect(f"-{parent_pid} " in line.split("sched_process_fork")[0],
+               f"fork of {name} not recorded by its parent: {line}")
+    ends = [(m.group(1), m.group(2), m.group(3)) for m in map(EXIT_OR_FREE.search, lines) if m]
+    for name, pid in pids.items():
+        expect(("sched_process_exit", name, pid) in ends, f"{name} ({pid}) has no exit event")
+        expect(("sched_process_free", name, pid) in ends, f"{name} ({pid}) has no free event")
+        exit_at = ends.index(("sched_process_exit", name, pid))
+        expect(exit_at < ends.index(("sched_process_free", name, pid)),
+               f"{name} was freed before it exited")
+
+    allocs = [m.group(1) for m in map(CACHE_ALLOC.search, lines) if m]
+    frees = [m.group(1) for m in map(CACHE_FREE.search, lines) if m]
+    expect(len(allocs) > 0, "no kmem_cache_alloc from the alloc workload")
+    expect(sorted(allocs) == sorted(frees),
+           f"{len(allocs)} objects allocated, {len(frees)} freed, or the pointers differ")
+    expect(not any("kmalloc" in l for l in lines), "kmalloc recorded though not enabled")
+
+
 if __name__ == "__main__":
-    run(test, sys.argv[1], sys.argv[2], "--update" in sys.argv[3:])
+    if sys.argv[2] == "--process-events":
+        run(test_process_events, sys.argv[1])
+    else:
+        run(test, sys.argv[1], sys.argv[2], "--update" in sys.argv[3:])

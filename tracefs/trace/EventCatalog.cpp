@@ -80,19 +80,37 @@ void print_sched_migrate(const u8* payload, usize size, const EventPrintContext&
   out.put(" orig_cpu=").sdec(p.orig_cpu).put(" dest_cpu=").sdec(p.dest_cpu);
 }
 
+// sched_process_exit and sched_process_free.
+void print_sched_process(const u8* payload, usize size, const EventPrintContext&, TextWriter& out) {
+  SchedProcessPayload p;
+  if (!read_payload(payload, size, p)) return;
+  out.put("comm=").put(comm_view(p.comm)).put(" pid=").sdec(p.pid).put(" prio=").sdec(p.prio);
+}
+
+void print_sched_process_fork(const u8* payload, usize size, const EventPrintContext&,
+                              TextWriter& out) {
+  SchedProcessForkPayload p;
+  if (!read_payload(payload, size, p)) return;
+  out.put("comm=").put(comm_view(p.parent_comm)).put(" pid=").sdec(p.parent_pid);
+  out.put(" child_comm=").put(comm_view(p.child_comm)).put(" child_pid=").sdec(p.child_pid);
+}
+
+// A __data_loc string of the payload: (length << 16) | offset, NULs at its end dropped.
+StringView data_loc_string(const u8* payload, usize size, u32 location) {
+  u32 offset = location & 0xffff;
+  u32 length = location >> 16;
+  if (offset + length > size) return {};
+  StringView text(reinterpret_cast<const char*>(payload) + offset, length);
+  while (!text.empty() && text.back() == '\0') text = text.drop_back(1);
+  return text;
+}
+
 // ---- irq ----
 
 void print_irq_entry(const u8* payload, usize size, const EventPrintContext&, TextWriter& out) {
   IrqHandlerEntryPayload p;
   if (!read_payload(payload, size, p)) return;
-  u32 offset = p.name & 0xffff;
-  u32 length = p.name >> 16;
-  StringView name;
-  if (offset + length <= size) {
-    name = StringView(reinterpret_cast<const char*>(payload) + offset, length);
-    while (!name.empty() && name.back() == '\0') name = name.drop_back(1);
-  }
-  out.put("irq=").sdec(p.irq).put(" name=").put(name);
+  out.put("irq=").sdec(p.irq).put(" name=").put(data_loc_string(payload, size, p.name));
 }
 
 void print_irq_exit(const u8* payload, usize size, const EventPrintContext&, TextWriter& out) {
@@ -131,6 +149,93 @@ void print_kmalloc(const u8* payload, usize size, const EventPrintContext&, Text
   print_pointer(out, p.ptr);
   out.put(" bytes_req=").dec(p.bytes_req).put(" bytes_alloc=").dec(p.bytes_alloc);
   out.put(" gfp_flags=0x").hex(p.gfp_flags).put(" node=").sdec(p.node);
+}
+
+// Linux's gfp names (show_gfp_flags), most bits first: a name is printed when all its bits
+// are set, and its bits are then taken out; what remains is printed in hex.
+struct GfpName {
+  u64 mask;
+  StringView name;
+};
+constexpr GfpName kGfpNames[] = {
+    {0x1c24ca, "GFP_TRANSHUGE"},
+    {0x1c20ca, "GFP_TRANSHUGE_LIGHT"},
+    {0x100cca, "GFP_HIGHUSER_MOVABLE"},
+    {0x100cc2, "GFP_HIGHUSER"},
+    {0x100cc0, "GFP_USER"},
+    {0x400cc0, "GFP_KERNEL_ACCOUNT"},
+    {0xcc0, "GFP_KERNEL"},
+    {0xc40, "GFP_NOFS"},
+    {0x820, "GFP_ATOMIC"},
+    {0xc00, "GFP_NOIO"},
+    {0x2800, "GFP_NOWAIT"},
+    {0x1, "GFP_DMA"},
+    {0x2, "__GFP_HIGHMEM"},
+    {0x4, "GFP_DMA32"},
+    {0x20, "__GFP_HIGH"},
+    {0x40, "__GFP_IO"},
+    {0x80, "__GFP_FS"},
+    {0x2000, "__GFP_NOWARN"},
+    {0x4000, "__GFP_RETRY_MAYFAIL"},
+    {0x8000, "__GFP_NOFAIL"},
+    {0x10000, "__GFP_NORETRY"},
+    {0x40000, "__GFP_COMP"},
+    {0x100, "__GFP_ZERO"},
+    {0x80000, "__GFP_NOMEMALLOC"},
+    {0x20000, "__GFP_MEMALLOC"},
+    {0x100000, "__GFP_HARDWALL"},
+    {0x200000, "__GFP_THISNODE"},
+    {0x10, "__GFP_RECLAIMABLE"},
+    {0x8, "__GFP_MOVABLE"},
+    {0x400000, "__GFP_ACCOUNT"},
+    {0x1000, "__GFP_WRITE"},
+    {0xc00, "__GFP_RECLAIM"},
+    {0x400, "__GFP_DIRECT_RECLAIM"},
+    {0x800, "__GFP_KSWAPD_RECLAIM"},
+    {0x800000, "__GFP_ZEROTAGS"},
+};
+
+void print_gfp_flags(TextWriter& out, u64 flags) {
+  if (flags == 0) {
+    out.put("none");
+    return;
+  }
+  bool first = true;
+  for (const auto& gfp : kGfpNames) {
+    if ((flags & gfp.mask) != gfp.mask) continue;
+    if (!first) out.put('|');
+    out.put(gfp.name);
+    flags &= ~gfp.mask;
+    first = false;
+  }
+  if (flags == 0) return;
+  if (!first) out.put('|');
+  out.put("0x").hex(flags);
+}
+
+void print_kmem_cache_alloc(const u8* payload, usize size, const EventPrintContext&,
+                            TextWriter& out) {
+  KmemCacheAllocPayload p;
+  if (!read_payload(payload, size, p)) return;
+  out.put("call_site=");
+  print_symbol(out, p.call_site, {.offset = true});
+  out.put(" ptr=");
+  print_pointer(out, p.ptr);
+  out.put(" bytes_req=").dec(p.bytes_req).put(" bytes_alloc=").dec(p.bytes_alloc);
+  out.put(" gfp_flags=");
+  print_gfp_flags(out, p.gfp_flags);
+  out.put(" node=").sdec(p.node).put(" accounted=").put(p.accounted ? "true" : "false");
+}
+
+void print_kmem_cache_free(const u8* payload, usize size, const EventPrintContext&,
+                           TextWriter& out) {
+  KmemCacheFreePayload p;
+  if (!read_payload(payload, size, p)) return;
+  out.put("call_site=");
+  print_symbol(out, p.call_site, {.offset = true});
+  out.put(" ptr=");
+  print_pointer(out, p.ptr);
+  out.put(" name=").put(data_loc_string(payload, size, p.name));
 }
 
 void print_kfree(const u8* payload, usize size, const EventPrintContext&, TextWriter& out) {
@@ -196,6 +301,28 @@ constexpr EventField kKfreeFields[] = {
     {"unsigned long call_site", 8, 8, false},
     {"const void * ptr", 16, 8, false},
 };
+constexpr EventField kSchedProcessFields[] = {
+    {"char comm[16]", 8, 16, false},
+    {"pid_t pid", 24, 4, true},
+    {"int prio", 28, 4, true},
+};
+constexpr EventField kSchedProcessForkFields[] = {
+    {"char parent_comm[16]", 8, 16, false},
+    {"pid_t parent_pid", 24, 4, true},
+    {"char child_comm[16]", 28, 16, false},
+    {"pid_t child_pid", 44, 4, true},
+};
+constexpr EventField kKmemCacheAllocFields[] = {
+    {"unsigned long call_site", 8, 8, false},  {"const void * ptr", 16, 8, false},
+    {"size_t bytes_req", 24, 8, false},        {"size_t bytes_alloc", 32, 8, false},
+    {"unsigned long gfp_flags", 40, 8, false}, {"int node", 48, 4, true},
+    {"bool accounted", 52, 1, false},
+};
+constexpr EventField kKmemCacheFreeFields[] = {
+    {"unsigned long call_site", 8, 8, false},
+    {"const void * ptr", 16, 8, false},
+    {"__data_loc char[] name", 24, 4, false},
+};
 constexpr EventField kKernelStackFields[] = {
     {"int size", 8, 4, true},
     {"unsigned long caller[8]", 16, 64, false},
@@ -231,6 +358,30 @@ constexpr StringView kSchedSwitchPrintFmt =
     "0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) "
     "+ 1) << 1) ? \"+\" : \"\", REC->next_comm, REC->next_pid, REC->next_prio";
 
+constexpr StringView kKmemCacheAllocPrintFmt =
+    "\"call_site=%pS ptr=%p bytes_req=%zu bytes_alloc=%zu gfp_flags=%s node=%d accounted=%s\", "
+    "(void *)REC->call_site, REC->ptr, REC->bytes_req, REC->bytes_alloc, (REC->gfp_flags) ? "
+    "__print_flags(REC->gfp_flags, \"|\", {(unsigned long)0x1c24ca, \"GFP_TRANSHUGE\"}, "
+    "{(unsigned long)0x1c20ca, \"GFP_TRANSHUGE_LIGHT\"}, {(unsigned long)0x100cca, "
+    "\"GFP_HIGHUSER_MOVABLE\"}, {(unsigned long)0x100cc2, \"GFP_HIGHUSER\"}, {(unsigned "
+    "long)0x100cc0, \"GFP_USER\"}, {(unsigned long)0x400cc0, \"GFP_KERNEL_ACCOUNT\"}, "
+    "{(unsigned long)0xcc0, \"GFP_KERNEL\"}, {(unsigned long)0xc40, \"GFP_NOFS\"}, {(unsigned "
+    "long)0x820, \"GFP_ATOMIC\"}, {(unsigned long)0xc00, \"GFP_NOIO\"}, {(unsigned "
+    "long)0x2800, \"GFP_NOWAIT\"}, {(unsigned long)0x1, \"GFP_DMA\"}, {(unsigned long)0x2, "
+    "\"__GFP_HIGHMEM\"}, {(unsigned long)0x4, \"GFP_DMA32\"}, {(unsigned long)0x20, "
+    "\"__GFP_HIGH\"}, {(unsigned long)0x40, \"__GFP_IO\"}, {(unsigned long)0x80, "
+    "\"__GFP_FS\"}, {(unsigned long)0x2000, \"__GFP_NOWARN\"}, {(unsigned long)0x4000, "
+    "\"__GFP_RETRY_MAYFAIL\"}, {(unsigned long)0x8000, \"__GFP_NOFAIL\"}, {(unsigned "
+    "long)0x10000, \"__GFP_NORETRY\"}, {(unsigned long)0x40000, \"__GFP_COMP\"}, {(unsigned "
+    "long)0x100, \"__GFP_ZERO\"}, {(unsigned long)0x80000, \"__GFP_NOMEMALLOC\"}, {(unsigned "
+    "long)0x20000, \"__GFP_MEMALLOC\"}, {(unsigned long)0x100000, \"__GFP_HARDWALL\"}, "
+    "{(unsigned long)0x200000, \"__GFP_THISNODE\"}, {(unsigned long)0x10, "
+    "\"__GFP_RECLAIMABLE\"}, {(unsigned long)0x8, \"__GFP_MOVABLE\"}, {(unsigned "
+    "long)0x400000, \"__GFP_ACCOUNT\"}, {(unsigned long)0x1000, \"__GFP_WRITE\"}, {(unsigned "
+    "long)0xc00, \"__GFP_RECLAIM\"}, {(unsigned long)0x400, \"__GFP_DIRECT_RECLAIM\"}, "
+    "{(unsigned long)0x800, \"__GFP_KSWAPD_RECLAIM\"}, {(unsigned long)0x800000, "
+    "\"__GFP_ZEROTAGS\"}) : \"none\", REC->node, REC->accounted ? \"true\" : \"false\"";
+
 // Grouped by system, in the order available_events lists them.
 constexpr EventDefinition kEvents[] = {
     {"ftrace", "function", kEventFunction, kFunctionFields,
@@ -255,6 +406,8 @@ constexpr EventDefinition kEvents[] = {
     {"irq", "irq_handler_exit", kEventIrqHandlerExit, kIrqExitFields,
      "\"irq=%d ret=%s\", REC->irq, REC->ret ? \"handled\" : \"unhandled\"",
      sizeof(IrqHandlerExitPayload), false, print_irq_exit},
+    {"kmem", "kmem_cache_alloc", kEventKmemCacheAlloc, kKmemCacheAllocFields,
+     kKmemCacheAllocPrintFmt, sizeof(KmemCacheAllocPayload), false, print_kmem_cache_alloc},
     {"kmem", "kmalloc", kEventKmalloc, kKmallocFields,
      "\"call_site=%pS ptr=%p bytes_req=%zu bytes_alloc=%zu gfp_flags=0x%lx node=%d\", (void "
      "*)REC->call_site, REC->ptr, REC->bytes_req, REC->bytes_alloc, REC->gfp_flags, REC->node",
@@ -262,6 +415,9 @@ constexpr EventDefinition kEvents[] = {
     {"kmem", "kfree", kEventKfree, kKfreeFields,
      "\"call_site=%pS ptr=%p\", (void *)REC->call_site, REC->ptr", sizeof(KfreePayload), false,
      print_kfree},
+    {"kmem", "kmem_cache_free", kEventKmemCacheFree, kKmemCacheFreeFields,
+     "\"call_site=%pS ptr=%p name=%s\", (void *)REC->call_site, REC->ptr, __get_str(name)",
+     sizeof(KmemCacheFreePayload), false, print_kmem_cache_free},
     {"sched", "sched_wakeup", kEventSchedWakeup, kSchedWakeupFields,
      "\"comm=%s pid=%d prio=%d target_cpu=%03d\", REC->comm, REC->pid, REC->prio, "
      "REC->target_cpu",
@@ -276,6 +432,16 @@ constexpr EventDefinition kEvents[] = {
      "\"comm=%s pid=%d prio=%d orig_cpu=%d dest_cpu=%d\", REC->comm, REC->pid, REC->prio, "
      "REC->orig_cpu, REC->dest_cpu",
      sizeof(SchedMigratePayload), false, print_sched_migrate},
+    {"sched", "sched_process_free", kEventSchedProcessFree, kSchedProcessFields,
+     "\"comm=%s pid=%d prio=%d\", REC->comm, REC->pid, REC->prio", sizeof(SchedProcessPayload),
+     false, print_sched_process},
+    {"sched", "sched_process_exit", kEventSchedProcessExit, kSchedProcessFields,
+     "\"comm=%s pid=%d prio=%d\", REC->comm, REC->pid, REC->prio", sizeof(SchedProcessPayload),
+     false, print_sched_process},
+    {"sched", "sched_process_fork", kEventSchedProcessFork, kSchedProcessForkFields,
+     "\"comm=%s pid=%d child_comm=%s child_pid=%d\", REC->parent_comm, REC->parent_pid, "
+     "REC->child_comm, REC->child_pid",
+     sizeof(SchedProcessForkPayload), false, print_sched_process_fork},
     {"timer", "timer_expire_entry", kEventTimerExpireEntry, kTimerEntryFields,
      "\"timer=%p function=%ps now=%lu baseclk=%lu\", REC->timer, REC->function, REC->now, "
      "REC->baseclk",

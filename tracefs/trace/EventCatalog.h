@@ -55,10 +55,15 @@ enum EventId : u16 {
   kEventSchedWakeupNew = 371,
   kEventSchedSwitch = 372,
   kEventSchedMigrateTask = 373,
+  kEventSchedProcessFree = 374,
+  kEventSchedProcessExit = 375,
+  kEventSchedProcessFork = 376,
   kEventTimerExpireEntry = 410,
   kEventTimerExpireExit = 411,
   kEventKmalloc = 450,
   kEventKfree = 451,
+  kEventKmemCacheAlloc = 452,
+  kEventKmemCacheFree = 453,
 };
 
 // The catalog, grouped by system.

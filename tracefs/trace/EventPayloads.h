@@ -83,6 +83,46 @@ struct KfreePayload {
   u64 ptr;
 };
 
+// sched_process_exit and sched_process_free share Linux's sched_process_template.
+struct SchedProcessPayload {
+  EventCommon common;
+  char comm[16];
+  i32 pid;
+  i32 prio;
+};
+static_assert(sizeof(SchedProcessPayload) == 32);
+
+struct SchedProcessForkPayload {
+  EventCommon common;
+  char parent_comm[16];
+  i32 parent_pid;
+  char child_comm[16];
+  i32 child_pid;
+};
+static_assert(__builtin_offsetof(SchedProcessForkPayload, child_comm) == 28);
+static_assert(__builtin_offsetof(SchedProcessForkPayload, child_pid) == 44);
+
+struct KmemCacheAllocPayload {
+  EventCommon common;
+  u64 call_site;
+  u64 ptr;
+  u64 bytes_req;
+  u64 bytes_alloc;
+  u64 gfp_flags;
+  i32 node;
+  bool accounted;
+};
+static_assert(__builtin_offsetof(KmemCacheAllocPayload, accounted) == 52);
+
+// `name` is a __data_loc, as in IrqHandlerEntryPayload: the cache's name follows.
+struct KmemCacheFreePayload {
+  EventCommon common;
+  u64 call_site;
+  u64 ptr;
+  u32 name;
+} __attribute__((packed));
+static_assert(sizeof(KmemCacheFreePayload) == 28);
+
 // ftrace:print, the trace_marker entry: the text follows, newline-terminated and NUL-ended.
 struct PrintPayload {
   EventCommon common;

@@ -73,7 +73,39 @@ bool emit_wakeup(TraceInstance& instance, const RecordContext& ctx, u16 id, Stri
   return commit_event(instance, ctx, id, payload);
 }
 
+bool emit_process(TraceInstance& instance, const RecordContext& ctx, u16 id, StringView comm,
+                  i32 pid, i32 prio) {
+  if (!wanted(instance, id, ctx)) return false;
+  SchedProcessPayload payload{};
+  copy_comm(payload.comm, comm);
+  payload.pid = pid;
+  payload.prio = prio;
+  return commit_event(instance, ctx, id, payload);
+}
+
 }  // namespace
+
+bool emit_sched_process_fork(TraceInstance& instance, const RecordContext& ctx,
+                             StringView parent_comm, i32 parent_pid, StringView child_comm,
+                             i32 child_pid) {
+  if (!wanted(instance, kEventSchedProcessFork, ctx)) return false;
+  SchedProcessForkPayload payload{};
+  copy_comm(payload.parent_comm, parent_comm);
+  payload.parent_pid = parent_pid;
+  copy_comm(payload.child_comm, child_comm);
+  payload.child_pid = child_pid;
+  return commit_event(instance, ctx, kEventSchedProcessFork, payload);
+}
+
+bool emit_sched_process_exit(TraceInstance& instance, const RecordContext& ctx, StringView comm,
+                             i32 pid, i32 prio) {
+  return emit_process(instance, ctx, kEventSchedProcessExit, comm, pid, prio);
+}
+
+bool emit_sched_process_free(TraceInstance& instance, const RecordContext& ctx, StringView comm,
+                             i32 pid, i32 prio) {
+  return emit_process(instance, ctx, kEventSchedProcessFree, comm, pid, prio);
+}
 
 bool emit_sched_switch(TraceInstance& instance, const RecordContext& ctx, StringView prev_comm,
                        i32 prev_pid, i32 prev_prio, i64 prev_state, StringView next_comm,
@@ -172,6 +204,36 @@ bool emit_kfree(TraceInstance& instance, const RecordContext& ctx, u64 call_site
   payload.call_site = call_site;
   payload.ptr = ptr;
   return commit_event(instance, ctx, kEventKfree, payload);
+}
+
+bool emit_kmem_cache_alloc(TraceInstance& instance, const RecordContext& ctx, u64 call_site,
+                           u64 ptr, u64 bytes_req, u64 bytes_alloc, u64 gfp_flags, i32 node,
+                           bool accounted) {
+  if (!wanted(instance, kEventKmemCacheAlloc, ctx)) return false;
+  KmemCacheAllocPayload payload{};
+  payload.call_site = call_site;
+  payload.ptr = ptr;
+  payload.bytes_req = bytes_req;
+  payload.bytes_alloc = bytes_alloc;
+  payload.gfp_flags = gfp_flags;
+  payload.node = node;
+  payload.accounted = accounted;
+  return commit_event(instance, ctx, kEventKmemCacheAlloc, payload);
+}
+
+bool emit_kmem_cache_free(TraceInstance& instance, const RecordContext& ctx, u64 call_site, u64 ptr,
+                          StringView name) {
+  if (!wanted(instance, kEventKmemCacheFree, ctx)) return false;
+  constexpr usize kMaxName = 255;
+  usize length = (name.size() < kMaxName ? name.size() : kMaxName) + 1;
+  KmemCacheFreePayload payload{};
+  payload.call_site = call_site;
+  payload.ptr = ptr;
+  payload.name = static_cast<u32>(length << 16) | sizeof(KmemCacheFreePayload);
+  u8 bytes[sizeof(KmemCacheFreePayload) + kMaxName + 1] = {};
+  memcpy(bytes, &payload, sizeof payload);
+  memcpy(bytes + sizeof payload, name.data(), length - 1);
+  return commit_event(instance, ctx, kEventKmemCacheFree, bytes, sizeof payload + length);
 }
 
 }  // namespace tg::trace

@@ -231,6 +231,44 @@ TEST_F(DefaultOutput, IrqHandlerEntryPrintsName) {
   EXPECT_NE(lines().find("irq_handler_entry: irq=32 name=lapic_timer\n"), std::string::npos);
 }
 
+TEST_F(DefaultOutput, SchedProcessExitPrintsCommPidPrio) {
+  instance().set_event_enabled(kEventSchedProcessExit, true);
+  ASSERT_TRUE(emit_sched_process_exit(instance(), context(0, 42, 0, 0), "worker/3", 42, 120));
+  EXPECT_NE(lines().find("sched_process_exit: comm=worker/3 pid=42 prio=120\n"), std::string::npos);
+}
+
+TEST_F(DefaultOutput, KmemCacheAllocPrintsAsLinux) {
+  instance().set_event_enabled(kEventKmemCacheAlloc, true);
+  ASSERT_TRUE(emit_kmem_cache_alloc(instance(), context(0, 7, 0, 0), address_of("g") + 0x10,
+                                    0xffff888001234560ull, 24, 32, 0, 0, false));
+  EXPECT_NE(lines().find("kmem_cache_alloc: call_site=g+0x10/0x100 ptr=ffff888001234560 "
+                         "bytes_req=24 bytes_alloc=32 gfp_flags=none node=0 accounted=false\n"),
+            std::string::npos)
+      << lines();
+}
+
+TEST_F(DefaultOutput, KmemCacheAllocNamesGfpFlagsAsLinux) {
+  instance().set_event_enabled(kEventKmemCacheAlloc, true);
+  // GFP_KERNEL | __GFP_ZERO, and GFP_ATOMIC | __GFP_NOWARN with a bit Linux has no name for.
+  ASSERT_TRUE(emit_kmem_cache_alloc(instance(), context(0, 7, 0, 0), 0, 0, 8, 16, 0xdc0, 0, true));
+  ASSERT_TRUE(emit_kmem_cache_alloc(instance(), context(0, 7, 0, 0), 0, 0, 8, 16,
+                                    0x820 | 0x2000 | 0x200, 0, false));
+  std::string text = lines();
+  EXPECT_NE(text.find("gfp_flags=GFP_KERNEL|__GFP_ZERO node=0 accounted=true\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("gfp_flags=GFP_ATOMIC|__GFP_NOWARN|0x200 node=0"), std::string::npos) << text;
+}
+
+TEST_F(DefaultOutput, KmemCacheFreePrintsCacheName) {
+  instance().set_event_enabled(kEventKmemCacheFree, true);
+  ASSERT_TRUE(emit_kmem_cache_free(instance(), context(0, 7, 0, 0), address_of("f"),
+                                   0xffff888001234560ull, "workload_alloc"));
+  EXPECT_NE(lines().find("kmem_cache_free: call_site=f+0x0/0x100 ptr=ffff888001234560 "
+                         "name=workload_alloc\n"),
+            std::string::npos)
+      << lines();
+}
+
 TEST_F(DefaultOutput, FunctionLineWithParent) {
   ASSERT_TRUE(instance().set_tracer("function").ok());
   tg::test::set_clock(5088192237000ull);

@@ -63,6 +63,63 @@ TEST(EventFormat, FunctionMatchesLinux) {
                 "\nprint fmt: \" %ps <-- %ps\", (void *)REC->ip, (void *)REC->parent_ip\n");
 }
 
+TEST(EventFormat, SchedProcessForkMatchesLinux) {
+  EXPECT_EQ(format_of("sched", "sched_process_fork"),
+            std::string("name: sched_process_fork\nID: 376\nformat:\n") + kCommon +
+                "\tfield:char parent_comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+                "\tfield:pid_t parent_pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+                "\tfield:char child_comm[16];\toffset:28;\tsize:16;\tsigned:0;\n"
+                "\tfield:pid_t child_pid;\toffset:44;\tsize:4;\tsigned:1;\n"
+                "\nprint fmt: \"comm=%s pid=%d child_comm=%s child_pid=%d\", REC->parent_comm, "
+                "REC->parent_pid, REC->child_comm, REC->child_pid\n");
+}
+
+TEST(EventFormat, SchedProcessExitAndFreeShareLinuxsTemplate) {
+  const char* fields =
+      "\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+      "\tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+      "\tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;\n"
+      "\nprint fmt: \"comm=%s pid=%d prio=%d\", REC->comm, REC->pid, REC->prio\n";
+  EXPECT_EQ(format_of("sched", "sched_process_exit"),
+            std::string("name: sched_process_exit\nID: 375\nformat:\n") + kCommon + fields);
+  EXPECT_EQ(format_of("sched", "sched_process_free"),
+            std::string("name: sched_process_free\nID: 374\nformat:\n") + kCommon + fields);
+}
+
+TEST(EventFormat, SchedProcessExecIsAbsent) {
+  EXPECT_EQ(find_event("sched", "sched_process_exec"), nullptr);
+}
+
+TEST(EventFormat, KmemCacheAllocFieldsMatchLinux) {
+  std::string format = format_of("kmem", "kmem_cache_alloc");
+  std::string head = std::string("name: kmem_cache_alloc\nID: 452\nformat:\n") + kCommon +
+                     "\tfield:unsigned long call_site;\toffset:8;\tsize:8;\tsigned:0;\n"
+                     "\tfield:const void * ptr;\toffset:16;\tsize:8;\tsigned:0;\n"
+                     "\tfield:size_t bytes_req;\toffset:24;\tsize:8;\tsigned:0;\n"
+                     "\tfield:size_t bytes_alloc;\toffset:32;\tsize:8;\tsigned:0;\n"
+                     "\tfield:unsigned long gfp_flags;\toffset:40;\tsize:8;\tsigned:0;\n"
+                     "\tfield:int node;\toffset:48;\tsize:4;\tsigned:1;\n"
+                     "\tfield:bool accounted;\toffset:52;\tsize:1;\tsigned:0;\n"
+                     "\nprint fmt: \"call_site=%pS ptr=%p bytes_req=%zu bytes_alloc=%zu "
+                     "gfp_flags=%s node=%d accounted=%s\", (void *)REC->call_site, REC->ptr, "
+                     "REC->bytes_req, REC->bytes_alloc, (REC->gfp_flags) ? "
+                     "__print_flags(REC->gfp_flags, \"|\", ";
+  EXPECT_EQ(format.substr(0, head.size()), head);
+  std::string tail = ") : \"none\", REC->node, REC->accounted ? \"true\" : \"false\"\n";
+  ASSERT_GE(format.size(), tail.size());
+  EXPECT_EQ(format.substr(format.size() - tail.size()), tail);
+}
+
+TEST(EventFormat, KmemCacheFreeMatchesLinux) {
+  EXPECT_EQ(format_of("kmem", "kmem_cache_free"),
+            std::string("name: kmem_cache_free\nID: 453\nformat:\n") + kCommon +
+                "\tfield:unsigned long call_site;\toffset:8;\tsize:8;\tsigned:0;\n"
+                "\tfield:const void * ptr;\toffset:16;\tsize:8;\tsigned:0;\n"
+                "\tfield:__data_loc char[] name;\toffset:24;\tsize:4;\tsigned:0;\n"
+                "\nprint fmt: \"call_site=%pS ptr=%p name=%s\", (void *)REC->call_site, "
+                "REC->ptr, __get_str(name)\n");
+}
+
 TEST(EventCatalog, FindsByIdAndName) {
   const EventDefinition* by_name = find_event("irq", "irq_handler_entry");
   ASSERT_NE(by_name, nullptr);

@@ -313,3 +313,43 @@ TEST_F(EventFilterRecording, ClearingTheFilterRecordsEverythingAgain) {
   emit_switch(6);
   EXPECT_NE(cat("trace").find("prev_pid=6 "), std::string::npos);
 }
+
+TEST_F(AvailableEvents, ListsProcessAndObjectCacheEvents) {
+  std::string text = cat("available_events");
+  for (const char* name :
+       {"sched:sched_process_fork\n", "sched:sched_process_exit\n", "sched:sched_process_free\n",
+        "kmem:kmem_cache_alloc\n", "kmem:kmem_cache_free\n"})
+    EXPECT_NE(text.find(name), std::string::npos) << name;
+  EXPECT_EQ(text.find("sched:sched_process_exec\n"), std::string::npos);
+}
+
+TEST_F(EventFilterRecording, ForkFilterOnChildPid) {
+  const std::string fork = "events/sched/sched_process_fork/";
+  ASSERT_EQ(echo(fork + "filter", "child_pid == 12 && child_comm == \"worker\""), Errno::kOk);
+  ASSERT_EQ(echo(fork + "enable", "1"), Errno::kOk);
+  trace::emit_sched_process_fork(tracing_->top(), writer_context(), "init", 1, "worker", 12);
+  trace::emit_sched_process_fork(tracing_->top(), writer_context(), "init", 1, "worker", 13);
+  std::string trace = cat("trace");
+  EXPECT_NE(trace.find("sched_process_fork: comm=init pid=1 child_comm=worker child_pid=12\n"),
+            std::string::npos)
+      << trace;
+  EXPECT_EQ(trace.find("child_pid=13"), std::string::npos) << trace;
+}
+
+TEST_F(EventFilterRecording, KmemCacheFreeFilterOnCacheName) {
+  const std::string free = "events/kmem/kmem_cache_free/";
+  ASSERT_EQ(echo(free + "filter", "name == \"task_cache\""), Errno::kOk);
+  ASSERT_EQ(echo(free + "enable", "1"), Errno::kOk);
+  trace::emit_kmem_cache_free(tracing_->top(), writer_context(), 0, 0x1000, "task_cache");
+  trace::emit_kmem_cache_free(tracing_->top(), writer_context(), 0, 0x2000, "other");
+  std::string trace = cat("trace");
+  EXPECT_NE(trace.find("ptr=0000000000001000 name=task_cache\n"), std::string::npos) << trace;
+  EXPECT_EQ(trace.find("name=other"), std::string::npos) << trace;
+}
+
+TEST_F(EventFilterRecording, ForkTriggerFiresOnTheEvent) {
+  ASSERT_EQ(echo("events/sched/sched_process_fork/trigger", "traceoff"), Errno::kOk);
+  EXPECT_EQ(cat("tracing_on"), "1\n");
+  trace::emit_sched_process_fork(tracing_->top(), writer_context(), "init", 1, "worker", 12);
+  EXPECT_EQ(cat("tracing_on"), "0\n");
+}
