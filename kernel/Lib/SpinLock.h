@@ -16,7 +16,9 @@ class ArchSpinLock {
       while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) cpu_relax();
     }
   }
-  always_inline_notrace bool try_lock() { return !__atomic_exchange_n(&locked_, 1, __ATOMIC_ACQUIRE); }
+  always_inline_notrace bool try_lock() {
+    return !__atomic_exchange_n(&locked_, 1, __ATOMIC_ACQUIRE);
+  }
   always_inline_notrace void unlock() { __atomic_store_n(&locked_, 0, __ATOMIC_RELEASE); }
   bool is_locked() const { return __atomic_load_n(&locked_, __ATOMIC_RELAXED); }
 

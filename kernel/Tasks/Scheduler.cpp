@@ -348,11 +348,12 @@ bool wake_up_process(Task* task) {
   RunQueue& rq = lock_task_rq(task);
   bool woke = task->state == TaskState::Sleeping;
   if (woke) {
+    const SchedTraceHooks* hooks = __atomic_load_n(&g_trace_hooks, __ATOMIC_ACQUIRE);
+    if (hooks && hooks->on_waking) hooks->on_waking(task, task->cpu);
     __atomic_store_n(&task->state, TaskState::Runnable, __ATOMIC_SEQ_CST);
     if (!task->queued && rq.current != task && task->migrate_to < 0) enqueue(rq, task);
     u32 target = task->cpu;
     if (target != this_cpu_id()) ++this_rq().stats.remote_wakeups;
-    const SchedTraceHooks* hooks = __atomic_load_n(&g_trace_hooks, __ATOMIC_ACQUIRE);
     if (hooks && hooks->on_wakeup) hooks->on_wakeup(task, target);
     bool target_idle = rq.current == rq.idle;
     rq.lock.unlock_raw();

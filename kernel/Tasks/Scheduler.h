@@ -51,6 +51,7 @@ SchedStats sched_stats(u32 cpu);
 // when a sleeping task becomes runnable on `cpu` (sched_wakeup).
 struct SchedTraceHooks {
   void (*on_switch)(Task* prev, Task* next);
+  void (*on_waking)(Task* task, u32 cpu);  // sched_waking: before the task is made runnable
   void (*on_wakeup)(Task* task, u32 cpu);
   void (*on_migrate)(Task* task, u32 from_cpu, u32 to_cpu);  // sched_migrate_task
 };

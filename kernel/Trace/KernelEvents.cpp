@@ -76,6 +76,13 @@ void on_switch(Task* prev, Task* next) {
   });
 }
 
+void on_waking(Task* task, u32 cpu) {
+  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
+    tg::trace::emit_sched_waking(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
+                                 static_cast<i32>(cpu));
+  });
+}
+
 void on_wakeup(Task* task, u32 cpu) {
   tg::trace::save_comm(task->pid, comm_of(task));
   tg::trace::save_tgid(task->pid, task->pid);
@@ -145,7 +152,7 @@ void on_irq_exit(u32 vector) {
   marked = nullptr;
 }
 
-constexpr SchedTraceHooks kSchedHooks = {on_switch, on_wakeup, on_migrate};
+constexpr SchedTraceHooks kSchedHooks = {on_switch, on_waking, on_wakeup, on_migrate};
 constexpr IrqTraceHooks kIrqHooks = {on_irq_entry, on_irq_exit};
 }  // namespace
 

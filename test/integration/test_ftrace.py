@@ -183,6 +183,20 @@ def check_sched(text):
     for message in switches:
         expect(pattern.match(message), f"sched_switch line not in Linux's format: {message!r}")
     expect(any(r["message"].startswith("sched_wakeup: comm=") for r in records), "no sched_wakeup")
+    # Every wakeup begins with a sched_waking of the same task, recorded first by the waker.
+    woken = re.compile(r"^(sched_waking|sched_wakeup): comm=\S+ pid=(\d+) prio=120 target_cpu=\d{3}$")
+    pending = {}
+    for record in records:
+        match = woken.match(record["message"])
+        if not match:
+            continue
+        pid = match.group(2)
+        if match.group(1) == "sched_waking":
+            pending[pid] = pending.get(pid, 0) + 1
+            continue
+        expect(pending.get(pid, 0) > 0, f"sched_wakeup of {pid} with no sched_waking before it")
+        pending[pid] -= 1
+    expect(any(r["message"].startswith("sched_waking: ") for r in records), "no sched_waking")
 
 
 def check_events(text):

@@ -418,6 +418,10 @@ constexpr EventDefinition kEvents[] = {
     {"kmem", "kmem_cache_free", kEventKmemCacheFree, kKmemCacheFreeFields,
      "\"call_site=%pS ptr=%p name=%s\", (void *)REC->call_site, REC->ptr, __get_str(name)",
      sizeof(KmemCacheFreePayload), false, print_kmem_cache_free},
+    {"sched", "sched_waking", kEventSchedWaking, kSchedWakeupFields,
+     "\"comm=%s pid=%d prio=%d target_cpu=%03d\", REC->comm, REC->pid, REC->prio, "
+     "REC->target_cpu",
+     sizeof(SchedWakeupPayload), false, print_sched_wakeup},
     {"sched", "sched_wakeup", kEventSchedWakeup, kSchedWakeupFields,
      "\"comm=%s pid=%d prio=%d target_cpu=%03d\", REC->comm, REC->pid, REC->prio, "
      "REC->target_cpu",

@@ -58,6 +58,7 @@ enum EventId : u16 {
   kEventSchedProcessFree = 374,
   kEventSchedProcessExit = 375,
   kEventSchedProcessFork = 376,
+  kEventSchedWaking = 377,
   kEventTimerExpireEntry = 410,
   kEventTimerExpireExit = 411,
   kEventKmalloc = 450,

@@ -122,6 +122,11 @@ bool emit_sched_switch(TraceInstance& instance, const RecordContext& ctx, String
   return commit_event(instance, ctx, kEventSchedSwitch, payload);
 }
 
+bool emit_sched_waking(TraceInstance& instance, const RecordContext& ctx, StringView comm, i32 pid,
+                       i32 prio, i32 target_cpu) {
+  return emit_wakeup(instance, ctx, kEventSchedWaking, comm, pid, prio, target_cpu);
+}
+
 bool emit_sched_wakeup(TraceInstance& instance, const RecordContext& ctx, StringView comm, i32 pid,
                        i32 prio, i32 target_cpu) {
   return emit_wakeup(instance, ctx, kEventSchedWakeup, comm, pid, prio, target_cpu);

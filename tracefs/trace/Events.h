@@ -13,6 +13,9 @@ class TraceInstance;
 bool emit_sched_switch(TraceInstance& instance, const RecordContext& ctx, StringView prev_comm,
                        i32 prev_pid, i32 prev_prio, i64 prev_state, StringView next_comm,
                        i32 next_pid, i32 next_prio);
+// sched_waking: a wakeup begins, recorded by the waker before the task is runnable again.
+bool emit_sched_waking(TraceInstance& instance, const RecordContext& ctx, StringView comm, i32 pid,
+                       i32 prio, i32 target_cpu);
 bool emit_sched_wakeup(TraceInstance& instance, const RecordContext& ctx, StringView comm, i32 pid,
                        i32 prio, i32 target_cpu);
 bool emit_sched_wakeup_new(TraceInstance& instance, const RecordContext& ctx, StringView comm,
