@@ -10,8 +10,8 @@ using tg::trace::TraceOption;
 // every frame it still has hooked forward by the time it was away, so its return computes a
 // duration without it. A stale stamp is never used: a task is always stamped again on its
 // way out before it can be switched back in.
-void graph_sleep_time_on_switch(const TraceInstance& top, Task* prev, Task* next) {
-  if (!top.tracer().hooks_returns() || top.option(TraceOption::kSleepTime)) return;
+void graph_sleep_time_on_switch(const TraceInstance& top, bool profiling, Task* prev, Task* next) {
+  if (!(top.tracer().hooks_returns() || profiling) || top.option(TraceOption::kSleepTime)) return;
   u64 now = top.now();
   prev->shadow_stack.switched_out = now;
   ShadowStack& stack = next->shadow_stack;
