@@ -3,7 +3,6 @@
 #include "Arch/x86_64/PerCpu.h"
 #include "Console/Log.h"
 #include "Tasks/Task.h"
-#include "Time/Clock.h"
 #include "Trace/CodePatcher.h"
 #include "Trace/TraceContext.h"
 #include "Trace/Tracefs.h"
@@ -99,12 +98,18 @@ void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot, const u64*
   push_frame(task->shadow_stack, parent_slot, HookedCall{ip, 0, task->shadow_stack.top, 0},
              &kReturnProbes);
 }
+// The profiler times calls on the local trace clock whatever trace_clock says, as Linux's
+// profiler reads trace_clock_local.
+always_inline_notrace u64 profile_clock() {
+  return tg::platform().clock(tg::TraceClock::kLocal);
+}
+
 // function_profile_enabled: every call counts, whatever the tracers and their lists, and its
 // return is hooked with a frame of its own to time it (Linux's profiler is an fgraph user
 // of its own, beside function_graph).
 TG_HOT void profile_entry(FunctionProfiler& profiler, u32 cpu, u64 ip, u64* parent_slot) {
   ProfiledCall call;
-  if (!profiler.enter(cpu, ip, clock_ns(), call)) return;
+  if (!profiler.enter(cpu, ip, profile_clock(), call)) return;
   Task* task = current_task();
   if (!task) return;  // counted, but no task to keep the frame in
   push_frame(task->shadow_stack, parent_slot, HookedCall{ip, call.calltime, 0, call.generation},
@@ -122,7 +127,7 @@ u64* profiled_parent_subtime(ShadowStack& stack) {
 TG_HOT void profile_return(ShadowStack& stack, const ShadowFrame& frame, u32 cpu) {
   bool graph_time = g_top->option(TraceOption::kGraphTime);
   ProfiledCall call{frame.call.ip, frame.call.calltime, frame.subtime, frame.call.data};
-  g_tracing->profiler().leave(cpu, call, clock_ns(),
+  g_tracing->profiler().leave(cpu, call, profile_clock(),
                               graph_time ? nullptr : profiled_parent_subtime(stack), graph_time);
 }
 }  // namespace
