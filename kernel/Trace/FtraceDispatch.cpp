@@ -188,6 +188,10 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
   return frame.return_address;
 }
 
+bool ftrace_is_profiler_frame(const ShadowFrame& frame) {
+  return frame.tracer == &kProfilerFrame;
+}
+
 FtraceStats ftrace_stats() {
   return {g_shadow_overflows, g_recursion_misses};
 }

@@ -15,6 +15,10 @@ extern "C" void return_to_handler();
 
 void ftrace_dispatch_init();
 
+struct ShadowFrame;
+// Whether the function profiler pushed `frame` (its calltime is on the local trace clock).
+bool ftrace_is_profiler_frame(const ShadowFrame& frame);
+
 struct FtraceStats {
   u64 shadow_overflows;  // calls left unhooked because a shadow stack was full
   u64 recursion_misses;  // entries dropped because the tracer was already busy on that CPU

@@ -33,5 +33,6 @@ struct ShadowStack {
   // nosleep-time: the trace clock when the task was last switched out, 0 when it was not
   // stamped (GraphSleepTime.cpp).
   u64 switched_out;
+  u64 switched_out_local;  // the same moment on the local clock, for the profiler's frames
   ShadowFrame frames[kFrames];
 };
