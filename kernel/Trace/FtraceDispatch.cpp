@@ -8,10 +8,13 @@
 #include "Trace/Tracefs.h"
 #include "Trace/TracerGuard.h"
 
+using tg::trace::FunctionProfiler;
 using tg::trace::HookedCall;
 using tg::trace::ProbeHit;
+using tg::trace::ProfiledCall;
 using tg::trace::RecordContext;
 using tg::trace::TraceInstance;
+using tg::trace::TraceOption;
 using tg::trace::Tracer;
 using tg::trace::Tracing;
 
@@ -25,6 +28,9 @@ u64 g_recursion_misses;
 // Marks the shadow frame a return probe (kretprobe, fprobe exit) pushed: its return runs the
 // probes, whatever the tracer.
 const Tracer kReturnProbes = {};
+// Marks the profiler's frame: its return adds the call's time to the function's record,
+// whatever the tracer.
+const Tracer kProfilerFrame = {};
 // The register block's size: the return address into the traced function follows it.
 constexpr u64 kSavedRegisterBytes = 15 * 8;
 
@@ -54,9 +60,10 @@ TG_HOT void push_frame(ShadowStack& stack, u64* parent_slot, const HookedCall& c
     ++g_shadow_overflows;
     return;
   }
-  stack.frames[stack.top] = ShadowFrame{*parent_slot, call, tracer};
+  stack.frames[stack.top] = ShadowFrame{*parent_slot, call, tracer, 0};
   ++stack.top;
   if (!tracer) ++stack.excluded;
+  if (tracer == &kReturnProbes || tracer == &kProfilerFrame) ++stack.side_frames;
   *parent_slot = reinterpret_cast<u64>(&return_to_handler);
 }
 
@@ -66,11 +73,12 @@ TG_HOT void hooked_entry(const Tracer& tracer, const RecordContext& ctx, u64 ip,
   Task* task = current_task();
   if (!task) return;  // a CPU still booting: no task to keep frames in
   ShadowStack& stack = task->shadow_stack;
-  HookedCall call{ip, g_top->now(), stack.top, 0};
+  // The depth counts this tracer's frames (and set_graph_notrace's) only.
+  HookedCall call{ip, g_top->now(), stack.top - stack.side_frames, 0};
   if (stack.excluded) return;
   // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
   if (g_tracing->graph_excluded(ip)) return push_frame(stack, parent_slot, call, nullptr);
-  if (stack.top == 0 && !g_tracing->graph_should_trace(ip)) return;
+  if (call.depth == 0 && !g_tracing->graph_should_trace(ip)) return;
   if (!g_top->pid_allowed(ctx.pid)) return;
   if (!tracer.on_entry(*g_top, ctx, call)) return;
   push_frame(stack, parent_slot, call, &tracer);
@@ -89,6 +97,38 @@ void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot, const u64*
   if (!task) return;
   push_frame(task->shadow_stack, parent_slot, HookedCall{ip, 0, task->shadow_stack.top, 0},
              &kReturnProbes);
+}
+// The profiler times calls on the local trace clock whatever trace_clock says, as Linux's
+// profiler reads trace_clock_local.
+always_inline_notrace u64 profile_clock() {
+  return tg::platform().clock(tg::TraceClock::kLocal);
+}
+
+// function_profile_enabled: every call counts, whatever the tracers and their lists, and its
+// return is hooked with a frame of its own to time it (Linux's profiler is an fgraph user
+// of its own, beside function_graph).
+TG_HOT void profile_entry(FunctionProfiler& profiler, u32 cpu, u64 ip, u64* parent_slot) {
+  ProfiledCall call;
+  if (!profiler.enter(cpu, ip, profile_clock(), call)) return;
+  Task* task = current_task();
+  if (!task) return;  // counted, but no task to keep the frame in
+  push_frame(task->shadow_stack, parent_slot, HookedCall{ip, call.calltime, 0, call.generation},
+             &kProfilerFrame);
+}
+
+// The caller's frame, whose subtime collects this call's time under nograph-time: the
+// profiler's nearest frame below (it hooks every call, so that is the caller's).
+u64* profiled_parent_subtime(ShadowStack& stack) {
+  for (u32 i = stack.top; i-- > 0;)
+    if (stack.frames[i].tracer == &kProfilerFrame) return &stack.frames[i].subtime;
+  return nullptr;
+}
+
+TG_HOT void profile_return(ShadowStack& stack, const ShadowFrame& frame, u32 cpu) {
+  bool graph_time = g_top->option(TraceOption::kGraphTime);
+  ProfiledCall call{frame.call.ip, frame.call.calltime, frame.subtime, frame.call.data};
+  g_tracing->profiler().leave(cpu, call, profile_clock(),
+                              graph_time ? nullptr : profiled_parent_subtime(stack), graph_time);
 }
 }  // namespace
 
@@ -111,6 +151,8 @@ extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* regi
     g_tracing->run_probes(ctx, {ip, *parent_slot, registers[14]});
     entry_probes(ctx, ip, parent_slot, registers);
   }
+  FunctionProfiler& profiler = g_tracing->profiler();
+  if (profiler.enabled()) profile_entry(profiler, guard.cpu(), ip, parent_slot);
   // Tracers that hook returns run in the top instance only (one shadow stack per task; as
   // Linux's instances, which offer "function nop").
   const Tracer& tracer = g_top->tracer();
@@ -127,7 +169,11 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
   ShadowFrame frame = stack.frames[--stack.top];
   if (!frame.tracer) {
     --stack.excluded;
+  } else if (frame.tracer == &kProfilerFrame) {
+    --stack.side_frames;
+    if (guard.entered()) profile_return(stack, frame, guard.cpu());
   } else if (frame.tracer == &kReturnProbes) {
+    --stack.side_frames;
     // The probe may have gone meanwhile: fire() finds only the probes still published.
     if (guard.entered()) {
       ProbeHit hit{registers, frame.call.ip, reinterpret_cast<u64>(registers) + kSavedRegisterBytes,
@@ -140,6 +186,10 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
                             retval);
   }
   return frame.return_address;
+}
+
+bool ftrace_is_profiler_frame(const ShadowFrame& frame) {
+  return frame.tracer == &kProfilerFrame;
 }
 
 FtraceStats ftrace_stats() {

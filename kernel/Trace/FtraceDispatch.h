@@ -3,7 +3,8 @@
 #include "Lib/Types.h"
 
 // Called from ftrace_caller (ftrace_entry.S) for every live call site: dispatches to the
-// graph tracer of the top instance and to every instance running the function tracer.
+// probes, the function profiler, the graph tracer of the top instance and every instance
+// running the function tracer.
 // `parent_slot` holds the traced function's return address; the graph tracers replace it
 // with return_to_handler. `registers` is the block the trampoline saved (tracefs ProbeHit
 // order), what kprobes fetch their arguments from.
@@ -13,6 +14,10 @@ extern "C" u64 ftrace_graph_return(u64 retval, const u64* registers);
 extern "C" void return_to_handler();
 
 void ftrace_dispatch_init();
+
+struct ShadowFrame;
+// Whether the function profiler pushed `frame` (its calltime is on the local trace clock).
+bool ftrace_is_profiler_frame(const ShadowFrame& frame);
 
 struct FtraceStats {
   u64 shadow_overflows;  // calls left unhooked because a shadow stack was full

@@ -1,6 +1,7 @@
 #include "Trace/GraphSleepTime.h"
 
 #include "Tasks/Task.h"
+#include "Trace/FtraceDispatch.h"
 #include "Trace/Tracefs.h"
 
 using tg::trace::TraceInstance;
@@ -10,15 +11,25 @@ using tg::trace::TraceOption;
 // every frame it still has hooked forward by the time it was away, so its return computes a
 // duration without it. A stale stamp is never used: a task is always stamped again on its
 // way out before it can be switched back in.
-void graph_sleep_time_on_switch(const TraceInstance& top, Task* prev, Task* next) {
-  if (!top.tracer().hooks_returns() || top.option(TraceOption::kSleepTime)) return;
+// The profiler's frames hold the local clock's time and the tracers' the instance's: each
+// moves by the time away on its own clock.
+void graph_sleep_time_on_switch(const TraceInstance& top, bool profiling, Task* prev, Task* next) {
+  if (!(top.tracer().hooks_returns() || profiling) || top.option(TraceOption::kSleepTime)) return;
   u64 now = top.now();
+  u64 now_local = tg::platform().clock(tg::TraceClock::kLocal);
   prev->shadow_stack.switched_out = now;
+  prev->shadow_stack.switched_out_local = now_local;
   ShadowStack& stack = next->shadow_stack;
   u64 out = stack.switched_out;
+  u64 out_local = stack.switched_out_local;
   if (out == 0) return;
   stack.switched_out = 0;
-  if (now <= out) return;  // two CPUs' clocks: never move a call past the present
+  // Two CPUs' clocks: never move a call past the present.
+  if (now <= out || now_local <= out_local) return;
   u64 away = now - out;
-  for (u32 i = 0; i < stack.top; ++i) stack.frames[i].call.calltime += away;
+  u64 away_local = now_local - out_local;
+  for (u32 i = 0; i < stack.top; ++i) {
+    ShadowFrame& frame = stack.frames[i];
+    frame.call.calltime += ftrace_is_profiler_frame(frame) ? away_local : away;
+  }
 }

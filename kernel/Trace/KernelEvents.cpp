@@ -63,7 +63,7 @@ void record_event(Emit emit) {
 }
 
 void on_switch(Task* prev, Task* next) {
-  graph_sleep_time_on_switch(*g_top, prev, next);
+  graph_sleep_time_on_switch(*g_top, g_tracing->profiler().enabled(), prev, next);
   tg::trace::save_comm(next->pid, comm_of(next));
   // Every task of this kernel is its own process: its tgid is its pid.
   tg::trace::save_tgid(next->pid, next->pid);

@@ -1,6 +1,7 @@
 """Control churn against a booted guest: while workloads run back to back on both CPUs, switch
 tracers, toggle tracing_on, rewrite set_ftrace_filter, make and remove an instance that runs
-the function tracer, and resize the buffers, over and over. The guest must never exit, and
+the function tracer, resize the buffers, and turn the function profiler on and off (reading
+its counts, flipping graph-time), over and over. The guest must never exit, and
 every workload must finish with its checksum right.
 
     test_churn.py KERNEL [CYCLES] [SEED]
@@ -94,7 +95,7 @@ class Churn:
     # --- the control writes ----------------------------------------------------------
     def step(self):
         action = self.rng.choice(["tracer", "tracer", "tracing_on", "filter", "instance",
-                                  "buffer", "instance_tracer"])
+                                  "buffer", "instance_tracer", "profiler"])
         self.counts[action] = self.counts.get(action, 0) + 1
         if action == "tracer":
             self.write("tracing/current_tracer", self.rng.choice(TRACERS))
@@ -108,6 +109,10 @@ class Churn:
             self.write("tracing/buffer_size_kb", self.rng.choice(BUFFER_KB))
         elif action == "instance":
             self.toggle_instance()
+        elif action == "profiler":
+            self.write("tracing/function_profile_enabled", self.rng.choice(["0", "1"]))
+            self.write("tracing/options/graph-time", self.rng.choice(["0", "1"]))
+            self.client.read_file(self.root, f"tracing/trace_stat/function{self.rng.randrange(2)}")
         elif action == "instance_tracer" and self.instance:
             self.write("tracing/instances/churn/current_tracer",
                        self.rng.choice(["function", "nop"]))

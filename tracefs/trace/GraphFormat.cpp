@@ -29,9 +29,7 @@ char duration_mark(u64 ns) {
   return ' ';
 }
 
-void print_duration(const GraphColumns& columns, u64 ns, TextWriter& out) {
-  if (!columns.duration || !columns.context) return;
-  out.put(columns.overhead ? duration_mark(ns) : ' ').put(' ');
+void print_graph_duration(u64 ns, TextWriter& out) {
   char digits[24];
   usize length = format_decimal(ns / 1000, digits);
   out.put(StringView(digits, length));
@@ -45,6 +43,12 @@ void print_duration(const GraphColumns& columns, u64 ns, TextWriter& out) {
   }
   out.put(" us ");
   if (length < kDurationWidth) out.repeat(' ', kDurationWidth - length);
+}
+
+void print_duration(const GraphColumns& columns, u64 ns, TextWriter& out) {
+  if (!columns.duration || !columns.context) return;
+  out.put(columns.overhead ? duration_mark(ns) : ' ').put(' ');
+  print_graph_duration(ns, out);
   out.put("|  ");
 }
 

@@ -38,6 +38,9 @@ void print_graph_header(OutputState& state, Span<const GraphHeaderColumn> column
 
 // Linux's mark for a duration in ns: strictly above 1 s, 100 ms, 10 ms, 1 ms, 100 us, 10 us.
 char duration_mark(u64 ns);
+// Linux's trace_print_graph_duration: ns as "%s us " in µs, with decimals while the number
+// stays within 7 digits, then blanks until the number and they take 8 columns.
+void print_graph_duration(u64 ns, TextWriter& out);
 // "%c %s us " padded: the value of the duration column (e.g. "+ 61.770 us  "), then "|  ".
 void print_duration(const GraphColumns& columns, u64 ns, TextWriter& out);
 // The duration column with no value: all blanks ("              |  ").

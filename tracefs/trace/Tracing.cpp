@@ -90,13 +90,13 @@ TraceInstance* Tracing::find(StringView name) {
 }
 
 bool Tracing::any_traces_functions() {
-  bool any = false;
+  bool any = profiler_.enabled();
   for_each_recorder([&](TraceInstance& instance) { any |= instance.tracer().traces_functions(); });
   return any;
 }
 
 bool Tracing::function_site_wanted(u64 ip) {
-  bool wanted = false;
+  bool wanted = profiler_.enabled();
   for_each_recorder([&](TraceInstance& instance) {
     wanted = wanted || (instance.tracer().traces_functions() && instance.wants_function(ip));
   });
@@ -104,6 +104,7 @@ bool Tracing::function_site_wanted(u64 ip) {
 }
 
 u32 Tracing::sole_function_slot() {
+  if (profiler_.enabled()) return 0;
   u32 count = 0;
   u32 slot = 0;
   for_each_recorder([&](TraceInstance& instance) {
@@ -160,6 +161,21 @@ void Tracing::run_probes(const RecordContext& ctx, const ProbeSite& site) {
     };
     instance.ftrace_filter().run_probes(site.ip, applies, act);
   });
+}
+
+Status Tracing::set_function_profile(bool on) {
+  if (on == profiler_.enabled()) return {};
+  if (on) {
+    TRY(profiler_.enable());
+    functions_changed();
+    return {};
+  }
+  profiler_.disable();
+  functions_changed();
+  // A recorder that saw it on may still be counting: the next enable resets the tables only
+  // once none is.
+  synchronize_writers();
+  return {};
 }
 
 void Tracing::functions_changed() {

@@ -3,6 +3,7 @@
 #include "support/Result.h"
 #include "support/Vector.h"
 #include "trace/FunctionFilter.h"
+#include "trace/FunctionProfiler.h"
 #include "trace/ProbeEvents.h"
 #include "trace/RecordContext.h"
 #include "trace/StackTrace.h"
@@ -52,7 +53,7 @@ class Tracing {
       if (instance) visit(*instance);
     }
   }
-  // Whether any instance runs a tracer that calls for the fentry sites.
+  // Whether any instance runs a tracer that calls for the fentry sites, or the profiler runs.
   bool any_traces_functions();
 
   // The graph function lists belong to the top instance, where the graph tracers run.
@@ -60,11 +61,12 @@ class Tracing {
   FunctionFilter& graph_notrace() { return graph_notrace_; }
 
   // For the kernel's patcher and the function tracers.
-  // The patcher: some instance whose tracer calls for the fentry sites wants `ip`.
+  // The patcher: some instance whose tracer calls for the fentry sites wants `ip`, or the
+  // profiler runs (it wants every site).
   bool function_site_wanted(u64 ip);
-  // The one instance whose tracer calls for the fentry sites, when there is exactly one (the
-  // live sites are then its lists, and it need not test them), as its table_index() + 1;
-  // else 0. A recorder compares it with one load.
+  // The one instance whose tracer calls for the fentry sites, when there is exactly one and
+  // no profiler keeps every site live (the live sites are then its lists, and it need not
+  // test them), as its table_index() + 1; else 0. A recorder compares it with one load.
   u32 sole_function_slot();
   // function_graph: a call to `ip` may root a graph (set_graph_function empty or contains
   // it) and is not excluded by set_graph_notrace.
@@ -78,6 +80,12 @@ class Tracing {
   // Runs each instance's set_ftrace_filter probes of the function at `site` against that
   // instance (its tracing_on, its events, its buffer).
   void run_probes(const RecordContext& ctx, const ProbeSite& site);
+  // function_profile_enabled: the profiler, global as in Linux. Turning it on empties the
+  // counts and makes every site live; off freezes them (once it returns, no recorder still
+  // counts). ENOMEM when the tables cannot be allocated.
+  FunctionProfiler& profiler() { return profiler_; }
+  const FunctionProfiler& profiler() const { return profiler_; }
+  Status set_function_profile(bool on);
   // Tells the platform the live call sites may have changed.
   void functions_changed();
 
@@ -99,6 +107,7 @@ class Tracing {
   FunctionFilter graph_filter_{FunctionFilter::Flavor::kGraph};
   FunctionFilter graph_notrace_{FunctionFilter::Flavor::kGraphNotrace};
   ProbeEvents probes_;
+  FunctionProfiler profiler_;
 };
 
 // The one Tracing the kernel runs (set once at boot), for code with no other way to reach it

@@ -37,6 +37,8 @@ constexpr StringView kReadme =
     "  set_event_notrace_pid\t- never record events of these tasks\n"
     "  tracing_cpumask\t- hex mask of the CPUs that record: echo 1 > tracing_cpumask\n"
     "  max_graph_depth\t- deepest function_graph nesting recorded (0: no limit)\n"
+    "  function_profile_enabled - 1 counts every function's hits and time, 0 stops\n"
+    "  trace_stat/functionN\t- the counts of CPU N, longest total time first\n"
     "  set_event\t\t- enabled events, one system:event per line\n"
     "  events/\t\t- per event: enable, filter, format, id\n"
     "  error_log\t\t- the last parse errors; echo > error_log clears it\n"

@@ -4,7 +4,8 @@
 #include "vfs/OpenFile.h"
 
 // The ops of every file of the tracing tree, grouped by concept in ControlFiles.cpp,
-// ListFiles.cpp, EventFiles.cpp, TraceFiles.cpp and InfoFiles.cpp; TracingTree.cpp arranges
+// ListFiles.cpp, EventFiles.cpp, TraceFiles.cpp, InfoFiles.cpp, ProbeFiles.cpp and
+// ProfileFiles.cpp; TracingTree.cpp arranges
 // them into directories.
 namespace tg::vfs {
 
@@ -55,6 +56,9 @@ extern const FileOps kProbeFormatOps;
 extern const FileOps kProbeIdOps;
 extern const FileOps kProbeTriggerOps;
 extern const FileOps kProbeGroupEnableOps;  // events/<group>/enable, context.index = group
+// the function profiler
+extern const FileOps kFunctionProfileEnabledOps;
+extern const FileOps kFunctionStatOps;  // trace_stat/functionN, context.cpu = N
 // trace
 extern const FileOps kTraceOps;      // trace and per_cpu/cpuN/trace
 extern const FileOps kTracePipeOps;  // trace_pipe and per_cpu/cpuN/trace_pipe

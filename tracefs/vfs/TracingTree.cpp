@@ -37,6 +37,18 @@ bool cpu_entry(const NodeContext&, usize index, DynamicEntry& out) {
 }
 constexpr DynamicChildren kCpus = {cpu_count, cpu_entry};
 
+// ---- trace_stat/functionN: the function profiler's counts, one file per CPU ----
+
+constexpr Node kFunctionStatFile = file_node("", 0640, &kFunctionStatOps);
+
+bool function_stat_entry(const NodeContext&, usize index, DynamicEntry& out) {
+  out.node = &kFunctionStatFile;
+  out.context.cpu = static_cast<i32>(index);
+  out.format_name("function", index);
+  return true;
+}
+constexpr DynamicChildren kFunctionStats = {cpu_count, function_stat_entry};
+
 // ---- options/<name> ----
 
 constexpr Node kOptionFile = file_node("", 0640, &kOptionFileOps);
@@ -192,6 +204,7 @@ constexpr TracingRow kTracingRows[] = {
     {file_node("error_log", 0640, &kErrorLogOps), kEverywhere},
     {directory_node("events", 0755, kEventsFiles, &kSystems), kEverywhere},
     {file_node("free_buffer", 0200, &kFreeBufferOps), kEverywhere},
+    {file_node("function_profile_enabled", 0640, &kFunctionProfileEnabledOps), kTopOnly},
     {directory_node("instances", 0750, {}, &kInstances, &kInstancesOps), kTopOnly},
     {file_node("kprobe_events", 0640, &kKprobeEventsOps), kTopOnly},
     {file_node("kprobe_profile", 0440, &kProbeProfileOps), kTopOnly},
@@ -217,6 +230,7 @@ constexpr TracingRow kTracingRows[] = {
     {file_node("trace_marker", 0220, &kTraceMarkerOps), kEverywhere},
     {file_node("trace_options", 0640, &kTraceOptionsOps), kEverywhere},
     {file_node("trace_pipe", 0440, &kTracePipeOps), kEverywhere},
+    {directory_node("trace_stat", 0750, {}, &kFunctionStats), kTopOnly},
     {file_node("tracing_cpumask", 0640, &kTracingCpumaskOps), kEverywhere},
     {file_node("tracing_on", 0640, &kTracingOnOps), kEverywhere},
     {file_node("tracing_thresh", 0640, &kTracingThreshOps), kTopOnly},
