@@ -152,7 +152,10 @@ extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* regi
     entry_probes(ctx, ip, parent_slot, registers);
   }
   FunctionProfiler& profiler = g_tracing->profiler();
-  if (profiler.enabled()) profile_entry(profiler, guard.cpu(), ip, parent_slot);
+  // The profiler follows the top directory's set_ftrace_filter/notrace, as Linux's (its ops
+  // take the global filter).
+  if (profiler.enabled() && g_top->wants_function(ip))
+    profile_entry(profiler, guard.cpu(), ip, parent_slot);
   // Tracers that hook returns run in the top instance only (one shadow stack per task; as
   // Linux's instances, which offer "function nop").
   const Tracer& tracer = g_top->tracer();

@@ -26,7 +26,8 @@ struct FunctionStat {
 };
 
 // Linux's function profiler (function_profile_enabled, trace_stat/functionN): per CPU, every
-// function's hits and time, whatever the tracers and their filters. Global, as in Linux.
+// function's hits and time, whatever the tracers; the caller applies the top directory's
+// function filter, as Linux's profiler takes the global one. Global, as in Linux.
 //
 // Enabling allocates each CPU's table once (room for every traceable function) and empties
 // it; disabling freezes the numbers, which stay readable. The hot path runs on its CPU with
