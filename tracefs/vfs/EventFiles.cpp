@@ -137,7 +137,7 @@ Result<usize> event_filter_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
-// ---- trigger: traceon, traceoff, snapshot, stacktrace, enable_event, disable_event ----
+// ---- trigger: traceon, traceoff, snapshot, stacktrace, enable_event, disable_event, hist ----
 
 Result<bool> event_trigger_show(OpenFile& file, String& out) {
   return shown(instance_of(file).triggers().show(definition_of(file), out));
@@ -150,6 +150,12 @@ Result<usize> event_trigger_write(OpenFile& file, StringView data) {
   TRY(instance.triggers().write(instance, definition_of(file), data, instance.error_log(),
                                 instance.now()));
   return data.size();
+}
+
+// ---- hist: the tables of the event's hist triggers ----
+
+Result<bool> event_hist_show(OpenFile& file, String& out) {
+  return shown(instance_of(file).triggers().show_hist(definition_of(file), out));
 }
 
 // ---- events/header_page, events/header_event: how to read trace_pipe_raw ----
@@ -200,5 +206,6 @@ const FileOps kSystemFilterOps = {.show = system_filter_show, .write = system_fi
 const FileOps kEventFormatOps = {.show = format_show};
 const FileOps kEventIdOps = {.show = id_show};
 const FileOps kEventTriggerOps = {.show = event_trigger_show, .write = event_trigger_write};
+const FileOps kEventHistOps = {.show = event_hist_show};
 
 }  // namespace tg::vfs
