@@ -518,6 +518,27 @@ Status EventTriggers::write_hist(TraceInstance& instance, const EventDefinition&
   return publish(event.id, move(next));
 }
 
+Status EventTriggers::remove_hists(TraceInstance& instance, const EventDefinition& event) {
+  if (event.id >= kMaxEvents) return Errno::kInval;
+  const List* current = lists_[event.id].load(MemoryOrder::kAcquire);
+  if (!current) return {};
+  OwnPtr<List> next(tg::create<List>());
+  if (!next) return Errno::kNoMem;
+  Vector<HistTrigger*> gone;
+  for (const auto& trigger : current->triggers) {
+    if (trigger->hist) {
+      TRY(gone.append(trigger->hist));
+      continue;
+    }
+    TRY(next->triggers.append(TRY(copy_trigger(*trigger, event))));
+  }
+  if (gone.empty()) return {};
+  for (usize i = 0; i < gone.size(); ++i) instance.attach_event_probe(event.id, false);
+  TRY(publish(event.id, move(next)));
+  for (HistTrigger* hist : gone) forget_hist(hist);
+  return {};
+}
+
 void EventTriggers::forget_hist(const HistTrigger* hist) {
   for (usize i = 0; i < hists_.size(); ++i)
     if (hists_[i].get() == hist) {

@@ -56,6 +56,9 @@ class EventTriggers {
   // and clear act on the matching one, parse errors go to `log` with Linux's texts.
   Status write(TraceInstance& instance, const EventDefinition& event, StringView text,
                ErrorLog& log, u64 now_ns);
+  // Opening the trigger file with O_TRUNC removes the event's hist triggers (Linux's
+  // unreg_all; the other triggers stay).
+  Status remove_hists(TraceInstance& instance, const EventDefinition& event);
   // The event's hist file: every hist trigger's table, oldest first; empty without one.
   Status show_hist(const EventDefinition& event, String& out) const;
 

@@ -88,7 +88,8 @@ TEST_F(HistTrigger, VariablesFoldConstantsLeftToRight) {
     ASSERT_EQ(echo(kKmalloc, std::string("hist:keys=common_pid:x=") + expression), Errno::kOk);
     EXPECT_EQ(cat(kKmalloc), std::string("hist:keys=common_pid:vals=hitcount:x=") + value +
                                  ":sort=hitcount:size=2048 [active]\n");
-    ASSERT_EQ(echo(kKmalloc, std::string("!hist:keys=common_pid:x=") + expression), Errno::kOk);
+    ASSERT_EQ(echo_append(kKmalloc, std::string("!hist:keys=common_pid:x=") + expression),
+              Errno::kOk);
     EXPECT_EQ(cat(kKmallocHist), "");
   }
 }
@@ -137,13 +138,13 @@ TEST_F(HistTrigger, BadCommandsWithoutAMessageAreEinval) {
 
 TEST_F(HistTrigger, TheSameTriggerTwiceIsEexistAnotherIsAdded) {
   ASSERT_EQ(echo(kKmalloc, "hist:keys=common_pid"), Errno::kOk);
-  EXPECT_EQ(echo(kKmalloc, "hist:keys=common_pid:size=4096"), Errno::kExist);
+  EXPECT_EQ(echo_append(kKmalloc, "hist:keys=common_pid:size=4096"), Errno::kExist);
   EXPECT_EQ(last_error(), "Hist trigger already exists");
-  ASSERT_EQ(echo(kKmalloc, "hist:keys=call_site"), Errno::kOk);
+  ASSERT_EQ(echo_append(kKmalloc, "hist:keys=call_site"), Errno::kOk);
   EXPECT_EQ(cat(kKmalloc),
             "hist:keys=common_pid:vals=hitcount:sort=hitcount:size=2048 [active]\n"
             "hist:keys=call_site:vals=hitcount:sort=hitcount:size=2048 [active]\n");
-  EXPECT_EQ(echo(kKmalloc, "hist:keys=bytes_req:clear"), Errno::kNoEnt);
+  EXPECT_EQ(echo_append(kKmalloc, "hist:keys=bytes_req:clear"), Errno::kNoEnt);
   EXPECT_EQ(last_error(), "Can't clear or continue a nonexistent hist trigger");
 }
 
@@ -212,14 +213,14 @@ TEST_F(HistTrigger, PercentOfTheTotal) {
 TEST_F(HistTrigger, PauseContinueAndClear) {
   ASSERT_EQ(echo(kKmalloc, "hist:keys=common_pid"), Errno::kOk);
   kmalloc(0x1000, 1, 8);
-  ASSERT_EQ(echo(kKmalloc, "hist:keys=common_pid:pause"), Errno::kOk);
+  ASSERT_EQ(echo_append(kKmalloc, "hist:keys=common_pid:pause"), Errno::kOk);
   EXPECT_EQ(cat(kKmalloc), "hist:keys=common_pid:vals=hitcount:sort=hitcount:size=2048 [paused]\n");
   kmalloc(0x1000, 1, 8);
   EXPECT_TRUE(has(cat(kKmallocHist), "    Hits: 1\n"));
-  ASSERT_EQ(echo(kKmalloc, "hist:keys=common_pid:cont"), Errno::kOk);
+  ASSERT_EQ(echo_append(kKmalloc, "hist:keys=common_pid:cont"), Errno::kOk);
   kmalloc(0x1000, 1, 8);
   EXPECT_TRUE(has(cat(kKmallocHist), "    Hits: 2\n"));
-  ASSERT_EQ(echo(kKmalloc, "hist:keys=common_pid:clear"), Errno::kOk);
+  ASSERT_EQ(echo_append(kKmalloc, "hist:keys=common_pid:clear"), Errno::kOk);
   EXPECT_TRUE(has(cat(kKmallocHist), "    Hits: 0\n    Entries: 0\n"));
   EXPECT_TRUE(has(cat(kKmalloc), "[active]"));
 }
@@ -237,7 +238,7 @@ TEST_F(HistTrigger, FilterDecidesWhatIsCounted) {
   kmalloc(0x1000, 5, 8);
   kmalloc(0x1000, 50, 64);
   EXPECT_TRUE(has(cat(kKmallocHist), "    Hits: 1\n"));
-  ASSERT_EQ(echo(kKmalloc, "!hist:keys=common_pid if bytes_req > 10"), Errno::kOk);
+  ASSERT_EQ(echo_append(kKmalloc, "!hist:keys=common_pid if bytes_req > 10"), Errno::kOk);
   EXPECT_EQ(cat(kKmallocHist), "");
   EXPECT_EQ(cat("events/kmem/kmalloc/enable"), "0\n");
 }
@@ -268,4 +269,16 @@ TEST_F(HistTrigger, InstancesKeepTheirOwn) {
   EXPECT_EQ(cat(kPrintHist), "");
   EXPECT_TRUE(has(cat(std::string("instances/foo/") + kPrintHist), "hitcount:          2\n"));
   ASSERT_EQ(rmdir("foo"), Errno::kOk);
+}
+
+// Linux's trigger open with O_TRUNC unregisters the hist triggers (and only those).
+TEST_F(HistTrigger, TruncatingWriteReplacesTheHistTriggers) {
+  ASSERT_EQ(echo(kKmalloc, "hist:keys=common_pid"), Errno::kOk);
+  ASSERT_EQ(echo_append(kKmalloc, "traceoff"), Errno::kOk);
+  ASSERT_EQ(echo(kKmalloc, "hist:keys=call_site"), Errno::kOk);
+  EXPECT_EQ(cat(kKmalloc),
+            "traceoff:unlimited\n"
+            "hist:keys=call_site:vals=hitcount:sort=hitcount:size=2048 [active]\n");
+  ASSERT_EQ(echo(kKmalloc, "!traceoff"), Errno::kOk);
+  EXPECT_EQ(cat("events/kmem/kmalloc/enable"), "0\n");
 }
