@@ -3,7 +3,9 @@
     test_hist.py KERNEL    a hist on kmem/kmalloc keyed by call_site.sym with vals=bytes_req
                            while `alloc N` runs: the workload's call site has N hits and the
                            byte total of its (i % 64 + 1) * 24 requests; a hist on ftrace/print
-                           counts ten trace_marker writes, in an instance too
+                           counts ten trace_marker writes, in an instance too; then hist
+                           triggers are added, cleared, paused and removed while workloads
+                           run on both CPUs, every checksum right
 """
 
 import os
@@ -14,7 +16,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
 import ninep  # noqa: E402
-from guestlib import Guest, expect, run  # noqa: E402
+from guestlib import Guest, TestFailure, expect, run  # noqa: E402
+from test_churn import Churn  # noqa: E402
 from test_ninep import expect_last, session  # noqa: E402
 
 ALLOC_RUNS = 1000
@@ -82,6 +85,42 @@ def check_marker_instance(client, root):
     expect(totals(top).get("Hits") == 10, f"the top hist counted the instance's markers:\n{top}")
 
 
+CHURN_STEPS = 600
+CHURN_TRIGGERS = [
+    ("events/kmem/kmalloc/", "hist:keys=call_site.sym:vals=bytes_req,bytes_alloc"),
+    ("events/kmem/kfree/", "hist:keys=ptr.hex:size=128"),
+    ("events/sched/sched_switch/", "hist:keys=prev_comm,next_pid:vals=prev_pid:sort=next_pid"),
+    ("events/kmem/kmem_cache_alloc/", "hist:keys=common_cpu,bytes_alloc.log2:x=bytes_alloc*2"),
+    ("instances/hist/events/kmem/kmalloc/", "hist:keys=common_pid.execname if bytes_req > 100"),
+]
+
+
+def check_churn(client, root):
+    """Tables made, filled from both CPUs, cleared, paused and freed while workloads run."""
+    churn = Churn(client, root, None)
+    churn.start_workload()
+    for i in range(CHURN_STEPS):
+        where, command = CHURN_TRIGGERS[i % len(CHURN_TRIGGERS)]
+        try:
+            write(client, root, where + "trigger", command, append=True)
+            churn.poll()
+            client.read_file(root, "tracing/" + where + "hist")
+            keys, _, condition = command.partition(" if ")
+            action = keys + (":clear", ":pause", ":cont")[i % 3]
+            write(client, root, where + "trigger", action + (" if " + condition if condition else ""),
+                  append=True)
+            client.read_file(root, "tracing/" + where + "hist")
+            write(client, root, where + "trigger", "!" + command, append=True)
+        except (ninep.ProtocolError, OSError) as error:
+            raise TestFailure(f"the guest went away at step {i}: {error!r}")
+    churn.reap_workload(wait=True)
+    for where, _ in CHURN_TRIGGERS:
+        expect(client.read_file(root, "tracing/" + where + "hist") == "",
+               f"{where}hist not empty after the churn")
+    print(f"hist churn: {CHURN_STEPS} add/read/clear-pause-cont/remove, {churn.runs} workload runs")
+    expect(churn.runs >= 1, "no workload run finished during the churn")
+
+
 def test_hist(kernel, guests):
     guest = Guest(kernel, timeout=300)
     guests.append(guest)
@@ -89,6 +128,7 @@ def test_hist(kernel, guests):
     check_kmalloc(client, root)
     check_marker(client, root)
     check_marker_instance(client, root)
+    check_churn(client, root)
     expect(guest.process.poll() is None, "the guest exited")
     client.close()
 
