@@ -98,6 +98,10 @@ CHURN_TRIGGERS = [
 def check_churn(client, root):
     """Tables made, filled from both CPUs, cleared, paused and freed while workloads run."""
     churn = Churn(client, root, None)
+    # One table shared by two events (name=), filled by both the whole time.
+    shared = "hist:name=shared:keys=common_cpu"
+    for event in ("kmalloc", "kfree"):
+        write(client, root, f"events/kmem/{event}/trigger", shared, append=True)
     churn.start_workload()
     for i in range(CHURN_STEPS):
         where, command = CHURN_TRIGGERS[i % len(CHURN_TRIGGERS)]
@@ -114,6 +118,15 @@ def check_churn(client, root):
         except (ninep.ProtocolError, OSError) as error:
             raise TestFailure(f"the guest went away at step {i}: {error!r}")
     churn.reap_workload(wait=True)
+    # Paused on both events, so that reading one file does not add to what the other shows.
+    for event in ("kmalloc", "kfree"):
+        write(client, root, f"events/kmem/{event}/trigger", shared + ":pause", append=True)
+    tables = [client.read_file(root, f"tracing/events/kmem/{event}/hist")
+              for event in ("kmalloc", "kfree")]
+    expect(tables[0] == tables[1], f"the shared table differs:\n{tables[0]}\n{tables[1]}")
+    expect(totals(tables[0]).get("Hits", 0) > 0, f"the shared table is empty:\n{tables[0]}")
+    for event in ("kmalloc", "kfree"):
+        write(client, root, f"events/kmem/{event}/trigger", "!" + shared, append=True)
     for where, _ in CHURN_TRIGGERS:
         expect(client.read_file(root, "tracing/" + where + "hist") == "",
                f"{where}hist not empty after the churn")

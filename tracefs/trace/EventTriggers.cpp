@@ -180,6 +180,7 @@ Result<OwnPtr<EventTrigger>> copy_trigger(const EventTrigger& from, const EventD
   auto copy = TRY(make_trigger(from.command, from.target, from.count.load(),
                                from.filter_text.view(), event, ignored));
   copy->hist = from.hist;
+  copy->paused.store(from.paused.load());
   return copy;
 }
 
@@ -255,7 +256,7 @@ Status EventTriggers::show(const EventDefinition& event, String& out) const {
   for (usize i = list->triggers.size(); i-- > 0;) {
     const EventTrigger& trigger = *list->triggers[i];
     if (trigger.hist) {
-      TRY(trigger.hist->print_listing(trigger.filter_text.view(), out));
+      TRY(trigger.hist->print_listing(trigger.filter_text.view(), trigger.paused.load(), out));
       continue;
     }
     TRY(out.append(name_of(trigger.command)));
@@ -350,7 +351,7 @@ void EventTriggers::fire(TraceInstance& instance, u16 id, const u8* payload, usi
   const List* list = lists_[id].load(MemoryOrder::kAcquire);
   if (!list) return;
   for (const auto& trigger : list->triggers) {
-    if (trigger->hist && trigger->hist->paused()) continue;
+    if (trigger->hist && trigger->paused.load(MemoryOrder::kRelaxed)) continue;
     if (trigger->filter && !trigger->filter->matches(payload, size)) continue;
     if (trigger->hist) {
       u64 now = trigger->hist->spec().timestamps ? instance.now() : 0;
@@ -370,7 +371,7 @@ Status EventTriggers::show_hist(const EventDefinition& event, String& out) const
     if (!trigger.hist) continue;
     if (!first) TRY(out.append("\n\n"));
     first = false;
-    TRY(trigger.hist->print_histogram(trigger.filter_text.view(), out));
+    TRY(trigger.hist->print_histogram(trigger.filter_text.view(), trigger.paused.load(), out));
   }
   return {};
 }
@@ -459,11 +460,14 @@ Status EventTriggers::write_hist(TraceInstance& instance, const EventDefinition&
   }
   String signature;
   TRY(hist_signature(*spec, signature));
+  // A trigger matches another of the same fields, sort keys, name and filter (Linux's
+  // hist_trigger_match).
   const List* current = lists_[event.id].load(MemoryOrder::kAcquire);
   const EventTrigger* match = nullptr;
   if (current)
     for (const auto& trigger : current->triggers)
       if (trigger->hist && trigger->hist->signature() == signature.view() &&
+          trigger->hist->spec().name == spec->name.view() &&
           trigger->filter_text.view() == made->filter_text.view())
         match = trigger.get();
 
@@ -476,24 +480,28 @@ Status EventTriggers::write_hist(TraceInstance& instance, const EventDefinition&
     HistTrigger* gone = match->hist;
     hold_soft_mode(instance, *match, event.id, false);
     TRY(publish(event.id, move(next)));
-    forget_hist(gone);
+    release_hist(gone);
     return {};
   }
   if (match && (spec->pause || spec->cont || spec->clear)) {
-    HistTrigger& hist = *match->hist;
-    if (spec->pause) {
-      hist.set_paused(true);
-    } else if (spec->cont) {
-      hist.set_paused(false);
-    } else {
-      // Linux pauses the trigger while it empties the table, so no recorder is inside it.
-      bool was_paused = hist.paused();
-      hist.set_paused(true);
-      synchronize_writers();
-      hist.clear();
-      hist.set_paused(was_paused);
-    }
+    if (spec->pause)
+      match->paused.store(true);
+    else if (spec->cont)
+      match->paused.store(false);
+    else
+      match->hist->clear();
     return {};
+  }
+  // name=NAME shares the table of the instance's other trigger of that name, which must
+  // have the same fields.
+  HistTrigger* named = nullptr;
+  if (!spec->name.empty())
+    for (const auto& hist : hists_)
+      if (hist->spec().name == spec->name.view()) named = hist.get();
+  if (named && !(named->signature() == signature.view())) {
+    errors.add("Named hist trigger doesn't match existing named trigger (includes variables)",
+               spec->name.view());
+    return Errno::kInval;
   }
   if (match) {
     errors.add("Hist trigger already exists", StringView());
@@ -503,9 +511,15 @@ Status EventTriggers::write_hist(TraceInstance& instance, const EventDefinition&
     errors.add("Can't clear or continue a nonexistent hist trigger", StringView());
     return Errno::kNoEnt;
   }
-  OwnPtr<HistTrigger> hist = TRY(HistTrigger::create(move(spec)));
-  made->hist = hist.get();
-  TRY(hists_.append(move(hist)));
+  made->paused.store(spec->pause);
+  if (named) {
+    made->hist = named;
+  } else {
+    OwnPtr<HistTrigger> hist = TRY(HistTrigger::create(move(spec)));
+    made->hist = hist.get();
+    TRY(hists_.append(move(hist)));
+  }
+  ++made->hist->users;
   // Linux appends hist triggers at the tail of the event's list (the others go to its head):
   // the newest hist trigger is listed after the older ones.
   OwnPtr<List> next(tg::create<List>());
@@ -535,11 +549,13 @@ Status EventTriggers::remove_hists(TraceInstance& instance, const EventDefinitio
   if (gone.empty()) return {};
   for (usize i = 0; i < gone.size(); ++i) instance.attach_event_probe(event.id, false);
   TRY(publish(event.id, move(next)));
-  for (HistTrigger* hist : gone) forget_hist(hist);
+  for (HistTrigger* hist : gone) release_hist(hist);
   return {};
 }
 
-void EventTriggers::forget_hist(const HistTrigger* hist) {
+// A table goes with the last trigger using it; the caller has unpublished that trigger.
+void EventTriggers::release_hist(HistTrigger* hist) {
+  if (--hist->users) return;
   for (usize i = 0; i < hists_.size(); ++i)
     if (hists_[i].get() == hist) {
       hists_.remove(i);

@@ -31,8 +31,9 @@ struct EventTrigger {
   TriggerCommand command = TriggerCommand::kTraceOn;
   mutable Atomic<i64> count{-1};  // recorders count down
   const EventDefinition* target = nullptr;
-  HistTrigger* hist = nullptr;  // kHist: owned by EventTriggers, shared by every copy
-  String filter_text;           // after "if ", empty: none
+  HistTrigger* hist = nullptr;         // kHist: owned by EventTriggers, shared by every copy
+  mutable Atomic<bool> paused{false};  // kHist: pause / cont
+  String filter_text;                  // after "if ", empty: none
   OwnPtr<EventFilter> filter;
 };
 
@@ -76,7 +77,7 @@ class EventTriggers {
   Status publish(u16 id, OwnPtr<List> list);
   Status write_hist(TraceInstance& instance, const EventDefinition& event, bool remove,
                     StringView param_and_filter, ErrorLog& log, u64 now_ns);
-  void forget_hist(const HistTrigger* hist);
+  void release_hist(HistTrigger* hist);
   Atomic<List*> lists_[kMaxEvents] = {};
   // Every hist trigger of every event: their tables outlive the lists that are republished on
   // each write.

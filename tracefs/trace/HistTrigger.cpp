@@ -1,5 +1,6 @@
 #include "trace/HistTrigger.h"
 
+#include "Platform.h"
 #include "support/TextWriter.h"
 #include "support/Vector.h"
 #include "trace/CommCache.h"
@@ -66,7 +67,6 @@ Result<OwnPtr<HistTrigger>> HistTrigger::create(OwnPtr<HistSpec> spec) {
   u32 key_size = spec->key_size ? spec->key_size : 8;
   trigger->table_ =
       TRY(HistTable::create(spec->max_elements(), key_size, static_cast<u32>(spec->vals.size())));
-  trigger->paused_.store(spec->pause);
   trigger->spec_ = move(spec);
   return trigger;
 }
@@ -149,7 +149,15 @@ void HistTrigger::write_key(const HistField& key, const HistInputs& inputs, cons
   memcpy(out + key.offset, text, n);
 }
 
+void HistTrigger::clear() {
+  clearing_.store(true);
+  synchronize_writers();
+  table_->clear();
+  clearing_.store(false);
+}
+
 void HistTrigger::record(const HistInputs& inputs) const {
+  if (clearing_.load(MemoryOrder::kAcquire)) return;
   u64 vars[kHistMaxVars];
   // Variables first, in the order they were defined, so a later one can use an earlier one.
   for (usize i = 0; i < spec_->vars.size(); ++i)
@@ -221,13 +229,13 @@ void HistTrigger::sort_entries(u32* entries, u32* scratch, u32 count) const {
   if (from != entries) memcpy(entries, from, count * sizeof(u32));
 }
 
-Status HistTrigger::print_listing(StringView filter, String& out) const {
+Status HistTrigger::print_listing(StringView filter, bool paused, String& out) const {
   TRY(print_hist_spec(*spec_, out));
   if (!filter.empty()) {
     TRY(out.append(" if "));
     TRY(out.append(filter));
   }
-  TRY(out.append(paused() ? " [paused]" : " [active]"));
+  TRY(out.append(paused ? " [paused]" : " [active]"));
   return out.append('\n');
 }
 
@@ -295,9 +303,9 @@ void print_value(StringView name, u32 flags, u64 value, const ValueStats& stats,
 
 }  // namespace
 
-Status HistTrigger::print_histogram(StringView filter, String& out) const {
+Status HistTrigger::print_histogram(StringView filter, bool paused, String& out) const {
   TRY(out.append("# event histogram\n#\n# trigger info: "));
-  TRY(print_listing(filter, out));
+  TRY(print_listing(filter, paused, out));
   TRY(out.append("#\n\n"));
   Vector<u32> entries;
   for (u32 slot = 0; slot < table_->slot_count(); ++slot) {

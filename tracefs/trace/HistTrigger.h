@@ -16,8 +16,9 @@ struct HistInputs {
   u64 timestamp_ns;
 };
 
-// One `hist` trigger: its spec and its table. Recorders aggregate into it; the trigger file
-// lists it and the event's hist file prints it, both in Linux's text.
+// One `hist` table with its spec. Recorders aggregate into it; the trigger file lists it and
+// the event's hist file prints it, both in Linux's text. Triggers of the same name=NAME on
+// several events share one (`users` counts them).
 class HistTrigger {
  public:
   static Result<OwnPtr<HistTrigger>> create(OwnPtr<HistSpec> spec);
@@ -29,15 +30,16 @@ class HistTrigger {
   // Adds one hit; nothing is allocated. A key the full table has no room for is dropped.
   void record(const HistInputs& inputs) const;
 
-  bool paused() const { return paused_.load(MemoryOrder::kRelaxed); }
-  void set_paused(bool paused) { paused_.store(paused); }
-  // Empties the table; the caller has made sure no recorder is inside record().
-  void clear() { table_->clear(); }
+  // Empties the table. Recorders of every event sharing it are kept out meanwhile (Linux
+  // pauses the trigger, or all of a named one's, around the clear).
+  void clear();
 
   // The trigger file's line: "hist:keys=...:size=2048 [if FILTER] [active]\n".
-  Status print_listing(StringView filter, String& out) const;
+  Status print_listing(StringView filter, bool paused, String& out) const;
   // The hist file's table: header, one line per entry in sort order, totals.
-  Status print_histogram(StringView filter, String& out) const;
+  Status print_histogram(StringView filter, bool paused, String& out) const;
+
+  u32 users = 0;  // the triggers using this table; written under the writers' serialization
 
  private:
   u64 evaluate(u32 node, const HistInputs& inputs, const u64* vars) const;
@@ -49,7 +51,7 @@ class HistTrigger {
   OwnPtr<HistSpec> spec_;
   OwnPtr<HistTable> table_;
   String signature_;
-  Atomic<bool> paused_{false};
+  Atomic<bool> clearing_{false};
 };
 
 }  // namespace tg::trace

@@ -282,3 +282,26 @@ TEST_F(HistTrigger, TruncatingWriteReplacesTheHistTriggers) {
   ASSERT_EQ(echo(kKmalloc, "!traceoff"), Errno::kOk);
   EXPECT_EQ(cat("events/kmem/kmalloc/enable"), "0\n");
 }
+
+// trigger-multihist.tc's last part: same-named triggers on two events share one table.
+TEST_F(HistTrigger, SameNameSharesOneTableAcrossEvents) {
+  const char* kKfree = "events/kmem/kfree/trigger";
+  ASSERT_EQ(echo(kKmalloc, "hist:name=test_hist:keys=common_pid"), Errno::kOk);
+  ASSERT_EQ(echo(kKfree, "hist:name=test_hist:keys=common_pid"), Errno::kOk);
+  EXPECT_EQ(cat(kKfree),
+            "hist:name=test_hist:keys=common_pid:vals=hitcount:sort=hitcount:size=2048 [active]\n");
+  kmalloc(0x1000, 8, 8);
+  trace::emit_kfree(tracing_->top(), writer_context(), 0x3000, 0xffff0000);
+  EXPECT_TRUE(has(cat(kKmallocHist), "hitcount:          2\n"));
+  EXPECT_EQ(cat(kKmallocHist), cat("events/kmem/kfree/hist"));
+  expect_error("hist:^name=test_hist:keys=call_site",
+               "Named hist trigger doesn't match existing named trigger (includes variables)",
+               "events/kmem/kmem_cache_alloc/trigger");
+  // Pausing is the trigger's own; the table lives until its last trigger goes.
+  ASSERT_EQ(echo_append(kKfree, "hist:name=test_hist:keys=common_pid:pause"), Errno::kOk);
+  EXPECT_TRUE(has(cat(kKmalloc), "[active]"));
+  ASSERT_EQ(echo_append(kKmalloc, "!hist:name=test_hist:keys=common_pid"), Errno::kOk);
+  EXPECT_TRUE(has(cat("events/kmem/kfree/hist"), "hitcount:          2\n"));
+  ASSERT_EQ(echo_append(kKfree, "!hist:name=test_hist:keys=common_pid"), Errno::kOk);
+  EXPECT_EQ(cat("events/kmem/kfree/hist"), "");
+}
