@@ -345,7 +345,7 @@ class HistParser {
   Status create_field(StringView text, u32 flags, StringView var_name, Vector<HistField>& out) {
     u32 subexpressions = 0;
     HistField field;
-    field.node = TRY(parse_expression(text, flags, var_name, subexpressions));
+    field.node = TRY(parse_expression(text, flags, subexpressions));
     const HistNode& node = spec_.nodes[field.node];
     field.is_signed = node.field.is_signed && node.kind == HistNode::Kind::kField;
     TRY(field.var_name.append(var_name));
@@ -393,19 +393,19 @@ class HistParser {
     return StringView::npos;
   }
 
-  Result<u32> parse_expression(StringView text, u32 flags, StringView var_name, u32& count) {
+  Result<u32> parse_expression(StringView text, u32 flags, u32& count) {
     if (count > kHistMaxSubexpressions) return fail(kTooManySubexpr, text);
     usize at = 0;
     char op = root_operator(text, at);
-    if (op == 0) return parse_atom(text, flags, var_name);
+    if (op == 0) return parse_atom(text, flags);
     if (op == 'u') return parse_unary(text, count);
     ++count;
     StringView left_text = text.substr(0, at);
     StringView right_text = text.substr(at + 1);
     if (left_text.empty() || right_text.empty()) return Errno::kInval;
-    u32 left = TRY(parse_expression(left_text, 0, StringView(), count));
+    u32 left = TRY(parse_expression(left_text, 0, count));
     if (spec_.nodes[left].flags & kHistString) return fail(kInvalidStrOperand, left_text);
-    u32 right = TRY(parse_expression(right_text, 0, StringView(), count));
+    u32 right = TRY(parse_expression(right_text, 0, count));
     if (spec_.nodes[right].flags & kHistString) return fail(kInvalidStrOperand, right_text);
     u32 left_flags = resolved(left).flags;
     u32 right_flags = resolved(right).flags;
@@ -464,12 +464,8 @@ class HistParser {
   // Linux's expr_field_str: how an operand appears in its expression's name.
   static Status operand_text(const HistNode& node, String& out) {
     TextWriter writer(out);
-    if (node.kind == HistNode::Kind::kVarRef)
-      writer.put('$').put(node.name.view());
-    else if (node.kind == HistNode::Kind::kConst && !(node.flags & kHistExpr))
-      writer.put(node.name.view());
-    else
-      writer.put(node.name.view());
+    if (node.kind == HistNode::Kind::kVarRef) writer.put('$');
+    writer.put(node.name.view());
     if (node.kind != HistNode::Kind::kVarRef && !modifier_name(node.flags).empty())
       writer.put('.').put(modifier_name(node.flags));
     if (node.buckets) writer.put('=').dec(node.buckets);
@@ -486,7 +482,7 @@ class HistParser {
     if (close == StringView::npos) return Errno::kInval;
     if (close + 1 != text.size()) return fail(kUnaryMinusSubexpr, text);
     text = text.substr(0, close);
-    u32 operand = TRY(parse_expression(text, 0, StringView(), count));
+    u32 operand = TRY(parse_expression(text, 0, count));
     if (spec_.nodes[operand].flags & kHistString) return fail(kInvalidStrOperand, text);
     HistNode node;
     node.kind = HistNode::Kind::kNegate;
@@ -507,8 +503,7 @@ class HistParser {
     return add(move(node));
   }
 
-  Result<u32> parse_atom(StringView text, u32 flags, StringView var_name) {
-    (void)var_name;
+  Result<u32> parse_atom(StringView text, u32 flags) {
     HistNode node;
     if (!text.empty() && is_digit(text[0])) {
       if (!parse_number(text, node.constant)) return fail(kExpectNumber, text);

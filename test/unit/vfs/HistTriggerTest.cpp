@@ -305,3 +305,15 @@ TEST_F(HistTrigger, SameNameSharesOneTableAcrossEvents) {
   ASSERT_EQ(echo_append(kKfree, "!hist:name=test_hist:keys=common_pid"), Errno::kOk);
   EXPECT_EQ(cat("events/kmem/kfree/hist"), "");
 }
+
+TEST_F(HistTrigger, TimestampsAndCpuKeys) {
+  ASSERT_EQ(echo(kKmalloc, "hist:keys=common_cpu:ts=common_timestamp.usecs"), Errno::kOk);
+  EXPECT_EQ(cat(kKmalloc),
+            "hist:keys=common_cpu:vals=hitcount:ts=common_timestamp.usecs:sort=hitcount:"
+            "size=2048:clock=global [active]\n");
+  g_writer_cpu = 1;
+  kmalloc(0x1000, 8, 8);
+  EXPECT_TRUE(has(cat(kKmallocHist), "{ common_cpu:          1 } hitcount:          1\n"));
+  expect_error("^hist:keys=common_pid:x=common_timestamp.usecs-common_timestamp",
+               "Timestamp units in expression don't match");
+}
