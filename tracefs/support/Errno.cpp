@@ -27,6 +27,7 @@ constexpr ErrnoText kErrnoTexts[] = {
     {Errno::kInval, "EINVAL", "Invalid argument"},
     {Errno::kFBig, "EFBIG", "File too large"},
     {Errno::kNoSpc, "ENOSPC", "No space left on device"},
+    {Errno::kDom, "EDOM", "Numerical argument out of domain"},
     {Errno::kRange, "ERANGE", "Numerical result out of range"},
     {Errno::kNameTooLong, "ENAMETOOLONG", "File name too long"},
     {Errno::kNoSys, "ENOSYS", "Function not implemented"},

@@ -23,6 +23,7 @@ enum class Errno : i32 {
   kInval = 22,
   kFBig = 27,
   kNoSpc = 28,
+  kDom = 33,
   kRange = 34,
   kNameTooLong = 36,
   kNoSys = 38,

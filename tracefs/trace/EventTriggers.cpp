@@ -46,6 +46,8 @@ u8 kind_of(TriggerCommand command) {
     case kEnableEvent:
     case kDisableEvent:
       return 3;
+    case kHist:
+      return 4;
   }
   return 0;
 }
@@ -175,8 +177,11 @@ Result<OwnPtr<EventTrigger>> make_trigger(TriggerCommand command, const EventDef
 
 Result<OwnPtr<EventTrigger>> copy_trigger(const EventTrigger& from, const EventDefinition& event) {
   FilterError ignored;
-  return make_trigger(from.command, from.target, from.count.load(), from.filter_text.view(), event,
-                      ignored);
+  auto copy = TRY(make_trigger(from.command, from.target, from.count.load(),
+                               from.filter_text.view(), event, ignored));
+  copy->hist = from.hist;
+  copy->paused.store(from.paused.load());
+  return copy;
 }
 
 // Counted triggers act while their count lasts; traceon/traceoff and the event switches count
@@ -212,6 +217,8 @@ void act(TraceInstance& instance, const EventTrigger& trigger) {
       instance.set_event_enabled(trigger.target->id, enable);
       return;
     }
+    case kHist:
+      return;
   }
 }
 
@@ -221,6 +228,14 @@ void act(TraceInstance& instance, const EventTrigger& trigger) {
 void hold_soft_mode(TraceInstance& instance, const EventTrigger& trigger, u16 id, bool held) {
   instance.attach_event_probe(id, held);
   if (trigger.target) instance.attach_event_probe(trigger.target->id, held);
+}
+
+// The command word of a trigger write, as Linux cuts it at ':', ' ' or '\t'.
+StringView hist_command(StringView text) {
+  text = text.trim();
+  usize end = 0;
+  while (end < text.size() && text[end] != ':' && text[end] != ' ' && text[end] != '\t') ++end;
+  return text.substr(0, end);
 }
 
 }  // namespace
@@ -240,6 +255,10 @@ Status EventTriggers::show(const EventDefinition& event, String& out) const {
   if (!list) return out.append(kAvailable);
   for (usize i = list->triggers.size(); i-- > 0;) {
     const EventTrigger& trigger = *list->triggers[i];
+    if (trigger.hist) {
+      TRY(trigger.hist->print_listing(trigger.filter_text.view(), trigger.paused.load(), out));
+      continue;
+    }
     TRY(out.append(name_of(trigger.command)));
     if (trigger.target) {
       TRY(out.append(':'));
@@ -273,6 +292,12 @@ Status EventTriggers::show(const EventDefinition& event, String& out) const {
 Status EventTriggers::write(TraceInstance& instance, const EventDefinition& event, StringView text,
                             ErrorLog& log, u64 now_ns) {
   if (event.id >= kMaxEvents) return Errno::kInval;
+  StringView command = hist_command(text);
+  if (command == StringView("hist") || command == StringView("!hist")) {
+    StringView rest = text.trim().drop_front(command.size());
+    if (!rest.empty()) rest = rest.drop_front(1).trim_front();
+    return write_hist(instance, event, command[0] == '!', rest, log, now_ns);
+  }
   Parsed parsed = TRY(parse(text));
   const List* current = lists_[event.id].load(MemoryOrder::kAcquire);
   OwnPtr<List> next(tg::create<List>());
@@ -320,14 +345,222 @@ Status EventTriggers::publish(u16 id, OwnPtr<List> list) {
   return {};
 }
 
-void EventTriggers::fire(TraceInstance& instance, u16 id, const u8* payload, usize size) const {
+void EventTriggers::fire(TraceInstance& instance, u16 id, const u8* payload, usize size,
+                         u32 cpu) const {
   if (id >= kMaxEvents) return;
   const List* list = lists_[id].load(MemoryOrder::kAcquire);
   if (!list) return;
   for (const auto& trigger : list->triggers) {
+    if (trigger->hist && trigger->paused.load(MemoryOrder::kRelaxed)) continue;
     if (trigger->filter && !trigger->filter->matches(payload, size)) continue;
+    if (trigger->hist) {
+      u64 now = trigger->hist->spec().timestamps ? instance.now() : 0;
+      trigger->hist->record({payload, size, cpu, now});
+      continue;
+    }
     act(instance, *trigger);
   }
+}
+
+Status EventTriggers::show_hist(const EventDefinition& event, String& out) const {
+  const List* list = event.id < kMaxEvents ? lists_[event.id].load(MemoryOrder::kAcquire) : nullptr;
+  if (!list) return {};
+  bool first = true;
+  for (usize i = list->triggers.size(); i-- > 0;) {
+    const EventTrigger& trigger = *list->triggers[i];
+    if (!trigger.hist) continue;
+    if (!first) TRY(out.append("\n\n"));
+    first = false;
+    TRY(trigger.hist->print_histogram(trigger.filter_text.view(), trigger.paused.load(), out));
+  }
+  return {};
+}
+
+namespace {
+
+// Linux's hist parser logs where the command went wrong: "hist:SYS:EVENT" names the event, the
+// command is "hist:" and what followed, the caret sits under the first occurrence of the
+// offending text.
+struct HistLog {
+  ErrorLog& log;
+  u64 now_ns;
+  const EventDefinition& event;
+  StringView param_and_filter;
+
+  void add(StringView message, StringView at) const {
+    String where;
+    String command;
+    (void)where.append("hist:");
+    (void)where.append(event.system);
+    (void)where.append(':');
+    (void)where.append(event.name);
+    (void)command.append("hist:");
+    (void)command.append(param_and_filter);
+    usize caret = command.view().find(at);
+    if (at.empty() || caret == StringView::npos) caret = 0;
+    log.add(now_ns, where.view(), message, command.view(), caret);
+  }
+};
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+// Linux separates the hist attributes from "if FILTER" at the first "if" with a blank on each
+// side; an "if" that starts the text or ends it is EINVAL.
+Status split_hist_filter(StringView text, StringView& param, StringView& filter) {
+  param = text;
+  filter = StringView();
+  usize at = 0;
+  while ((at = text.find("if", at)) != StringView::npos) {
+    if (at == 0) return Errno::kInval;
+    if (!is_blank(text[at - 1])) {
+      ++at;
+      continue;
+    }
+    if (at + 3 >= text.size()) return Errno::kInval;
+    if (!is_blank(text[at + 2])) {
+      ++at;
+      continue;
+    }
+    param = text.substr(0, at - 1).trim();
+    filter = text.substr(at + 2).trim();
+    return {};
+  }
+  return {};
+}
+
+}  // namespace
+
+Status EventTriggers::write_hist(TraceInstance& instance, const EventDefinition& event, bool remove,
+                                 StringView param_and_filter, ErrorLog& log, u64 now_ns) {
+  HistLog errors{log, now_ns, event, param_and_filter};
+  if (param_and_filter.empty()) return Errno::kInval;
+  StringView param;
+  StringView filter;
+  TRY(split_hist_filter(param_and_filter, param, filter));
+  HistError error;
+  auto parsed = parse_hist_spec(param, event, error);
+  if (!parsed.ok()) {
+    if (!error.message.empty()) errors.add(error.message, error.at.view());
+    return parsed.error();
+  }
+  OwnPtr<HistSpec> spec = parsed.release_value();
+  // The filter is compiled first, as Linux sets it before looking for a matching trigger.
+  FilterError filter_error;
+  OwnPtr<EventTrigger> made;
+  {
+    auto trigger = make_trigger(kHist, nullptr, -1, filter, event, filter_error);
+    if (!trigger.ok()) {
+      if (trigger.error() == Errno::kInval)
+        log.add(now_ns, kFilterErrorWhere, filter_error.message, filter, filter_error.caret);
+      return trigger.error();
+    }
+    made = trigger.release_value();
+  }
+  String signature;
+  TRY(hist_signature(*spec, signature));
+  // A trigger matches another of the same fields, sort keys, name and filter (Linux's
+  // hist_trigger_match).
+  const List* current = lists_[event.id].load(MemoryOrder::kAcquire);
+  const EventTrigger* match = nullptr;
+  if (current)
+    for (const auto& trigger : current->triggers)
+      if (trigger->hist && trigger->hist->signature() == signature.view() &&
+          trigger->hist->spec().name == spec->name.view() &&
+          trigger->filter_text.view() == made->filter_text.view())
+        match = trigger.get();
+
+  if (remove) {
+    if (!match) return {};
+    OwnPtr<List> next(tg::create<List>());
+    if (!next) return Errno::kNoMem;
+    for (const auto& trigger : current->triggers)
+      if (trigger.get() != match) TRY(next->triggers.append(TRY(copy_trigger(*trigger, event))));
+    HistTrigger* gone = match->hist;
+    hold_soft_mode(instance, *match, event.id, false);
+    TRY(publish(event.id, move(next)));
+    release_hist(gone);
+    return {};
+  }
+  if (match && (spec->pause || spec->cont || spec->clear)) {
+    if (spec->pause)
+      match->paused.store(true);
+    else if (spec->cont)
+      match->paused.store(false);
+    else
+      match->hist->clear();
+    return {};
+  }
+  // name=NAME shares the table of the instance's other trigger of that name, which must
+  // have the same fields.
+  HistTrigger* named = nullptr;
+  if (!spec->name.empty())
+    for (const auto& hist : hists_)
+      if (hist->spec().name == spec->name.view()) named = hist.get();
+  if (named && !(named->signature() == signature.view())) {
+    errors.add("Named hist trigger doesn't match existing named trigger (includes variables)",
+               spec->name.view());
+    return Errno::kInval;
+  }
+  if (match) {
+    errors.add("Hist trigger already exists", StringView());
+    return Errno::kExist;
+  }
+  if (spec->cont || spec->clear) {
+    errors.add("Can't clear or continue a nonexistent hist trigger", StringView());
+    return Errno::kNoEnt;
+  }
+  made->paused.store(spec->pause);
+  if (named) {
+    made->hist = named;
+  } else {
+    OwnPtr<HistTrigger> hist = TRY(HistTrigger::create(move(spec)));
+    made->hist = hist.get();
+    TRY(hists_.append(move(hist)));
+  }
+  ++made->hist->users;
+  // Linux appends hist triggers at the tail of the event's list (the others go to its head):
+  // the newest hist trigger is listed after the older ones.
+  OwnPtr<List> next(tg::create<List>());
+  if (!next) return Errno::kNoMem;
+  hold_soft_mode(instance, *made, event.id, true);
+  TRY(next->triggers.append(move(made)));
+  if (current)
+    for (const auto& trigger : current->triggers)
+      TRY(next->triggers.append(TRY(copy_trigger(*trigger, event))));
+  return publish(event.id, move(next));
+}
+
+Status EventTriggers::remove_hists(TraceInstance& instance, const EventDefinition& event) {
+  if (event.id >= kMaxEvents) return Errno::kInval;
+  const List* current = lists_[event.id].load(MemoryOrder::kAcquire);
+  if (!current) return {};
+  OwnPtr<List> next(tg::create<List>());
+  if (!next) return Errno::kNoMem;
+  Vector<HistTrigger*> gone;
+  for (const auto& trigger : current->triggers) {
+    if (trigger->hist) {
+      TRY(gone.append(trigger->hist));
+      continue;
+    }
+    TRY(next->triggers.append(TRY(copy_trigger(*trigger, event))));
+  }
+  if (gone.empty()) return {};
+  for (usize i = 0; i < gone.size(); ++i) instance.attach_event_probe(event.id, false);
+  TRY(publish(event.id, move(next)));
+  for (HistTrigger* hist : gone) release_hist(hist);
+  return {};
+}
+
+// A table goes with the last trigger using it; the caller has unpublished that trigger.
+void EventTriggers::release_hist(HistTrigger* hist) {
+  if (--hist->users) return;
+  for (usize i = 0; i < hists_.size(); ++i)
+    if (hists_[i].get() == hist) {
+      hists_.remove(i);
+      return;
+    }
 }
 
 }  // namespace tg::trace

@@ -6,14 +6,14 @@
 #include "support/Vector.h"
 #include "trace/EventCatalog.h"
 #include "trace/EventFilter.h"
+#include "trace/HistTrigger.h"
 
 namespace tg::trace {
 
 class TraceInstance;
 class ErrorLog;
 
-// What an event trigger does when its event fires (events/SYS/EVENT/trigger). Linux's hist
-// triggers are not here.
+// What an event trigger does when its event fires (events/SYS/EVENT/trigger).
 enum class TriggerCommand : u8 {
   kTraceOn,
   kTraceOff,
@@ -21,6 +21,7 @@ enum class TriggerCommand : u8 {
   kStackTrace,
   kEnableEvent,
   kDisableEvent,
+  kHist,
 };
 
 // One registered trigger: a command, how many more times it may act (-1: unlimited), an
@@ -30,7 +31,9 @@ struct EventTrigger {
   TriggerCommand command = TriggerCommand::kTraceOn;
   mutable Atomic<i64> count{-1};  // recorders count down
   const EventDefinition* target = nullptr;
-  String filter_text;  // after "if ", empty: none
+  HistTrigger* hist = nullptr;         // kHist: owned by EventTriggers, shared by every copy
+  mutable Atomic<bool> paused{false};  // kHist: pause / cont
+  String filter_text;                  // after "if ", empty: none
   OwnPtr<EventFilter> filter;
 };
 
@@ -50,22 +53,35 @@ class EventTriggers {
   Status show(const EventDefinition& event, String& out) const;
   // One write: "CMD[:ARGS] [if FILTER]" adds (EEXIST if a trigger of that kind is already
   // there), "!CMD..." removes; an unknown command, bad count or bad filter is EINVAL.
+  // "hist:..." writes follow Linux's hist rules: several hist triggers per event, pause, cont
+  // and clear act on the matching one, parse errors go to `log` with Linux's texts.
   Status write(TraceInstance& instance, const EventDefinition& event, StringView text,
                ErrorLog& log, u64 now_ns);
+  // Opening the trigger file with O_TRUNC removes the event's hist triggers (Linux's
+  // unreg_all; the other triggers stay).
+  Status remove_hists(TraceInstance& instance, const EventDefinition& event);
+  // The event's hist file: every hist trigger's table, oldest first; empty without one.
+  Status show_hist(const EventDefinition& event, String& out) const;
 
   // For recorders: whether event `id` has triggers (it must then be seen even when it is not
   // enabled), and running them on a payload after its record was written (or not).
   bool has(u16 id) const {
     return id < kMaxEvents && lists_[id].load(MemoryOrder::kAcquire) != nullptr;
   }
-  void fire(TraceInstance& instance, u16 id, const u8* payload, usize size) const;
+  void fire(TraceInstance& instance, u16 id, const u8* payload, usize size, u32 cpu) const;
 
  private:
   struct List {
     Vector<OwnPtr<EventTrigger>> triggers;
   };
   Status publish(u16 id, OwnPtr<List> list);
+  Status write_hist(TraceInstance& instance, const EventDefinition& event, bool remove,
+                    StringView param_and_filter, ErrorLog& log, u64 now_ns);
+  void release_hist(HistTrigger* hist);
   Atomic<List*> lists_[kMaxEvents] = {};
+  // Every hist trigger of every event: their tables outlive the lists that are republished on
+  // each write.
+  Vector<OwnPtr<HistTrigger>> hists_;
 };
 
 }  // namespace tg::trace

@@ -137,8 +137,14 @@ Result<usize> event_filter_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
-// ---- trigger: traceon, traceoff, snapshot, stacktrace, enable_event, disable_event ----
+// ---- trigger: traceon, traceoff, snapshot, stacktrace, enable_event, disable_event, hist ----
 
+// `echo ... > trigger` first removes the event's hist triggers, as Linux's open does.
+Status event_trigger_open(OpenFile& file) {
+  if (!file.truncate()) return {};
+  auto& instance = instance_of(file);
+  return instance.triggers().remove_hists(instance, definition_of(file));
+}
 Result<bool> event_trigger_show(OpenFile& file, String& out) {
   return shown(instance_of(file).triggers().show(definition_of(file), out));
 }
@@ -150,6 +156,12 @@ Result<usize> event_trigger_write(OpenFile& file, StringView data) {
   TRY(instance.triggers().write(instance, definition_of(file), data, instance.error_log(),
                                 instance.now()));
   return data.size();
+}
+
+// ---- hist: the tables of the event's hist triggers ----
+
+Result<bool> event_hist_show(OpenFile& file, String& out) {
+  return shown(instance_of(file).triggers().show_hist(definition_of(file), out));
 }
 
 // ---- events/header_page, events/header_event: how to read trace_pipe_raw ----
@@ -199,6 +211,8 @@ const FileOps kEventFilterOps = {.show = event_filter_show, .write = event_filte
 const FileOps kSystemFilterOps = {.show = system_filter_show, .write = system_filter_write};
 const FileOps kEventFormatOps = {.show = format_show};
 const FileOps kEventIdOps = {.show = id_show};
-const FileOps kEventTriggerOps = {.show = event_trigger_show, .write = event_trigger_write};
+const FileOps kEventTriggerOps = {
+    .open = event_trigger_open, .show = event_trigger_show, .write = event_trigger_write};
+const FileOps kEventHistOps = {.show = event_hist_show};
 
 }  // namespace tg::vfs

@@ -45,7 +45,8 @@ extern const FileOps kEventFilterOps;   // events/<sys>/<event>/filter
 extern const FileOps kSystemFilterOps;  // events/<sys>/filter
 extern const FileOps kEventFormatOps;
 extern const FileOps kEventIdOps;
-extern const FileOps kEventTriggerOps;  // events/<sys>/<event>/trigger
+extern const FileOps kEventTriggerOps;
+extern const FileOps kEventHistOps;  // events/<sys>/<event>/trigger
 // dynamic events (kprobes): the top files, and events/<group>/<event>/ (context.sub = id)
 extern const FileOps kKprobeEventsOps;
 extern const FileOps kDynamicEventsOps;

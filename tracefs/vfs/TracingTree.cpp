@@ -67,9 +67,9 @@ constexpr DynamicChildren kOptions = {option_count, option_entry};
 // ---- events/<system>/<event> ----
 
 constexpr Node kEventFiles[] = {
-    file_node("enable", 0640, &kEventsEnableOps),  file_node("filter", 0640, &kEventFilterOps),
-    file_node("format", 0440, &kEventFormatOps),   file_node("id", 0440, &kEventIdOps),
-    file_node("trigger", 0640, &kEventTriggerOps),
+    file_node("enable", 0640, &kEventsEnableOps), file_node("filter", 0640, &kEventFilterOps),
+    file_node("format", 0440, &kEventFormatOps),  file_node("hist", 0444, &kEventHistOps),
+    file_node("id", 0440, &kEventIdOps),          file_node("trigger", 0640, &kEventTriggerOps),
 };
 constexpr Node kEventDirectory = directory_node("", 0755, kEventFiles);
 // ftrace's internal records: a format and an id for trace-cmd, nothing to switch.
@@ -78,9 +78,10 @@ constexpr Node kInternalEventFiles[] = {
     file_node("id", 0440, &kEventIdOps),
 };
 constexpr Node kInternalEventDirectory = directory_node("", 0755, kInternalEventFiles);
-// ftrace/print is written by trace_marker, and Linux lets triggers act on it.
+// ftrace/print is written by trace_marker, and Linux lets triggers (hist ones too) act on it.
 constexpr Node kPrintEventFiles[] = {
     file_node("format", 0440, &kEventFormatOps),
+    file_node("hist", 0444, &kEventHistOps),
     file_node("id", 0440, &kEventIdOps),
     file_node("trigger", 0640, &kEventTriggerOps),
 };

@@ -226,15 +226,15 @@ TEST_F(EventFormat, FormatStartsWithNameAndId) {
 
 TEST_F(EventFormat, FtraceInternalsHaveOnlyFormatAndId) {
   EXPECT_EQ(ls("events/ftrace/function"), (std::vector<std::string>{"format", "id"}));
-  // trace_marker's event takes triggers, as in Linux.
+  // trace_marker's event takes triggers (hist ones too), as in Linux.
   auto names = ls("events/ftrace/print");
-  EXPECT_EQ(names, (std::vector<std::string>{"format", "id", "trigger"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"format", "hist", "id", "trigger"}));
   EXPECT_EQ(cat("events/ftrace/print/id"), "5\n");
 }
 
-TEST_F(EventFormat, EventDirectoriesHoldEnableFilterFormatIdTrigger) {
+TEST_F(EventFormat, EventDirectoriesHoldEnableFilterFormatHistIdTrigger) {
   EXPECT_EQ(ls("events/sched/sched_switch"),
-            (std::vector<std::string>{"enable", "filter", "format", "id", "trigger"}));
+            (std::vector<std::string>{"enable", "filter", "format", "hist", "id", "trigger"}));
   EXPECT_EQ(mode_of("events/sched/sched_switch/format"), vfs::kModeRegular | 0440);
   EXPECT_EQ(mode_of("events/sched"), vfs::kModeDirectory | 0755);
 }

@@ -1,0 +1,115 @@
+#pragma once
+#include "support/Memory.h"
+#include "support/Result.h"
+#include "support/String.h"
+#include "support/Vector.h"
+#include "trace/EventCatalog.h"
+#include "trace/EventFilter.h"
+
+namespace tg::trace {
+
+// Linux's HIST_FIELD_FL_* bits that this histogram knows: what a field is, and the modifier
+// (.hex, .sym, ...) that says how it is computed or printed.
+enum HistFlag : u32 {
+  kHistHitcount = 1u << 0,
+  kHistKey = 1u << 1,
+  kHistString = 1u << 2,
+  kHistHex = 1u << 3,
+  kHistSym = 1u << 4,
+  kHistSymOffset = 1u << 5,
+  kHistExecname = 1u << 6,
+  kHistLog2 = 1u << 7,
+  kHistTimestamp = 1u << 8,
+  kHistUsecs = 1u << 9,
+  kHistVar = 1u << 10,
+  kHistExpr = 1u << 11,
+  kHistVarRef = 1u << 12,
+  kHistCpu = 1u << 13,
+  kHistBuckets = 1u << 14,
+  kHistConst = 1u << 15,
+  kHistPercent = 1u << 16,
+  kHistGraph = 1u << 17,
+};
+
+// Linux's limits (tracing_map.h, trace_events_hist.c).
+inline constexpr u32 kHistMaxKeys = 3;
+inline constexpr u32 kHistMaxVals = 3;  // hitcount included
+inline constexpr u32 kHistMaxVars = 16;
+inline constexpr u32 kHistMaxSortKeys = 2;
+inline constexpr u32 kHistMaxSubexpressions = 3;
+inline constexpr u32 kHistStringMax = 256;  // MAX_FILTER_STR_VAL
+inline constexpr u32 kHistKeySizeMax = kHistStringMax + 16 * 8;
+inline constexpr u32 kHistBitsDefault = 11;
+inline constexpr u32 kHistBitsMin = 7;
+inline constexpr u32 kHistBitsMax = 17;
+
+// One node of a field's expression tree: an event field, a common_* value, a numeric
+// literal, a reference to a variable, or an operator over child nodes.
+struct HistNode {
+  enum class Kind : u8 { kField, kTimestamp, kCpu, kHitcount, kConst, kVarRef, kBinary, kNegate };
+  Kind kind = Kind::kConst;
+  char op = 0;  // kBinary: + - * /
+  u32 flags = 0;
+  u32 left = 0;
+  u32 right = 0;
+  FilterField field{};
+  u64 constant = 0;  // kConst; kVarRef: the variable's index
+  u64 buckets = 0;   // .buckets=N
+  String name;       // Linux's hist_field_name: field, expression or variable name
+};
+
+// A key, a value or a variable: the root of its expression, and for keys where it sits in the
+// compound key.
+struct HistField {
+  u32 node = 0;
+  String var_name;  // variables only
+  u16 offset = 0;
+  u16 size = 0;
+  bool is_signed = false;
+};
+
+struct HistSortKey {
+  u32 index = 0;  // among the values (0: hitcount), then the keys
+  bool descending = false;
+};
+
+// A parsed `hist:` trigger: what it aggregates and how it sorts, as Linux's hist_trigger_data
+// holds it.
+struct HistSpec {
+  Vector<HistNode> nodes;
+  Vector<HistField> vals;  // vals[0] is hitcount
+  Vector<HistField> vars;
+  Vector<HistField> keys;
+  HistSortKey sort[kHistMaxSortKeys];
+  u32 sort_count = 1;
+  u32 map_bits = kHistBitsDefault;
+  String name;  // "name=NAME" as Linux keeps it, or empty
+  bool pause = false;
+  bool cont = false;
+  bool clear = false;
+  bool no_hitcount = false;
+  bool timestamps = false;
+  u16 key_size = 0;
+
+  const HistNode& node_of(const HistField& field) const { return nodes[field.node]; }
+  u32 max_elements() const { return 1u << map_bits; }
+};
+
+// Why a hist command did not parse: Linux's message and the text its caret is found by
+// (Linux's errpos: the first occurrence of `at` in the command; empty: column 0). An EINVAL
+// without a message is logged nowhere, as in Linux.
+struct HistError {
+  StringView message;
+  String at;
+};
+
+// Parses the attributes of a hist trigger (the text after "hist:", without its filter).
+Result<OwnPtr<HistSpec>> parse_hist_spec(StringView attributes, const EventDefinition& event,
+                                         HistError& error);
+
+// Linux's event_hist_trigger_print without the filter and state: "hist:keys=...:size=2048".
+Status print_hist_spec(const HistSpec& spec, String& out);
+// What Linux's hist_trigger_match compares: the fields, their modifiers and the sort keys.
+Status hist_signature(const HistSpec& spec, String& out);
+
+}  // namespace tg::trace
