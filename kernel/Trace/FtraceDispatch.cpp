@@ -2,6 +2,7 @@
 
 #include "Arch/x86_64/PerCpu.h"
 #include "Console/Log.h"
+#include "Memory/Layout.h"
 #include "Tasks/Task.h"
 #include "Trace/CodePatcher.h"
 #include "Trace/TraceContext.h"
@@ -90,6 +91,18 @@ void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot, const u64*
   push_frame(task->shadow_stack, parent_slot, HookedCall{ip, 0, task->shadow_stack.top, 0},
              &kReturnProbes);
 }
+// The max-stack tracer at this call, when the stack in use is the current task's (an
+// interrupt runs on the task's stack; the NMI and double-fault stacks are not measured, as
+// Linux measures only task stacks). `parent_slot - 1` holds what the site's call pushed.
+void check_stack(u32 cpu, u64* parent_slot, u64 frame) {
+  Task* task = current_task();
+  if (!task || !task->stack) return;
+  const u64* base = reinterpret_cast<const u64*>(task->stack);
+  const u64* top = base + kTaskStackPages * kPageSize / sizeof(u64);
+  const u64* sp = parent_slot - 1;
+  if (sp < base || sp >= top) return;
+  g_tracing->stack_tracer().check(cpu, {sp, top, frame});
+}
 }  // namespace
 
 void ftrace_dispatch_init() {
@@ -111,6 +124,9 @@ extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* regi
     g_tracing->run_probes(ctx, {ip, *parent_slot, registers[14]});
     entry_probes(ctx, ip, parent_slot, registers);
   }
+  // Before a graph tracer hooks the return: the stack then still holds the real one.
+  if (g_tracing->stack_tracer().wants_site(ip))
+    check_stack(guard.cpu(), parent_slot, registers[14]);
   // Tracers that hook returns run in the top instance only (one shadow stack per task; as
   // Linux's instances, which offer "function nop").
   const Tracer& tracer = g_top->tracer();
