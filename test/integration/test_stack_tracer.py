@@ -5,7 +5,9 @@ proc/sys/kernel/stack_tracer_enabled switch) against a booted guest.
                                        kernel functions (proc/kallsyms), depths fall row by
                                        row, each size is the gap to the next depth and the
                                        sizes sum to stack_max_size; stack_max_size=0 resets;
-                                       stack_trace_filter decides entry 0's function; bad
+                                       stack_trace_filter decides entry 0's function; under
+                                       function_graph no row is return_to_handler (nor a
+                                       `stacktrace` probe's line); bad
                                        numbers and globs matching nothing are EINVAL
     test_stack_tracer.py KERNEL boot   `stacktrace_filter=kfree` on the command line: the
                                        switch reads 1, the filter lists kfree, entry 0 is kfree
@@ -71,8 +73,8 @@ def record(client, root, workload):
     write(client, root, SWITCH, "0")
 
 
-def check_rows(found, functions, max_size):
-    expect(len(found) >= 3, f"only {len(found)} frames: {found}")
+def check_rows(found, functions, max_size, least=3):
+    expect(len(found) >= least, f"only {len(found)} frames: {found}")
     for depth, size, function, offset, length in found:
         expect(function in functions, f"{function} is not a kernel function")
         expect(offset < length, f"{function}+{offset:#x} is past its end ({length:#x})")
@@ -116,6 +118,29 @@ def test_run(kernel, guests):
         check_rows(found, functions, int(read(client, root, "tracing/stack_max_size")))
         expect(found[0][2] == function, f"filter {function}: entry 0 is {found[0][2]}")
     write(client, root, "tracing/stack_trace_filter", "")
+
+    # Under function_graph the walk gives the hooked returns' real addresses (from the
+    # shadow stack), which the stack does not hold: those frames drop out, as in Linux, and
+    # return_to_handler is never a row.
+    write(client, root, "tracing/current_tracer", "function_graph")
+    record(client, root, "alloc 20")
+    write(client, root, "tracing/current_tracer", "nop")
+    found = rows(client, root)
+    expect(all(row[2] != "return_to_handler" for row in found), f"hooked frames shown: {found}")
+    check_rows(found, functions, int(read(client, root, "tracing/stack_max_size")), least=2)
+
+    # The same walk serves a `stacktrace` probe: under function_graph it names the hooked
+    # callers, not return_to_handler.
+    write(client, root, "tracing/set_ftrace_filter", "kmalloc:stacktrace:1")
+    write(client, root, "tracing/current_tracer", "function_graph")
+    run_workload(client, root, "alloc 5")
+    write(client, root, "tracing/tracing_on", "0")
+    trace = read(client, root, "tracing/trace")
+    write(client, root, "tracing/current_tracer", "nop")
+    write(client, root, "tracing/tracing_on", "1")
+    expect("=> workload_alloc\n" in trace and "=> return_to_handler" not in trace,
+           "stacktrace under function_graph: " + trace[trace.find("<stack trace>"):][:400])
+    write(client, root, "tracing/set_ftrace_filter", "!kmalloc:stacktrace:1")
 
     expect_errno(errno.EINVAL, lambda: write(client, root, "tracing/stack_max_size", "abc"),
                  "stack_max_size abc")
