@@ -306,7 +306,9 @@ asio::awaitable<tg::Result<fuse_entry_param>> FuseMount::entry_of(std::vector<st
   uint64_t qid_path = walked.value().qid.path;
   fuse_ino_t ino;
   auto known = by_qid_.find(qid_path);
-  if (known != by_qid_.end()) {
+  // The guest reuses a removed node's qid for the next node it makes (a kprobe group gone,
+  // another made): only the same path is the same file.
+  if (known != by_qid_.end() && inodes_[known->second].path == path) {
     ino = known->second;
     Inode& inode = inodes_[ino];
     if (inode.have_fid && inode.file.generation == link_.generation()) {
@@ -342,7 +344,8 @@ void FuseMount::forget(fuse_ino_t ino, uint64_t count) {
     return;
   }
   if (it->second.have_fid) asio::co_spawn(io_, link_.clunk(it->second.file), asio::detached);
-  by_qid_.erase(it->second.qid_path);
+  auto mapped = by_qid_.find(it->second.qid_path);
+  if (mapped != by_qid_.end() && mapped->second == ino) by_qid_.erase(mapped);
   inodes_.erase(it);
 }
 

@@ -9,7 +9,8 @@
 #include "Trace/BootTracing.h"
 
 namespace {
-SpinLock g_log_lock;
+SpinLock g_console;
+u64 g_console_flags;  // written and read only by the holder
 constexpr size_t kLineMax = 512;
 
 size_t format_prefix(char* line, size_t size) {
@@ -27,10 +28,20 @@ void emit_line(const char* format_string, va_list args, bool take_lock) {
     serial_write(line, length);
     return;
   }
-  SpinLockGuard guard(g_log_lock);
+  console_lock();
   serial_write(line, length);
+  console_unlock();
 }
 }  // namespace
+
+void console_lock() {
+  u64 flags = g_console.lock();
+  g_console_flags = flags;
+}
+
+void console_unlock() {
+  g_console.unlock(g_console_flags);
+}
 
 void vklog(const char* format_string, va_list args) {
   emit_line(format_string, args, true);

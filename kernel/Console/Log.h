@@ -8,6 +8,11 @@
 void klog(const char* format, ...) __attribute__((format(printf, 1, 2)));
 void vklog(const char* format, va_list args);
 
+// Owns the console while a line goes out, under Linux's names; interrupts stay masked
+// between the two. klog takes it; a caller may take it around several writes.
+extern "C" void console_lock();
+extern "C" void console_unlock();
+
 // For the panic path: writes without taking the log lock, which a dying CPU may hold.
 void klog_emergency(const char* format, ...) __attribute__((format(printf, 1, 2)));
 

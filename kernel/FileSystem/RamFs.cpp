@@ -1,9 +1,9 @@
 #include "FileSystem/RamFs.h"
 
 #include "Lib/List.h"
-#include "Lib/SpinLock.h"
 #include "Lib/String.h"
 #include "Memory/Heap.h"
+#include "Tasks/Mutex.h"
 
 using klib::Errno;
 using klib::Result;
@@ -21,7 +21,7 @@ struct RamFile {
 
 struct RamFs {
   SuperBlock super;
-  SpinLock lock;
+  Mutex lock;  // the directory: tasks only, so contenders sleep (Linux: the dir inode lock)
   List files;
 };
 
@@ -80,7 +80,7 @@ constexpr InodeOps kRamFileOps = {ramfs_read, ramfs_write, ramfs_release};
 
 Result<Inode*> ramfs_lookup(SuperBlock& super, const char* name) {
   RamFs& fs = ramfs_of(super);
-  SpinLockGuard guard(fs.lock);
+  MutexGuard guard(fs.lock);
   RamFile* file = ramfs_find(fs, name);
   if (!file) return Errno::kNoEnt;
   return &file->inode;
@@ -92,7 +92,7 @@ Result<Inode*> ramfs_create(SuperBlock& super, const char* name) {
   if (!file) return Errno::kNoSpc;
   strlcpy(file->name, name, sizeof(file->name));
   file->inode = Inode{&kRamFileOps, 0, 1, file};
-  SpinLockGuard guard(fs.lock);
+  MutexGuard guard(fs.lock);
   if (ramfs_find(fs, name)) {
     destroy(file);
     return Errno::kExist;
@@ -106,7 +106,7 @@ Status ramfs_unlink(SuperBlock& super, const char* name) {
   RamFs& fs = ramfs_of(super);
   RamFile* file;
   {
-    SpinLockGuard guard(fs.lock);
+    MutexGuard guard(fs.lock);
     file = ramfs_find(fs, name);
     if (!file) return Errno::kNoEnt;
     file->node.unlink();
@@ -121,7 +121,7 @@ Status ramfs_rename(SuperBlock& super, const char* from, const char* to) {
   RamFs& fs = ramfs_of(super);
   RamFile* replaced = nullptr;
   {
-    SpinLockGuard guard(fs.lock);
+    MutexGuard guard(fs.lock);
     RamFile* file = ramfs_find(fs, from);
     if (!file) return Errno::kNoEnt;
     if (file == ramfs_find(fs, to)) return {};

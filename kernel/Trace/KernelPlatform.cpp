@@ -89,7 +89,7 @@ constexpr size_t kHeader = 16;
 alignas(4096) u8 g_arena[kArenaBytes];
 size_t g_used;
 void* g_free[kMaxClass + 1];
-SpinLock g_lock;
+ArchSpinLock g_lock;  // the tracer allocates through it: never traced
 
 struct Header {
   void* block;
@@ -102,7 +102,7 @@ void* allocate(tg::usize size, tg::usize align) {
   u32 size_class = kMinClass;
   while (size_class <= kMaxClass && (size_t{1} << size_class) < need) ++size_class;
   if (size_class > kMaxClass) return nullptr;
-  SpinLockGuard guard(g_lock);
+  ArchSpinLockGuard guard(g_lock);
   void* block = g_free[size_class];
   if (block) {
     g_free[size_class] = *static_cast<void**>(block);
@@ -121,7 +121,7 @@ void deallocate(void* pointer) {
   auto* byte = static_cast<u8*>(pointer);
   if (byte < g_arena + kHeader || byte >= g_arena + kArenaBytes) return;
   Header header = *(reinterpret_cast<Header*>(pointer) - 1);
-  SpinLockGuard guard(g_lock);
+  ArchSpinLockGuard guard(g_lock);
   *static_cast<void**>(header.block) = g_free[header.size_class];
   g_free[header.size_class] = header.block;
 }

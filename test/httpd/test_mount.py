@@ -153,6 +153,18 @@ class UsedBy(MountTest):
             self.ok("rmdir tracing/instances/mnt")
         self.assertNotIn("mnt", self.ok("ls tracing/instances").split())
 
+    def test_a_probe_group_made_after_another_went_is_reachable(self):
+        # The guest may give the new group directory the old one's qid.
+        try:
+            self.ok("echo 'p:mnta/probe vfs_read' > tracing/kprobe_events")
+            self.ok("ls tracing/events/mnta/probe")
+            self.ok("echo 'p:mntb/probe vfs_read' > tracing/kprobe_events")
+            self.assertIn("enable", self.ok("ls tracing/events/mntb/probe").split())
+            self.assertIn("name: probe", self.ok("cat tracing/events/mntb/probe/format"))
+            self.fails_with("ls tracing/events/mnta", "No such file or directory")
+        finally:
+            self.sh("echo > tracing/kprobe_events")
+
     def test_nonblocking_read_of_an_empty_trace_pipe_is_eagain(self):
         self.fails_with("dd if=tracing/trace_pipe iflag=nonblock count=1",
                         "Resource temporarily unavailable")

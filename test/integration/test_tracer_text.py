@@ -195,8 +195,52 @@ def test_process_events(kernel, guests):
     expect(not any("kmalloc" in l for l in lines), "kmalloc recorded though not enabled")
 
 
+LOCK_CALL = re.compile(r"^ +\S+-\d+ +\[\d{3}\] \S+ +\d+\.\d+: (\w+) <-(\S+)$")
+LOCK_FUNCTIONS = ("_raw_spin_lock", "_raw_spin_lock_irqsave", "_raw_spin_unlock",
+                  "_raw_spin_unlock_irqrestore", "_raw_spin_trylock", "mutex_lock",
+                  "mutex_trylock", "mutex_unlock", "console_lock", "console_unlock")
+
+
+def test_lock_functions(kernel, guests):
+    """The kernel's locks are functions of their own under Linux's names: listed, filtered
+    by a glob, and traced where they are taken (ramfs's directory mutex: create, two
+    lookups, rename and unlink per iteration)."""
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+
+    def write(path, text):
+        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+
+    available = client.read_file(root, "tracing/available_filter_functions").split()
+    for name in LOCK_FUNCTIONS:
+        expect(name in available, f"{name} is not a traceable function")
+    write("set_ftrace_filter", "mutex_*")
+    expect(sorted(client.read_file(root, "tracing/set_ftrace_filter").split())
+           == ["mutex_lock", "mutex_trylock", "mutex_unlock"], "mutex_* matched other functions")
+    write("current_tracer", "function")
+    write("trace", "")
+    client.write_file(root, "workloads/run", b"ramfs 25")
+    write("tracing_on", "0")
+    lines = client.read_file(root, "tracing/trace").splitlines()
+    write("current_tracer", "nop")
+    write("set_ftrace_filter", "")
+    write("tracing_on", "1")
+
+    calls = [m.groups() for m in map(LOCK_CALL.match, lines) if m]
+    ramfs = [(name, parent) for name, parent in calls if parent.startswith("ramfs_")]
+    locks = sum(1 for name, _ in ramfs if name == "mutex_lock")
+    unlocks = sum(1 for name, _ in ramfs if name == "mutex_unlock")
+    expect(locks == 5 * 25, f"{locks} mutex_lock calls from ramfs, want 125 (5 per iteration)")
+    expect(unlocks == locks, f"{unlocks} mutex_unlock calls for {locks} mutex_lock")
+    expect({name for name, _ in calls} <= {"mutex_lock", "mutex_trylock", "mutex_unlock"},
+           f"the filter let other functions through: {sorted({n for n, _ in calls})}")
+
+
 if __name__ == "__main__":
     if sys.argv[2] == "--process-events":
         run(test_process_events, sys.argv[1])
+    elif sys.argv[2] == "--lock-functions":
+        run(test_lock_functions, sys.argv[1])
     else:
         run(test, sys.argv[1], sys.argv[2], "--update" in sys.argv[3:])
