@@ -47,10 +47,11 @@ struct Platform {
   void (*synchronize_writers)() = nullptr;
   // A reader may now find data or an event it waited for (trace_pipe, workloads/run).
   void (*wake_readers)() = nullptr;
-  // Bracket a record written by a file operation (trace_marker), which runs in a task: the
-  // kernel masks interrupts so the CPU's buffer is never re-entered and the task cannot move
-  // to another CPU mid-write; `cpu` is refreshed to the CPU it now runs on. begin returns
-  // what end restores. Both null on the host.
+  // Bracket a record written by a file operation (trace_marker), which runs in a task, or the
+  // stack tracer's lock taken by one: the kernel masks interrupts so the CPU's buffer (or
+  // lock) is never re-entered and the task cannot move to another CPU meanwhile; `cpu` is
+  // refreshed to the CPU it now runs on. begin returns what end restores. Both null on the
+  // host.
   u64 (*file_record_begin)(u32& cpu) = nullptr;
   void (*file_record_end)(u64 state) = nullptr;
   // Reads kernel memory that may not be mapped (a kprobe's dereference): false instead of a

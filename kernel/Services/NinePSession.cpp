@@ -9,7 +9,7 @@ tg::Result<NinePSession*> NinePSession::create(Send send, u32 max_msize) {
   if (!session) return tg::Errno::kNoMem;
   TRY(tg::vfs::mount_tracing(session->table_, *tracing));
   TRY(tg::vfs::mount_workloads(session->table_));
-  TRY(tg::vfs::mount_proc(session->table_));
+  TRY(tg::vfs::mount_proc(session->table_, *tracing));
   tg::ninep::ServerConfig config;
   config.tree = session->tree_.file_tree();
   config.send = send_frame;

@@ -8,6 +8,7 @@
 #include "Lib/String.h"
 #include "Trace/KernelPlatform.h"
 #include "Trace/TraceShell.h"
+#include "Trace/Tracefs.h"
 #include "Trace/TracingInit.h"
 
 namespace {
@@ -58,6 +59,21 @@ bool buffer_kb(const char* text, u64& kb) {
   return kb != 0;
 }
 
+// Linux's `stacktrace` and `stacktrace_filter=LIST` (the filter also switches it on): the
+// filter is set before the switch, so only its sites go live.
+void apply_stack_tracer() {
+  char value[kValueMax];
+  bool filtered = cmdline_value("stacktrace_filter", value, sizeof(value));
+  if (filtered) {
+    commas_to_spaces(value);
+    apply("stacktrace_filter", "stack_trace_filter", value);
+  }
+  if (!filtered && !cmdline_flag("stacktrace")) return;
+  tg::trace::Tracing* tracing = tg::trace::tracing();
+  if (tracing->stack_tracer().set_enabled_value(1)) tracing->functions_changed();
+  klog("tracing: stack tracer enabled");
+}
+
 void print_line(const char* text) {
   serial_write(text, strlen(text));
 }
@@ -83,6 +99,7 @@ void boot_tracing_apply() {
   }
   if (cmdline_value("tracing_thresh", value, sizeof(value)))
     apply("tracing_thresh", "tracing_thresh", value);
+  apply_stack_tracer();
   if (cmdline_value("ftrace", value, sizeof(value))) apply("ftrace", "current_tracer", value);
 }
 

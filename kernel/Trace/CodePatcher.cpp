@@ -70,11 +70,14 @@ void rewrite_sites(void*) {
   if (written) ++g_stats.updates;
 }
 
+// The stack tracer runs beside whatever tracer is current (nop included): its filter keeps
+// sites live of its own.
 bool site_wanted(tg::trace::Tracing& tracing, bool tracer_wants, u64 ip, bool& probe) {
   if (tracing.has_probe(ip)) {
     probe = true;
     return true;
   }
+  if (tracing.stack_tracer().wants_site(ip)) return true;
   return tracer_wants && tracing.function_site_wanted(ip);
 }
 }  // namespace
@@ -105,10 +108,12 @@ void patcher_update() {
     g_sites[i].want = site_wanted(*tracing, tracer_wants, g_sites[i].address, probes);
     if (g_sites[i].want && !g_sites[i].bad) ++live;
   }
-  // The live sites are exactly one instance's lists only without probes and with one
-  // function-tracing instance; while they change, every instance tests its own lists.
+  // The live sites are exactly one instance's lists only without probes, without the stack
+  // tracer and with one function-tracing instance; while they change, every instance tests
+  // its own lists.
   breakpoints_plan(*tracing);
-  u32 exact = probes ? 0 : tracing->sole_function_slot();
+  bool stack = tracing->stack_tracer().enabled();
+  u32 exact = probes || stack ? 0 : tracing->sole_function_slot();
   __atomic_store_n(&g_patcher_exact, 0u, __ATOMIC_RELEASE);
   // Probes are announced before a site that needs them goes live, and withdrawn after.
   if (probes) __atomic_store_n(&g_patcher_probes, true, __ATOMIC_RELEASE);

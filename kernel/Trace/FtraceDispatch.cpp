@@ -2,6 +2,7 @@
 
 #include "Arch/x86_64/PerCpu.h"
 #include "Console/Log.h"
+#include "Memory/Layout.h"
 #include "Tasks/Task.h"
 #include "Trace/CodePatcher.h"
 #include "Trace/TraceContext.h"
@@ -130,6 +131,19 @@ TG_HOT void profile_return(ShadowStack& stack, const ShadowFrame& frame, u32 cpu
   g_tracing->profiler().leave(cpu, call, profile_clock(),
                               graph_time ? nullptr : profiled_parent_subtime(stack), graph_time);
 }
+
+// The max-stack tracer at this call, when the stack in use is the current task's (an
+// interrupt runs on the task's stack; the NMI and double-fault stacks are not measured, as
+// Linux measures only task stacks). `parent_slot - 1` holds what the site's call pushed.
+void check_stack(u32 cpu, u64* parent_slot, u64 frame) {
+  Task* task = current_task();
+  if (!task || !task->stack) return;
+  const u64* base = reinterpret_cast<const u64*>(task->stack);
+  const u64* top = base + kTaskStackPages * kPageSize / sizeof(u64);
+  const u64* sp = parent_slot - 1;
+  if (sp < base || sp >= top) return;
+  g_tracing->stack_tracer().check(cpu, {sp, top, frame});
+}
 }  // namespace
 
 void ftrace_dispatch_init() {
@@ -151,6 +165,9 @@ extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* regi
     g_tracing->run_probes(ctx, {ip, *parent_slot, registers[14]});
     entry_probes(ctx, ip, parent_slot, registers);
   }
+  // Before a graph tracer hooks the return: the stack then still holds the real one.
+  if (g_tracing->stack_tracer().wants_site(ip))
+    check_stack(guard.cpu(), parent_slot, registers[14]);
   FunctionProfiler& profiler = g_tracing->profiler();
   // The profiler follows the top directory's set_ftrace_filter/notrace, as Linux's (its ops
   // take the global filter).

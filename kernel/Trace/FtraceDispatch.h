@@ -3,8 +3,8 @@
 #include "Lib/Types.h"
 
 // Called from ftrace_caller (ftrace_entry.S) for every live call site: dispatches to the
-// probes, the function profiler, the graph tracer of the top instance and every instance
-// running the function tracer.
+// probes, the stack tracer, the function profiler, the graph tracer of the top instance and
+// every instance running the function tracer.
 // `parent_slot` holds the traced function's return address; the graph tracers replace it
 // with return_to_handler. `registers` is the block the trampoline saved (tracefs ProbeHit
 // order), what kprobes fetch their arguments from.

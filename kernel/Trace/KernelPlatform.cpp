@@ -7,9 +7,11 @@
 #include "Memory/Heap.h"
 #include "Memory/Layout.h"
 #include "Memory/PageAllocator.h"
+#include "Tasks/Task.h"
 #include "Time/Clock.h"
 #include "Trace/BreakpointProbes.h"
 #include "Trace/CodePatcher.h"
+#include "Trace/FtraceDispatch.h"
 #include "Trace/StopMachine.h"
 #include "Trace/SymbolTable.h"
 #include "Trace/Tracefs.h"
@@ -175,15 +177,25 @@ bool read_memory(u64 address, void* out, size_t length) {
   return true;
 }
 
-// A `stacktrace` probe's frames beyond the caller: the saved frame-pointer chain, each frame
-// on a stack (the direct map, 8-byte aligned) and above the one before, as the fatal
-// backtrace reads it.
+// A `stacktrace` probe's and the stack tracer's frames beyond the caller: the saved
+// frame-pointer chain, each frame on a stack (the direct map, 8-byte aligned) and above the
+// one before, as the fatal backtrace reads it. A return a graph tracer hooked reads
+// return_to_handler; the current task's shadow stack holds the real ones, innermost on top,
+// so the walk takes them in turn (Linux's unwinder does the same through
+// ftrace_graph_ret_addr). A slot hooked twice (a traced function tail-calling another: both
+// hook the one return) has return_to_handler as the inner frame's saved address: the walk
+// goes on to the outer frame's.
 size_t walk_stack(u64 frame, u64* out, size_t max) {
+  Task* task = current_task();
+  u32 hooked = task ? task->shadow_stack.top : 0;
   size_t count = 0;
   while (count < max && frame >= kDirectMapBase && frame < kKernelBase && (frame & 7) == 0) {
     const u64* saved = reinterpret_cast<const u64*>(frame);
     if (saved[1] == 0) break;
-    out[count++] = saved[1];
+    u64 address = saved[1];
+    while (address == reinterpret_cast<u64>(&return_to_handler) && hooked)
+      address = task->shadow_stack.frames[--hooked].return_address;
+    out[count++] = address;
     if (saved[0] <= frame) break;
     frame = saved[0];
   }

@@ -62,7 +62,7 @@ int main() {
   auto tracing = trace::Tracing::create().release_value();
   vfs::NodeTable table;
   (void)vfs::mount_tracing(table, *tracing);
-  (void)vfs::mount_proc(table);
+  (void)vfs::mount_proc(table, *tracing);
   (void)tracing->top().set_tracer("function");
   std::string pages;
   for (usize i = 0; i < kEvents; ++i) {

@@ -9,10 +9,13 @@ ftracetest finds its tracing directory as the first /proc/mounts line that menti
 So the whole run happens in a private mount namespace in which no other tracefs or debugfs
 is mounted: the gateway mounts the guest's tree there, tracing/ is bound onto a directory
 of its own and the full mount detached, and that bind is the only tracefs line. The host's
-tracefs is never reached. The few host settings ftracetest touches
-(/proc/sys/kernel/sched_rt_runtime_us, stack_tracer_enabled, ftrace_enabled) are covered by
-scratch files in that namespace, and modprobe/rmmod/insmod are stand-ins that fail: host
-modules have nothing to do with the guest. ftrace/func_hotplug.tc (it takes host CPUs
+tracefs is never reached. /proc/sys/kernel/stack_tracer_enabled, the stack tracer's switch,
+is the guest's own (the mount's proc/sys/kernel/stack_tracer_enabled) bound over the host's
+in that namespace; a host kernel without that sysctl gets /proc/sys/kernel covered by a
+scratch directory that holds it and copies of the other settings the suite touches. Those
+(/proc/sys/kernel/sched_rt_runtime_us, ftrace_enabled) are covered by scratch files in that
+namespace, so the host's own are never written, and modprobe/rmmod/insmod are stand-ins that
+fail: host modules have nothing to do with the guest. ftrace/func_hotplug.tc (it takes host CPUs
 offline) is never run.
 
 ftracetest runs all the test files in one go; a test that gives no result for --limit
@@ -42,8 +45,9 @@ PACKAGE = "linux-source-6.12"
 TARBALL = "/usr/src/linux-source-6.12.tar.xz"
 SELFTESTS = "linux-source-6.12/tools/testing/selftests/ftrace"
 NEVER_RUN = {"ftrace/func_hotplug.tc": "takes the host's CPUs offline"}
-HOST_SETTINGS = ["/proc/sys/kernel/sched_rt_runtime_us", "/proc/sys/kernel/stack_tracer_enabled",
-                 "/proc/sys/kernel/ftrace_enabled"]
+HOST_SETTINGS = ["/proc/sys/kernel/sched_rt_runtime_us", "/proc/sys/kernel/ftrace_enabled"]
+STACK_SWITCH = "/proc/sys/kernel/stack_tracer_enabled"
+GUEST_STACK_SWITCH = "proc/sys/kernel/stack_tracer_enabled"  # in the guest's tree
 RESULTS = ("PASS", "FAIL", "UNRESOLVED", "UNTESTED", "UNSUPPORTED", "XFAIL", "TIMEOUT")
 RESULT_LINE = re.compile(r"^\[\d+\](\s*\(instance\))?.*\[(%s)\]\s*$" % "|".join(RESULTS[:-1]))
 IN_NAMESPACE = "TRACEGATE_FTRACETEST_NAMESPACE"
@@ -134,6 +138,24 @@ def shield_host(scratch):
     return shims
 
 
+def bind_stack_switch(mount, scratch):
+    """Binds the guest's stack_tracer_enabled over the host's, in this namespace only."""
+    if not os.path.exists(STACK_SWITCH):
+        # No such sysctl on this host (no stack tracer): /proc/sys/kernel cannot grow a file,
+        # so a directory of our own covers it, with copies of the settings the suite touches.
+        cover = os.path.join(scratch, "sysctl-kernel")
+        os.makedirs(cover)
+        for setting in HOST_SETTINGS:
+            if os.path.dirname(setting) == os.path.dirname(STACK_SWITCH) and os.path.exists(setting):
+                with open(setting) as original, open(
+                        os.path.join(cover, os.path.basename(setting)), "w") as out:
+                    out.write(original.read())
+        open(os.path.join(cover, os.path.basename(STACK_SWITCH)), "w").close()
+        subprocess.run(["mount", "--bind", cover, os.path.dirname(STACK_SWITCH)], check=True)
+    subprocess.run(["mount", "--bind", os.path.join(mount, GUEST_STACK_SWITCH), STACK_SWITCH],
+                   check=True)
+
+
 class MountedGuest:
     """tracegate-gatewayd with the kernel under QEMU and its tree mounted; tracing/ bound
     onto `tracing_dir`, the only tracefs mount in this namespace."""
@@ -157,14 +179,16 @@ class MountedGuest:
             raise SystemExit("ftracetest: the guest's tree did not appear; see " + self.log_path)
         subprocess.run(["mount", "--bind", os.path.join(self.mount, "tracing"),
                         self.tracing_dir], check=True)
+        bind_stack_switch(self.mount, scratch)
         subprocess.run(["umount", "-l", self.mount], check=True)
 
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=60)
         self.log.close()
-        # The bind outlives the gateway's own unmount; detach it so the scratch can go.
+        # The binds outlive the gateway's own unmount; detach them so the scratch can go.
         subprocess.run(["umount", "-l", self.tracing_dir], check=False)
+        subprocess.run(["umount", "-l", STACK_SWITCH], check=False)
 
 
 def instance_variants(directory, names):

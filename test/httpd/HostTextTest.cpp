@@ -18,7 +18,7 @@ class HostTextTest : public TracefsTest {
  protected:
   void SetUp() override {
     TracefsTest::SetUp();
-    ASSERT_TRUE(vfs::mount_proc(table_).ok());
+    ASSERT_TRUE(vfs::mount_proc(table_, *tracing_).ok());
   }
   std::string read_path(const std::string& path) {
     auto ref = table_.lookup(StringView(path.c_str()));

@@ -1,7 +1,8 @@
 """Control churn against a booted guest: while workloads run back to back on both CPUs, switch
 tracers, toggle tracing_on, rewrite set_ftrace_filter, make and remove an instance that runs
-the function tracer, resize the buffers, and turn the function profiler on and off (reading
-its counts, flipping graph-time), over and over. The guest must never exit, and
+the function tracer, resize the buffers, turn the function profiler on and off (reading
+its counts, flipping graph-time), and switch, filter, reset and read the stack tracer, over
+and over. The guest must never exit, and
 every workload must finish with its checksum right.
 
     test_churn.py KERNEL [CYCLES] [SEED]
@@ -95,7 +96,7 @@ class Churn:
     # --- the control writes ----------------------------------------------------------
     def step(self):
         action = self.rng.choice(["tracer", "tracer", "tracing_on", "filter", "instance",
-                                  "buffer", "instance_tracer", "profiler"])
+                                  "buffer", "instance_tracer", "profiler", "stack"])
         self.counts[action] = self.counts.get(action, 0) + 1
         if action == "tracer":
             self.write("tracing/current_tracer", self.rng.choice(TRACERS))
@@ -117,6 +118,22 @@ class Churn:
             self.write("tracing/instances/churn/current_tracer",
                        self.rng.choice(["function", "nop"]))
             self.write("tracing/instances/churn/set_ftrace_filter", self.rng.choice(FILTERS))
+        elif action == "stack":
+            self.churn_stack_tracer()
+
+    def churn_stack_tracer(self):
+        """The stack tracer measures on both CPUs while its switch, filter and maximum move."""
+        what = self.rng.choice(["switch", "filter", "reset", "read"])
+        if what == "switch":
+            self.write("proc/sys/kernel/stack_tracer_enabled", self.rng.choice(["0", "1"]))
+        elif what == "filter":
+            self.write("tracing/stack_trace_filter", self.rng.choice(FILTERS))
+        elif what == "reset":
+            self.write("tracing/stack_max_size", "0")
+        else:
+            text = self.client.read_file(self.root, "tracing/stack_trace")
+            expect(text.startswith("        Depth    Size   Location    ("),
+                   f"stack_trace reads {text[:80]!r}")
 
     def toggle_instance(self):
         instances = self.client.walk(self.root, "tracing/instances")

@@ -22,6 +22,7 @@ constexpr ErrnoText kErrnoTexts[] = {
     {Errno::kFault, "EFAULT", "Bad address"},
     {Errno::kBusy, "EBUSY", "Device or resource busy"},
     {Errno::kExist, "EEXIST", "File exists"},
+    {Errno::kNoDev, "ENODEV", "No such device"},
     {Errno::kNotDir, "ENOTDIR", "Not a directory"},
     {Errno::kIsDir, "EISDIR", "Is a directory"},
     {Errno::kInval, "EINVAL", "Invalid argument"},

@@ -18,6 +18,7 @@ enum class Errno : i32 {
   kFault = 14,
   kBusy = 16,
   kExist = 17,
+  kNoDev = 19,
   kNotDir = 20,
   kIsDir = 21,
   kInval = 22,

@@ -63,8 +63,9 @@ usize command_colon(StringView word, usize from = 0) {
 }
 
 StringView empty_text(FunctionFilter::Flavor flavor) {
-  bool positive =
-      flavor == FunctionFilter::Flavor::kFilter || flavor == FunctionFilter::Flavor::kGraph;
+  bool positive = flavor == FunctionFilter::Flavor::kFilter ||
+                  flavor == FunctionFilter::Flavor::kGraph ||
+                  flavor == FunctionFilter::Flavor::kStack;
   return positive ? "#### all functions enabled ####\n" : "#### no functions disabled ####\n";
 }
 
@@ -206,10 +207,13 @@ Status FunctionFilter::apply_names(Draft& draft, StringView word, bool remove) {
 // so the form the file lists ("!f:traceoff:count=0") removes the probe.
 Status FunctionFilter::apply_probe(Draft& draft, StringView word, StringView rest, bool remove) {
   // Probes exist only on set_ftrace_filter, as in Linux.
-  if (flavor_ != Flavor::kFilter || word.empty()) return Errno::kInval;
+  if (flavor_ != Flavor::kFilter && flavor_ != Flavor::kStack) return Errno::kInval;
+  if (word.empty()) return Errno::kInval;
   bool had = false;
   const ProbeCommand* command = find_command(split_colon(rest, had));
   if (!command) return Errno::kInval;
+  // stack_trace_filter belongs to no trace array: Linux's commands refuse it with ENODEV.
+  if (flavor_ == Flavor::kStack) return Errno::kNoDev;
   u16 event = 0;
   if (command->names_event) {
     StringView system = split_colon(rest, had);
@@ -269,6 +273,7 @@ void FunctionFilter::notify_event_probe(u16 event, bool attached) {
 // one for a module not loaded yet; `!func:mod:module` drops the kept ones (`!*:mod:m` all of
 // that module's) and is EINVAL when none is kept.
 Status FunctionFilter::apply_module(StringView glob, StringView module, bool remove) {
+  if (flavor_ == Flavor::kStack) return Errno::kNoDev;  // as the probes above
   if (flavor_ != Flavor::kFilter && flavor_ != Flavor::kNotrace) return Errno::kInval;
   if (module.empty() || glob.empty()) return Errno::kInval;
   if (!remove) {

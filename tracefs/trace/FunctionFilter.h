@@ -10,9 +10,10 @@ namespace tg::trace {
 // The symbol-table entry containing `ip`, or -1.
 isize symbol_index(u64 ip);
 
-// One function list file: set_ftrace_filter, set_ftrace_notrace, set_graph_function or
-// set_graph_notrace. A bit per entry of the platform's symbol table (so a lookup by address
-// is a binary search and a bit test), plus, for set_ftrace_filter, the function probes
+// One function list file: set_ftrace_filter, set_ftrace_notrace, set_graph_function,
+// set_graph_notrace or stack_trace_filter. A bit per entry of the platform's symbol table (so a
+// lookup by address is a binary search and a bit test), plus, for set_ftrace_filter, the function
+// probes
 // (`func:traceon[:N]`, `func:stacktrace`, `func:enable_event:sys:event[:N]`, ...) Linux lists
 // after the names, and the `func:mod:module` entries it keeps for modules not loaded.
 //
@@ -23,7 +24,8 @@ isize symbol_index(u64 ip);
 // a counter the snapshots share. Changes themselves come from file writes, one at a time.
 class FunctionFilter {
  public:
-  enum class Flavor { kFilter, kNotrace, kGraph, kGraphNotrace };
+  // kStack: stack_trace_filter, set_ftrace_filter's grammar without the commands.
+  enum class Flavor { kFilter, kNotrace, kGraph, kGraphNotrace, kStack };
   // What a probe does when its function is called.
   enum class Command : u8 { kTraceOn, kTraceOff, kStackTrace, kEnableEvent, kDisableEvent };
   // The owner of a set_ftrace_filter's probes: told when an enable_event/disable_event probe

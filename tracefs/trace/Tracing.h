@@ -7,6 +7,7 @@
 #include "trace/ProbeEvents.h"
 #include "trace/RecordContext.h"
 #include "trace/StackTrace.h"
+#include "trace/StackTracer.h"
 #include "trace/TraceInstance.h"
 
 namespace tg::trace {
@@ -89,6 +90,10 @@ class Tracing {
   // Tells the platform the live call sites may have changed.
   void functions_changed();
 
+  // The max-stack tracer (stack_trace, stack_max_size, stack_trace_filter and the
+  // stack_tracer_enabled switch): global, beside whatever tracer runs.
+  StackTracer& stack_tracer() { return stack_tracer_; }
+
   // Who a file write records as (trace_marker): the kernel supplies the writing task's
   // CPU and pid; without a source, CPU 0 and pid 0.
   void set_record_context_source(RecordContext (*source)()) { context_source_ = source; }
@@ -108,6 +113,7 @@ class Tracing {
   FunctionFilter graph_notrace_{FunctionFilter::Flavor::kGraphNotrace};
   ProbeEvents probes_;
   FunctionProfiler profiler_;
+  StackTracer stack_tracer_;
 };
 
 // The one Tracing the kernel runs (set once at boot), for code with no other way to reach it

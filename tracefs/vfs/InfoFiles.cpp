@@ -70,6 +70,10 @@ constexpr StringView kReadme =
     "  saved_cmdlines_size\t- how many comms are kept (a write starts afresh)\n"
     "  saved_tgids\t\t- pid and tgid of the tasks seen since record-tgid was set\n"
     "  available_filter_functions_addrs - address and name of each traceable function\n"
+    "  stack_trace\t\t- the deepest stack the stack tracer saw, frame by frame\n"
+    "  stack_max_size\t- its depth in bytes; echo 0 > stack_max_size starts afresh\n"
+    "  stack_trace_filter\t- like set_ftrace_filter: the functions that measure the stack\n"
+    "\t\t\t  (switch: echo 1 > /proc/sys/kernel/stack_tracer_enabled)\n"
     "  per_cpu/cpuN/\t\t- trace, trace_pipe, stats and buffer_size_kb of one CPU\n"
     "  instances/\t\t- mkdir NAME makes an independent tracing directory\n";
 

@@ -1,6 +1,6 @@
 // The function lists (set_ftrace_filter, set_ftrace_notrace, set_graph_function,
-// set_graph_notrace), the pid lists (set_ftrace_pid, set_event_pid and their notrace twins)
-// and available_filter_functions.
+// set_graph_notrace, stack_trace_filter), the pid lists (set_ftrace_pid, set_event_pid and their
+// notrace twins) and available_filter_functions.
 #include "support/TextWriter.h"
 #include "vfs/TracingFiles.h"
 
@@ -23,6 +23,9 @@ FunctionFilter& graph_filter(OpenFile& file) {
 }
 FunctionFilter& graph_notrace(OpenFile& file) {
   return file.tracing().graph_notrace();
+}
+FunctionFilter& stack_filter(OpenFile& file) {
+  return file.tracing().stack_tracer().filter();
 }
 
 // `>` empties the list at open, before any write: `echo typo > set_ftrace_filter` fails and
@@ -140,6 +143,7 @@ const FileOps kSetFtraceFilterOps = list_ops<ftrace_filter>();
 const FileOps kSetFtraceNotraceOps = list_ops<ftrace_notrace>();
 const FileOps kSetGraphFunctionOps = list_ops<graph_filter>();
 const FileOps kSetGraphNotraceOps = list_ops<graph_notrace>();
+const FileOps kStackTraceFilterOps = list_ops<stack_filter>();
 const FileOps kSetFtracePidOps = pid_ops<ftrace_pids, WhenEmpty::kNoPid>();
 const FileOps kSetFtraceNotracePidOps = pid_ops<ftrace_notrace_pids, WhenEmpty::kNoPid>();
 const FileOps kSetEventPidOps = pid_ops<event_pids, WhenEmpty::kNothing>();

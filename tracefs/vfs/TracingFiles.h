@@ -37,6 +37,10 @@ extern const FileOps kSetFtraceNotracePidOps;
 extern const FileOps kSetEventNotracePidOps;
 extern const FileOps kAvailableFilterFunctionsOps;
 extern const FileOps kAvailableFilterFunctionsAddrsOps;
+extern const FileOps kStackTraceFilterOps;
+// the max-stack tracer (stack_max_size, stack_trace)
+extern const FileOps kStackMaxSizeOps;
+extern const FileOps kStackTraceOps;
 // events
 extern const FileOps kSetEventOps;
 extern const FileOps kAvailableEventsOps;

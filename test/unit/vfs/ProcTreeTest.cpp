@@ -11,7 +11,7 @@ class Kallsyms : public TracefsTest {
  protected:
   void SetUp() override {
     TracefsTest::SetUp();
-    ASSERT_TRUE(vfs::mount_proc(table_).ok());
+    ASSERT_TRUE(vfs::mount_proc(table_, *tracing_).ok());
   }
   std::string kallsyms() {
     auto ref = table_.lookup("proc/kallsyms");
