@@ -29,6 +29,8 @@ INSTANTIATE_TEST_SUITE_P(
                              "ERANGE: Numerical result out of range\n"},
                     Expected{"IsDir", Errno::kIsDir, 400, "EISDIR: Is a directory\n"},
                     Expected{"NotDir", Errno::kNotDir, 400, "ENOTDIR: Not a directory\n"},
+                    Expected{"Dom", Errno::kDom, 400, "EDOM: Numerical argument out of domain\n"},
+                    Expected{"NoDev", Errno::kNoDev, 400, "ENODEV: No such device\n"},
                     Expected{"NoEnt", Errno::kNoEnt, 404, "ENOENT: No such file or directory\n"},
                     Expected{"Access", Errno::kAccess, 403, "EACCES: Permission denied\n"},
                     Expected{"Perm", Errno::kPerm, 403, "EPERM: Operation not permitted\n"},

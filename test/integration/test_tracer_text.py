@@ -237,10 +237,45 @@ def test_lock_functions(kernel, guests):
            f"the filter let other functions through: {sorted({n for n, _ in calls})}")
 
 
+def test_stacktrace_trigger(kernel, guests):
+    """A `stacktrace` event trigger records the chain that reached the event, from the kernel
+    function that hit it outwards (the tracer's own frames left out), as many times as its
+    count says."""
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+
+    def write(path, text):
+        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+
+    write("events/kmem/kmalloc/trigger", "stacktrace:3")
+    expect(client.read_file(root, "tracing/events/kmem/kmalloc/trigger") == "stacktrace:count=3\n",
+           "the trigger is not listed as Linux lists it")
+    write("trace", "")
+    client.write_file(root, "workloads/run", b"alloc 5")
+    write("tracing_on", "0")
+    text = client.read_file(root, "tracing/trace")
+    write("events/kmem/kmalloc/trigger", "!stacktrace")
+    write("tracing_on", "1")
+
+    stacks = [block.split("\n") for block in text.split("<stack trace>\n")[1:]]
+    expect(len(stacks) == 3, f"{len(stacks)} stack traces for a count of 3")
+    for lines in stacks:
+        frames = [line[4:] for line in lines if line.startswith(" => ")]
+        expect(frames and frames[0] == "kmalloc", f"the chain does not start at kmalloc: {frames}")
+        expect("workload_alloc" in frames, f"the workload is not in the chain: {frames}")
+        expect(not any(name.startswith("tg::") for name in frames),
+               f"the tracer's own frames are in the chain: {frames}")
+    expect(client.read_file(root, "tracing/events/kmem/kmalloc/trigger").startswith("# Available"),
+           "the trigger was not removed")
+
+
 if __name__ == "__main__":
     if sys.argv[2] == "--process-events":
         run(test_process_events, sys.argv[1])
     elif sys.argv[2] == "--lock-functions":
         run(test_lock_functions, sys.argv[1])
+    elif sys.argv[2] == "--stacktrace-trigger":
+        run(test_stacktrace_trigger, sys.argv[1])
     else:
         run(test, sys.argv[1], sys.argv[2], "--update" in sys.argv[3:])

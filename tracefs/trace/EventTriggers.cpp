@@ -3,6 +3,7 @@
 #include "support/Parse.h"
 #include "trace/ErrorLog.h"
 #include "trace/EventState.h"
+#include "trace/StackTrace.h"
 #include "trace/TraceInstance.h"
 
 namespace tg::trace {
@@ -193,7 +194,7 @@ bool take_count(const EventTrigger& trigger) {
   return true;
 }
 
-void act(TraceInstance& instance, const EventTrigger& trigger) {
+void act(TraceInstance& instance, const RecordContext& ctx, const EventTrigger& trigger) {
   switch (trigger.command) {
     case kTraceOn:
       if (instance.tracing_on() || !take_count(trigger)) return;
@@ -207,8 +208,7 @@ void act(TraceInstance& instance, const EventTrigger& trigger) {
       if (take_count(trigger)) instance.snapshot_from_recorder();
       return;
     case kStackTrace:
-      // Accepted and counted; the guest has no stack unwinder to record a trace with yet.
-      (void)take_count(trigger);
+      if (take_count(trigger)) record_stack_trace_here(instance, ctx);
       return;
     case kEnableEvent:
     case kDisableEvent: {
@@ -345,8 +345,8 @@ Status EventTriggers::publish(u16 id, OwnPtr<List> list) {
   return {};
 }
 
-void EventTriggers::fire(TraceInstance& instance, u16 id, const u8* payload, usize size,
-                         u32 cpu) const {
+void EventTriggers::fire(TraceInstance& instance, const RecordContext& ctx, u16 id,
+                         const u8* payload, usize size) const {
   if (id >= kMaxEvents) return;
   const List* list = lists_[id].load(MemoryOrder::kAcquire);
   if (!list) return;
@@ -355,10 +355,10 @@ void EventTriggers::fire(TraceInstance& instance, u16 id, const u8* payload, usi
     if (trigger->filter && !trigger->filter->matches(payload, size)) continue;
     if (trigger->hist) {
       u64 now = trigger->hist->spec().timestamps ? instance.now() : 0;
-      trigger->hist->record({payload, size, cpu, now});
+      trigger->hist->record({payload, size, ctx.cpu, now});
       continue;
     }
-    act(instance, *trigger);
+    act(instance, ctx, *trigger);
   }
 }
 

@@ -7,6 +7,7 @@
 #include "trace/EventCatalog.h"
 #include "trace/EventFilter.h"
 #include "trace/HistTrigger.h"
+#include "trace/RecordContext.h"
 
 namespace tg::trace {
 
@@ -68,7 +69,8 @@ class EventTriggers {
   bool has(u16 id) const {
     return id < kMaxEvents && lists_[id].load(MemoryOrder::kAcquire) != nullptr;
   }
-  void fire(TraceInstance& instance, u16 id, const u8* payload, usize size, u32 cpu) const;
+  void fire(TraceInstance& instance, const RecordContext& ctx, u16 id, const u8* payload,
+            usize size) const;
 
  private:
   struct List {

@@ -33,7 +33,7 @@ bool commit_event(TraceInstance& instance, const RecordContext& ctx, u16 id, u8*
   memcpy(payload, &common, sizeof common);
   bool recorded = instance.event_enabled(id) && instance.event_passes(id, payload, payload_size) &&
                   write_event(instance, ctx, payload, payload_size);
-  instance.triggers().fire(instance, id, payload, payload_size, ctx.cpu);
+  instance.triggers().fire(instance, ctx, id, payload, payload_size);
   return recorded;
 }
 

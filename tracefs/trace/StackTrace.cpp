@@ -6,13 +6,10 @@
 
 namespace tg::trace {
 
-void record_stack_trace(TraceInstance& instance, const RecordContext& ctx, const ProbeSite& site) {
-  u64 callers[kMaxStackEntries];
-  usize count = 0;
-  callers[count++] = site.ip;
-  if (site.parent_ip) callers[count++] = site.parent_ip;
-  if (platform().walk_stack)
-    count += platform().walk_stack(site.frame, callers + count, kMaxStackEntries - count);
+namespace {
+// One kernel_stack record of `count` callers, innermost first.
+void write_stack(TraceInstance& instance, const RecordContext& ctx, const u64* callers,
+                 usize count) {
   usize payload_size = sizeof(KernelStackHead) + count * sizeof(u64);
   usize size = sizeof(ring::EventRecord) + payload_size;
   u32* record = begin_record(instance, ctx, ring::RecordType::kEvent, size, instance.now());
@@ -25,6 +22,31 @@ void record_stack_trace(TraceInstance& instance, const RecordContext& ctx, const
   memcpy(payload + sizeof head, callers, count * sizeof(u64));
   end_record(instance, ctx);
   if (platform().wake_readers) platform().wake_readers();
+}
+}  // namespace
+
+void record_stack_trace(TraceInstance& instance, const RecordContext& ctx, const ProbeSite& site) {
+  u64 callers[kMaxStackEntries];
+  usize count = 0;
+  callers[count++] = site.ip;
+  if (site.parent_ip) callers[count++] = site.parent_ip;
+  if (platform().walk_stack)
+    count += platform().walk_stack(site.frame, callers + count, kMaxStackEntries - count);
+  write_stack(instance, ctx, callers, count);
+}
+
+void record_stack_trace_here(TraceInstance& instance, const RecordContext& ctx) {
+  if (!platform().walk_stack) return;
+  u64 chain[kMaxStackEntries];
+  usize count = platform().walk_stack(reinterpret_cast<u64>(__builtin_frame_address(0)), chain,
+                                      kMaxStackEntries);
+  usize first = 0;
+  while (first < count) {
+    SymbolMatch match = find_symbol(chain[first]);
+    if (match.symbol && !match.symbol->notrace) break;
+    ++first;
+  }
+  if (first < count) write_stack(instance, ctx, chain + first, count - first);
 }
 
 void print_stack_trace(Span<const u8> payload, SymbolStyle style, TextWriter& out) {

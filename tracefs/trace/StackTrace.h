@@ -34,6 +34,11 @@ struct ProbeSite {
 // Records `site`'s call chain into `instance` (nothing when it does not record).
 void record_stack_trace(TraceInstance& instance, const RecordContext& ctx, const ProbeSite& site);
 
+// Records the call chain of whatever reached this call (an event trigger's `stacktrace`):
+// the frames of the tracer's own code (notrace symbols) are left out, so the chain starts
+// where the kernel hit the event, as Linux skips its tracing frames.
+void record_stack_trace_here(TraceInstance& instance, const RecordContext& ctx);
+
 // The text after the context columns, without the final newline.
 void print_stack_trace(Span<const u8> payload, SymbolStyle style, TextWriter& out);
 

@@ -49,7 +49,7 @@ Result<usize> tracing_mark_write(TraceInstance& instance, const RecordContext& c
   if (add_newline) buf[body.size()] = '\n';
   end_record(instance, ctx);
   // Triggers on ftrace/print run on the record just written (a snapshot trigger swaps it out).
-  instance.triggers().fire(instance, kEventPrint, payload, payload_size, ctx.cpu);
+  instance.triggers().fire(instance, ctx, kEventPrint, payload, payload_size);
   if (platform().wake_readers) platform().wake_readers();
   return taken;
 }
