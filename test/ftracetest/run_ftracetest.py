@@ -13,7 +13,7 @@ tracefs is never reached. /proc/sys/kernel/stack_tracer_enabled, the stack trace
 is the guest's own (the mount's proc/sys/kernel/stack_tracer_enabled) bound over the host's
 in that namespace; a host kernel without that sysctl gets /proc/sys/kernel covered by a
 scratch directory that holds it and copies of the other settings the suite touches. Those
-(/proc/sys/kernel/sched_rt_runtime_us, ftrace_enabled) are covered by scratch files in that
+(/proc/sys/kernel/sched_rt_runtime_us, ftrace_enabled, /proc/sys/debug/kprobes-optimization) are covered by scratch files in that
 namespace, so the host's own are never written, and modprobe/rmmod/insmod are stand-ins that
 fail: host modules have nothing to do with the guest. ftrace/func_hotplug.tc (it takes host CPUs
 offline) is never run.
@@ -45,7 +45,8 @@ PACKAGE = "linux-source-6.12"
 TARBALL = "/usr/src/linux-source-6.12.tar.xz"
 SELFTESTS = "linux-source-6.12/tools/testing/selftests/ftrace"
 NEVER_RUN = {"ftrace/func_hotplug.tc": "takes the host's CPUs offline"}
-HOST_SETTINGS = ["/proc/sys/kernel/sched_rt_runtime_us", "/proc/sys/kernel/ftrace_enabled"]
+HOST_SETTINGS = ["/proc/sys/kernel/sched_rt_runtime_us", "/proc/sys/kernel/ftrace_enabled",
+                 "/proc/sys/debug/kprobes-optimization"]
 STACK_SWITCH = "/proc/sys/kernel/stack_tracer_enabled"
 GUEST_STACK_SWITCH = "proc/sys/kernel/stack_tracer_enabled"  # in the guest's tree
 RESULTS = ("PASS", "FAIL", "UNRESOLVED", "UNTESTED", "UNSUPPORTED", "XFAIL", "TIMEOUT")
