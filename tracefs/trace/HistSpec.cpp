@@ -430,7 +430,7 @@ class HistParser {
       // Two constants fold into one, as Linux collapses them.
       node.flags |= kHistConst;
       node.kind = HistNode::Kind::kConst;
-      node.constant = apply(op, resolved(left).constant, resolved(right).constant);
+      node.constant = apply_hist_operator(op, resolved(left).constant, resolved(right).constant);
       TextWriter(node.name).dec(node.constant);
     } else {
       node.flags |= kHistExpr;
@@ -446,19 +446,6 @@ class HistParser {
     const HistNode& node = spec_.nodes[index];
     if (node.kind != HistNode::Kind::kVarRef) return node;
     return spec_.node_of(spec_.vars[static_cast<usize>(node.constant)]);
-  }
-
-  static u64 apply(char op, u64 a, u64 b) {
-    switch (op) {
-      case '+':
-        return a + b;
-      case '-':
-        return a - b;
-      case '*':
-        return a * b;
-      default:
-        return b ? a / b : ~u64{0};
-    }
   }
 
   // Linux's expr_field_str: how an operand appears in its expression's name.
@@ -694,6 +681,19 @@ Status hist_signature(const HistSpec& spec, String& out) {
   TextWriter writer(out);
   print_fields(spec, writer);
   return writer.ok() ? Status() : Status(Errno::kNoMem);
+}
+
+u64 apply_hist_operator(char op, u64 a, u64 b) {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    default:
+      return b ? a / b : ~u64{0};
+  }
 }
 
 }  // namespace tg::trace

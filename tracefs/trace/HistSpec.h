@@ -43,6 +43,10 @@ inline constexpr u32 kHistBitsDefault = 11;
 inline constexpr u32 kHistBitsMin = 7;
 inline constexpr u32 kHistBitsMax = 17;
 
+// `a op b` for a binary node's operator, in u64 as Linux computes it; a division by zero
+// gives all ones (a constant one is refused at parse time, EDOM).
+u64 apply_hist_operator(char op, u64 a, u64 b);
+
 // One node of a field's expression tree: an event field, a common_* value, a numeric
 // literal, a reference to a variable, or an operator over child nodes.
 struct HistNode {

@@ -101,16 +101,7 @@ u64 HistTrigger::evaluate(u32 index, const HistInputs& inputs, const u64* vars) 
     case Kind::kBinary: {
       u64 a = evaluate(node.left, inputs, vars);
       u64 b = evaluate(node.right, inputs, vars);
-      switch (node.op) {
-        case '+':
-          return a + b;
-        case '-':
-          return a - b;
-        case '*':
-          return a * b;
-        default:
-          return b ? a / b : ~u64{0};
-      }
+      return apply_hist_operator(node.op, a, b);
     }
   }
   if (node.flags & kHistLog2) value = log2_bucket(value);
