@@ -23,7 +23,9 @@ u32* allocate_page_copy() {
 }  // namespace
 
 CpuBuffer::Cursor::Cursor(CpuBuffer& buffer, bool consuming)
-    : buffer_(&buffer), consuming_(consuming) {}
+    : buffer_(&buffer),
+      consuming_(consuming),
+      overrun_seen_(buffer.overrun_.load(MemoryOrder::kRelaxed)) {}
 
 CpuBuffer::Cursor::~Cursor() {
   deallocate(copy_);
@@ -44,6 +46,8 @@ CpuBuffer::Cursor::Cursor(Cursor&& other)
       claimed_bytes_(other.claimed_bytes_),
       defer_claims_(other.defer_claims_),
       lost_claim_(other.lost_claim_),
+      dropped_(other.dropped_),
+      overrun_seen_(other.overrun_seen_),
       has_entry_(other.has_entry_),
       entry_(other.entry_),
       entry_end_(other.entry_end_) {
@@ -161,10 +165,19 @@ bool CpuBuffer::Cursor::next_page() {
   if (consuming_ && !claim_passed(pack_head(next, 0, 0), entries_passed_, bytes_passed_))
     return start_at_head();
   else if (head_page(buffer_->head_.load(kAcquire)) > next) {
+    note_skip();
     return start_at_head();
   }
   if (load_page(next, 0)) return true;
+  note_skip();
   return start_at_head();
+}
+
+void CpuBuffer::Cursor::note_skip() {
+  if (consuming_) return;  // the overrun counter speaks for a consumer (take_lost)
+  u64 overrun = buffer_->overrun_.load(MemoryOrder::kRelaxed);
+  if (overrun != overrun_seen_) dropped_ = true;
+  overrun_seen_ = overrun;
 }
 
 bool CpuBuffer::Cursor::peek(Entry& entry) {
@@ -193,6 +206,7 @@ bool CpuBuffer::Cursor::peek(Entry& entry) {
     if (!copy_state_.complete) {
       u32 known = copy_state_.commit;
       if (!refresh()) {
+        note_skip();
         if (!start_at_head()) return false;
         continue;
       }

@@ -201,6 +201,14 @@ class CpuBuffer::Cursor {
   // Whether records passed and not yet claimed were lost to the writer since the last call
   // (peek or advance found the head moved): the caller drops what it made of them at once.
   bool take_lost_claim();
+  // A non-consuming cursor: whether the writer overwrote records it had not read yet since
+  // the last call, so it skipped ahead (Linux's ring_buffer_iter_dropped; `trace` prints
+  // "CPU:N [LOST EVENTS]" before that CPU's next entry).
+  bool take_dropped() {
+    bool dropped = dropped_;
+    dropped_ = false;
+    return dropped;
+  }
   u32 cpu() const { return buffer_->cpu_; }
 
  private:
@@ -218,6 +226,10 @@ class CpuBuffer::Cursor {
   bool find_entry(const u32* data, u32 commit, Position& at, Entry& entry) const;
   bool claim_passed(u64 desired, u32 entries, u32 bytes);
   bool peek_in_next_page(Entry& next);
+  // Before a non-consuming cursor skips to the head: the skip dropped records when the
+  // writer overwrote some since the cursor last looked (a consumer moving the head drops
+  // none).
+  void note_skip();
 
   CpuBuffer* buffer_;
   bool consuming_;
@@ -232,6 +244,8 @@ class CpuBuffer::Cursor {
   u32 claimed_bytes_ = 0;
   bool defer_claims_ = false;
   bool lost_claim_ = false;
+  bool dropped_ = false;
+  u64 overrun_seen_ = 0;    // the buffer's overrun when the cursor started or last skipped
   bool has_entry_ = false;  // entry_ is the peeked record, ending at entry_end_
   Entry entry_{};
   u32 entry_end_ = 0;
@@ -266,6 +280,8 @@ class TraceBuffer {
     // The record after `entry` on the same CPU (function_graph's leaf detection). `entry`
     // must be the one peek() returned last.
     bool peek_next_on_cpu(const Entry& entry, Entry& next);
+    // A non-consuming view: whether `cpu`'s cursor dropped records since the last call.
+    bool take_dropped(u32 cpu);
 
    private:
     Vector<CpuBuffer::Cursor> cursors_;

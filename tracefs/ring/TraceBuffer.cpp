@@ -83,6 +83,13 @@ void TraceBuffer::Iterator::advance() {
   current_ = -1;
 }
 
+bool TraceBuffer::Iterator::take_dropped(u32 cpu) {
+  for (auto& cursor : cursors_) {
+    if (cursor.cpu() == cpu) return cursor.take_dropped();
+  }
+  return false;
+}
+
 bool TraceBuffer::Iterator::peek_next_on_cpu(const Entry& entry, Entry& next) {
   for (auto& cursor : cursors_) {
     if (cursor.cpu() == entry.cpu) return cursor.peek_after(next);

@@ -106,10 +106,14 @@ bool OutputState::print_next(TextWriter& out) {
       continue;
     }
     // A consuming reader says where the writer overwrote what it had not read yet, before
-    // that CPU's next entry (Linux's trace_pipe).
+    // that CPU's next entry (Linux's trace_pipe); a non-consuming one (`trace`) that the
+    // writer overran says so without a count, as Linux's iterator does.
     u64 lost = consuming_ ? buffer_.cpu(entry.cpu).take_lost() : 0;
     if (lost) {
       out.put("CPU:").dec(entry.cpu).put(" [LOST ").dec(lost).put(" EVENTS]\n");
+      printed = true;
+    } else if (!consuming_ && iterator_.take_dropped(entry.cpu)) {
+      out.put("CPU:").dec(entry.cpu).put(" [LOST EVENTS]\n");
       printed = true;
     }
     if (instance_.tracer().print_entry(*this, iterator_, out)) return true;

@@ -96,5 +96,44 @@ TEST_F(RingCursor, ReaderLappedByTheWriterSkipsToTheOldestValidPage) {
   for (usize i = 1; i < ips.size(); ++i) EXPECT_LT(ips[i - 1], ips[i]);
 }
 
+TEST_F(RingCursor, NonConsumingReaderLappedByTheWriterReportsTheDropOnce) {
+  CpuBuffer::Cursor reader(*buffer_, false);
+  Entry entry;
+  ASSERT_TRUE(reader.peek(entry));
+  EXPECT_FALSE(reader.take_dropped());
+  for (u32 i = 10; i < 20 * kFunctionsPerPage; ++i) write_function(*buffer_, 100 + i, i);
+  u32 drops = 0;
+  while (reader.peek(entry)) {
+    if (reader.take_dropped()) ++drops;
+    reader.advance();
+  }
+  EXPECT_EQ(drops, 1u);
+}
+
+TEST_F(RingCursor, NonConsumingReaderNotLappedDropsNothing) {
+  for (u32 i = 10; i < 2 * kFunctionsPerPage; ++i) write_function(*buffer_, 100 + i, i);
+  CpuBuffer::Cursor reader(*buffer_, false);
+  Entry entry;
+  while (reader.peek(entry)) {
+    EXPECT_FALSE(reader.take_dropped());
+    reader.advance();
+  }
+}
+
+TEST_F(RingCursor, AConsumerMovingTheHeadPastANonConsumingReaderDropsNothing) {
+  for (u32 i = 10; i < 3 * kFunctionsPerPage; ++i) write_function(*buffer_, 100 + i, i);
+  CpuBuffer::Cursor reader(*buffer_, false);
+  Entry entry;
+  ASSERT_TRUE(reader.peek(entry));
+  {
+    CpuBuffer::Cursor pipe(*buffer_, true);
+    for (u32 i = 0; i < 2 * kFunctionsPerPage && pipe.peek(entry); ++i) pipe.advance();
+  }
+  while (reader.peek(entry)) {
+    EXPECT_FALSE(reader.take_dropped());
+    reader.advance();
+  }
+}
+
 }  // namespace
 }  // namespace tg::ring::test

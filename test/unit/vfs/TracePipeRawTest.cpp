@@ -252,9 +252,44 @@ TEST_F(LostEvents, TracePipeSaysHowManyWereLostAndTheyAddUpToTheOverrun) {
   EXPECT_NE(text.find(" EVENTS]\n"), std::string::npos);
 }
 
-TEST_F(LostEvents, TraceDoesNotMarkThem) {
+TEST_F(LostEvents, TraceOpenedAfterTheOverrunDoesNotMarkThem) {
   overrun();
   EXPECT_EQ(cat("trace").find("LOST"), std::string::npos);
+}
+
+TEST_F(LostEvents, TraceLappedWhileReadingSaysSoWithoutACount) {
+  ASSERT_EQ(echo("buffer_size_kb", "8"), Errno::kOk);
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  // Two pages' worth: more text than the first read renders.
+  for (u64 i = 0; i < 450; ++i) {
+    advance_clock(10);
+    ASSERT_TRUE(function_on(0, i % 256));
+  }
+  auto file = open("trace", vfs::kOpenReadOnly);
+  ASSERT_TRUE(file.ok());
+  std::vector<char> chunk(4096);
+  auto first = table_.read(*file.value(), 0, Span<char>(chunk.data(), chunk.size()));
+  ASSERT_TRUE(first.ok());
+  std::string text(chunk.data(), first.value());
+  // The writer laps the reader, which is still on its first page.
+  for (u64 i = 0; i < 5000; ++i) {
+    advance_clock(10);
+    ASSERT_TRUE(function_on(0, i % 256));
+  }
+  ASSERT_GT(overrun_of_cpu0(), 0u);
+  for (;;) {
+    auto n = table_.read(*file.value(), text.size(), Span<char>(chunk.data(), chunk.size()));
+    ASSERT_TRUE(n.ok());
+    if (n.value() == 0) break;
+    text.append(chunk.data(), n.value());
+  }
+  table_.release(file.release_value());
+  usize mark = text.find("CPU:0 [LOST EVENTS]\n");
+  ASSERT_NE(mark, std::string::npos) << "no mark where the writer overran the reader";
+  EXPECT_EQ(text.find("CPU:0 [LOST EVENTS]\n", mark + 1), std::string::npos) << "one mark";
+  EXPECT_EQ(text.find(" [LOST "), mark + 5) << "trace gives no count, as Linux";
+  EXPECT_NE(text.rfind(" <-", mark), std::string::npos) << "entries read before the lap first";
+  EXPECT_NE(text.find(" <-", mark), std::string::npos) << "the survivors follow the mark";
 }
 
 TEST_F(LostEvents, TheFirstRawPageFlagsAndCountsThem) {
