@@ -206,6 +206,9 @@ bool CpuBuffer::Cursor::peek(Entry& entry) {
     if (!copy_state_.complete) {
       u32 known = copy_state_.commit;
       if (!refresh()) {
+        // The writer took the page over between the head check above and this copy: what
+        // was passed and not yet claimed went with it, as in the check above.
+        if (consuming_ && entries_passed_ != claimed_entries_) lost_claim_ = true;
         note_skip();
         if (!start_at_head()) return false;
         continue;
