@@ -56,6 +56,9 @@ TEST(FunctionProfilerRace, ReadersSeeWholeRecordsWhileTheOwningCpuCounts) {
       g_calls_done.fetch_add(1);
     }
   });
+  // A loaded machine may not run the recorder for a while: let it count every function once
+  // first, so the reads below always have records to race with.
+  while (g_calls_done.load() < kFunctions) std::this_thread::yield();
   u64 rows = 0;
   for (int round = 0; round < 3000; ++round) {
     auto stats = profiler.stats(0);
