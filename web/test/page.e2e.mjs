@@ -74,6 +74,10 @@ test('a refused write shows the gateway\'s error text', kStep, async () => {
 });
 
 test('function_graph and a workload run give the call tree, the breakdown and the flame graph', kStep, async () => {
+  // Room for the run and for the guest's own serving of the page's requests (locks
+  // included) until tracing stops, so the run's first calls are not overwritten.
+  const size = (await (await api('GET', '/tracing/buffer_size_kb')).text()).trim();
+  assert.equal((await api('PUT', '/tracing/buffer_size_kb', '8192')).status, 204);
   await tab('Controls');
   await page.locator('#tracer').selectOption('function_graph');
   await page.locator('#tracer[data-current="function_graph"]').waitFor();
@@ -156,6 +160,7 @@ test('function_graph and a workload run give the call tree, the breakdown and th
   }
   assert.ok(zoomed, 'one workloads task holds workload_run_command');
   await shoot('flame-graph');
+  assert.equal((await api('PUT', '/tracing/buffer_size_kb', size)).status, 204);
 });
 
 test('the live view streams trace_pipe, pauses and resumes', kStep, async () => {
