@@ -223,6 +223,9 @@ def test_lock_functions(kernel, guests):
     client.write_file(root, "workloads/run", b"ramfs 25")
     write("tracing_on", "0")
     lines = client.read_file(root, "tracing/trace").splitlines()
+    last = client.read_file(root, "workloads/last")
+    expect("status: ok\n" in last and "iterations: 25\n" in last,
+           f"the ramfs run did not finish before the trace was read: {last!r}")
     write("current_tracer", "nop")
     write("set_ftrace_filter", "")
     write("tracing_on", "1")
