@@ -346,6 +346,10 @@ constexpr EventField kFuncgraphExitFields[] = {
     {"unsigned long long rettime", 32, 8, false},
 };
 
+// sched_waking, sched_wakeup and sched_wakeup_new share Linux's sched_wakeup_template.
+constexpr StringView kSchedWakeupPrintFmt =
+    "\"comm=%s pid=%d prio=%d target_cpu=%03d\", REC->comm, REC->pid, REC->prio, "
+    "REC->target_cpu";
 constexpr StringView kSchedSwitchPrintFmt =
     "\"prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s%s ==> next_comm=%s next_pid=%d "
     "next_prio=%d\", REC->prev_comm, REC->prev_pid, REC->prev_prio, (REC->prev_state & "
@@ -418,17 +422,11 @@ constexpr EventDefinition kEvents[] = {
     {"kmem", "kmem_cache_free", kEventKmemCacheFree, kKmemCacheFreeFields,
      "\"call_site=%pS ptr=%p name=%s\", (void *)REC->call_site, REC->ptr, __get_str(name)",
      sizeof(KmemCacheFreePayload), false, print_kmem_cache_free},
-    {"sched", "sched_waking", kEventSchedWaking, kSchedWakeupFields,
-     "\"comm=%s pid=%d prio=%d target_cpu=%03d\", REC->comm, REC->pid, REC->prio, "
-     "REC->target_cpu",
+    {"sched", "sched_waking", kEventSchedWaking, kSchedWakeupFields, kSchedWakeupPrintFmt,
      sizeof(SchedWakeupPayload), false, print_sched_wakeup},
-    {"sched", "sched_wakeup", kEventSchedWakeup, kSchedWakeupFields,
-     "\"comm=%s pid=%d prio=%d target_cpu=%03d\", REC->comm, REC->pid, REC->prio, "
-     "REC->target_cpu",
+    {"sched", "sched_wakeup", kEventSchedWakeup, kSchedWakeupFields, kSchedWakeupPrintFmt,
      sizeof(SchedWakeupPayload), false, print_sched_wakeup},
-    {"sched", "sched_wakeup_new", kEventSchedWakeupNew, kSchedWakeupFields,
-     "\"comm=%s pid=%d prio=%d target_cpu=%03d\", REC->comm, REC->pid, REC->prio, "
-     "REC->target_cpu",
+    {"sched", "sched_wakeup_new", kEventSchedWakeupNew, kSchedWakeupFields, kSchedWakeupPrintFmt,
      sizeof(SchedWakeupPayload), false, print_sched_wakeup},
     {"sched", "sched_switch", kEventSchedSwitch, kSchedSwitchFields, kSchedSwitchPrintFmt,
      sizeof(SchedSwitchPayload), false, print_sched_switch},
