@@ -79,4 +79,15 @@ isize symbol_slot(u64 address) {
   return static_cast<isize>(at);
 }
 
+void announce_directory(DirectoryKind kind, StringView name) {
+  auto made = g_platform.directory_made;
+  // Event and group names are at most 64 bytes, instance names whatever mkdir was given:
+  // a longer one goes unannounced rather than cut.
+  char text[256];
+  if (!made || name.size() >= sizeof(text)) return;
+  for (usize i = 0; i < name.size(); ++i) text[i] = name[i];
+  text[name.size()] = '\0';
+  made(kind, text);
+}
+
 }  // namespace tg

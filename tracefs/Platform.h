@@ -30,6 +30,12 @@ enum class TraceClock : u8 {
   kX86Tsc
 };
 
+// The directories tracefs announces as it makes them (Platform::directory_made).
+enum class DirectoryKind : u8 {
+  kEvent,     // events/<group>/ or events/<group>/<event>/ of a new dynamic event
+  kInstance,  // instances/<name>/
+};
+
 // What the core needs from whatever it runs on (the kernel, or a host test). Plain function
 // pointers: the freestanding core has no virtual destructors and no RTTI.
 struct Platform {
@@ -64,6 +70,9 @@ struct Platform {
   // kOk, kIlSeq when no instruction starts there, kInval when the instruction there cannot
   // be run out of line. Null: no probe inside a function is possible (kInval).
   Errno (*check_probe_point)(u64 function, u32 size, u64 address) = nullptr;
+  // tracefs made a directory named `name` (NUL-terminated): the kernel hands it to a traced
+  // function under Linux's name, where a probe written for Linux reads it. May be null.
+  void (*directory_made)(DirectoryKind kind, const char* name) = nullptr;
   // The kernel's release string, for the latency-format header.
   StringView release = "tracegate";
 };
@@ -81,6 +90,9 @@ extern Platform g_platform;
 inline const Platform& platform() {
   return g_platform;
 }
+// Calls the platform's directory_made with a NUL-terminated copy of `name` (nothing without
+// the hook, or for a name longer than any tracefs directory's).
+void announce_directory(DirectoryKind kind, StringView name);
 // Waits until no recorder can still be inside a write that began before the call (what a
 // replaced list or buffer may be freed after); nothing to wait for without the hook.
 inline void synchronize_writers() {

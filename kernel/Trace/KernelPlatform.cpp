@@ -2,6 +2,7 @@
 
 #include "Arch/x86_64/Cpu.h"
 #include "Boot/BootInfo.h"
+#include "FileSystem/TracefsDirs.h"
 #include "Lib/SpinLock.h"
 #include "Lib/String.h"
 #include "Memory/Heap.h"
@@ -223,6 +224,7 @@ void kernel_platform_install(u32 cpu_count) {
   platform.read_memory = read_memory;
   platform.walk_stack = walk_stack;
   platform.check_probe_point = breakpoint_check_point;
+  platform.directory_made = tracefs_directory_made;
   platform.release = "tracegate";
   tg::install_platform(platform);
 }

@@ -16,7 +16,8 @@ scratch directory that holds it and copies of the other settings the suite touch
 (/proc/sys/kernel/sched_rt_runtime_us, ftrace_enabled, /proc/sys/debug/kprobes-optimization) are covered by scratch files in that
 namespace, so the host's own are never written, and modprobe/rmmod/insmod are stand-ins that
 fail: host modules have nothing to do with the guest. ftrace/func_hotplug.tc (it takes host CPUs
-offline) is never run.
+offline) is never run. The tests in GUEST_KALLSYMS run last, with the guest's kallsyms bound
+over /proc/kallsyms.
 
 ftracetest runs all the test files in one go; a test that gives no result for --limit
 seconds is reported as TIMEOUT, the run is killed and started again with the files left. Every result, including the instance
@@ -47,6 +48,12 @@ SELFTESTS = "linux-source-6.12/tools/testing/selftests/ftrace"
 NEVER_RUN = {"ftrace/func_hotplug.tc": "takes the host's CPUs offline"}
 HOST_SETTINGS = ["/proc/sys/kernel/sched_rt_runtime_us", "/proc/sys/kernel/ftrace_enabled",
                  "/proc/sys/debug/kprobes-optimization"]
+# Tests that write addresses read from /proc/kallsyms as probe points: they run last, in a
+# second ftracetest run, with the guest's kallsyms bound over the host's. The other readers
+# of kallsyms keep the host's: multiple_kprobes would need 256 functions to probe, and the
+# guest's tracer code (most of its text) refuses kprobes.
+GUEST_KALLSYMS = {"kprobe/probepoint.tc"}
+KALLSYMS = "/proc/kallsyms"
 STACK_SWITCH = "/proc/sys/kernel/stack_tracer_enabled"
 GUEST_STACK_SWITCH = "proc/sys/kernel/stack_tracer_enabled"  # in the guest's tree
 RESULTS = ("PASS", "FAIL", "UNRESOLVED", "UNTESTED", "UNSUPPORTED", "XFAIL", "TIMEOUT")
@@ -181,6 +188,11 @@ class MountedGuest:
         subprocess.run(["mount", "--bind", os.path.join(self.mount, "tracing"),
                         self.tracing_dir], check=True)
         bind_stack_switch(self.mount, scratch)
+        # The guest's kallsyms, kept reachable after the full mount is detached.
+        self.kallsyms = os.path.join(scratch, "kallsyms")
+        open(self.kallsyms, "w").close()
+        subprocess.run(["mount", "--bind", os.path.join(self.mount, "proc", "kallsyms"),
+                        self.kallsyms], check=True)
         subprocess.run(["umount", "-l", self.mount], check=True)
 
     def stop(self):
@@ -190,6 +202,7 @@ class MountedGuest:
         # The binds outlive the gateway's own unmount; detach them so the scratch can go.
         subprocess.run(["umount", "-l", self.tracing_dir], check=False)
         subprocess.run(["umount", "-l", STACK_SWITCH], check=False)
+        subprocess.run(["umount", "-l", self.kallsyms], check=False)
 
 
 def instance_variants(directory, names):
@@ -274,8 +287,8 @@ def run_all(directory, names, logdir, shims, limit, report):
 def log_of(logdir, key):
     """The last lines of the ftracetest log kept for `key`."""
     name = os.path.basename(key.split("@")[0])
-    logs = sorted(glob.glob(os.path.join(logdir, "*", "*-%s-log.*" % name)),
-                  key=lambda path: (int(path.split(os.sep)[-2]),
+    logs = sorted(glob.glob(os.path.join(logdir, "**", "*-%s-log.*" % name), recursive=True),
+                  key=lambda path: (os.path.getmtime(path),
                                     int(os.path.basename(path).split("-")[0])))
     if not logs:
         return "(no log)"
@@ -331,9 +344,19 @@ def main():
     guest = MountedGuest(gatewayd, kernel, os.environ.get("TRACEGATE_E2E_ACCEL", "tcg"), scratch)
     logdir = os.path.join(scratch, "logs")
     started = time.monotonic()
+    def report(key, result):
+        print("%-60s %s" % (key, result), flush=True)
     try:
-        results = run_all(directory, names, logdir, shims, args.limit,
-                          lambda key, result: print("%-60s %s" % (key, result), flush=True))
+        results = run_all(directory, [n for n in names if n not in GUEST_KALLSYMS], logdir,
+                          shims, args.limit, report)
+        last = [name for name in names if name in GUEST_KALLSYMS]
+        if last:
+            subprocess.run(["mount", "--bind", guest.kallsyms, KALLSYMS], check=True)
+            try:
+                results.update(run_all(directory, last, os.path.join(logdir, "kallsyms"), shims,
+                                       args.limit, report))
+            finally:
+                subprocess.run(["umount", "-l", KALLSYMS], check=False)
     finally:
         guest.stop()
 

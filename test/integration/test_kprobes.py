@@ -2,7 +2,9 @@
 
     test_kprobes.py KERNEL values     an entry probe's $arg1 is every size the alloc workload
                                       passes to kmalloc; a double dereference and a string read
-                                      from a real KmemCache; a return probe's $retval is the
+                                      from a real KmemCache, as char and char[8] too; the
+                                      names eventfs_create_dir and tracefs_create_dir get when a
+                                      probe and an instance are made; a return probe's $retval is the
                                       pointer the workload then frees; probes inside kmalloc
                                       (offsets found in the ELF) read the size in registers;
                                       a point inside an instruction, a branch and $arg at an
@@ -101,6 +103,51 @@ def check_dereference_and_string(client, root):
     expect(all(e[4]["size"] == "208" for e in mine), f"object sizes: {mine[:3]}")
     expect(all(e[4]["who"] == f'"{e[0]}"' for e in mine if not e[0].startswith("<")),
            f"$comm differs from the task column: {mine[:3]}")
+    write(client, root, "kprobe_events", "")
+
+
+def check_char_and_arrays(client, root):
+    # The cache's name again, now as one char and as an array of eight.
+    write(client, root, "kprobe_events",
+          "p:cache_chars kmem_cache_alloc first=+0(+0($arg1)):char "
+          "head=+0(+0($arg1)):char[8] size=+8($arg1):u32[1]")
+    fmt = client.read_file(root, "tracing/events/kprobes/cache_chars/format")
+    expect("\tfield:u8 head[8];\toffset:17;\tsize:8;\tsigned:0;\n" in fmt, f"format: {fmt!r}")
+    expect("head={'%c','%c','%c','%c','%c','%c','%c','%c'}" in fmt and "REC->head[7]" in fmt,
+           f"print fmt: {fmt!r}")
+    write(client, root, "events/kprobes/cache_chars/enable", "1")
+    write(client, root, "trace", "")
+    run_alloc(client, root, 2)
+    write(client, root, "events/kprobes/cache_chars/enable", "0")
+    mine = [e for e in events(client, root) if e[2] == "cache_chars" and
+            e[4].get("head") == "{'w','o','r','k','l','o','a','d'}"]
+    expect(len(mine) >= 2 * 16, f"{len(mine)} cache_chars lines of workload_alloc")
+    expect(all(e[4]["first"] == "'w'" and e[4]["size"] == "{208}" for e in mine),
+           f"cache_chars: {mine[:3]}")
+    write(client, root, "kprobe_events", "")
+
+
+def check_directory_probes(client, root):
+    # Where tracefs makes a directory, the name is the first argument of a function under
+    # Linux's name: a new probe's events/ directory, and an instance's.
+    write(client, root, "kprobe_events", "p:eventdir eventfs_create_dir name=+0(%di):string")
+    write(client, root, "kprobe_events", "p:tracedir tracefs_create_dir name=+0(%di):string",
+          append=True)
+    write(client, root, "events/kprobes/enable", "1")
+    write(client, root, "trace", "")
+    write(client, root, "kprobe_events", "p:made_later kfree", append=True)
+    instances = client.walk(root, "tracing/instances")
+    client.mkdir(instances, "dirprobe")
+    write(client, root, "events/kprobes/enable", "0")
+    client.unlinkat(instances, "dirprobe", 0x200)
+    lines = events(client, root)
+    made = [e[4]["name"] for e in lines if e[2] == "eventdir"]
+    expect('"made_later"' in made, f"eventfs_create_dir names: {made[:10]}")
+    # mkdir makes the instance's events/ tree too: its groups and events, ours included.
+    expect({'"sched"', '"sched_switch"', '"kprobes"', '"eventdir"'} <= set(made),
+           f"eventfs_create_dir names: {made[:20]}")
+    expect([e[4]["name"] for e in lines if e[2] == "tracedir"] == ['"dirprobe"'],
+           f"tracefs_create_dir lines: {[e for e in lines if e[2] == 'tracedir']}")
     write(client, root, "kprobe_events", "")
 
 
@@ -213,6 +260,8 @@ def test_values(kernel, guests):
     client, root = session(guest)
     check_entry_probe(client, root)
     check_dereference_and_string(client, root)
+    check_char_and_arrays(client, root)
+    check_directory_probes(client, root)
     check_return_probe(client, root)
     check_offset_probe(client, root, kernel)
     check_offset_probe_refused(client, root, kernel)

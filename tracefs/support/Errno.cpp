@@ -15,6 +15,7 @@ constexpr ErrnoText kErrnoTexts[] = {
     {Errno::kNoEnt, "ENOENT", "No such file or directory"},
     {Errno::kIntr, "EINTR", "Interrupted system call"},
     {Errno::kIo, "EIO", "Input/output error"},
+    {Errno::kTooBig, "E2BIG", "Argument list too long"},
     {Errno::kBadF, "EBADF", "Bad file descriptor"},
     {Errno::kAgain, "EAGAIN", "Resource temporarily unavailable"},
     {Errno::kNoMem, "ENOMEM", "Cannot allocate memory"},

@@ -11,6 +11,7 @@ enum class Errno : i32 {
   kNoEnt = 2,
   kIntr = 4,
   kIo = 5,
+  kTooBig = 7,
   kBadF = 9,
   kAgain = 11,
   kNoMem = 12,

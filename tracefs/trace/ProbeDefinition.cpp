@@ -48,6 +48,11 @@ constexpr StringView kErrorTexts[] = {
     "Unknown type is specified",
     "String accepts only memory argument",
     "Invalid bitfield",
+    "Array is not closed",
+    "Array has wrong suffix",
+    "Invalid array size",
+    "Array number is too big",
+    "Event too big (too many fields?)",
     "Argument name is too long",
     "Argument name is not specified",
     "Argument name must follow the same rules as C identifiers",
@@ -90,6 +95,7 @@ constexpr TypeRow kTypes[] = {
     {"x64", FetchType::kX64, 8, false, "u64"},
     {"string", FetchType::kString, 4, false, "__data_loc char[]"},
     {"symbol", FetchType::kSymbol, 8, false, "u64"},
+    {"char", FetchType::kChar, 1, false, "u8"},
 };
 const TypeRow& type_row(FetchType type) {
   return kTypes[static_cast<usize>(type)];
@@ -180,12 +186,6 @@ u64 leading_number(StringView text, usize& used) {
   }
   used = at;
   return value;
-}
-
-bool is_function_entry(u64 address) {
-  for (const Symbol& symbol : platform().symbols)
-    if (symbol.address == address && !symbol.notrace) return true;
-  return false;
 }
 
 const Symbol* symbol_named(StringView name) {
@@ -471,10 +471,27 @@ Status parse_argument(StringView word, usize index, ProbeLog& log, ProbeKind kin
     type_name = body.drop_front(colon + 1);
   }
   usize type_column = offset + (typed ? colon + 1 : 0);
+  // TYPE[N], split off before the type is looked up, as Linux does.
+  usize bracket = type_name.find('[');
+  if (bracket != StringView::npos) {
+    StringView inside = type_name.drop_front(bracket + 1);
+    usize close = inside.find(']');
+    usize inside_column = type_column + bracket + 1;
+    if (close == StringView::npos)
+      return log.fail(inside_column + inside.size(), ProbeError::kArrayNoClose);
+    if (close + 1 != inside.size())
+      return log.fail(inside_column + close + 1, ProbeError::kBadArraySuffix);
+    u64 count;
+    if (!parse_u64(inside.substr(0, close), 0, count) || count == 0 || count > ~u32{0})
+      return log.fail(inside_column, ProbeError::kBadArrayNum);
+    if (count > kMaxArrayLength) return log.fail(inside_column, ProbeError::kArrayTooBig);
+    arg.count = static_cast<u8>(count);
+    type_name = type_name.substr(0, bracket);
+  }
   const TypeRow* type;
   if (expression == StringView("$comm")) {
     // Linux refuses any other type for $comm without logging why.
-    if (typed && !(type_name == StringView("string"))) return Errno::kInval;
+    if (arg.count || (typed && !(type_name == StringView("string")))) return Errno::kInval;
     type = &kTypes[static_cast<usize>(FetchType::kString)];
   } else {
     type = typed ? find_type(type_name) : find_type({});
@@ -497,8 +514,17 @@ Status parse_argument(StringView word, usize index, ProbeLog& log, ProbeKind kin
     if (++parser.slot >= kFetchInsnEnd || !parse_bitfield(type_name, type->size, arg))
       return log.fail(type_column, ProbeError::kBadBitfield);
   }
+  if (arg.count) {
+    // The elements are read one after another from memory: an array needs a dereference.
+    // Arrays of strings (a table of pointers) are not built.
+    if (arg.derefs == 0 || arg.type == FetchType::kString)
+      return log.fail(type_column, ProbeError::kBadString);
+    if (++parser.slot >= kFetchInsnEnd) return log.fail(offset, ProbeError::kTooManyOps);
+  }
   arg.field_offset = static_cast<u16>(probe.args_size);
-  probe.args_size += type->size;
+  probe.args_size += type->size * (arg.count ? arg.count : 1);
+  if (probe.args_size > kMaxProbeArgsSize)
+    return log.fail(0, ProbeError::kEventTooBig, Errno::kTooBig);
   return probe.args.append(move(arg));
 }
 
@@ -628,7 +654,19 @@ Status parse_kprobe(const Words& words, ProbeDefinition& probe, ProbeParseError&
   const Symbol* function = probe.symbol.empty() ? nullptr : symbol_named(probe.symbol.view());
   if (!probe.symbol.empty() && !function)
     return log.fail(0, ProbeError::kBadProbeAddr, Errno::kNoEnt);
-  if (function && probe.offset != 0) return check_point_inside(*function, probe.address, log);
+  if (function && probe.offset != 0) {
+    // An offset past the function's end probes whatever function is there, as Linux's
+    // can_probe looks the address up afresh: its entry, or an instruction inside it.
+    if (probe.address >= function->address + function->size) {
+      isize slot = symbol_slot(probe.address);
+      if (slot < 0) return log.fail(0, ProbeError::kBadInsnBndry, Errno::kIlSeq);
+      function = &platform().symbols[static_cast<usize>(slot)];
+      if (probe.address == function->address && is_function_entry(probe.address)) return {};
+      if (probe.address >= function->address + function->size)
+        return log.fail(0, ProbeError::kBadInsnBndry, Errno::kIlSeq);
+    }
+    return check_point_inside(*function, probe.address, log);
+  }
   if (!is_function_entry(probe.address)) return log.fail(0, ProbeError::kFailRegProbe);
   return {};
 }
@@ -755,6 +793,12 @@ Status format_probe_definition(const ProbeDefinition& probe, String& out) {
   for (const FetchArg& arg : probe.args)
     line.put(' ').put(arg.name.view()).put('=').put(arg.text.view());
   return line.ok() ? Status() : Status(Errno::kNoMem);
+}
+
+bool is_function_entry(u64 address) {
+  for (const Symbol& symbol : platform().symbols)
+    if (symbol.address == address && !symbol.notrace) return true;
+  return false;
 }
 
 }  // namespace tg::trace

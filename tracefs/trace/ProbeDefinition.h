@@ -49,6 +49,7 @@ enum class FetchType : u8 {
   kX64,
   kString,
   kSymbol,
+  kChar,  // one byte printed as '%c' (declared u8, as Linux's alias)
 };
 u32 fetch_type_size(FetchType type);  // bytes in the record (a string's data_loc: 4)
 bool fetch_type_signed(FetchType type);
@@ -57,6 +58,11 @@ StringView fetch_type_declaration(FetchType type);
 
 // Dereferences Linux allows in one argument (FETCH_INSN_MAX less the ops around them).
 inline constexpr u32 kMaxDerefs = 16;
+// The arguments' fixed part (strings' data excluded) an event may have: what fits a 1 KB
+// record with the probe's own fields. Linux allows 3072 bytes; beyond this, EVENT_TOO_BIG.
+inline constexpr u32 kMaxProbeArgsSize = 1024 - 24;
+// Elements of an array argument (TYPE[N]), as Linux's MAX_ARRAY_LEN.
+inline constexpr u32 kMaxArrayLength = 64;
 
 struct FetchArg {
   String name;  // field name: NAME= or argN
@@ -72,6 +78,8 @@ struct FetchArg {
   // b<width>@<offset>/<size>: width 0 means no bitfield.
   u8 bit_width = 0;
   u8 bit_offset = 0;
+  // TYPE[N]: N consecutive elements read from the address; 0 for a single value.
+  u8 count = 0;
   u16 field_offset = 0;  // in the payload, after the probe's fixed fields
 };
 
@@ -118,6 +126,11 @@ enum class ProbeError : u8 {
   kBadType,
   kBadString,
   kBadBitfield,
+  kArrayNoClose,
+  kBadArraySuffix,
+  kBadArrayNum,
+  kArrayTooBig,
+  kEventTooBig,
   kArgNameTooLong,
   kNoArgName,
   kBadArgName,
@@ -156,6 +169,8 @@ struct ProbeRemoval {
 // symbol; EINVAL with an error_log entry for every syntax error.
 Status parse_probe_definition(StringView line, ProbeSyntax syntax, ProbeDefinition& out,
                               ProbeParseError& error);
+// Whether `address` is the entry of a traceable function (its fentry site).
+bool is_function_entry(u64 address);
 // "-:[GRP/]EVENT": EINVAL when malformed.
 Status parse_probe_removal(StringView line, ProbeRemoval& out);
 

@@ -49,6 +49,8 @@ StringView print_format(FetchType type) {
       return "\\\"%s\\\"";
     case FetchType::kSymbol:
       return "%pS";
+    case FetchType::kChar:
+      return "'%c'";
   }
   return "";
 }
@@ -110,12 +112,9 @@ T load(const u8* at) {
 
 // `args`/`room`: the arguments' part of the payload; a string's data_loc counts from the
 // payload's start.
-void print_value(const FetchArg& arg, const u8* args, usize room, const u8* payload, usize size,
-                 TextWriter& out) {
-  usize at = arg.field_offset;
+void print_element(const FetchArg& arg, const u8* field, const u8* payload, usize size,
+                   TextWriter& out) {
   u32 width = fetch_type_size(arg.type);
-  if (at + width > room) return;
-  const u8* field = args + at;
   u64 raw = 0;
   memcpy(&raw, field, width);
   switch (arg.type) {
@@ -146,6 +145,9 @@ void print_value(const FetchArg& arg, const u8* args, usize room, const u8* payl
     case FetchType::kSymbol:
       print_symbol(out, raw, {.offset = true});
       return;
+    case FetchType::kChar:
+      out.put('\'').put(static_cast<char>(raw)).put('\'');
+      return;
     case FetchType::kString: {
       u32 location = load<u32>(field);
       usize offset = location & 0xffff;
@@ -159,6 +161,21 @@ void print_value(const FetchArg& arg, const u8* args, usize room, const u8* payl
       out.put('"').put(text).put('"');
       return;
     }
+  }
+}
+
+// One argument: its value, or an array's elements as {a,b,c}.
+void print_value(const FetchArg& arg, const u8* args, usize room, const u8* payload, usize size,
+                 TextWriter& out) {
+  u32 width = fetch_type_size(arg.type);
+  u32 count = arg.count ? arg.count : 1;
+  if (arg.field_offset + width * count > room) return;
+  const u8* field = args + arg.field_offset;
+  if (!arg.count) return print_element(arg, field, payload, size, out);
+  out.put('{');
+  for (u32 i = 0; i < count; ++i) {
+    print_element(arg, field + i * width, payload, size, out);
+    out.put(i + 1 == count ? '}' : ',');
   }
 }
 
@@ -190,6 +207,7 @@ Result<OwnPtr<ProbeEvent>> ProbeEvent::create(ProbeDefinition definition, u16 id
   ProbeEvent& p = *probe;
   p.definition_ = move(definition);
   const ProbeDefinition& d = p.definition_;
+  p.breakpoint_ = d.kind == ProbeKind::kKprobe && d.offset != 0 && !is_function_entry(d.address);
   bool returning = is_return_probe(d.kind);
   u16 head = returning ? 16 : 8;
   if (returning) {
@@ -205,17 +223,29 @@ Result<OwnPtr<ProbeEvent>> ProbeEvent::create(ProbeDefinition definition, u16 id
     String declaration;
     TextWriter text(declaration);
     text.put(fetch_type_declaration(arg.type)).put(' ').put(arg.name.view());
+    if (arg.count) text.put('[').dec(arg.count).put(']');
     if (!text.ok()) return Errno::kNoMem;
     TRY(p.declarations_.append(move(declaration)));
-    fmt.put(' ').put(arg.name.view()).put('=').put(print_format(arg.type));
+    fmt.put(' ').put(arg.name.view()).put('=');
+    if (!arg.count) {
+      fmt.put(print_format(arg.type));
+      continue;
+    }
+    fmt.put('{');
+    for (u32 i = 0; i < arg.count; ++i) fmt.put(i ? "," : "").put(print_format(arg.type));
+    fmt.put('}');
   }
   fmt.put(returning ? "\", REC->__probe_func, REC->__probe_ret_ip" : "\", REC->__probe_ip");
   for (usize i = 0; i < d.args.size(); ++i) {
     const FetchArg& arg = d.args[i];
+    u32 count = arg.count ? arg.count : 1;
     TRY(p.fields_.append({p.declarations_[i].view(), static_cast<u16>(8 + head + arg.field_offset),
-                          static_cast<u16>(fetch_type_size(arg.type)),
+                          static_cast<u16>(fetch_type_size(arg.type) * count),
                           fetch_type_signed(arg.type)}));
-    if (arg.type == FetchType::kString)
+    if (arg.count) {
+      for (u32 j = 0; j < arg.count; ++j)
+        fmt.put(", REC->").put(arg.name.view()).put('[').dec(j).put(']');
+    } else if (arg.type == FetchType::kString)
       fmt.put(", __get_str(").put(arg.name.view()).put(')');
     else
       fmt.put(", REC->").put(arg.name.view());
@@ -274,6 +304,23 @@ usize ProbeEvent::build_payload(const RecordContext& ctx, const ProbeHit& hit, u
       u32 location = static_cast<u32>((length << 16) | (length ? size : 0));
       memcpy(field, &location, 4);
       size += length;
+      continue;
+    }
+    if (arg.count) {
+      // Each element from its own address, as Linux's array loop; one that faults stays 0.
+      u64 value = 0;
+      bool ok = base_value(arg, hit, value);
+      for (u32 i = 0; ok && i + 1 < arg.derefs; ++i)
+        ok = read_memory(value + static_cast<u64>(arg.offsets[i]), &value, 8);
+      if (!ok) continue;
+      u64 address = value + static_cast<u64>(arg.offsets[arg.derefs - 1]);
+      for (u32 i = 0; i < arg.count; ++i) {
+        u64 element = 0;
+        if (!read_memory(address + u64{i} * width, &element, width)) continue;
+        if (arg.bit_width)
+          element = (element << (64 - (arg.bit_width + arg.bit_offset))) >> (64 - arg.bit_width);
+        memcpy(field + i * width, &element, width);
+      }
       continue;
     }
     u64 value = 0;
@@ -367,6 +414,12 @@ ProbeEvent* ProbeEvents::find(StringView group, StringView event) const {
   return nullptr;
 }
 
+bool ProbeEvents::has_group(StringView group) const {
+  for (const auto& probe : probes_)
+    if (probe->definition().group.view() == group) return true;
+  return false;
+}
+
 usize ProbeEvents::group_count() const {
   usize groups = 0;
   for (usize i = 0; i < probes_.size(); ++i) {
@@ -449,6 +502,7 @@ Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeSynta
   usize slot = 0;
   while (slot < kMaxProbes && table_[slot].load(MemoryOrder::kRelaxed)) ++slot;
   if (slot == kMaxProbes) return Errno::kNoSpc;
+  bool new_group = !has_group(definition.group.view());
   OwnPtr<ProbeEvent> probe =
       TRY(ProbeEvent::create(move(definition), static_cast<u16>(kFirstId + slot)));
   ProbeEvent* raw = probe.get();
@@ -459,6 +513,12 @@ Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeSynta
     table_end_.store(static_cast<u32>(slot + 1), MemoryOrder::kRelease);
   published_.fetch_add(1, MemoryOrder::kRelease);
   tracing.functions_changed();
+  // Its directory in every instance's events/ (and its group's, if new), as Linux makes them.
+  const ProbeDefinition& made = raw->definition();
+  for (usize i = 0; i < tracing.instance_count(); ++i) {
+    if (new_group) announce_directory(DirectoryKind::kEvent, made.group.view());
+    announce_directory(DirectoryKind::kEvent, made.event.view());
+  }
   return {};
 }
 

@@ -35,9 +35,8 @@ class ProbeEvent {
   u64 address() const { return definition_.address; }
   bool is_return() const { return is_return_probe(definition_.kind); }
   // A kprobe inside a function: a breakpoint, not the function's fentry site.
-  bool at_breakpoint() const {
-    return definition_.kind == ProbeKind::kKprobe && definition_.offset != 0;
-  }
+  // A kprobe anywhere but a function's fentry site (SYM+OFFS may name the next function's).
+  bool at_breakpoint() const { return breakpoint_; }
   u64 hits() const { return hits_.load(MemoryOrder::kRelaxed); }
   u64 misses() const { return misses_.load(MemoryOrder::kRelaxed); }
 
@@ -59,6 +58,7 @@ class ProbeEvent {
   Vector<EventField> fields_;
   Vector<String> declarations_;
   String print_fmt_;
+  bool breakpoint_ = false;
   u16 fixed_size_ = 0;  // common header + __probe_ip (+ __probe_ret_ip) + arguments
   Atomic<u64> hits_{0};
   Atomic<u64> misses_{0};
@@ -99,6 +99,7 @@ class ProbeEvents {
 
   // events/: the groups in order of their first probe, and the probes of each.
   usize group_count() const;
+  bool has_group(StringView group) const;
   StringView group_name(usize group) const;
   usize group_size(usize group) const;
   ProbeEvent* group_member(usize group, usize index) const;

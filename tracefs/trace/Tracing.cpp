@@ -1,6 +1,7 @@
 #include "trace/Tracing.h"
 
 #include "Platform.h"
+#include "trace/EventCatalog.h"
 
 namespace tg::trace {
 
@@ -55,7 +56,22 @@ Result<TraceInstance*> Tracing::add_instance(StringView name, bool is_top) {
 Result<TraceInstance*> Tracing::create_instance(StringView name) {
   if (!valid_instance_name(name)) return Errno::kInval;
   if (find(name)) return Errno::kExist;
-  return add_instance(name, false);
+  TraceInstance* instance = TRY(add_instance(name, false));
+  // As Linux's mkdir: the instance's directory, then its events/ tree, group by group.
+  announce_directory(DirectoryKind::kInstance, name);
+  StringView group;
+  for (const EventDefinition& event : all_events()) {
+    if (event.ftrace_internal) continue;
+    if (!(event.system == group)) announce_directory(DirectoryKind::kEvent, group = event.system);
+    announce_directory(DirectoryKind::kEvent, event.name);
+  }
+  for (usize g = 0; g < probes_.group_count(); ++g) {
+    announce_directory(DirectoryKind::kEvent, probes_.group_name(g));
+    for (usize i = 0; i < probes_.group_size(g); ++i)
+      announce_directory(DirectoryKind::kEvent,
+                         probes_.group_member(g, i)->definition().event.view());
+  }
+  return instance;
 }
 
 Status Tracing::remove_instance(StringView name) {

@@ -204,8 +204,46 @@ struct ErrorCase {
   const char* log;
 };
 
+TEST_F(ProbeParser, CharAndArrayTypes) {
+  ASSERT_TRUE(parse("p:x kmalloc c=+0(%di):char a=+0(%di):char[4] w=+8(%si):x16[3]").ok());
+  ASSERT_EQ(probe_.args.size(), 3u);
+  EXPECT_EQ(probe_.args[0].type, FetchType::kChar);
+  EXPECT_EQ(probe_.args[0].count, 0u);
+  EXPECT_EQ(probe_.args[1].type, FetchType::kChar);
+  EXPECT_EQ(probe_.args[1].count, 4u);
+  EXPECT_EQ(probe_.args[1].field_offset, 1u);
+  EXPECT_EQ(probe_.args[2].type, FetchType::kX16);
+  EXPECT_EQ(probe_.args[2].count, 3u);
+  EXPECT_EQ(probe_.args[2].field_offset, 5u);
+  EXPECT_EQ(probe_.args_size, 11u);
+  EXPECT_EQ(shown(), "p:kprobes/x kmalloc c=+0(%di):char a=+0(%di):char[4] w=+8(%si):x16[3]");
+  EXPECT_TRUE(parse("p kmalloc +0(%di):u64[64]").ok());
+}
+
 // Each refused line, and what Linux writes to error_log for it (after the timestamp).
 const ErrorCase kErrors[] = {
+    {"p kmalloc +0(%di):u8[4", Errno::kInval,
+     "trace_kprobe: Array is not closed\n  Command: p kmalloc +0(%di):u8[4\n"
+     "                                 ^"},
+    {"p kmalloc +0(%di):u8[4]x", Errno::kInval,
+     "trace_kprobe: Array has wrong suffix\n  Command: p kmalloc +0(%di):u8[4]x\n"
+     "                                  ^"},
+    {"p kmalloc +0(%di):u8[0]", Errno::kInval,
+     "trace_kprobe: Invalid array size\n  Command: p kmalloc +0(%di):u8[0]\n"
+     "                                ^"},
+    {"p kmalloc +0(%di):u8[65]", Errno::kInval,
+     "trace_kprobe: Array number is too big\n  Command: p kmalloc +0(%di):u8[65]\n"
+     "                                ^"},
+    {"p kmalloc %di:u8[2]", Errno::kInval,
+     "trace_kprobe: String accepts only memory argument\n  Command: p kmalloc %di:u8[2]\n"
+     "                         ^"},
+    {"p kmalloc +0(%di):chr", Errno::kInval,
+     "trace_kprobe: Unknown type is specified\n  Command: p kmalloc +0(%di):chr\n"
+     "                             ^"},
+    {"p kmalloc a=+0(%di):u64[64] b=+0(%di):u64[64]", Errno::kTooBig,
+     "trace_kprobe: Event too big (too many fields?)\n"
+     "  Command: p kmalloc a=+0(%di):u64[64] b=+0(%di):u64[64]\n"
+     "                                       ^"},
     {"p5 kmalloc", Errno::kInval,
      "trace_kprobe: Maxactive is not for kprobe\n  Command: p5 kmalloc\n            ^"},
     {"r0 kmalloc", Errno::kInval,
@@ -423,6 +461,21 @@ const ErrorCase kInsideErrors[] = {
     {"f kmalloc+6", Errno::kInval,
      "trace_fprobe: Invalid probed address or symbol\n  Command: f kmalloc+6\n             ^"},
 };
+
+// An offset past the function's end names whatever is there, as Linux looks the address up
+// afresh: the next function's entry (its fentry site) or an instruction inside it.
+TEST_F(ProbeInsideFunction, OffsetPastTheEndProbesTheNextFunction) {
+  ASSERT_TRUE(parse("p:next kmalloc+0x1000").ok());
+  EXPECT_EQ(probe_.address, 0x2000u);
+  EXPECT_TRUE(is_function_entry(probe_.address));
+  EXPECT_EQ(shown(), "p:kprobes/next kmalloc+4096");
+  ASSERT_TRUE(parse("p:inside kmalloc+0x1006").ok());
+  EXPECT_EQ(probe_.address, 0x2006u);
+  EXPECT_FALSE(is_function_entry(probe_.address));
+  EXPECT_EQ(parse("p kmalloc+0x1004").error(), Errno::kIlSeq);
+  // The entry of notrace code is no fentry site, and the code refuses breakpoints.
+  EXPECT_EQ(parse("p kmalloc+0x8000").error(), Errno::kInval);
+}
 
 TEST_F(ProbeInsideFunction, RefusedPointsWithLinuxErrnoAndErrorLogText) {
   for (const ErrorCase& c : kInsideErrors) {
