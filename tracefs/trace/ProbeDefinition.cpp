@@ -53,6 +53,7 @@ constexpr StringView kErrorTexts[] = {
     "Invalid array size",
     "Array number is too big",
     "Event too big (too many fields?)",
+    "BTF is not available or not supported",
     "Argument name is too long",
     "Argument name is not specified",
     "Argument name must follow the same rules as C identifiers",
@@ -315,6 +316,8 @@ struct ArgParser {
         last_is_deref = false;
         return {};
       case '%':
+        // An fprobe does not read registers (Linux: BAD_VAR, as for an event probe).
+        if (is_fprobe) return fail(offs, ProbeError::kBadVar);
         for (u32 i = 0; i < kProbeRegisterCount; ++i) {
           if (kRegisterNames[i] == text.drop_front(1)) {
             arg.op = FetchOp::kRegister;
@@ -331,6 +334,10 @@ struct ArgParser {
       case '-':
         return parse_deref(text, offs);
       default:
+        // A bare name is a BTF argument in Linux; without BTF it is refused as this.
+        if (is_alpha(text[0]) || text[0] == '_')
+          return log.fail(offs, ProbeError::kNoSupBtfArg,
+                          at_entry || is_return ? Errno::kNotSup : Errno::kInval);
         return fail(offs, ProbeError::kBadFetchArg);
     }
   }
@@ -528,6 +535,19 @@ Status parse_argument(StringView word, usize index, ProbeLog& log, ProbeKind kin
   return probe.args.append(move(arg));
 }
 
+// `$arg*` (every argument, named from BTF) needs type information the guest does not have:
+// refused before any argument is parsed, as Linux without BTF refuses it.
+Status refuse_all_arguments(const Words& words, ProbeLog& log) {
+  for (usize i = 2; i < words.count; ++i) {
+    StringView word = words.word[i];
+    if (word.size() > 4 && word.substr(0, 4) == StringView("$arg") && word[4] == '*') {
+      log.set_index(i);
+      return log.fail(0, ProbeError::kNoSupBtfArg, Errno::kNotSup);
+    }
+  }
+  return {};
+}
+
 // [GRP/]EVENT after the ':' of the first word; `offset` is its column in that word.
 Status parse_event_name(StringView text, usize offset, ProbeLog& log, ProbeDefinition& probe) {
   usize slash = text.find('/');
@@ -542,6 +562,8 @@ Status parse_event_name(StringView text, usize offset, ProbeLog& log, ProbeDefin
     offset += slash + 1;
     text = text.drop_front(slash + 1);
   }
+  // "GROUP/" alone: the event gets its default name in that group, as in Linux.
+  if (text.empty() && slash != StringView::npos) return {};
   if (text.empty()) return log.fail(offset, ProbeError::kNoEventName);
   if (text.size() > kMaxEventNameLen) return log.fail(offset, ProbeError::kEventTooLong);
   if (!is_good_name(text)) return log.fail(offset, ProbeError::kBadEventName);
@@ -640,9 +662,11 @@ Status parse_kprobe(const Words& words, ProbeDefinition& probe, ProbeParseError&
   TRY(probe.group.append("kprobes"));
   if (colon != StringView::npos) {
     TRY(parse_event_name(head.drop_front(colon + 1), colon + 1, log, probe));
+    if (probe.event.empty()) TRY(default_event_name(probe));
   } else {
     TRY(default_event_name(probe));
   }
+  TRY(refuse_all_arguments(words, log));
   for (usize i = 2; i < words.count; ++i) {
     log.set_index(i);
     TRY(parse_argument(words.word[i], i - 2, log, probe.kind, at_entry, probe));
@@ -703,10 +727,12 @@ Status parse_fprobe(const Words& words, ProbeDefinition& probe, ProbeParseError&
   TRY(probe.group.append("fprobes"));
   if (colon != StringView::npos) {
     TRY(parse_event_name(head.drop_front(colon + 1), colon + 1, log, probe));
+    if (probe.event.empty()) TRY(default_event_name(probe));
   } else {
     TRY(default_event_name(probe));
   }
   bool at_entry = probe.kind == ProbeKind::kFprobe;
+  TRY(refuse_all_arguments(words, log));
   for (usize i = 2; i < words.count; ++i) {
     log.set_index(i);
     TRY(parse_argument(words.word[i], i - 2, log, probe.kind, at_entry, probe));
@@ -763,7 +789,9 @@ Status parse_probe_removal(StringView line, ProbeRemoval& out) {
     TRY(out.group.append(name.substr(0, slash)));
     name = name.drop_front(slash + 1);
   }
-  if (name.empty()) return Errno::kInval;
+  // "-:GROUP/" removes every event of the group.
+  if (name.empty())
+    return slash != StringView::npos && !out.group.empty() ? Status() : Errno::kInval;
   return out.event.append(name);
 }
 

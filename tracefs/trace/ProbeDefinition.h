@@ -131,6 +131,7 @@ enum class ProbeError : u8 {
   kBadArrayNum,
   kArrayTooBig,
   kEventTooBig,
+  kNoSupBtfArg,
   kArgNameTooLong,
   kNoArgName,
   kBadArgName,
@@ -161,7 +162,7 @@ enum class ProbeSyntax : u8 { kKprobeEvents, kDynamicEvents };
 
 struct ProbeRemoval {
   String group;  // empty: any group
-  String event;
+  String event;  // empty: every event of the group ("-:GROUP/")
 };
 
 // A definition line (comments and blank lines already removed). EINVAL for a line that is

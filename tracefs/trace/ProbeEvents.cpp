@@ -549,18 +549,26 @@ void ProbeEvents::release(Tracing& tracing, usize index) {
   probes_.remove(index);
 }
 
+// "-:EVENT" and "-:GROUP/EVENT" remove one event; "-:GROUP/" every event of the group, up
+// to the first that is enabled (EBUSY), as Linux's dyn_event_release.
 Status ProbeEvents::remove(Tracing& tracing, const ProbeRemoval& removal, ProbeSyntax syntax) {
-  for (usize i = 0; i < probes_.size(); ++i) {
+  bool removed = false;
+  for (usize i = 0; i < probes_.size();) {
     ProbeEvent& probe = *probes_[i];
     const ProbeDefinition& d = probe.definition();
-    if (!(d.event.view() == removal.event.view())) continue;
-    if (!removal.group.empty() && !(d.group.view() == removal.group.view())) continue;
-    if (!belongs_to(probe, syntax)) continue;
+    bool match = (removal.event.empty() || d.event.view() == removal.event.view()) &&
+                 (removal.group.empty() || d.group.view() == removal.group.view()) &&
+                 belongs_to(probe, syntax);
+    if (!match) {
+      ++i;
+      continue;
+    }
     if (enabled_anywhere(tracing, probe)) return Errno::kBusy;
     release(tracing, i);
-    return {};
+    removed = true;
+    if (!removal.event.empty()) break;
   }
-  return Errno::kNoEnt;
+  return removed ? Status() : Status(Errno::kNoEnt);
 }
 
 Status ProbeEvents::clear(Tracing& tracing, ProbeSyntax syntax) {

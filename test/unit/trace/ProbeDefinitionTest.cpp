@@ -63,6 +63,43 @@ TEST_F(ProbeParser, UnnamedProbesAreNamedAfterSymbolAndOffset) {
   EXPECT_EQ(event(), "p_Scheduler__pick_next_0");
 }
 
+// "GROUP/" without an event: the default name, in that group (Linux 6.12).
+TEST_F(ProbeParser, GroupWithoutEventTakesTheDefaultName) {
+  ASSERT_TRUE(parse("p:mygroup/ kmalloc").ok());
+  EXPECT_EQ(group(), "mygroup");
+  EXPECT_EQ(event(), "p_kmalloc_0");
+  ASSERT_TRUE(parse("f:fgroup/ kfree%return").ok());
+  EXPECT_EQ(group(), "fgroup");
+  EXPECT_EQ(event(), "kfree__exit");
+}
+
+TEST_F(ProbeParser, RemovalOfAWholeGroup) {
+  ProbeRemoval group;
+  ASSERT_TRUE(parse_probe_removal("-:mygroup/", group).ok());
+  EXPECT_EQ(std::string(group.group.view().data(), group.group.size()), "mygroup");
+  EXPECT_TRUE(group.event.empty());
+}
+
+// Without BTF, `$arg*` and bare names are refused as Linux refuses them then.
+TEST_F(ProbeParser, BtfArgumentsAreNotSupported) {
+  EXPECT_EQ(parse("f kmalloc $arg*").error(), Errno::kNotSup);
+  EXPECT_EQ(logged(),
+            "trace_fprobe: BTF is not available or not supported\n  Command: f kmalloc $arg*\n"
+            "                     ^");
+  EXPECT_EQ(parse("p kmalloc x=$arg1 $arg*").error(), Errno::kNotSup);
+  EXPECT_EQ(parse("f kmalloc size").error(), Errno::kNotSup);
+  EXPECT_EQ(logged(),
+            "trace_fprobe: BTF is not available or not supported\n  Command: f kmalloc size\n"
+            "                     ^");
+}
+
+TEST_F(ProbeParser, FprobesReadNoRegisters) {
+  EXPECT_EQ(parse("f kmalloc %ax").error(), Errno::kInval);
+  EXPECT_EQ(logged(),
+            "trace_fprobe: Invalid $-valiable specified\n  Command: f kmalloc %ax\n"
+            "                     ^");
+}
+
 TEST_F(ProbeParser, GroupSlashEventAndGroupDotEvent) {
   ASSERT_TRUE(parse("p:mygrp/ev kmalloc").ok());
   EXPECT_EQ(group(), "mygrp");
@@ -270,8 +307,8 @@ const ErrorCase kErrors[] = {
     {"p:1g/ev kmalloc", Errno::kInval,
      "trace_kprobe: Group name must follow the same rules as C identifiers\n"
      "  Command: p:1g/ev kmalloc\n             ^"},
-    {"p:g/ kmalloc", Errno::kInval,
-     "trace_kprobe: Event name is not specified\n  Command: p:g/ kmalloc\n               ^"},
+    {"p: kmalloc", Errno::kInval,
+     "trace_kprobe: Event name is not specified\n  Command: p: kmalloc\n             ^"},
     {"p:g/1ev kmalloc", Errno::kInval,
      "trace_kprobe: Event name must follow the same rules as C identifiers\n"
      "  Command: p:g/1ev kmalloc\n               ^"},

@@ -188,6 +188,53 @@ TEST_F(KprobeEvents, RemoveByNameAndBusyWhileEnabled) {
   EXPECT_EQ(table_.lookup("tracing/events/kprobes").error(), Errno::kNoEnt);
 }
 
+TEST_F(KprobeEvents, GroupWithoutEventAndRemovalOfTheGroup) {
+  ASSERT_EQ(echo("dynamic_events", "p:mygroup/ kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo_append("dynamic_events", "r:mygroup/ kfree"), Errno::kOk);
+  ASSERT_EQ(echo_append("dynamic_events", "p:other kmalloc"), Errno::kOk);
+  EXPECT_EQ(cat("dynamic_events"),
+            "p:mygroup/p_kmalloc_0 kmalloc\nr:mygroup/r_kfree_0 kfree\np:kprobes/other kmalloc\n");
+  EXPECT_TRUE(table_.lookup("tracing/events/mygroup/p_kmalloc_0").ok());
+  ASSERT_EQ(echo("events/mygroup/r_kfree_0/enable", "1"), Errno::kOk);
+  // An enabled member stops the removal there (EBUSY), as Linux's dyn_event_release.
+  EXPECT_EQ(echo_append("dynamic_events", "-:mygroup/"), Errno::kBusy);
+  ASSERT_EQ(echo("events/mygroup/r_kfree_0/enable", "0"), Errno::kOk);
+  ASSERT_EQ(echo_append("dynamic_events", "-:mygroup/"), Errno::kOk);
+  EXPECT_EQ(cat("dynamic_events"), "p:kprobes/other kmalloc\n");
+  EXPECT_EQ(table_.lookup("tracing/events/mygroup").error(), Errno::kNoEnt);
+  EXPECT_EQ(echo_append("dynamic_events", "-:mygroup/"), Errno::kNoEnt);
+}
+
+TEST_F(KprobeEvents, CharAndArraysPrintAsLinux) {
+  memset(g_memory, 0, sizeof g_memory);
+  strcpy(reinterpret_cast<char*>(g_memory), "tracegate");
+  u16 words[3] = {1, 0x20, 0x300};
+  memcpy(g_memory + 16, words, sizeof words);
+  u32 last = 7;
+  memcpy(g_memory + 60, &last, sizeof last);
+  ASSERT_EQ(echo("kprobe_events",
+                 "p:arr kmalloc c=+0(%si):char a=+0(%si):char[5] w=+16(%si):x16[3] "
+                 "far=+60(%si):u32[2]"),
+            Errno::kOk);
+  ASSERT_EQ(echo("events/kprobes/arr/enable", "1"), Errno::kOk);
+  hit_kmalloc(0, reinterpret_cast<u64>(g_memory));
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  // The element past the fake memory faults and stays 0; the one before it is read.
+  EXPECT_NE(lines[0].find("arr: (kmalloc+0x0/0x100) c='t' a={'t','r','a','c','e'} "
+                          "w={0x1,0x20,0x300} far={7,0}"),
+            std::string::npos)
+      << lines[0];
+  std::string format = cat("events/kprobes/arr/format");
+  EXPECT_NE(format.find("\tfield:u8 a[5];\toffset:17;\tsize:5;\tsigned:0;\n"), std::string::npos)
+      << format;
+  EXPECT_NE(format.find("\tfield:u16 w[3];\toffset:22;\tsize:6;\tsigned:0;\n"), std::string::npos)
+      << format;
+  EXPECT_NE(format.find("w={0x%x,0x%x,0x%x} far={%u,%u}\", REC->__probe_ip, REC->c, REC->a[0]"),
+            std::string::npos)
+      << format;
+}
+
 TEST_F(KprobeEvents, RemovalClearsTheBuffersItWroteTo) {
   ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
   ASSERT_EQ(echo("events/kprobes/a/enable", "1"), Errno::kOk);
