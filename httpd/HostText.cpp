@@ -80,6 +80,7 @@ struct HostText::State {
   std::vector<std::string> partial;   // per CPU: the start of a page the next read completes
   uint64_t before = UINT64_MAX;       // take_text_before's bound, kept for lost-event marks
   std::unordered_set<int32_t> tasks;  // pids saved_cmdlines named when last read
+  size_t page_size = 0;               // of the raw pages, and of the mirror's ring pages
   bool unknown_task = false;          // a page added since holds an event of another pid
 };
 
@@ -124,13 +125,18 @@ std::unique_ptr<HostText> HostText::create(const GuestFacts& facts, std::string&
   }
   state->tracing = tracing.release_value();
   std::string clock = current_clock(facts.clock);
-  bool applied = write_file(state->table, "tracing/current_tracer", trimmed(facts.tracer)) &&
+  // The mirror's pages are as large as the guest's, so that each event fits as it did there.
+  state->page_size = facts.page_size;
+  std::string subbuf_kb = std::to_string(facts.page_size / 1024);
+  bool applied = write_file(state->table, "tracing/buffer_subbuf_size_kb", subbuf_kb) &&
+                 state->tracing->top().buffer().page_size() == facts.page_size &&
+                 write_file(state->table, "tracing/current_tracer", trimmed(facts.tracer)) &&
                  (clock.empty() || write_file(state->table, "tracing/trace_clock", clock));
   std::istringstream options(facts.options);
   for (std::string option; applied && std::getline(options, option);)
     applied = write_file(state->table, "tracing/trace_options", option);
   if (!applied) {
-    error = "the guest's tracer, clock or options do not apply on the host";
+    error = "the guest's page size, tracer, clock or options do not apply on the host";
     return nullptr;
   }
   auto output = tg::trace::OutputState::create(state->tracing->top(), true);
@@ -155,29 +161,29 @@ HostText::~HostText() {
 bool HostText::add_pages(unsigned cpu, const uint8_t* data, size_t size) {
   auto& buffer = state_->tracing->top().buffer();
   if (cpu >= buffer.cpu_count()) return false;
+  const size_t page_size = state_->page_size;
   std::string& partial = state_->partial[cpu];
   if (!partial.empty()) {
-    size_t needed = std::min(size, tg::trace::kRawPageSize - partial.size());
+    size_t needed = std::min(size, page_size - partial.size());
     partial.append(reinterpret_cast<const char*>(data), needed);
     data += needed;
     size -= needed;
-    if (partial.size() < tg::trace::kRawPageSize) return true;
+    if (partial.size() < page_size) return true;
     std::string page = std::move(partial);
     partial.clear();
     if (!add_pages(cpu, reinterpret_cast<const uint8_t*>(page.data()), page.size())) return false;
   }
-  size_t whole = size / tg::trace::kRawPageSize * tg::trace::kRawPageSize;
+  size_t whole = size / page_size * page_size;
   partial.assign(reinterpret_cast<const char*>(data) + whole, size - whole);
-  for (size_t at = 0; at < whole; at += tg::trace::kRawPageSize) {
+  for (size_t at = 0; at < whole; at += page_size) {
     const uint8_t* page = data + at;
     // Lost events come right before the page's own: what came before them is printed first,
     // so the formatter marks them where the guest's trace_pipe would.
-    if (tg::u64 lost = tg::trace::raw_page_lost(page, tg::trace::kRawPageSize)) {
+    if (tg::u64 lost = tg::trace::raw_page_lost(page, page_size)) {
       format_into(state_->pending, state_->before);
       buffer.cpu(cpu).note_lost(lost);
     }
-    if (!tg::trace::import_raw_page(buffer.cpu(cpu), page, tg::trace::kRawPageSize).ok())
-      return false;
+    if (!tg::trace::import_raw_page(buffer.cpu(cpu), page, page_size).ok()) return false;
     if (!state_->unknown_task) note_unknown_tasks(page);
   }
   return true;
@@ -185,7 +191,7 @@ bool HostText::add_pages(unsigned cpu, const uint8_t* data, size_t size) {
 
 void HostText::note_unknown_tasks(const uint8_t* page) {
   (void)tg::trace::for_each_raw_event(
-      page, tg::trace::kRawPageSize,
+      page, state_->page_size,
       [](void* context, tg::u64, const tg::u8* payload, tg::usize size) {
         auto& state = *static_cast<State*>(context);
         tg::trace::EventCommon common;

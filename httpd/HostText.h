@@ -15,6 +15,8 @@ struct GuestFacts {
   std::string clock;     // tracing/trace_clock
   std::string cmdlines;  // tracing/saved_cmdlines
   std::string tgids;     // tracing/saved_tgids
+  // tracing/buffer_subbuf_size_kb, in bytes: the size of every raw page.
+  size_t page_size = 4096;
 };
 
 // trace_pipe formatted on the host: the guest ships raw pages (per_cpu/cpuN/trace_pipe_raw,
@@ -32,8 +34,8 @@ class HostText {
   static std::unique_ptr<HostText> create(const GuestFacts& facts, std::string& error);
   ~HostText();
 
-  // Raw pages of `cpu` as read, back to back (a page may be split across two calls); false
-  // when one does not decode.
+  // Raw pages of `cpu` (of the facts' page size) as read, back to back (a page may be split
+  // across two calls); false when one does not decode.
   bool add_pages(unsigned cpu, const uint8_t* data, size_t size);
   // Learns comms and tgids of tasks that started since (saved_cmdlines, saved_tgids).
   void update_tasks(std::string_view cmdlines, std::string_view tgids);

@@ -1,5 +1,7 @@
 // GET /tracing/trace_pipe formatted on the host (HostText): the guest ships raw pages, which
 // cost it far less than text, and the gateway prints them with the guest's own formatter.
+#include <cstdlib>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -41,16 +43,17 @@ asio::awaitable<std::optional<std::string>> read_whole(GuestLink& link, std::str
 class HostTextStream final : public BodyStream {
  public:
   HostTextStream(GuestLink& link, std::chrono::seconds timeout, std::vector<GuestFile> cpus,
-                 std::unique_ptr<HostText> text, asio::any_io_executor executor)
+                 std::unique_ptr<HostText> text, uint32_t page_size, asio::any_io_executor executor)
       : link_(link),
         timeout_(timeout),
+        page_size_(page_size),
         cpus_(std::move(cpus)),
         text_(std::move(text)),
         wait_(executor) {}
 
   asio::awaitable<bool> next(std::string& out, CancelSignal& cancel) override {
     // Whole pages per read: a page split across two reads would have to be put together again.
-    uint32_t count = link_.io_size() / 4096 * 4096;
+    uint32_t count = link_.io_size() / page_size_ * page_size_;
     while (!cancel.cancelled()) {
       bool got = false;
       for (unsigned cpu = 0; cpu < cpus_.size(); ++cpu) {
@@ -88,6 +91,7 @@ class HostTextStream final : public BodyStream {
  private:
   GuestLink& link_;
   std::chrono::seconds timeout_;
+  uint32_t page_size_;
   std::vector<GuestFile> cpus_;
   std::unique_ptr<HostText> text_;
   asio::steady_timer wait_;
@@ -109,7 +113,12 @@ asio::awaitable<std::optional<Reply>> Gateway::host_text(const Request& request)
   auto clock = co_await read_whole(link_, "tracing/trace_clock", timeout);
   auto cmdlines = co_await read_whole(link_, "tracing/saved_cmdlines", timeout);
   auto tgids = co_await read_whole(link_, "tracing/saved_tgids", timeout);
-  if (!kallsyms || !clock || !cmdlines || !tgids) co_return std::nullopt;
+  auto subbuf_kb = co_await read_whole(link_, "tracing/buffer_subbuf_size_kb", timeout);
+  if (!kallsyms || !clock || !cmdlines || !tgids || !subbuf_kb) co_return std::nullopt;
+  facts.page_size = std::strtoul(subbuf_kb->c_str(), nullptr, 10) * 1024;
+  // The largest page (512 KiB) fits in a read of the 1 MiB msize the gateway asks for; a
+  // smaller msize falls back to the guest's own text.
+  if (facts.page_size == 0 || facts.page_size > link_.io_size()) co_return std::nullopt;
   facts.kallsyms = *kallsyms;
   facts.clock = *clock;
   facts.cmdlines = *cmdlines;
@@ -135,8 +144,8 @@ asio::awaitable<std::optional<Reply>> Gateway::host_text(const Request& request)
   if (!text) co_return std::nullopt;
   ++metrics_.host_text_streams;
   auto executor = co_await asio::this_coro::executor;
-  auto stream =
-      std::make_unique<HostTextStream>(link_, timeout, std::move(cpus), std::move(text), executor);
+  auto stream = std::make_unique<HostTextStream>(link_, timeout, std::move(cpus), std::move(text),
+                                                 static_cast<uint32_t>(facts.page_size), executor);
   co_return Reply{{}, std::move(stream), "text/plain; charset=utf-8"};
 }
 

@@ -11,7 +11,8 @@ constexpr size_t kMaxPages = kDirectMapSize / kPageSize;
 // Below 1 MiB lives the AP trampoline and firmware data; the allocator never hands it out.
 constexpr u64 kLowestUsable = 1ul << 20;
 
-u64 g_used_bitmap[kMaxPages / 64];  // 1 = in use or not RAM
+u64 g_used_bitmap[kMaxPages / 64];      // 1 = in use or not RAM
+u64 g_run_tail_bitmap[kMaxPages / 64];  // 1 = continues the run alloc_page_run gave before it
 size_t g_page_limit;
 size_t g_hint;
 size_t g_total;
@@ -98,6 +99,29 @@ void free_pages(void* pages, size_t count) {
   }
   g_free += count;
   if (first < g_hint) g_hint = first;
+}
+
+void* alloc_page_run(size_t count) {
+  void* pages = alloc_pages(count);
+  if (!pages) return nullptr;
+  size_t first = virt_to_phys(pages) / kPageSize;
+  SpinLockGuard guard(g_lock);
+  for (size_t page = first + 1; page < first + count; ++page)
+    g_run_tail_bitmap[page / 64] |= 1ul << (page % 64);
+  return pages;
+}
+
+void free_page_run(void* pages) {
+  size_t first = virt_to_phys(pages) / kPageSize;
+  size_t count = 1;
+  {
+    SpinLockGuard guard(g_lock);
+    for (size_t page = first + 1; g_run_tail_bitmap[page / 64] & (1ul << (page % 64)); ++page) {
+      g_run_tail_bitmap[page / 64] &= ~(1ul << (page % 64));
+      ++count;
+    }
+  }
+  free_pages(pages, count);
 }
 
 PageStats page_stats() {

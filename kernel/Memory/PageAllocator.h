@@ -12,6 +12,12 @@ void page_allocator_init();
 void* alloc_pages(size_t count, size_t align_pages = 1);
 void free_pages(void* pages, size_t count);
 
+// A run of `count` contiguous pages that free_page_run releases without being told its
+// length (the allocator remembers it): the tracer's ring pages, 1 to 128 pages each
+// (buffer_subbuf_size_kb), through an interface that frees by pointer alone.
+void* alloc_page_run(size_t count);
+void free_page_run(void* pages);
+
 struct PageStats {
   size_t total;
   size_t free;

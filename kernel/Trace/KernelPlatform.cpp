@@ -31,9 +31,11 @@ struct AlignedPrefix {
 };
 
 void* heap_allocate(size_t size, size_t align) {
-  // The ring buffer's pages: one page each, straight from the page allocator (kmalloc would
-  // add its header and spend two pages). kmalloc never returns a page-aligned pointer.
-  if (size == kPageSize && align <= kPageSize) return alloc_pages(1);
+  // The ring buffer's pages (1 to 128 system pages each): straight from the page allocator
+  // (kmalloc would add its header and spend a page more). kmalloc never returns a
+  // page-aligned pointer, so heap_free tells them apart by the address.
+  if (size >= kPageSize && size % kPageSize == 0 && align <= kPageSize)
+    return alloc_page_run(size / kPageSize);
   if (align <= 16) return kmalloc(size);
   auto* raw = static_cast<u8*>(kmalloc(size + align + sizeof(AlignedPrefix)));
   if (!raw) return nullptr;
@@ -45,7 +47,7 @@ void* heap_allocate(size_t size, size_t align) {
 
 void heap_free(void* pointer) {
   u64 address = reinterpret_cast<u64>(pointer);
-  if ((address & (kPageSize - 1)) == 0) return free_pages(pointer, 1);
+  if ((address & (kPageSize - 1)) == 0) return free_page_run(pointer);
   auto* prefix = static_cast<AlignedPrefix*>(pointer) - 1;
   if (prefix->magic == kAlignedMagic) {
     prefix->magic = 0;

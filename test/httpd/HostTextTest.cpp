@@ -44,6 +44,7 @@ class HostTextTest : public TracefsTest {
     facts.clock = cat("trace_clock");
     facts.cmdlines = cat("saved_cmdlines");
     facts.tgids = cat("saved_tgids");
+    facts.page_size = std::stoul(cat("buffer_subbuf_size_kb")) * 1024;
     return facts;
   }
   void record_functions(usize count) {
@@ -90,6 +91,22 @@ TEST_F(HostTextTest, FunctionEventsPrintAsTheGuestPrintsThem) {
   std::string want = guest_text();
   auto given = facts();
   ASSERT_TRUE(tracegate::HostText::supports(given));
+  EXPECT_EQ(host_text(given), want);
+}
+
+// buffer_subbuf_size_kb 32: raw pages of 32 KiB, and markers longer than a 4 KiB page holds.
+TEST_F(HostTextTest, LargeSubBuffersPrintAsTheGuestPrintsThem) {
+  trace::save_comm(7, "workloads");
+  trace::save_comm(42, "kworker/0:1");
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "32"), Errno::kOk);
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  record_functions(3000);
+  ASSERT_EQ(write_once("trace_marker", std::string(4096, 'M')).value(), 4096u);
+  record_functions(500);
+  std::string want = guest_text();
+  ASSERT_NE(want.find(std::string(4096, 'M')), std::string::npos);
+  auto given = facts();
+  EXPECT_EQ(given.page_size, 32768u);
   EXPECT_EQ(host_text(given), want);
 }
 

@@ -108,9 +108,9 @@ bool TraceDatTextReader::read(const std::function<void(std::string_view, const T
     error = path_ + ": not a readable trace.dat: " + error;
     return false;
   }
-  if (dat->page_size != trace::kRawPageSize) {
-    error = path_ + ": pages of " + std::to_string(dat->page_size) + " bytes, not " +
-            std::to_string(trace::kRawPageSize);
+  if (!ring::valid_page_size(dat->page_size)) {
+    error = path_ + ": pages of " + std::to_string(dat->page_size) +
+            " bytes, not a sub-buffer size (4 KiB to 512 KiB, a power of two)";
     return false;
   }
   tracer_ = tracer_of(dat->top.cpus, dat->page_size);
@@ -121,6 +121,7 @@ bool TraceDatTextReader::read(const std::function<void(std::string_view, const T
   facts.options = options_for(tracer_);
   facts.clock = clock_of(*dat);
   facts.cmdlines = dat->cmdlines;
+  facts.page_size = dat->page_size;
   auto text = tracegate::HostText::create(facts, error);
   if (!text) {
     error = path_ + ": " + error;

@@ -575,6 +575,9 @@ int cmd_record(GatewayClient& client, Args& args) {
   tracedat::GatewayClient gateway(client.url(), client.token());
   tracedat::TraceDat dat;
   tracedat::read_metadata(gateway, dat);
+  // The pages come from the session's buffer: its page size and header_page describe them.
+  dat.page_size = tracedat::read_page_size(gateway, session.path(""));
+  dat.header_page = gateway.read(session.path("events/header_page"));
   PageRecorder recorder(gateway, session.path(""));
 
   std::signal(SIGINT, on_interrupt);

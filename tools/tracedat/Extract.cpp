@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace tracegate::tracedat {
@@ -126,7 +127,18 @@ std::string kallsyms_from_function_addrs(const std::string& addrs) {
   return out;
 }
 
+uint32_t read_page_size(GatewayClient& gateway, const std::string& root) {
+  std::string kb = gateway.read(root + "buffer_subbuf_size_kb");
+  unsigned long value = std::strtoul(kb.c_str(), nullptr, 10);
+  if (value == 0 || value > 512)
+    throw std::runtime_error(root + "buffer_subbuf_size_kb: unexpected '" + kb + "'");
+  return static_cast<uint32_t>(value * 1024);
+}
+
 void read_metadata(GatewayClient& gateway, TraceDat& dat) {
+  // trace.dat's page size is the ring's sub-buffer size: readers step through the CPU data
+  // by it, and header_page tells them the data size that goes with it.
+  dat.page_size = read_page_size(gateway, "/tracing/");
   dat.header_page = gateway.read("/tracing/events/header_page");
   dat.header_event = gateway.read("/tracing/events/header_event");
   read_event_formats(gateway, dat);
@@ -145,6 +157,13 @@ TraceDat extract(GatewayClient& gateway, bool instances) {
   if (instances) {
     for (const auto& entry : gateway.list("/tracing/instances/"))
       if (is_directory(entry)) names.push_back(without_slash(entry));
+  }
+  // A trace.dat has one page size for all its buffers.
+  for (const auto& name : names) {
+    if (read_page_size(gateway, "/tracing/instances/" + name + "/") != dat.page_size)
+      throw std::runtime_error("instance " + name +
+                               ": buffer_subbuf_size_kb differs from the top level's, and a "
+                               "trace.dat has one page size");
   }
   RecordingPause pause(gateway);
   pause.pause("/tracing/");

@@ -19,6 +19,9 @@ TraceDat extract(GatewayClient& gateway, bool instances = true);
 // (`tracectl record`). `root` is "/tracing/" or "/tracing/instances/NAME/".
 // Everything but pages and comms: headers, formats, symbols, printk formats, clock.
 void read_metadata(GatewayClient& gateway, TraceDat& dat);
+// The raw pages' size in bytes of the buffer under `root` ("/tracing/" or
+// "/tracing/instances/NAME/"): its buffer_subbuf_size_kb.
+uint32_t read_page_size(GatewayClient& gateway, const std::string& root);
 // The CPU numbers of root's per_cpu/cpuN directories, in order.
 std::vector<unsigned> cpu_numbers(GatewayClient& gateway, const std::string& root);
 // What one CPU's trace_pipe_raw holds now, consumed (empty when nothing).

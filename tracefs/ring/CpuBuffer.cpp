@@ -8,22 +8,6 @@ constexpr auto kRelaxed = MemoryOrder::kRelaxed;
 constexpr auto kAcquire = MemoryOrder::kAcquire;
 constexpr auto kRelease = MemoryOrder::kRelease;
 
-// head_ packs the oldest logical page (40 bits: petabytes of trace before it wraps) with the
-// entries (12 bits; a page holds at most 510) and entry bytes (12 bits; at most 4080) of that
-// page a consuming reader has already read.
-constexpr u64 pack_head(u64 page, u32 entries, u32 bytes) {
-  return (page << 24) | (u64{bytes} << 12) | entries;
-}
-constexpr u64 head_page(u64 head) {
-  return head >> 24;
-}
-constexpr u32 head_entries(u64 head) {
-  return static_cast<u32>(head & 0xfff);
-}
-constexpr u32 head_bytes(u64 head) {
-  return static_cast<u32>((head >> 12) & 0xfff);
-}
-
 // The page header's fields are shared with readers: always accessed atomically.
 u32 load_commit(const PageHeader* page, MemoryOrder order) {
   return __atomic_load_n(&page->commit, static_cast<int>(order));
@@ -37,22 +21,24 @@ void bump(Atomic<u64>& counter, u64 delta) {
   counter.store(counter.load(kRelaxed) + delta, kRelaxed);
 }
 
-PageHeader* allocate_page() {
-  return static_cast<PageHeader*>(allocate(kPageSize, 64));
+PageHeader* allocate_page(usize size) {
+  return static_cast<PageHeader*>(allocate(size, 64));
+}
+
+// Bits for a count up to `value` (the head's entries and bytes of one page).
+u32 bit_width(u32 value) {
+  return 32 - static_cast<u32>(__builtin_clz(value));
 }
 
 }  // namespace
 
-Result<OwnPtr<CpuBuffer>> CpuBuffer::create(u32 cpu, usize pages) {
+Result<OwnPtr<CpuBuffer>> CpuBuffer::create(u32 cpu, usize pages, usize page_size) {
   void* memory = allocate(sizeof(CpuBuffer), alignof(CpuBuffer));
   if (!memory) return Errno::kNoMem;
   OwnPtr<CpuBuffer> buffer(new (memory) CpuBuffer(cpu));
-  buffer->staging_ = static_cast<u32*>(allocate(kPageDataSize));
-  if (!buffer->staging_) return Errno::kNoMem;
-  // Empty: the oldest page (1) lies past the writer's page (0); page 0 is never used, which
-  // lets cursors use 0 as "no page".
-  buffer->head_.store(pack_head(1, 0, 0), kRelaxed);
-  TRY(buffer->resize(pages));
+  // Empty (reset): the oldest page (1) lies past the writer's page (0); page 0 is never
+  // used, which lets cursors use 0 as "no page".
+  TRY(buffer->set_page_size(page_size, pages));
   return buffer;
 }
 
@@ -106,7 +92,7 @@ TG_HOT bool CpuBuffer::write(u64 timestamp, i32 pid, const void* record, usize s
 // page starts with an entry (a new page's header carries the time base and the pid).
 TG_HOT u32* CpuBuffer::claim(u64 timestamp, i32 pid, RecordType type, usize size) {
   if (disabled_.load(kRelaxed)) return nullptr;
-  if (size < sizeof(u32) || size > kPageDataSize || size % sizeof(u32)) {
+  if (size < sizeof(u32) || size > data_size_ || size % sizeof(u32)) {
     count_dropped();
     return nullptr;
   }
@@ -114,7 +100,7 @@ TG_HOT u32* CpuBuffer::claim(u64 timestamp, i32 pid, RecordType type, usize size
   bool new_pid = pid != last_pid_;
   usize needed =
       size + (new_time ? sizeof(TimeStampRecord) : 0) + (new_pid ? sizeof(TaskRecord) : 0);
-  if (write_offset_ + needed > kPageDataSize) {
+  if (write_offset_ + needed > data_size_) {
     if (!start_page(timestamp, pid)) {
       count_dropped();
       return nullptr;
@@ -200,7 +186,7 @@ bool CpuBuffer::copy_page(u64 page, u32 from, u32* data, PageCopy& copy) const {
   copy.complete = page < tail_.load(kAcquire);
   const PageHeader* header = slot.page;
   u32 commit = load_commit(header, kAcquire);
-  if (commit < from || commit > kPageDataSize) return false;
+  if (commit < from || commit > data_size_) return false;
   copy.commit = commit;
   copy.timestamp = __atomic_load_n(&header->timestamp, __ATOMIC_RELAXED);
   copy.pid = __atomic_load_n(&header->pid, __ATOMIC_RELAXED);
@@ -217,7 +203,7 @@ void CpuBuffer::reset() {
   for (usize i = 0; i < page_count_; ++i) slots_[i].sequence.store(kNoPage, kRelease);
   u64 tail = tail_.load(kRelaxed);
   head_.store(pack_head(tail + 1, 0, 0), kRelease);
-  write_offset_ = kPageDataSize;
+  write_offset_ = data_size_;
   pending_size_ = 0;
   written_.store(0, kRelaxed);
   written_bytes_.store(0, kRelaxed);
@@ -240,7 +226,7 @@ Status CpuBuffer::resize(usize pages) {
   usize fresh_count = pages > page_count_ ? pages - page_count_ : 0;
   for (usize i = 0; i < pages; ++i) new (&slots[i]) PageSlot{nullptr, {kNoPage}, 0, 0};
   for (usize i = 0; i < fresh_count; ++i) {
-    slots[i].page = allocate_page();
+    slots[i].page = allocate_page(page_size_);
     if (slots[i].page) continue;
     for (usize j = 0; j < i; ++j) deallocate(slots[j].page);
     deallocate(slots);
@@ -297,7 +283,46 @@ Status CpuBuffer::resize(usize pages) {
   page_count_ = pages;
   if (first_kept != oldest) head_.store(pack_head(first_kept, 0, 0), kRelease);
   // Without a live page the writer starts a new one at its next record.
-  if (live == 0) write_offset_ = kPageDataSize;
+  if (live == 0) write_offset_ = data_size_;
+  return {};
+}
+
+Status CpuBuffer::set_page_size(usize page_size, usize pages) {
+  if (!valid_page_size(page_size)) return Errno::kInval;
+  if (pages < kMinPages) pages = kMinPages;
+  if (pages > kMaxPages) return Errno::kNoMem;
+  usize data_size = page_size - kPageHeaderSize;
+
+  // Allocate everything first: a failed rebuild changes nothing.
+  auto* slots = static_cast<PageSlot*>(allocate(pages * sizeof(PageSlot), alignof(PageSlot)));
+  auto* staging = static_cast<u32*>(allocate(data_size));
+  usize allocated = 0;
+  if (slots && staging) {
+    for (; allocated < pages; ++allocated) {
+      PageHeader* page = allocate_page(page_size);
+      if (!page) break;
+      new (&slots[allocated]) PageSlot{page, {kNoPage}, 0, 0};
+    }
+  }
+  if (allocated < pages) {
+    for (usize i = 0; i < allocated; ++i) deallocate(slots[i].page);
+    deallocate(slots);
+    deallocate(staging);
+    return Errno::kNoMem;
+  }
+
+  for (usize i = 0; i < page_count_; ++i) deallocate(slots_[i].page);
+  deallocate(slots_);
+  deallocate(staging_);
+  slots_ = slots;
+  staging_ = staging;
+  page_count_ = pages;
+  page_size_ = static_cast<u32>(page_size);
+  data_size_ = static_cast<u32>(data_size);
+  count_bits_ = bit_width(data_size_);
+  current_ = nullptr;
+  current_slot_ = nullptr;
+  reset();
   return {};
 }
 

@@ -6,20 +6,6 @@ namespace {
 
 constexpr auto kAcquire = MemoryOrder::kAcquire;
 
-constexpr u64 pack_head(u64 page, u32 entries, u32 bytes) {
-  return (page << 24) | (u64{bytes} << 12) | entries;
-}
-constexpr u64 head_page(u64 head) {
-  return head >> 24;
-}
-constexpr u32 head_entries(u64 head) {
-  return static_cast<u32>(head & 0xfff);
-}
-
-u32* allocate_page_copy() {
-  return static_cast<u32*>(allocate(kPageDataSize, 64));
-}
-
 }  // namespace
 
 CpuBuffer::Cursor::Cursor(CpuBuffer& buffer, bool consuming)
@@ -37,6 +23,7 @@ CpuBuffer::Cursor::Cursor(Cursor&& other)
       consuming_(other.consuming_),
       copy_(other.copy_),
       lookahead_(other.lookahead_),
+      copy_size_(other.copy_size_),
       page_(other.page_),
       copy_state_(other.copy_state_),
       position_(other.position_),
@@ -57,10 +44,23 @@ CpuBuffer::Cursor::Cursor(Cursor&& other)
   other.has_entry_ = false;
 }
 
+u32* CpuBuffer::Cursor::allocate_copy() {
+  return static_cast<u32*>(allocate(copy_size_, 64));
+}
+
 // The page copy is allocated on first use: constructing a cursor cannot fail, and an
-// allocation failure reads as an empty buffer.
+// allocation failure reads as an empty buffer. When the buffer's pages changed size
+// (buffer_subbuf_size_kb, which also emptied it), the copies go and the cursor starts over.
 bool CpuBuffer::Cursor::ensure_buffers() {
-  if (!copy_) copy_ = allocate_page_copy();
+  if (copy_size_ != buffer_->data_size_) {
+    deallocate(copy_);
+    deallocate(lookahead_);
+    copy_ = lookahead_ = nullptr;
+    copy_size_ = buffer_->data_size_;
+    page_ = 0;
+    has_entry_ = false;
+  }
+  if (!copy_) copy_ = allocate_copy();
   return copy_ != nullptr;
 }
 
@@ -120,7 +120,7 @@ bool CpuBuffer::Cursor::load_page(u64 page, u32 skip_entries) {
 // Moves the head from what this cursor last claimed to `desired`, counting the records
 // passed since (up to `entries` and `bytes` of the page) as read.
 bool CpuBuffer::Cursor::claim_passed(u64 desired, u32 entries, u32 bytes) {
-  u64 expected = pack_head(page_, claimed_entries_, claimed_bytes_);
+  u64 expected = buffer_->pack_head(page_, claimed_entries_, claimed_bytes_);
   if (!buffer_->head_.compare_exchange(expected, desired, MemoryOrder::kAcqRel)) {
     if (entries != claimed_entries_) lost_claim_ = true;
     return false;
@@ -137,13 +137,13 @@ bool CpuBuffer::Cursor::claim_passed(u64 desired, u32 entries, u32 bytes) {
 bool CpuBuffer::Cursor::start_at_head() {
   for (;;) {
     u64 head = buffer_->head_.load(kAcquire);
-    u64 oldest = head_page(head);
+    u64 oldest = buffer_->head_page(head);
     if (oldest > buffer_->tail_.load(kAcquire)) {
       page_ = 0;
       has_entry_ = false;
       return false;
     }
-    if (load_page(oldest, head_entries(head))) return true;
+    if (load_page(oldest, buffer_->head_entries(head))) return true;
     // Overwritten between reading the head and copying the page: the head moved on.
   }
 }
@@ -162,9 +162,9 @@ bool CpuBuffer::Cursor::refresh() {
 // by moving the head; if the writer took it over first, the cursor resynchronizes.
 bool CpuBuffer::Cursor::next_page() {
   u64 next = page_ + 1;
-  if (consuming_ && !claim_passed(pack_head(next, 0, 0), entries_passed_, bytes_passed_))
+  if (consuming_ && !claim_passed(buffer_->pack_head(next, 0, 0), entries_passed_, bytes_passed_))
     return start_at_head();
-  else if (head_page(buffer_->head_.load(kAcquire)) > next) {
+  else if (buffer_->head_page(buffer_->head_.load(kAcquire)) > next) {
     note_skip();
     return start_at_head();
   }
@@ -190,8 +190,8 @@ bool CpuBuffer::Cursor::peek(Entry& entry) {
   for (;;) {
     // A consuming cursor reads only at the head: if the writer took its page over since the
     // copy, what it holds is overrun and it starts again at the new head.
-    if (consuming_ &&
-        buffer_->head_.load(kAcquire) != pack_head(page_, claimed_entries_, claimed_bytes_)) {
+    if (consuming_ && buffer_->head_.load(kAcquire) !=
+                          buffer_->pack_head(page_, claimed_entries_, claimed_bytes_)) {
       if (entries_passed_ != claimed_entries_) lost_claim_ = true;
       if (!start_at_head()) return false;
     }
@@ -235,7 +235,8 @@ void CpuBuffer::Cursor::advance() {
     // restarts at the new head.
     bool page_done = copy_state_.complete && entry_end_ >= copy_state_.commit;
     if (page_done || !defer_claims_) {
-      u64 desired = page_done ? pack_head(page_ + 1, 0, 0) : pack_head(page_, entries, bytes);
+      u64 desired = page_done ? buffer_->pack_head(page_ + 1, 0, 0)
+                              : buffer_->pack_head(page_, entries, bytes);
       if (!claim_passed(desired, entries, bytes) || page_done) {
         page_ = 0;
         return;
@@ -251,7 +252,7 @@ bool CpuBuffer::Cursor::claim() {
   bool kept = !lost_claim_;
   lost_claim_ = false;
   if (page_ != 0 && entries_passed_ != claimed_entries_ &&
-      !claim_passed(pack_head(page_, entries_passed_, bytes_passed_), entries_passed_,
+      !claim_passed(buffer_->pack_head(page_, entries_passed_, bytes_passed_), entries_passed_,
                     bytes_passed_)) {
     lost_claim_ = false;
     page_ = 0;
@@ -270,7 +271,7 @@ bool CpuBuffer::Cursor::take_lost_claim() {
 // The first entry of the page after the current one, copied aside so that the current
 // entry stays valid.
 bool CpuBuffer::Cursor::peek_in_next_page(Entry& next) {
-  if (!lookahead_) lookahead_ = allocate_page_copy();
+  if (!lookahead_) lookahead_ = allocate_copy();
   if (!lookahead_) return false;
   PageCopy copy;
   if (!buffer_->copy_page(page_ + 1, 0, lookahead_, copy)) return false;

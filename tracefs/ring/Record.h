@@ -3,12 +3,20 @@
 
 namespace tg::ring {
 
-// One ring-buffer page: 16 bytes of header, 4080 bytes of records (Linux's data size, so
-// buffer_size_kb rounds as Linux's does). Records never cross a page; `commit` marks the
-// end of the valid data, the rest is padding.
+// One ring-buffer page (Linux's sub-buffer): 16 bytes of header, then records. A buffer's
+// pages are 2^order system pages, order 0 to 7 as buffer_subbuf_size_kb allows; each
+// CpuBuffer knows its own size. Order 0 is the default: 4080 bytes of records (Linux's data
+// size, so buffer_size_kb rounds as Linux's does). Records never cross a page; `commit`
+// marks the end of the valid data, the rest is padding.
 inline constexpr usize kPageSize = 4096;
 inline constexpr usize kPageHeaderSize = 16;
 inline constexpr usize kPageDataSize = kPageSize - kPageHeaderSize;  // 4080
+inline constexpr u32 kMaxPageOrder = 7;
+inline constexpr usize kMaxPageSize = kPageSize << kMaxPageOrder;  // 512 KiB
+
+constexpr bool valid_page_size(usize size) {
+  return size >= kPageSize && size <= kMaxPageSize && (size & (size - 1)) == 0;
+}
 
 struct PageHeader {
   u64 timestamp;  // absolute time (ns) the first record's delta is relative to

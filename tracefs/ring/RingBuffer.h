@@ -49,13 +49,14 @@ class CpuBuffer {
   // Far beyond any memory we have; keeps the page arithmetic free of overflow.
   static constexpr usize kMaxPages = usize{1} << 24;
 
-  static Result<OwnPtr<CpuBuffer>> create(u32 cpu, usize pages);
+  // `pages` pages of `page_size` bytes (valid_page_size).
+  static Result<OwnPtr<CpuBuffer>> create(u32 cpu, usize pages, usize page_size = kPageSize);
   ~CpuBuffer();
   CpuBuffer(const CpuBuffer&) = delete;
   CpuBuffer& operator=(const CpuBuffer&) = delete;
 
   // ---- writer side (the owning CPU only) ----
-  // Reserves `size` bytes (header included, multiple of 4, <= kPageDataSize) stamped with
+  // Reserves `size` bytes (header included, multiple of 4, <= data_size()) stamped with
   // `timestamp` for `pid`; writes a kTask record first when pid differs from the last one,
   // and a kTimeStamp record when the delta does not fit. Returns the record memory with
   // its header already written, or nullptr (dropped: full in stop mode, or disabled).
@@ -77,9 +78,16 @@ class CpuBuffer {
   // ---- no reader inside peek/advance; cursors may stay open and resynchronize) ----
   void reset();                // drops everything, counters to 0 ("echo > trace")
   Status resize(usize pages);  // keeps the newest contents; the dropped oldest count as overrun
+  // Rebuilds the ring with `pages` pages of `page_size` bytes (valid_page_size, else EINVAL),
+  // dropping everything as reset() does, as Linux's ring_buffer_subbuf_order_set. A failed
+  // allocation (ENOMEM) changes nothing.
+  Status set_page_size(usize page_size, usize pages);
   void set_overwrite(bool overwrite);
   bool overwrite() const;
   usize pages() const;
+  usize page_size() const { return page_size_; }
+  // Bytes of records a page holds: page_size() minus the page header.
+  u32 data_size() const { return data_size_; }
   CpuStats stats() const;
   u32 cpu() const;
   // For the one consuming reader: entries lost to overwrite since it last asked (Linux's
@@ -115,6 +123,16 @@ class CpuBuffer {
   static constexpr u64 kNoPage = ~u64{0};
 
   CpuBuffer(u32 cpu) : cpu_(cpu) {}
+  // head_ packs the oldest logical page with the entries and entry bytes of that page a
+  // consuming reader has already read; the two counts take count_bits_ each (enough for the
+  // data size), the page number the rest: 2^45 bytes of trace or more before it wraps.
+  u64 pack_head(u64 page, u32 entries, u32 bytes) const {
+    return (page << (2 * count_bits_)) | (u64{bytes} << count_bits_) | entries;
+  }
+  u64 head_page(u64 head) const { return head >> (2 * count_bits_); }
+  u32 head_entries(u64 head) const { return static_cast<u32>(head & count_mask()); }
+  u32 head_bytes(u64 head) const { return static_cast<u32>((head >> count_bits_) & count_mask()); }
+  u64 count_mask() const { return (u64{1} << count_bits_) - 1; }
   PageSlot& slot_for(u64 page) const { return slots_[page % page_count_]; }
   u32* page_data(PageHeader* page) const { return reinterpret_cast<u32*>(page + 1); }
   u32* claim(u64 timestamp, i32 pid, RecordType type, usize size);
@@ -135,6 +153,9 @@ class CpuBuffer {
 
   u32 cpu_;
   usize page_count_ = 0;
+  u32 page_size_ = 0;
+  u32 data_size_ = 0;
+  u32 count_bits_ = 0;
   PageSlot* slots_ = nullptr;
 
   // The shared positions. tail_: logical page the writer fills. head_: oldest page still in
@@ -147,7 +168,7 @@ class CpuBuffer {
   // Writer-private state.
   PageHeader* current_ = nullptr;
   PageSlot* current_slot_ = nullptr;
-  u32 write_offset_ = kPageDataSize;  // full: the first record starts a page
+  u32 write_offset_ = 0;  // data_size_ when full: the first record starts a page
   u64 last_time_ = 0;
   i32 last_pid_ = 0;
   u32 pending_offset_ = 0;
@@ -219,6 +240,7 @@ class CpuBuffer::Cursor {
     i32 pid;
   };
   bool ensure_buffers();
+  u32* allocate_copy();
   bool start_at_head();
   bool load_page(u64 page, u32 skip_entries);
   bool refresh();
@@ -235,6 +257,7 @@ class CpuBuffer::Cursor {
   bool consuming_;
   u32* copy_ = nullptr;       // the current page's data, as copied
   u32* lookahead_ = nullptr;  // the next page, for peek_after
+  u32 copy_size_ = 0;         // bytes of copy_ and lookahead_: the buffer's data size
   u64 page_ = 0;              // logical page in copy_; 0: none (pages start at 1)
   PageCopy copy_state_{};
   Position position_{};     // before the next unread record
@@ -254,7 +277,8 @@ class CpuBuffer::Cursor {
 // All CPUs' buffers of one trace instance, and the iterator that merges them by timestamp.
 class TraceBuffer {
  public:
-  static Result<OwnPtr<TraceBuffer>> create(u32 cpu_count, usize pages_per_cpu);
+  static Result<OwnPtr<TraceBuffer>> create(u32 cpu_count, usize pages_per_cpu,
+                                            usize page_size = kPageSize);
   u32 cpu_count() const { return static_cast<u32>(cpus_.size()); }
   CpuBuffer& cpu(u32 index) { return *cpus_[index]; }
 
@@ -266,6 +290,12 @@ class TraceBuffer {
   void reset_cpu(u32 cpu);
   // Every CPU at once (buffer_size_kb, options/overwrite).
   Status resize(usize pages_per_cpu);
+  // buffer_subbuf_size_kb: every CPU's pages become `page_size` bytes and their number
+  // changes so that each CPU keeps (at least) the bytes of records it held, as Linux's
+  // ring_buffer_subbuf_order_set; the contents are dropped. On failure no CPU changes
+  // size (those already rebuilt go back to the old size, empty).
+  Status set_page_size(usize page_size);
+  usize page_size() const { return cpus_.size() ? cpus_[0]->page_size() : kPageSize; }
   void set_overwrite(bool overwrite);
   // The snapshot swap: this buffer's CPU `cpu` and `other`'s change places (Linux's
   // update_max_tr). The caller has disabled recording on both and waited out the writers.

@@ -2,13 +2,14 @@
 
 namespace tg::ring {
 
-Result<OwnPtr<TraceBuffer>> TraceBuffer::create(u32 cpu_count, usize pages_per_cpu) {
+Result<OwnPtr<TraceBuffer>> TraceBuffer::create(u32 cpu_count, usize pages_per_cpu,
+                                                usize page_size) {
   void* memory = allocate(sizeof(TraceBuffer), alignof(TraceBuffer));
   if (!memory) return Errno::kNoMem;
   OwnPtr<TraceBuffer> buffer(new (memory) TraceBuffer());
   TRY(buffer->cpus_.reserve(cpu_count));
   for (u32 cpu = 0; cpu < cpu_count; ++cpu) {
-    OwnPtr<CpuBuffer> one = TRY(CpuBuffer::create(cpu, pages_per_cpu));
+    OwnPtr<CpuBuffer> one = TRY(CpuBuffer::create(cpu, pages_per_cpu, page_size));
     TRY(buffer->cpus_.append(move(one)));
   }
   return buffer;
@@ -40,6 +41,33 @@ void TraceBuffer::reset_cpu(u32 cpu) {
 // Linux resizes CPU by CPU too: a failure leaves the CPUs before it resized.
 Status TraceBuffer::resize(usize pages_per_cpu) {
   for (auto& cpu : cpus_) TRY(cpu->resize(pages_per_cpu));
+  return {};
+}
+
+namespace {
+// Pages of `new_size` bytes that hold the records `pages` pages of `old_size` bytes held.
+usize pages_holding(usize pages, usize old_size, usize new_size) {
+  usize bytes = pages * (old_size - kPageHeaderSize);
+  usize data = new_size - kPageHeaderSize;
+  return (bytes + data - 1) / data;
+}
+}  // namespace
+
+Status TraceBuffer::set_page_size(usize page_size) {
+  if (!valid_page_size(page_size)) return Errno::kInval;
+  for (usize i = 0; i < cpus_.size(); ++i) {
+    CpuBuffer& cpu = *cpus_[i];
+    usize old_size = cpu.page_size();
+    if (old_size == page_size) continue;
+    Status status = cpu.set_page_size(page_size, pages_holding(cpu.pages(), old_size, page_size));
+    if (status.ok()) continue;
+    // Put the CPUs already rebuilt back to the old size (emptied, as they were).
+    for (usize j = 0; j < i; ++j) {
+      CpuBuffer& done = *cpus_[j];
+      (void)done.set_page_size(old_size, pages_holding(done.pages(), page_size, old_size));
+    }
+    return status;
+  }
   return {};
 }
 

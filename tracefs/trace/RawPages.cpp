@@ -15,8 +15,9 @@ using ring::RecordType;
 constexpr u32 kDeltaBits = 27;
 constexpr u64 kDeltaMask = (u64{1} << kDeltaBits) - 1;
 
-// The largest Linux payload one of our records becomes (an event keeps its own size).
-constexpr usize kMaxPayload = kRawPageDataSize;
+// The largest Linux payload one of our records becomes (an event keeps its own size): what
+// the largest page holds.
+constexpr usize kMaxPayload = ring::kMaxPageSize - kRawPageHeaderSize;
 
 struct FunctionPayload {
   EventCommon common;
@@ -226,14 +227,18 @@ bool import_event(ring::CpuBuffer& buffer, u64 timestamp, const u8* payload, usi
       return buffer.write(timestamp, common.pid, &record, sizeof record);
     }
     default: {
-      u8 record[sizeof(ring::EventRecord) + kMaxPayload];
+      // Written in place: an event may be as large as the page.
       usize padded = (size + 3) & ~usize{3};
       if (padded > kMaxPayload) return false;
-      ring::EventRecord head{ring::make_header(RecordType::kEvent, 0), static_cast<u32>(size)};
-      memcpy(record, &head, sizeof head);
-      memcpy(record + sizeof head, payload, size);
-      memset(record + sizeof head + size, 0, padded - size);
-      return buffer.write(timestamp, common.pid, record, sizeof head + padded);
+      u32* place = buffer.reserve(timestamp, common.pid, RecordType::kEvent,
+                                  sizeof(ring::EventRecord) + padded);
+      if (!place) return false;
+      place[1] = static_cast<u32>(size);
+      u8* record = reinterpret_cast<u8*>(place);
+      memcpy(record + sizeof(ring::EventRecord), payload, size);
+      memset(record + sizeof(ring::EventRecord) + size, 0, padded - size);
+      buffer.commit();
+      return true;
     }
   }
 }
@@ -299,9 +304,10 @@ Result<usize> import_raw_page(ring::CpuBuffer& buffer, const u8* page, usize siz
       &buffer);
 }
 
-bool fill_raw_page(ring::CpuBuffer::Cursor& cursor, u64 lost, u8* page) {
+bool fill_raw_page(ring::CpuBuffer::Cursor& cursor, u64 lost, u8* page, usize size) {
+  usize data_size = size - kRawPageHeaderSize;
   // The lost count is stored after the data: keep room for it.
-  RawPageWriter writer(page, kRawPageDataSize - (lost ? sizeof(u64) : 0));
+  RawPageWriter writer(page, data_size - (lost ? sizeof(u64) : 0));
   // The records go into the page first and are claimed from the ring together at the end
   // (one step instead of one per record); records the writer overwrote before they were
   // claimed are overrun, and what the page made of them is dropped.
@@ -332,18 +338,20 @@ bool fill_raw_page(ring::CpuBuffer::Cursor& cursor, u64 lost, u8* page) {
     commit |= kRawMissedEvents | kRawMissedStored;
   }
   memset(data + writer.used() + (lost ? sizeof lost : 0), 0,
-         kRawPageDataSize - writer.used() - (lost ? sizeof lost : 0));
+         data_size - writer.used() - (lost ? sizeof lost : 0));
   u64 timestamp = writer.first_time();
   memcpy(page, &timestamp, sizeof timestamp);
   memcpy(page + sizeof timestamp, &commit, sizeof commit);
   return true;
 }
 
-void print_header_page(TextWriter& out) {
+void print_header_page(TextWriter& out, usize page_size) {
   out.put("\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n");
   out.put("\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n");
   out.put("\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n");
-  out.put("\tfield: char data;\toffset:16;\tsize:").dec(kRawPageDataSize).put(";\tsigned:0;\n");
+  out.put("\tfield: char data;\toffset:16;\tsize:")
+      .dec(page_size - kRawPageHeaderSize)
+      .put(";\tsigned:0;\n");
 }
 
 void print_header_event(TextWriter& out) {

@@ -60,7 +60,10 @@ Status TraceInstance::set_tracer(StringView requested) {
 
 Status TraceInstance::allocate_snapshot() {
   ring::TraceBuffer& live = *buffer_;
-  if (!snapshot_) snapshot_ = TRY(ring::TraceBuffer::create(live.cpu_count(), kMinPages));
+  if (!snapshot_)
+    snapshot_ = TRY(ring::TraceBuffer::create(live.cpu_count(), kMinPages, live.page_size()));
+  // A spare left at another page size (freed when buffer_subbuf_size_kb changed) follows.
+  if (snapshot_->page_size() != live.page_size()) TRY(snapshot_->set_page_size(live.page_size()));
   // The spare takes the live buffer's size, as Linux's resize_buffer_duplicate_size.
   for (u32 i = 0; i < live.cpu_count(); ++i) {
     ring::CpuBuffer& spare = snapshot_->cpu(i);
@@ -133,16 +136,37 @@ Status TraceInstance::set_clock(TraceClock clock) {
   return {};
 }
 
-usize TraceInstance::pages_for_kb(u64 kb) {
+usize TraceInstance::pages_for_kb(u64 kb, usize page_size) {
   u64 max_kb = kU64Max / 1024;
   if (kb > max_kb) return ~usize{0};
   u64 bytes = kb * 1024;
-  u64 pages = (bytes + ring::kPageDataSize - 1) / ring::kPageDataSize;
+  u64 data = page_size - ring::kPageHeaderSize;
+  u64 pages = bytes / data + (bytes % data != 0);
   return pages < kMinPages ? kMinPages : static_cast<usize>(pages);
 }
 
-u64 TraceInstance::kb_for_pages(usize pages) {
-  return (u64{pages} * ring::kPageDataSize) >> 10;
+u64 TraceInstance::kb_for_pages(usize pages, usize page_size) {
+  return (u64{pages} * (page_size - ring::kPageHeaderSize)) >> 10;
+}
+
+Status TraceInstance::set_page_size(usize page_size) {
+  if (!ring::valid_page_size(page_size)) return Errno::kInval;
+  ring::TraceBuffer& live = *buffer_;
+  usize old_size = live.page_size();
+  if (page_size == old_size) return {};
+  // No snapshot swap meanwhile, and no writer inside either buffer (Linux's tracing_stop_tr).
+  bool idle = false;
+  while (!swapping_.compare_exchange(idle, true)) idle = false;
+  for (u32 i = 0; i < live.cpu_count(); ++i) live.cpu(i).disable_recording();
+  synchronize_writers();
+  Status status = live.set_page_size(page_size);
+  if (status.ok() && snapshot_allocated_) {
+    status = snapshot_->set_page_size(page_size);
+    if (!status.ok()) (void)live.set_page_size(old_size);
+  }
+  for (u32 i = 0; i < live.cpu_count(); ++i) live.cpu(i).enable_recording();
+  swapping_.store(false);
+  return status;
 }
 
 namespace {

@@ -78,9 +78,14 @@ class TraceInstance {
   u32 buffer_percent() const { return buffer_percent_; }
   void set_buffer_percent(u32 percent) { buffer_percent_ = percent; }
 
-  // buffer_size_kb: per CPU, rounded up to whole data pages (minimum 2).
-  static usize pages_for_kb(u64 kb);
-  static u64 kb_for_pages(usize pages);
+  // buffer_size_kb: per CPU, rounded up to whole data pages of a buffer whose pages are
+  // `page_size` bytes (minimum 2).
+  static usize pages_for_kb(u64 kb, usize page_size = ring::kPageSize);
+  static u64 kb_for_pages(usize pages, usize page_size = ring::kPageSize);
+  // buffer_subbuf_size_kb: the live buffer's pages, and the snapshot buffer's when allocated,
+  // become `page_size` bytes (ring::valid_page_size), emptied, each CPU keeping its
+  // buffer_size_kb or just above, as Linux's buffer_subbuf_size_write. ENOMEM changes nothing.
+  Status set_page_size(usize page_size);
 
   // Consuming readers: one text reader at a time across trace_pipe and
   // per_cpu/*/trace_pipe, or one per_cpu/cpuN/trace_pipe_raw reader per CPU (trace-cmd

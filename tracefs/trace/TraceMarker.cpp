@@ -31,7 +31,8 @@ Result<usize> tracing_mark_write(TraceInstance& instance, const RecordContext& c
                                  StringView text) {
   if (!instance.option(TraceOption::kMarkers)) return Errno::kInval;
   if (!instance.tracing_on()) return Errno::kBadF;
-  usize taken = text.size() < kMaxMarkerBytes ? text.size() : kMaxMarkerBytes;
+  usize most = max_marker_bytes(instance.buffer().page_size() - ring::kPageHeaderSize);
+  usize taken = text.size() < most ? text.size() : most;
   StringView body = text.substr(0, taken);
   bool add_newline = body.empty() || body.back() != '\n';
   usize payload_size = sizeof(PrintPayload) + body.size() + (add_newline ? 1 : 0) + 1;

@@ -99,7 +99,8 @@ Result<usize> max_graph_depth_write(OpenFile& file, StringView data) {
 // ---- buffer sizes ----
 
 u64 cpu_kb(TraceInstance& instance, u32 cpu) {
-  return TraceInstance::kb_for_pages(instance.buffer().cpu(cpu).pages());
+  const ring::CpuBuffer& buffer = instance.buffer().cpu(cpu);
+  return TraceInstance::kb_for_pages(buffer.pages(), buffer.page_size());
 }
 
 Result<bool> buffer_size_kb_show(OpenFile& file, String& out) {
@@ -126,8 +127,8 @@ Result<usize> buffer_size_kb_write(OpenFile& file, StringView data) {
   u64 kb = TRY(parse_unsigned(data));
   if (kb == 0) return Errno::kInval;
   if (kb > kMaxBufferKb) return Errno::kNoMem;
-  usize pages = TraceInstance::pages_for_kb(kb);
   TraceInstance& instance = instance_of(file);
+  usize pages = TraceInstance::pages_for_kb(kb, instance.buffer().page_size());
   if (file.context().cpu >= 0) {
     TRY(resize_cpu(instance, static_cast<u32>(file.context().cpu), pages));
     return data.size();
@@ -137,18 +138,21 @@ Result<usize> buffer_size_kb_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
-// buffer_subbuf_size_kb: our sub-buffers are single 4 KB ring pages (Record.h), so the file
-// reads 4 and accepts what Linux rounds up to one page (1 to 4 KB). Linux takes orders up
-// to 128 pages; the larger ones we cannot honour are EINVAL, the errno Linux gives for
-// sizes out of its range (0, or beyond 512 KB).
-constexpr u64 kSubbufKb = ring::kPageSize / 1024;
-
-Result<bool> buffer_subbuf_size_kb_show(OpenFile&, String& out) {
-  return show_number(out, kSubbufKb);
+// buffer_subbuf_size_kb: the ring's page (sub-buffer) size in KiB. A write takes the
+// smallest power-of-two number of 4 KiB pages holding that many KiB, 1 to 128 pages, with
+// Linux's arithmetic (an unsigned long times 1024, rounded up to pages in an int, fls of
+// pages - 1), so 0 and anything above 512 are EINVAL exactly where Linux's are.
+Result<bool> buffer_subbuf_size_kb_show(OpenFile& file, String& out) {
+  return show_number(out, instance_of(file).buffer().page_size() / 1024);
 }
-Result<usize> buffer_subbuf_size_kb_write(OpenFile&, StringView data) {
+Result<usize> buffer_subbuf_size_kb_write(OpenFile& file, StringView data) {
   u64 kb = TRY(parse_unsigned(data));
-  if (kb == 0 || kb > kSubbufKb) return Errno::kInval;
+  u64 bytes = kb * 1024;
+  auto pages = static_cast<u32>((bytes + ring::kPageSize - 1) / ring::kPageSize);
+  u32 below = pages - 1;
+  u32 order = below ? 32 - static_cast<u32>(__builtin_clz(below)) : 0;
+  if (order > ring::kMaxPageOrder) return Errno::kInval;
+  TRY(instance_of(file).set_page_size(ring::kPageSize << order));
   return data.size();
 }
 
@@ -160,7 +164,7 @@ Result<usize> free_buffer_write(OpenFile&, StringView data) {
 void free_buffer_release(OpenFile& file) {
   TraceInstance& instance = instance_of(file);
   if (instance.option(trace::TraceOption::kDisableOnFree)) instance.set_tracing_on(false);
-  usize pages = TraceInstance::pages_for_kb(1);
+  usize pages = TraceInstance::pages_for_kb(1, instance.buffer().page_size());
   for (u32 cpu = 0; cpu < instance.buffer().cpu_count(); ++cpu)
     (void)resize_cpu(instance, cpu, pages);
 }

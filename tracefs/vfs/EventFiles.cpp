@@ -166,9 +166,10 @@ Result<bool> event_hist_show(OpenFile& file, String& out) {
 
 // ---- events/header_page, events/header_event: how to read trace_pipe_raw ----
 
-Result<bool> header_page_show(OpenFile&, String& out) {
+// The data field's size follows the instance's buffer_subbuf_size_kb, as Linux's.
+Result<bool> header_page_show(OpenFile& file, String& out) {
   TextWriter writer(out);
-  trace::print_header_page(writer);
+  trace::print_header_page(writer, instance_of(file).buffer().page_size());
   return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
 }
 Result<bool> header_event_show(OpenFile&, String& out) {

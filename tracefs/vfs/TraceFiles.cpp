@@ -156,13 +156,36 @@ bool trace_pipe_poll(OpenFile& file) {
 struct RawReader {
   RawReader(trace::TraceInstance& instance, u32 cpu)
       : cursor(instance.buffer().cpu(cpu), true), cpu(cpu) {}
+  ~RawReader() { deallocate(page); }
+  RawReader(const RawReader&) = delete;
+  RawReader& operator=(const RawReader&) = delete;
   ring::CpuBuffer::Cursor cursor;
   u32 cpu;
   u64 lost = 0;      // taken from the buffer, not yet flagged in a page
   usize offset = 0;  // bytes of `page` already read
-  usize filled = 0;  // 0 or kRawPageSize
-  u8 page[trace::kRawPageSize];
+  usize filled = 0;  // 0 or the page's size
+  u8* page = nullptr;
+  usize page_size = 0;  // of `page`: the buffer's page size when it was last filled
 };
+
+// The next raw page, as large as the buffer's pages are now (buffer_subbuf_size_kb).
+bool fill_next_page(RawReader& reader, ring::CpuBuffer& buffer) {
+  if (reader.page_size != buffer.page_size()) {
+    deallocate(reader.page);
+    reader.page_size = buffer.page_size();
+    reader.page = static_cast<u8*>(allocate(reader.page_size, 64));
+    if (!reader.page) {
+      reader.page_size = 0;
+      return false;
+    }
+  }
+  if (!trace::fill_raw_page(reader.cursor, reader.lost, reader.page, reader.page_size))
+    return false;
+  reader.lost = 0;
+  reader.offset = 0;
+  reader.filled = reader.page_size;
+  return true;
+}
 
 RawReader* raw_reader_of(OpenFile& file) {
   return static_cast<RawReader*>(file.private_data);
@@ -198,11 +221,9 @@ Result<usize> trace_pipe_raw_read(OpenFile& file, Span<char> out) {
   usize copied = 0;
   while (copied < out.size()) {
     if (reader->offset == reader->filled) {
-      reader->lost += instance_of(file).buffer().cpu(reader->cpu).take_lost();
-      if (!trace::fill_raw_page(reader->cursor, reader->lost, reader->page)) break;
-      reader->lost = 0;
-      reader->offset = 0;
-      reader->filled = trace::kRawPageSize;
+      ring::CpuBuffer& buffer = instance_of(file).buffer().cpu(reader->cpu);
+      reader->lost += buffer.take_lost();
+      if (!fill_next_page(*reader, buffer)) break;
     }
     usize count = min(out.size() - copied, reader->filled - reader->offset);
     memcpy(out.data() + copied, reader->page + reader->offset, count);

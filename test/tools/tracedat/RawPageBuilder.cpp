@@ -48,7 +48,7 @@ std::string RawPageBuilder::page() const {
   put(commit);
   page += data_;
   if (lost_) put(lost_);
-  page.resize(kPageSize, '\0');
+  page.resize(page_size_, '\0');
   return page;
 }
 

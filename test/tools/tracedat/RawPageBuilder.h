@@ -11,14 +11,16 @@ class RawPageBuilder {
   static constexpr uint32_t kPageSize = 4096;
   static constexpr uint16_t kFunctionId = 1;  // events/ftrace/function's ID
 
-  explicit RawPageBuilder(uint64_t timestamp) : timestamp_(timestamp), last_(timestamp) {}
+  // A page of `page_size` bytes (the ring's sub-buffer size, buffer_subbuf_size_kb).
+  explicit RawPageBuilder(uint64_t timestamp, uint32_t page_size = kPageSize)
+      : timestamp_(timestamp), last_(timestamp), page_size_(page_size) {}
 
   // An ftrace/function event (ip, parent_ip) by `pid` at `time` ns; a gap beyond 27 bits
   // of delta gets a time extend first, as Linux writes it.
   RawPageBuilder& function(uint64_t time, int32_t pid, uint64_t ip, uint64_t parent_ip);
   // Marks the page as following `count` lost events (RB_MISSED_EVENTS | RB_MISSED_STORED).
   RawPageBuilder& lost(uint64_t count);
-  // The 4096-byte page.
+  // The page, padded to its size.
   std::string page() const;
 
  private:
@@ -28,6 +30,7 @@ class RawPageBuilder {
   uint64_t timestamp_;
   uint64_t last_;
   uint64_t lost_ = 0;
+  uint32_t page_size_;
   std::string data_;
 };
 

@@ -14,6 +14,13 @@ inline const char kHeaderPage[] =
     "\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n"
     "\tfield: char data;\toffset:16;\tsize:4080;\tsigned:0;\n";
 
+// The same at 16 KiB sub-buffers (buffer_subbuf_size_kb 16): only the data size differs.
+inline const char kHeaderPage16K[] =
+    "\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n"
+    "\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n"
+    "\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n"
+    "\tfield: char data;\toffset:16;\tsize:16368;\tsigned:0;\n";
+
 inline const char kHeaderEvent[] =
     "# compressed entry header\n"
     "\ttype_len    :    5 bits\n"
@@ -86,6 +93,24 @@ inline TraceDat sample_trace() {
           .page(),
       RawPageBuilder(1200000000).lost(5).function(1200000000, 0, kSchedulerPick, kRunAlloc).page()};
   dat.top.stats = {kStats, kStats};
+  return dat;
+}
+
+// The sample recorded at 16 KiB sub-buffers: CPU 0 holds 500 function events, more than a
+// 4 KiB page could (145 of these), in one page; CPU 1 as in sample_trace().
+inline constexpr uint32_t k16KPage = 16384;
+inline constexpr int kEventsIn16KPage = 500;
+inline TraceDat sample_trace_16k() {
+  TraceDat dat = sample_trace();
+  dat.page_size = k16KPage;
+  dat.header_page = kHeaderPage16K;
+  RawPageBuilder full(1000000000, k16KPage);
+  for (int i = 0; i < kEventsIn16KPage; ++i)
+    full.function(1000000000 + i * 1000, 7, kKmalloc, kRunAlloc);
+  dat.top.pages = {full.page(), RawPageBuilder(1200000000, k16KPage)
+                                    .lost(5)
+                                    .function(1200000000, 0, kSchedulerPick, kRunAlloc)
+                                    .page()};
   return dat;
 }
 

@@ -98,6 +98,27 @@ TEST_P(TraceCmdReport, DumpShowsTheClockInUse) {
       << text;
 }
 
+// trace.dat's page size is the sub-buffer size: trace-cmd steps through the CPU data by it.
+TEST_P(TraceCmdReport, ReadsPagesOf16KSubBuffers) {
+  std::string text = report(sample_trace_16k());
+  EXPECT_EQ(status_, 0) << text;
+  size_t kmallocs = 0;
+  for (size_t at = 0; (at = text.find("function:             kmalloc", at)) != std::string::npos;
+       ++at)
+    ++kmallocs;
+  EXPECT_EQ(kmallocs, static_cast<size_t>(kEventsIn16KPage)) << text.substr(0, 2000);
+  EXPECT_NE(text.find("alloc-7     [000]     1.000499: function:             kmalloc"),
+            std::string::npos);
+  EXPECT_NE(text.find("CPU:1 [5 EVENTS DROPPED]"), std::string::npos);
+  EXPECT_NE(text.find("<idle>-0     [001]     1.200000: function:             "
+                      "Scheduler::pick_next"),
+            std::string::npos);
+  if (GetParam() == 7) {
+    std::string summary = trace_cmd(sample_trace_16k(), "dump --summary");
+    EXPECT_NE(summary.find("16384 page size"), std::string::npos) << summary;
+  }
+}
+
 TEST_P(TraceCmdReport, DumpValidatesTheFile) {
   TraceDat dat = sample_trace();
   dat.instances.push_back({"foo", {"", dat.top.pages[0]}, {"entries: 0\n", "entries: 0\n"}});

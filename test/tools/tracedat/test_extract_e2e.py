@@ -10,6 +10,7 @@ import collections
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -191,6 +192,20 @@ class Extract(unittest.TestCase):
         second = self.report(self.extract("second.dat"))
         self.assertIn("first", first)
         self.assertEqual(second.strip(), "cpus=2")
+
+    def test_16k_sub_buffers_read_in_trace_cmd(self):
+        """trace.dat's page size is the sub-buffer size, so trace-cmd steps through the pages."""
+        self.assertEqual(self.guest.put("/tracing/buffer_subbuf_size_kb", "16"), (204, ""))
+        try:
+            for version in (6, 7):
+                with self.subTest(file_version=version):
+                    self.check_function_trace_of_alloc(version)
+                    with open(os.path.join(self.dir, "alloc-v%d.dat" % version), "rb") as dat:
+                        head = dat.read(18)
+                    self.assertEqual(head[3:10], b"tracing")
+                    self.assertEqual(struct.unpack_from("<I", head, 14)[0], 16384)
+        finally:
+            self.guest.put("/tracing/buffer_subbuf_size_kb", "4")
 
     def test_an_instance_is_a_buffer_of_its_own(self):
         for version in (6, 7):

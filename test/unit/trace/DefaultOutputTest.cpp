@@ -64,7 +64,8 @@ TEST_F(DefaultOutput, LongMarkerIsShortWrite) {
   std::string big(5000, 'Y');
   auto written = write_marker(instance(), context(0, 1), StringView(big.data(), big.size()));
   ASSERT_TRUE(written.ok());
-  EXPECT_EQ(written.value(), kMaxMarkerBytes);
+  EXPECT_EQ(written.value(), max_marker_bytes(ring::kPageDataSize));
+  EXPECT_EQ(written.value(), 4054u);
 }
 
 TEST_F(DefaultOutput, MarkerWhileTracingOffIsEbadf) {

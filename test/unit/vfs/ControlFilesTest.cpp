@@ -307,33 +307,97 @@ TEST_F(TraceMarker, ReadIsEinval) {
   table_.release(file.release_value());
 }
 
-TEST_F(BufferSubbufSizeKb, ReadsTheRingPageSize) {
+TEST_F(BufferSubbufSizeKb, ReadsFourByDefault) {
   EXPECT_EQ(cat("buffer_subbuf_size_kb"), "4\n");
 }
 
-// Linux rounds a size up to whole pages: 1 to 4 KB is one page, the size it has.
-TEST_F(BufferSubbufSizeKb, SizesThatRoundToOnePageAreAccepted) {
-  for (const char* size : {"1", "3", "4"})
-    EXPECT_EQ(echo("buffer_subbuf_size_kb", size), Errno::kOk) << size;
-  EXPECT_EQ(cat("buffer_subbuf_size_kb"), "4\n");
+// Linux takes the smallest power-of-two number of 4 KiB pages that holds the size.
+TEST_F(BufferSubbufSizeKb, RoundsUpToAPowerOfTwoNumberOfPages) {
+  const std::pair<const char*, const char*> sizes[] = {
+      {"1", "4\n"},   {"4", "4\n"},   {"5", "8\n"},     {"8", "8\n"},     {"9", "16\n"},
+      {"32", "32\n"}, {"33", "64\n"}, {"129", "256\n"}, {"512", "512\n"}, {"3", "4\n"}};
+  for (const auto& [written, read] : sizes) {
+    EXPECT_EQ(echo("buffer_subbuf_size_kb", written), Errno::kOk) << written;
+    EXPECT_EQ(cat("buffer_subbuf_size_kb"), read) << written;
+  }
 }
 
-TEST_F(BufferSubbufSizeKb, OutOfLinuxRangeOrMalformedIsEinval) {
-  for (const char* bad : {"0", "513", "abc", "-4", "0x4", ""})
+TEST_F(BufferSubbufSizeKb, OutOfLinuxRangeOrMalformedIsEinvalAndChangesNothing) {
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "8"), Errno::kOk);
+  for (const char* bad : {"0", "513", "1024", "abc", "-4", "0x4", ""})
     EXPECT_EQ(echo("buffer_subbuf_size_kb", bad), Errno::kInval) << bad;
-  EXPECT_EQ(cat("buffer_subbuf_size_kb"), "4\n");
+  EXPECT_EQ(cat("buffer_subbuf_size_kb"), "8\n");
 }
 
-// Linux would grow the sub-buffers to 2..128 pages; ours are fixed, so we refuse rather
-// than read back a size the ring does not have.
-TEST_F(BufferSubbufSizeKb, LargerSubBuffersAreRefusedAndNotFaked) {
-  for (const char* size : {"5", "8", "32", "512"})
-    EXPECT_EQ(echo("buffer_subbuf_size_kb", size), Errno::kInval) << size;
+// Linux multiplies an unsigned long by 1024 and keeps the page count in an int: a size whose
+// product wraps to one page is accepted as one page.
+TEST_F(BufferSubbufSizeKb, LinuxsWrappingArithmeticToo) {
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "8"), Errno::kOk);
+  EXPECT_EQ(echo("buffer_subbuf_size_kb", "4503599627370497"), Errno::kOk);  // 2^52 + 1
   EXPECT_EQ(cat("buffer_subbuf_size_kb"), "4\n");
+  EXPECT_EQ(echo("buffer_subbuf_size_kb", "18014398509481984"), Errno::kInval);  // 2^54
 }
 
-TEST_F(BufferSubbufSizeKb, InstancesHaveTheFileToo) {
+// The number of sub-buffers changes so that each CPU keeps the bytes it held (rounded up).
+TEST_F(BufferSubbufSizeKb, BufferSizeKbKeepsItsMeaning) {
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "8"), Errno::kOk);
+  EXPECT_EQ(cat("buffer_size_kb"), "1413\n");  // 177 pages of 8176 bytes (354 of 4080 before)
+  EXPECT_EQ(echo("buffer_size_kb", "1000"), Errno::kOk);
+  EXPECT_EQ(cat("buffer_size_kb"), "1006\n");  // 126 pages of 8176 bytes
+  EXPECT_EQ(cat("per_cpu/cpu1/buffer_size_kb"), "1006\n");
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "4"), Errno::kOk);
+  EXPECT_EQ(cat("buffer_size_kb"), "1008\n");  // 253 pages of 4080 bytes
+}
+
+TEST_F(BufferSubbufSizeKb, ChangingItEmptiesTheBuffer) {
+  ASSERT_EQ(echo("trace_marker", "before"), Errno::kOk);
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "16"), Errno::kOk);
+  EXPECT_TRUE(trace_lines().empty());
+  ASSERT_EQ(echo("trace_marker", "after"), Errno::kOk);
+  ASSERT_EQ(trace_lines().size(), 1u);
+  EXPECT_NE(trace_lines()[0].find("tracing_mark_write: after"), std::string::npos);
+}
+
+TEST_F(BufferSubbufSizeKb, TheSameSizeAgainKeepsTheContents) {
+  ASSERT_EQ(echo("trace_marker", "kept"), Errno::kOk);
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "3"), Errno::kOk);
+  EXPECT_EQ(trace_lines().size(), 1u);
+}
+
+// Linux's largest marker write is 4096 bytes; a 4 KiB sub-buffer holds only 4054 of them.
+TEST_F(BufferSubbufSizeKb, LargerSubBuffersTakeLongerMarkers) {
+  std::string text(5000, 'Y');
+  EXPECT_EQ(write_once("trace_marker", text).value(), 4054u);
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "8"), Errno::kOk);
+  EXPECT_EQ(write_once("trace_marker", text).value(), 4096u);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("tracing_mark_write: " + std::string(4096, 'Y')), std::string::npos);
+}
+
+TEST_F(BufferSubbufSizeKb, HeaderPageShowsTheDataSize) {
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "32"), Errno::kOk);
+  EXPECT_NE(cat("events/header_page").find("\tfield: char data;\toffset:16;\tsize:32752;"),
+            std::string::npos);
+}
+
+TEST_F(BufferSubbufSizeKb, EachInstanceHasItsOwn) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
   EXPECT_EQ(cat("instances/foo/buffer_subbuf_size_kb"), "4\n");
-  EXPECT_EQ(echo("instances/foo/buffer_subbuf_size_kb", "8"), Errno::kInval);
+  ASSERT_EQ(echo("instances/foo/buffer_subbuf_size_kb", "8"), Errno::kOk);
+  EXPECT_EQ(cat("instances/foo/buffer_subbuf_size_kb"), "8\n");
+  EXPECT_EQ(cat("buffer_subbuf_size_kb"), "4\n");
+  EXPECT_NE(cat("instances/foo/events/header_page").find("size:8176;"), std::string::npos);
+  EXPECT_NE(cat("events/header_page").find("size:4080;"), std::string::npos);
+}
+
+// An allocated snapshot buffer changes with the live one, so swapping still works.
+TEST_F(BufferSubbufSizeKb, TheSnapshotBufferFollows) {
+  ASSERT_EQ(echo("snapshot", "1"), Errno::kOk);
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "8"), Errno::kOk);
+  ASSERT_EQ(write_once("trace_marker", std::string(4096, 'Z')).value(), 4096u);
+  ASSERT_EQ(echo("snapshot", "1"), Errno::kOk);
+  std::string snapshot = cat("snapshot");
+  EXPECT_NE(snapshot.find("tracing_mark_write: " + std::string(4096, 'Z')), std::string::npos);
+  EXPECT_TRUE(trace_lines().empty());
 }

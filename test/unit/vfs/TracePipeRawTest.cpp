@@ -40,9 +40,9 @@ u32 word_at(const std::string& bytes, usize offset) {
 
 // The reader side of Linux's format (kbuffer's rules): data length from type_len, or from
 // array[0] (which counts itself) when type_len is 0; time extends add their high bits.
-std::vector<RawPage> decode(const std::string& bytes) {
+std::vector<RawPage> decode(const std::string& bytes, usize page_size = trace::kRawPageSize) {
   std::vector<RawPage> pages;
-  for (usize at = 0; at + trace::kRawPageSize <= bytes.size(); at += trace::kRawPageSize) {
+  for (usize at = 0; at + page_size <= bytes.size(); at += page_size) {
     RawPage page;
     memcpy(&page.timestamp, bytes.data() + at, 8);
     memcpy(&page.commit, bytes.data() + at + 8, 8);
@@ -198,6 +198,32 @@ TEST_F(TracePipeRaw, MarkersKeepTheirPrintLayout) {
   EXPECT_EQ(text.substr(0, 6), "hello\n");
 }
 
+// buffer_subbuf_size_kb 8: pages of 8192 bytes, described by header_page, and a marker
+// longer than a 4 KiB page holds (Linux's largest, 4096 bytes) in one event.
+TEST_F(TracePipeRaw, LargerSubBuffersGiveLargerPages) {
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "8"), Errno::kOk);
+  EXPECT_EQ(cat("events/header_page"),
+            "\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n"
+            "\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n"
+            "\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n"
+            "\tfield: char data;\toffset:16;\tsize:8176;\tsigned:0;\n");
+  std::string text(5000, 'X');
+  ASSERT_EQ(write_once("trace_marker", text).value(), 4096u);
+  for (u32 i = 0; i < 700; ++i) ASSERT_TRUE(function_on(0, 0x10 + i % 3));
+  std::string bytes = drain("per_cpu/cpu0/trace_pipe_raw");
+  ASSERT_EQ(bytes.size() % 8192, 0u);
+  auto pages = decode(bytes, 8192);
+  ASSERT_GE(pages.size(), 2u);
+  for (const auto& page : pages) EXPECT_LE(page.commit & 0xfffff, 8176u);
+  const RawEvent& marker = pages[0].events[0];
+  EXPECT_EQ(marker.type(), 5);  // ftrace/print
+  std::string printed(marker.payload.begin() + 16, marker.payload.end());
+  EXPECT_EQ(printed.substr(0, 4097), std::string(4096, 'X') + "\n");
+  usize functions = 0;
+  for (const auto& page : pages) functions += page.events.size();
+  EXPECT_EQ(functions, 701u);
+}
+
 TEST_F(TracePipeRaw, TextPipeOpenMakesItBusy) {
   auto pipe = open("trace_pipe", vfs::kOpenReadOnly);
   ASSERT_TRUE(pipe.ok());
@@ -307,13 +333,14 @@ TEST_F(LostEvents, TheFirstRawPageFlagsAndCountsThem) {
 class RawRoundTrip : public TracePipeRaw {
  protected:
   // Drains every CPU's raw pages and writes them back into the same (now empty) buffers.
-  void round_trip() {
+  void round_trip(usize page_size = trace::kRawPageSize) {
     for (u32 cpu = 0; cpu < 2; ++cpu) {
       std::string bytes = drain("per_cpu/cpu" + std::to_string(cpu) + "/trace_pipe_raw");
-      for (usize at = 0; at + trace::kRawPageSize <= bytes.size(); at += trace::kRawPageSize) {
-        auto imported = trace::import_raw_page(tracing_->top().buffer().cpu(cpu),
-                                               reinterpret_cast<const u8*>(bytes.data()) + at,
-                                               trace::kRawPageSize);
+      EXPECT_EQ(bytes.size() % page_size, 0u);
+      for (usize at = 0; at + page_size <= bytes.size(); at += page_size) {
+        auto imported =
+            trace::import_raw_page(tracing_->top().buffer().cpu(cpu),
+                                   reinterpret_cast<const u8*>(bytes.data()) + at, page_size);
         ASSERT_TRUE(imported.ok());
       }
     }
@@ -352,5 +379,20 @@ TEST_F(RawRoundTrip, GraphCallsPrintTheSame) {
   }
   std::string before = cat("trace");
   round_trip();
+  EXPECT_EQ(cat("trace"), before);
+}
+
+TEST_F(RawRoundTrip, LargeMarkersIn32KPagesPrintTheSame) {
+  ASSERT_EQ(echo("buffer_subbuf_size_kb", "32"), Errno::kOk);
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  for (u64 i = 0; i < 3000; ++i) {
+    advance_clock(900);
+    trace::FunctionTracer::record(tracing_->top(), {static_cast<u32>(i % 2), 7, 0, 1},
+                                  platform().text_base + 0x10 + i % 5, platform().text_base + 0x20);
+    if (i % 500 == 0)
+      ASSERT_EQ(mark(std::string(4096, static_cast<char>('a' + i / 500)), i % 2), Errno::kOk);
+  }
+  std::string before = cat("trace");
+  round_trip(32768);
   EXPECT_EQ(cat("trace"), before);
 }
