@@ -2,6 +2,8 @@
 // cost it far less than text, and the gateway prints them with the guest's own formatter.
 #include <cstdlib>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -38,26 +40,60 @@ asio::awaitable<std::optional<std::string>> read_whole(GuestLink& link, std::str
   co_return text;
 }
 
+// Every CPU's trace_pipe_raw, opened non-blocking, in CPU order.
+using CpuFiles = std::shared_ptr<const std::vector<GuestFile>>;
+// A reply's data points into its frame: replies are moved (the frame's buffer stays), never
+// copied.
+using Replies = std::shared_ptr<std::vector<GuestReply>>;
+asio::awaitable<GuestReply> read_one(GuestLink& link, CpuFiles cpus, size_t cpu, uint32_t count,
+                                     std::chrono::seconds timeout) {
+  co_return co_await link.read(*(*cpus)[cpu], 0, count, timeout);
+}
+
+// One look at every CPU, in flight: a Tread per CPU, all sent at once; `done` when the last
+// reply is in, which cancels `ready` (a timer that never expires by itself).
+struct Look {
+  explicit Look(asio::any_io_executor executor) : ready(executor) {
+    ready.expires_at(asio::steady_timer::time_point::max());
+  }
+  Replies replies;
+  size_t left = 0;
+  bool done = false;
+  asio::steady_timer ready;
+};
+
 // Drains every CPU's trace_pipe_raw (non-blocking) and hands the text of what it got; with
-// every CPU empty it waits, doubling the wait up to the longest.
+// every CPU empty it waits, doubling the wait up to the longest. Pipelined: the next look's
+// Treads leave before this look's pages are formatted, so the guest (QEMU, on the other core)
+// fills them meanwhile. The files are shared with the looks, so a look still in flight when
+// the stream goes away reads from open fids (its pages are then dropped).
 class HostTextStream final : public BodyStream {
  public:
   HostTextStream(GuestLink& link, std::chrono::seconds timeout, std::vector<GuestFile> cpus,
                  std::unique_ptr<HostText> text, uint32_t page_size, asio::any_io_executor executor)
       : link_(link),
         timeout_(timeout),
-        page_size_(page_size),
-        cpus_(std::move(cpus)),
+        cpus_(std::make_shared<const std::vector<GuestFile>>(std::move(cpus))),
+        // Whole pages per read: a page split across two reads would have to be put together
+        // again.
+        count_(link.io_size() / page_size * page_size),
         text_(std::move(text)),
+        executor_(executor),
         wait_(executor) {}
 
   asio::awaitable<bool> next(std::string& out, CancelSignal& cancel) override {
-    // Whole pages per read: a page split across two reads would have to be put together again.
-    uint32_t count = link_.io_size() / page_size_ * page_size_;
     while (!cancel.cancelled()) {
+      if (!look_) look_ = start_look();
+      std::shared_ptr<Look> look = std::move(look_);
+      if (!look->done) {
+        boost::system::error_code woken;
+        co_await look->ready.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+      }
+      Replies replies = look->replies;
+      if (!replies) co_return false;  // the look failed: the link is going down
       bool got = false;
-      for (unsigned cpu = 0; cpu < cpus_.size(); ++cpu) {
-        GuestReply reply = co_await link_.read(*cpus_[cpu], 0, count, timeout_);
+      for (unsigned cpu = 0; cpu < replies->size(); ++cpu) {
+        const GuestReply& reply = (*replies)[cpu];
         if (reply.error == Errno::kAgain ||
             (reply.error == Errno::kOk && reply.message.data.empty()))
           continue;
@@ -66,12 +102,17 @@ class HostTextStream final : public BodyStream {
         got = true;
       }
       if (got) {
+        look_ = start_look();
         // Tasks that started since the last look: their comms are in saved_cmdlines now.
         if (!text_->knows_every_task()) {
           auto comms = co_await read_whole(link_, "tracing/saved_cmdlines", timeout_);
           auto pairs = co_await read_whole(link_, "tracing/saved_tgids", timeout_);
           if (comms && pairs) text_->update_tasks(*comms, *pairs);
         }
+        // Two turns of the loop: the look's coroutines queue their Treads, and the link's
+        // writer sends them; then the guest works on them while this thread formats.
+        co_await asio::post(executor_, asio::use_awaitable);
+        co_await asio::post(executor_, asio::use_awaitable);
         text_->take_text(out);
         idle_ = kFirstIdleWait;
         if (!out.empty()) co_return true;
@@ -89,13 +130,32 @@ class HostTextStream final : public BodyStream {
   }
 
  private:
+  std::shared_ptr<Look> start_look() {
+    auto look = std::make_shared<Look>(executor_);
+    look->replies = std::make_shared<std::vector<GuestReply>>(cpus_->size());
+    look->left = cpus_->size();
+    for (size_t cpu = 0; cpu < cpus_->size(); ++cpu)
+      asio::co_spawn(executor_, read_one(link_, cpus_, cpu, count_, timeout_),
+                     [look, cpu](std::exception_ptr error, GuestReply reply) {
+                       if (error) reply.error = Errno::kIo;
+                       (*look->replies)[cpu] = std::move(reply);
+                       if (--look->left == 0) {
+                         look->done = true;
+                         look->ready.cancel();
+                       }
+                     });
+    return look;
+  }
+
   GuestLink& link_;
   std::chrono::seconds timeout_;
-  uint32_t page_size_;
-  std::vector<GuestFile> cpus_;
+  CpuFiles cpus_;
+  uint32_t count_;
   std::unique_ptr<HostText> text_;
+  asio::any_io_executor executor_;
   asio::steady_timer wait_;
   std::chrono::milliseconds idle_ = kFirstIdleWait;
+  std::shared_ptr<Look> look_;
 };
 
 }  // namespace
