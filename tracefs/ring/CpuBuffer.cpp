@@ -71,19 +71,6 @@ CpuBuffer::~CpuBuffer() {
   write_offset_ += static_cast<u32>(bytes);
 }
 
-// The record (and the bookkeeping before it) becomes visible: `commit` is released after
-// every word of it was stored.
-[[gnu::always_inline]] inline void CpuBuffer::publish(usize size, RecordType type) {
-  write_offset_ = pending_offset_ + static_cast<u32>(size);
-  pending_size_ = 0;
-  store_commit(current_, write_offset_, kRelease);
-  if (!counts_as_entry(type)) return;
-  current_slot_->entries++;
-  current_slot_->entry_bytes += static_cast<u32>(size);
-  bump(written_, 1);
-  bump(written_bytes_, size);
-}
-
 TG_HOT void CpuBuffer::commit() {
   if (!pending_size_) return;
   atomic_store_words(page_data(current_) + pending_offset_ / 4, staging_, pending_size_ / 4);

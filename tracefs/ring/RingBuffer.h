@@ -72,6 +72,22 @@ class CpuBuffer {
   void commit();
   // reserve + copy + commit. `record` includes its header word (its delta bits are filled).
   bool write(u64 timestamp, i32 pid, const void* record, usize size);
+  // write() for a record of fixed layout (function, graph), inline: its words go from the
+  // caller's registers straight into the page, without the staging copy or a second call.
+  // The record's header word is ignored (claim() writes the header).
+  template <typename Record>
+  bool write_fixed(u64 timestamp, i32 pid, RecordType type, const Record& record) {
+    static_assert(sizeof(Record) % sizeof(u32) == 0 && sizeof(Record) > sizeof(u32));
+    constexpr usize kWords = sizeof(Record) / sizeof(u32);
+    u32* place = claim(timestamp, pid, type, sizeof(Record));
+    if (!place) return false;
+    u32 words[kWords];
+    __builtin_memcpy(words, &record, sizeof(Record));
+#pragma GCC unroll 8
+    for (usize i = 1; i < kWords; ++i) __atomic_store_n(&place[i], words[i], __ATOMIC_RELAXED);
+    publish(sizeof(Record), type);
+    return true;
+  }
 
   // ---- control (no concurrent writer: the caller disabled recording and synchronized;
   // ---- no reader inside peek/advance; cursors may stay open and resynchronize) ----
@@ -92,7 +108,9 @@ class CpuBuffer {
   }
   // Entries lost before what is written next, as a buffer rebuilt from another's raw pages
   // learns of them: counted as overrun, so take_lost() reports them in the same place.
-  void note_lost(u64 count) { overrun_.fetch_add(count, MemoryOrder::kRelaxed); }
+  void note_lost(u64 count) {
+    overrun_.fetch_add(count, MemoryOrder::kRelaxed);
+  }
   // Recording on/off for this buffer (nestable, like Linux's record_disable).
   void disable_recording();
   void enable_recording();
@@ -115,12 +133,31 @@ class CpuBuffer {
   static constexpr u64 kNoPage = ~u64{0};
 
   CpuBuffer(u32 cpu) : cpu_(cpu) {}
-  PageSlot& slot_for(u64 page) const { return slots_[page % page_count_]; }
-  u32* page_data(PageHeader* page) const { return reinterpret_cast<u32*>(page + 1); }
+  PageSlot& slot_for(u64 page) const {
+    return slots_[page % page_count_];
+  }
+  u32* page_data(PageHeader* page) const {
+    return reinterpret_cast<u32*>(page + 1);
+  }
   u32* claim(u64 timestamp, i32 pid, RecordType type, usize size);
   bool start_page(u64 timestamp, i32 pid);
   bool take_free_page(u64 next);
-  void publish(usize size, RecordType type);
+  // The record (and the bookkeeping before it) becomes visible: `commit` is released after
+  // every word of it was stored. Inline: write_fixed() ends with it.
+  void publish(usize size, RecordType type) {
+    write_offset_ = pending_offset_ + static_cast<u32>(size);
+    pending_size_ = 0;
+    __atomic_store_n(&current_->commit, write_offset_, __ATOMIC_RELEASE);
+    if (!counts_as_entry(type)) return;
+    current_slot_->entries++;
+    current_slot_->entry_bytes += static_cast<u32>(size);
+    bump_written(size);
+  }
+  // Single-writer counters: a plain load and store, no locked instruction on the hot path.
+  void bump_written(usize size) {
+    written_.store(written_.load(MemoryOrder::kRelaxed) + 1, MemoryOrder::kRelaxed);
+    written_bytes_.store(written_bytes_.load(MemoryOrder::kRelaxed) + size, MemoryOrder::kRelaxed);
+  }
   void write_words(const void* words, usize bytes);
   void count_dropped();
   // Copies the committed words of logical page `page` from byte `from` on into `data` (at the
