@@ -32,46 +32,29 @@ TG_HOT bool GraphTracer::record_entry(TraceInstance& instance, const RecordConte
     return false;
   // With a threshold only returns are written, but the return must still be timed.
   if (instance.tracing_thresh_us() != 0) return true;
-  u32* memory = begin_record(instance, ctx, RecordType::kGraphEntry, sizeof(ring::GraphEntryRecord),
-                             calltime);
-  if (!memory) return true;
-  auto* record = record_cast<ring::GraphEntryRecord>(memory);
-  record->ip = text_offset(ip);
-  record->depth = depth_byte(depth);
-  record->flags = ctx.flags;
-  record->preempt = ctx.preempt;
-  record->reserved = 0;
-  end_record(instance, ctx);
+  ring::GraphEntryRecord record{0, text_offset(ip), depth_byte(depth), ctx.flags, ctx.preempt, 0};
+  write_record(instance, ctx, RecordType::kGraphEntry, record, calltime);
   return true;
 }
 
 TG_HOT bool write_graph_return(TraceInstance& instance, const RecordContext& ctx, u64 ip, u32 depth,
                                u64 duration, u64 rettime, bool with_retval, u64 retval) {
   if (!with_retval && duration <= ring::kMaxShortDuration) {
-    u32* memory = begin_record(instance, ctx, RecordType::kGraphReturn,
-                               sizeof(ring::GraphReturnRecord), rettime);
-    if (!memory) return false;
-    auto* record = record_cast<ring::GraphReturnRecord>(memory);
-    record->ip = text_offset(ip);
-    record->depth_duration = depth_byte(depth) | static_cast<u32>(duration << 8);
-    end_record(instance, ctx);
-    return true;
+    ring::GraphReturnRecord record{0, text_offset(ip),
+                                   depth_byte(depth) | static_cast<u32>(duration << 8)};
+    return write_record(instance, ctx, RecordType::kGraphReturn, record, rettime);
   }
-  u32* memory = begin_record(instance, ctx, RecordType::kGraphReturnLong,
-                             sizeof(ring::GraphReturnLongRecord), rettime);
-  if (!memory) return false;
-  auto* record = record_cast<ring::GraphReturnLongRecord>(memory);
-  record->ip = text_offset(ip);
-  record->depth = depth_byte(depth);
-  record->flags = ctx.flags;
-  record->has_retval = with_retval ? 1 : 0;
-  record->reserved = 0;
-  record->duration_low = static_cast<u32>(duration);
-  record->duration_high = static_cast<u32>(duration >> 32);
-  record->retval_low = static_cast<u32>(retval);
-  record->retval_high = static_cast<u32>(retval >> 32);
-  end_record(instance, ctx);
-  return true;
+  ring::GraphReturnLongRecord record{0,
+                                     text_offset(ip),
+                                     depth_byte(depth),
+                                     ctx.flags,
+                                     static_cast<u8>(with_retval ? 1 : 0),
+                                     0,
+                                     static_cast<u32>(duration),
+                                     static_cast<u32>(duration >> 32),
+                                     static_cast<u32>(retval),
+                                     static_cast<u32>(retval >> 32)};
+  return write_record(instance, ctx, RecordType::kGraphReturnLong, record, rettime);
 }
 
 TG_HOT bool GraphTracer::record_return(TraceInstance& instance, const RecordContext& ctx, u64 ip,

@@ -24,6 +24,18 @@ inline void end_record(TraceInstance& instance, const RecordContext& ctx) {
   instance.writing_buffer(ctx.cpu)->commit();
 }
 
+// The fixed-layout records (function, graph) in one step: claimed, filled and published in
+// one call on the same CPU buffer, so no snapshot swap falls in between. False when the
+// instance does not record or the buffer refused the record.
+template <typename Record>
+inline bool write_record(TraceInstance& instance, const RecordContext& ctx, ring::RecordType type,
+                         const Record& record, u64 timestamp) {
+  if (!instance.tracing_on()) return false;
+  ring::TraceBuffer& buffer = instance.buffer();
+  if (ctx.cpu >= buffer.cpu_count()) return false;
+  return buffer.cpu(ctx.cpu).write_fixed(timestamp, ctx.pid, type, record);
+}
+
 template <typename T>
 T* record_cast(u32* memory) {
   return reinterpret_cast<T*>(memory);
