@@ -3,7 +3,8 @@
 // dispatch (FtraceDispatch.cpp: recursion guard, flags, filter and pid checks, the graph
 // tracer's shadow stack and return hook) and tracefs's tracers into the ring buffer, with a
 // TSC clock as the kernel reads it. Prints ns per traced call above the same loop without
-// fentry sites, for the function and function_graph tracers. Host stand-ins (shim/) replace
+// fentry sites, for the function and function_graph tracers (or those named after the calls
+// and rounds: `entry_path_bench [calls [rounds [tracer...]]]`). Host stand-ins (shim/) replace
 // only what a user process cannot do: GS-based per-CPU data and cli/sti.
 #include <algorithm>
 #include <chrono>
@@ -86,8 +87,12 @@ int main(int argc, char** argv) {
   task.pid = 1;
   g_bench_cpu.current = &task;
 
+  // The tracers to measure: the arguments after the first two, or all three.
+  std::vector<const char*> tracers(argv + std::min(argc, 3), argv + argc);
+  if (tracers.empty()) tracers = {"nop", "function", "function_graph"};
+
   std::printf("entry_path_bench: %d calls a round, best of %d rounds\n", calls, rounds);
-  for (const char* tracer : {"nop", "function", "function_graph"}) {
+  for (const char* tracer : tracers) {
     if (!tracing->top().set_tracer(tg::StringView(tracer)).ok()) panic("set_tracer failed");
     std::vector<double> plain_ns, traced_ns;
     for (int round = 0; round < rounds; ++round) {
