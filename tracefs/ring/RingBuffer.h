@@ -79,7 +79,8 @@ class CpuBuffer {
   bool write_fixed(u64 timestamp, i32 pid, RecordType type, const Record& record) {
     static_assert(sizeof(Record) % sizeof(u32) == 0 && sizeof(Record) > sizeof(u32));
     constexpr usize kWords = sizeof(Record) / sizeof(u32);
-    u32* place = claim(timestamp, pid, type, sizeof(Record));
+    u32* place = claim_in_page(timestamp, pid, type, sizeof(Record));
+    if (!place) place = claim(timestamp, pid, type, sizeof(Record));
     if (!place) return false;
     u32 words[kWords];
     __builtin_memcpy(words, &record, sizeof(Record));
@@ -140,6 +141,22 @@ class CpuBuffer {
     return reinterpret_cast<u32*>(page + 1);
   }
   u32* claim(u64 timestamp, i32 pid, RecordType type, usize size);
+  // claim()'s common case, inline for write_fixed: recording on, the same pid, a delta that
+  // fits and room left in the current page (so no kTask or kTimeStamp record and no new
+  // page). nullptr when any of that fails: claim() then does it all.
+  u32* claim_in_page(u64 timestamp, i32 pid, RecordType type, usize size) {
+    u64 delta = timestamp - last_time_;
+    if (timestamp < last_time_ || delta > kMaxDelta || pid != last_pid_ ||
+        write_offset_ + size > kPageDataSize || disabled_.load(MemoryOrder::kRelaxed))
+      return nullptr;
+    u32* place = page_data(current_) + write_offset_ / 4;
+    __atomic_store_n(place, make_header(type, static_cast<u32>(delta)), __ATOMIC_RELAXED);
+    last_time_ = timestamp;
+    pending_offset_ = write_offset_;
+    pending_size_ = static_cast<u32>(size);
+    pending_type_ = type;
+    return place;
+  }
   bool start_page(u64 timestamp, i32 pid);
   bool take_free_page(u64 next);
   // The record (and the bookkeeping before it) becomes visible: `commit` is released after
