@@ -8,8 +8,12 @@
 #include "Trace/TraceContext.h"
 #include "Trace/Tracefs.h"
 #include "Trace/TracerGuard.h"
+#include "trace/FunctionTracer.h"
+#include "trace/GraphTracer.h"
 
 using tg::trace::FunctionProfiler;
+using tg::trace::FunctionTracer;
+using tg::trace::GraphTracer;
 using tg::trace::HookedCall;
 using tg::trace::ProbeHit;
 using tg::trace::ProfiledCall;
@@ -42,35 +46,63 @@ always_inline_notrace bool instance_wants(const TraceInstance& instance, u32 exa
   return instance.table_index() + 1 == exact || instance.wants_function(ip);
 }
 
+// The tracers' operations called through their table, with copies of what they take by
+// reference (see function_entries).
+[[gnu::noinline]] void call_on_function(const Tracer& tracer, TraceInstance& instance,
+                                        RecordContext ctx, u64 ip, u64 parent_ip) {
+  tracer.on_function(instance, ctx, ip, parent_ip);
+}
+[[gnu::noinline]] bool call_on_entry(const Tracer& tracer, RecordContext ctx, HookedCall& call) {
+  HookedCall filled = call;
+  bool hook = tracer.on_entry(*g_top, ctx, filled);
+  call.data = filled.data;  // the one field on_entry may fill
+  return hook;
+}
+[[gnu::noinline]] void call_on_return(const Tracer& tracer, RecordContext ctx,
+                                      const HookedCall& call, u64 rettime, u64 retval) {
+  tracer.on_return(*g_top, ctx, call, rettime, retval);
+}
+
 // Every instance whose tracer records function calls, each with its own set_ftrace_filter,
 // set_ftrace_notrace and set_ftrace_pid.
-TG_HOT void function_entries(const RecordContext& ctx, u32 exact, u64 ip, u64 parent_ip) {
-  g_tracing->for_each_recorder([&](TraceInstance& instance) {
+// The function tracer, the one on_function there is, is called directly (and inlined). The
+// fast paths keep `ctx` and the hooked call in registers: only the indirect calls get copies
+// in memory, so no record is built from a struct stored byte by byte and loaded back wider
+// (a store-forwarding stall).
+always_inline_notrace void function_entries(const RecordContext& ctx, u32 exact, u64 ip,
+                                            u64 parent_ip) {
+  g_tracing->for_each_recorder([&](TraceInstance& instance) TG_ALWAYS_INLINE {
     const Tracer& tracer = instance.tracer();
     if (!tracer.on_function) return;
     if (!instance_wants(instance, exact, ip)) return;
     if (!instance.pid_allowed(ctx.pid)) return;
-    tracer.on_function(instance, ctx, ip, parent_ip);
+    if (tracer.on_function == FunctionTracer::record)
+      FunctionTracer::record(instance, ctx, ip, parent_ip);
+    else
+      call_on_function(tracer, instance, ctx, ip, parent_ip);
   });
 }
 
-TG_HOT void push_frame(ShadowStack& stack, u64* parent_slot, const HookedCall& call,
-                       const Tracer* tracer) {
+// Pushes the frame and hooks the return through `hook` (return_to_regs_handler for a return
+// probe, which reads the registers there; return_to_handler for the rest). False when the
+// stack was full: the call is not hooked.
+always_inline_notrace bool push_frame(ShadowStack& stack, u64* parent_slot, const HookedCall& call,
+                                      const Tracer* tracer, void (*hook)()) {
   if (stack.top >= ShadowStack::kFrames) {
     ++stack.overflows;
     ++g_shadow_overflows;
-    return;
+    return false;
   }
   stack.frames[stack.top] = ShadowFrame{*parent_slot, call, tracer, 0};
   ++stack.top;
-  if (!tracer) ++stack.excluded;
-  if (tracer == &kReturnProbes || tracer == &kProfilerFrame) ++stack.side_frames;
-  *parent_slot = reinterpret_cast<u64>(&return_to_handler);
+  *parent_slot = reinterpret_cast<u64>(hook);
+  return true;
 }
 
 // A tracer that hooks returns: the graph lists (global, as in Linux) pick the calls, then
-// the tracer decides (and may record the entry).
-TG_HOT void hooked_entry(const Tracer& tracer, const RecordContext& ctx, u64 ip, u64* parent_slot) {
+// the tracer decides (and may record the entry). `ctx` comes by value, in registers.
+[[gnu::noinline]] TG_HOT void hooked_entry(const Tracer& tracer, const RecordContext ctx, u64 ip,
+                                           u64* parent_slot) {
   Task* task = current_task();
   if (!task) return;  // a CPU still booting: no task to keep frames in
   ShadowStack& stack = task->shadow_stack;
@@ -78,17 +110,22 @@ TG_HOT void hooked_entry(const Tracer& tracer, const RecordContext& ctx, u64 ip,
   HookedCall call{ip, g_top->now(), stack.top - stack.side_frames, 0};
   if (stack.excluded) return;
   // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
-  if (g_tracing->graph_excluded(ip)) return push_frame(stack, parent_slot, call, nullptr);
+  if (g_tracing->graph_excluded(ip)) {
+    if (push_frame(stack, parent_slot, call, nullptr, return_to_handler)) ++stack.excluded;
+    return;
+  }
   if (call.depth == 0 && !g_tracing->graph_should_trace(ip)) return;
   if (!g_top->pid_allowed(ctx.pid)) return;
-  if (!tracer.on_entry(*g_top, ctx, call)) return;
-  push_frame(stack, parent_slot, call, &tracer);
+  bool hook = tracer.on_entry == GraphTracer::on_entry ? GraphTracer::on_entry(*g_top, ctx, call)
+                                                       : call_on_entry(tracer, ctx, call);
+  if (hook) push_frame(stack, parent_slot, call, &tracer, return_to_handler);
 }
 
 // kprobe_events / dynamic_events at this function's entry: the entry probes fire now; a
 // return probe hooks the return (pushed before any graph tracer's frame, so it keeps the
 // real return address and pops last).
-void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot, const u64* registers) {
+[[gnu::noinline]] void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot,
+                                    const u64* registers) {
   tg::trace::ProbeEvents& probes = g_tracing->probes();
   if (!probes.any()) return;
   ProbeHit hit{registers, ip, reinterpret_cast<u64>(parent_slot), *parent_slot, 0};
@@ -96,8 +133,10 @@ void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot, const u64*
   if (!probes.has_return_probe_at(ip)) return;
   Task* task = current_task();
   if (!task) return;
-  push_frame(task->shadow_stack, parent_slot, HookedCall{ip, 0, task->shadow_stack.top, 0},
-             &kReturnProbes);
+  ShadowStack& stack = task->shadow_stack;
+  if (push_frame(stack, parent_slot, HookedCall{ip, 0, stack.top, 0}, &kReturnProbes,
+                 return_to_regs_handler))
+    ++stack.side_frames;
 }
 // The profiler times calls on the local trace clock whatever trace_clock says, as Linux's
 // profiler reads trace_clock_local.
@@ -108,13 +147,16 @@ always_inline_notrace u64 profile_clock() {
 // function_profile_enabled: every call counts, whatever the tracers and their lists, and its
 // return is hooked with a frame of its own to time it (Linux's profiler is an fgraph user
 // of its own, beside function_graph).
-TG_HOT void profile_entry(FunctionProfiler& profiler, u32 cpu, u64 ip, u64* parent_slot) {
+[[gnu::noinline]] TG_HOT void profile_entry(FunctionProfiler& profiler, u32 cpu, u64 ip,
+                                            u64* parent_slot) {
   ProfiledCall call;
   if (!profiler.enter(cpu, ip, profile_clock(), call)) return;
   Task* task = current_task();
   if (!task) return;  // counted, but no task to keep the frame in
-  push_frame(task->shadow_stack, parent_slot, HookedCall{ip, call.calltime, 0, call.generation},
-             &kProfilerFrame);
+  ShadowStack& stack = task->shadow_stack;
+  if (push_frame(stack, parent_slot, HookedCall{ip, call.calltime, 0, call.generation},
+                 &kProfilerFrame, return_to_handler))
+    ++stack.side_frames;
 }
 
 // The caller's frame, whose subtime collects this call's time under nograph-time: the
@@ -135,7 +177,7 @@ TG_HOT void profile_return(ShadowStack& stack, const ShadowFrame& frame, u32 cpu
 // The max-stack tracer at this call, when the stack in use is the current task's (an
 // interrupt runs on the task's stack; the NMI and double-fault stacks are not measured, as
 // Linux measures only task stacks). `parent_slot - 1` holds what the site's call pushed.
-void check_stack(u32 cpu, u64* parent_slot, u64 frame) {
+[[gnu::noinline]] void check_stack(u32 cpu, u64* parent_slot, u64 frame) {
   Task* task = current_task();
   if (!task || !task->stack) return;
   const u64* base = reinterpret_cast<const u64*>(task->stack);
@@ -144,6 +186,30 @@ void check_stack(u32 cpu, u64* parent_slot, u64 frame) {
   if (sp < base || sp >= top) return;
   g_tracing->stack_tracer().check(cpu, {sp, top, frame});
 }
+[[gnu::noinline, gnu::cold]] void note_recursion() {
+  ++g_recursion_misses;
+}
+
+// What every live site runs once its probes (if any) have fired: the stack tracer, the
+// profiler, the top instance's graph tracer and every instance's function tracer. `frame` is
+// the traced function's caller's frame (its saved %rbp).
+always_inline_notrace void site_entries(const TracerGuard& guard, const RecordContext& ctx,
+                                        TraceInstance& top, u64 ip, u64* parent_slot, u64 frame) {
+  u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
+  // Before a graph tracer hooks the return: the stack then still holds the real one.
+  if (unlikely(g_tracing->stack_tracer().wants_site(ip)))
+    check_stack(guard.cpu(), parent_slot, frame);
+  FunctionProfiler& profiler = g_tracing->profiler();
+  // The profiler follows the top directory's set_ftrace_filter/notrace, as Linux's (its ops
+  // take the global filter).
+  if (unlikely(profiler.enabled()) && top.wants_function(ip))
+    profile_entry(profiler, guard.cpu(), ip, parent_slot);
+  // Tracers that hook returns run in the top instance only (one shadow stack per task; as
+  // Linux's instances, which offer "function nop").
+  const Tracer& tracer = top.tracer();
+  if (tracer.on_entry && instance_wants(top, exact, ip)) hooked_entry(tracer, ctx, ip, parent_slot);
+  function_entries(ctx, exact, ip, *parent_slot);
+}
 }  // namespace
 
 void ftrace_dispatch_init() {
@@ -151,34 +217,27 @@ void ftrace_dispatch_init() {
   g_top = &g_tracing->top();
 }
 
-extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* registers) {
-  if (!g_top) return;
+extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, u64 frame) {
+  TraceInstance* top = g_top;
+  if (!top) return;
   TracerGuard guard;
-  if (!guard.entered()) {
-    ++g_recursion_misses;
-    return;
-  }
-  u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
+  if (!guard.entered()) return note_recursion();
+  site_entries(guard, trace_context(guard.saved_flags()), *top, ip, parent_slot, frame);
+}
+
+extern "C" TG_HOT void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64* registers) {
+  TraceInstance* top = g_top;
+  if (!top) return;
+  TracerGuard guard;
+  if (!guard.entered()) return note_recursion();
   RecordContext ctx = trace_context(guard.saved_flags());
+  // registers[14] is the saved %rbp: the traced function's caller's frame.
+  u64 frame = registers[14];
   if (__atomic_load_n(&g_patcher_probes, __ATOMIC_ACQUIRE)) {
-    // registers[14] is the saved %rbp: the traced function's caller's frame.
-    g_tracing->run_probes(ctx, {ip, *parent_slot, registers[14]});
+    g_tracing->run_probes(ctx, {ip, *parent_slot, frame});
     entry_probes(ctx, ip, parent_slot, registers);
   }
-  // Before a graph tracer hooks the return: the stack then still holds the real one.
-  if (g_tracing->stack_tracer().wants_site(ip))
-    check_stack(guard.cpu(), parent_slot, registers[14]);
-  FunctionProfiler& profiler = g_tracing->profiler();
-  // The profiler follows the top directory's set_ftrace_filter/notrace, as Linux's (its ops
-  // take the global filter).
-  if (profiler.enabled() && g_top->wants_function(ip))
-    profile_entry(profiler, guard.cpu(), ip, parent_slot);
-  // Tracers that hook returns run in the top instance only (one shadow stack per task; as
-  // Linux's instances, which offer "function nop").
-  const Tracer& tracer = g_top->tracer();
-  if (tracer.on_entry && instance_wants(*g_top, exact, ip))
-    hooked_entry(tracer, ctx, ip, parent_slot);
-  function_entries(ctx, exact, ip, *parent_slot);
+  site_entries(guard, ctx, *top, ip, parent_slot, frame);
 }
 
 extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
@@ -186,7 +245,11 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
   Task* task = current_task();
   ShadowStack& stack = task->shadow_stack;
   if (stack.top == 0) panic("ftrace: return hook with an empty shadow stack");
-  ShadowFrame frame = stack.frames[--stack.top];
+  // The popped frame is read in place, field by field: nothing pushes onto this task's stack
+  // meanwhile (interrupts are masked and nested entries find the tracer busy), and a copy of
+  // the whole frame would load across the stores that pushed it, which stalls after a short
+  // call.
+  const ShadowFrame& frame = stack.frames[--stack.top];
   if (!frame.tracer) {
     --stack.excluded;
   } else if (frame.tracer == &kProfilerFrame) {
@@ -202,10 +265,19 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
     }
   } else if (guard.entered() && g_top && frame.tracer == &g_top->tracer()) {
     // The tracer that hooked the call, if it is still current.
-    frame.tracer->on_return(*g_top, trace_context(guard.saved_flags()), frame.call, g_top->now(),
-                            retval);
+    RecordContext ctx = trace_context(guard.saved_flags());
+    u64 rettime = g_top->now();
+    if (frame.tracer->on_return == GraphTracer::on_return)
+      GraphTracer::on_return(*g_top, ctx, frame.call, rettime, retval);
+    else
+      call_on_return(*frame.tracer, ctx, frame.call, rettime, retval);
   }
   return frame.return_address;
+}
+
+bool ftrace_is_return_hook(u64 address) {
+  return address == reinterpret_cast<u64>(&return_to_handler) ||
+         address == reinterpret_cast<u64>(&return_to_regs_handler);
 }
 
 bool ftrace_is_profiler_frame(const ShadowFrame& frame) {

@@ -180,11 +180,11 @@ bool read_memory(u64 address, void* out, size_t length) {
 // A `stacktrace` probe's and the stack tracer's frames beyond the caller: the saved
 // frame-pointer chain, each frame on a stack (the direct map, 8-byte aligned) and above the
 // one before, as the fatal backtrace reads it. A return a graph tracer hooked reads
-// return_to_handler; the current task's shadow stack holds the real ones, innermost on top,
-// so the walk takes them in turn (Linux's unwinder does the same through
-// ftrace_graph_ret_addr). A slot hooked twice (a traced function tail-calling another: both
-// hook the one return) has return_to_handler as the inner frame's saved address: the walk
-// goes on to the outer frame's.
+// return_to_handler (return_to_regs_handler for a return probe's); the current task's shadow stack
+// holds the real ones, innermost on top, so the walk takes them in turn (Linux's unwinder does the
+// same through ftrace_graph_ret_addr). A slot hooked twice (a traced function tail-calling another:
+// both hook the one return) has return_to_handler as the inner frame's saved address: the walk goes
+// on to the outer frame's.
 size_t walk_stack(u64 frame, u64* out, size_t max) {
   Task* task = current_task();
   u32 hooked = task ? task->shadow_stack.top : 0;
@@ -193,7 +193,7 @@ size_t walk_stack(u64 frame, u64* out, size_t max) {
     const u64* saved = reinterpret_cast<const u64*>(frame);
     if (saved[1] == 0) break;
     u64 address = saved[1];
-    while (address == reinterpret_cast<u64>(&return_to_handler) && hooked)
+    while (ftrace_is_return_hook(address) && hooked)
       address = task->shadow_stack.frames[--hooked].return_address;
     out[count++] = address;
     if (saved[0] <= frame) break;

@@ -76,7 +76,7 @@ class CpuBuffer {
   // caller's registers straight into the page, without the staging copy or a second call.
   // The record's header word is ignored (claim() writes the header).
   template <typename Record>
-  bool write_fixed(u64 timestamp, i32 pid, RecordType type, const Record& record) {
+  TG_ALWAYS_INLINE bool write_fixed(u64 timestamp, i32 pid, RecordType type, const Record& record) {
     static_assert(sizeof(Record) % sizeof(u32) == 0 && sizeof(Record) > sizeof(u32));
     constexpr usize kWords = sizeof(Record) / sizeof(u32);
     u32* place = claim_in_page(timestamp, pid, type, sizeof(Record));
@@ -144,7 +144,7 @@ class CpuBuffer {
   // claim()'s common case, inline for write_fixed: recording on, the same pid, a delta that
   // fits and room left in the current page (so no kTask or kTimeStamp record and no new
   // page). nullptr when any of that fails: claim() then does it all.
-  u32* claim_in_page(u64 timestamp, i32 pid, RecordType type, usize size) {
+  TG_ALWAYS_INLINE u32* claim_in_page(u64 timestamp, i32 pid, RecordType type, usize size) {
     u64 delta = timestamp - last_time_;
     if (timestamp < last_time_ || delta > kMaxDelta || pid != last_pid_ ||
         write_offset_ + size > kPageDataSize || disabled_.load(MemoryOrder::kRelaxed))
@@ -161,7 +161,7 @@ class CpuBuffer {
   bool take_free_page(u64 next);
   // The record (and the bookkeeping before it) becomes visible: `commit` is released after
   // every word of it was stored. Inline: write_fixed() ends with it.
-  void publish(usize size, RecordType type) {
+  TG_ALWAYS_INLINE void publish(usize size, RecordType type) {
     write_offset_ = pending_offset_ + static_cast<u32>(size);
     pending_size_ = 0;
     __atomic_store_n(&current_->commit, write_offset_, __ATOMIC_RELEASE);
@@ -171,7 +171,7 @@ class CpuBuffer {
     bump_written(size);
   }
   // Single-writer counters: a plain load and store, no locked instruction on the hot path.
-  void bump_written(usize size) {
+  TG_ALWAYS_INLINE void bump_written(usize size) {
     written_.store(written_.load(MemoryOrder::kRelaxed) + 1, MemoryOrder::kRelaxed);
     written_bytes_.store(written_bytes_.load(MemoryOrder::kRelaxed) + size, MemoryOrder::kRelaxed);
   }

@@ -1,16 +1,8 @@
 #include "trace/FunctionTracer.h"
 
-#include "trace/RecordWriter.h"
 #include "trace/TraceOutput.h"
 
 namespace tg::trace {
-
-TG_HOT bool FunctionTracer::record(TraceInstance& instance, const RecordContext& ctx, u64 ip,
-                                   u64 parent_ip) {
-  ring::FunctionRecord record{0,         text_offset(ip), text_offset(parent_ip),
-                              ctx.flags, ctx.preempt,     0};
-  return write_record(instance, ctx, ring::RecordType::kFunction, record, instance.now());
-}
 
 namespace {
 

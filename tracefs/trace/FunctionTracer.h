@@ -1,5 +1,6 @@
 #pragma once
 #include "trace/RecordContext.h"
+#include "trace/RecordWriter.h"
 #include "trace/Tracer.h"
 
 namespace tg::trace {
@@ -7,9 +8,15 @@ namespace tg::trace {
 extern const Tracer kFunctionTracer;
 
 // The function tracer's recording entry point, called from the fentry trampoline with the
-// traced function's address and its caller's.
+// traced function's address and its caller's. Inline: the fentry dispatch calls it directly,
+// every traced call.
 struct FunctionTracer {
-  static bool record(TraceInstance& instance, const RecordContext& ctx, u64 ip, u64 parent_ip);
+  TG_ALWAYS_INLINE static bool record(TraceInstance& instance, const RecordContext& ctx, u64 ip,
+                                      u64 parent_ip) {
+    ring::FunctionRecord record{0,         text_offset(ip), text_offset(parent_ip),
+                                ctx.flags, ctx.preempt,     0};
+    return write_record(instance, ctx, ring::RecordType::kFunction, record, instance.now());
+  }
 };
 
 }  // namespace tg::trace

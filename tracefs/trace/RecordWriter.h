@@ -28,8 +28,9 @@ inline void end_record(TraceInstance& instance, const RecordContext& ctx) {
 // one call on the same CPU buffer, so no snapshot swap falls in between. False when the
 // instance does not record or the buffer refused the record.
 template <typename Record>
-inline bool write_record(TraceInstance& instance, const RecordContext& ctx, ring::RecordType type,
-                         const Record& record, u64 timestamp) {
+TG_ALWAYS_INLINE inline bool write_record(TraceInstance& instance, const RecordContext& ctx,
+                                          ring::RecordType type, const Record& record,
+                                          u64 timestamp) {
   if (!instance.tracing_on()) return false;
   ring::TraceBuffer& buffer = instance.buffer();
   if (ctx.cpu >= buffer.cpu_count()) return false;
