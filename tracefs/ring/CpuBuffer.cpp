@@ -74,7 +74,9 @@ CpuBuffer::~CpuBuffer() {
 TG_HOT void CpuBuffer::commit() {
   if (!pending_size_) return;
   atomic_store_words(page_data(current_) + pending_offset_ / 4, staging_, pending_size_ / 4);
-  publish(pending_size_, pending_type_);
+  u32 size = pending_size_;
+  pending_size_ = 0;
+  publish(size, pending_type_);
 }
 
 TG_HOT bool CpuBuffer::write(u64 timestamp, i32 pid, const void* record, usize size) {
@@ -83,6 +85,7 @@ TG_HOT bool CpuBuffer::write(u64 timestamp, i32 pid, const void* record, usize s
   if (!place) return false;
   // The header word claim() stored stays; the rest comes from the caller.
   atomic_store_words(place + 1, words + 1, size / 4 - 1);
+  pending_size_ = 0;
   publish(size, header_type(words[0]));
   return true;
 }

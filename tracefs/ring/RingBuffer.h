@@ -80,8 +80,11 @@ class CpuBuffer {
     static_assert(sizeof(Record) % sizeof(u32) == 0 && sizeof(Record) > sizeof(u32));
     constexpr usize kWords = sizeof(Record) / sizeof(u32);
     u32* place = claim_in_page(timestamp, pid, type, sizeof(Record));
-    if (!place) place = claim(timestamp, pid, type, sizeof(Record));
-    if (!place) return false;
+    if (!place) {
+      place = claim(timestamp, pid, type, sizeof(Record));
+      if (!place) return false;
+      pending_size_ = 0;  // nothing for commit(): the record is published here
+    }
     u32 words[kWords];
     __builtin_memcpy(words, &record, sizeof(Record));
 #pragma GCC unroll 8
@@ -143,7 +146,8 @@ class CpuBuffer {
   u32* claim(u64 timestamp, i32 pid, RecordType type, usize size);
   // claim()'s common case, inline for write_fixed: recording on, the same pid, a delta that
   // fits and room left in the current page (so no kTask or kTimeStamp record and no new
-  // page). nullptr when any of that fails: claim() then does it all.
+  // page). nullptr when any of that fails: claim() then does it all. Unlike claim(), it
+  // leaves nothing pending for commit().
   TG_ALWAYS_INLINE u32* claim_in_page(u64 timestamp, i32 pid, RecordType type, usize size) {
     u64 delta = timestamp - last_time_;
     if (timestamp < last_time_ || delta > kMaxDelta || pid != last_pid_ ||
@@ -152,18 +156,14 @@ class CpuBuffer {
     u32* place = page_data(current_) + write_offset_ / 4;
     __atomic_store_n(place, make_header(type, static_cast<u32>(delta)), __ATOMIC_RELAXED);
     last_time_ = timestamp;
-    pending_offset_ = write_offset_;
-    pending_size_ = static_cast<u32>(size);
-    pending_type_ = type;
     return place;
   }
   bool start_page(u64 timestamp, i32 pid);
   bool take_free_page(u64 next);
-  // The record (and the bookkeeping before it) becomes visible: `commit` is released after
-  // every word of it was stored. Inline: write_fixed() ends with it.
+  // The record at write_offset_ (and the bookkeeping before it) becomes visible: `commit` is
+  // released after every word of it was stored. Inline: write_fixed() ends with it.
   TG_ALWAYS_INLINE void publish(usize size, RecordType type) {
-    write_offset_ = pending_offset_ + static_cast<u32>(size);
-    pending_size_ = 0;
+    write_offset_ += static_cast<u32>(size);
     __atomic_store_n(&current_->commit, write_offset_, __ATOMIC_RELEASE);
     if (!counts_as_entry(type)) return;
     current_slot_->entries++;
