@@ -101,8 +101,8 @@ always_inline_notrace bool push_frame(ShadowStack& stack, u64* parent_slot, cons
 
 // A tracer that hooks returns: the graph lists (global, as in Linux) pick the calls, then
 // the tracer decides (and may record the entry). `ctx` comes by value, in registers.
-[[gnu::noinline]] TG_HOT void hooked_entry(const Tracer& tracer, const RecordContext ctx, u64 ip,
-                                           u64* parent_slot) {
+always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContext ctx, u64 ip,
+                                        u64* parent_slot) {
   Task* task = current_task();
   if (!task) return;  // a CPU still booting: no task to keep frames in
   ShadowStack& stack = task->shadow_stack;
@@ -114,7 +114,8 @@ always_inline_notrace bool push_frame(ShadowStack& stack, u64* parent_slot, cons
     if (push_frame(stack, parent_slot, call, nullptr, return_to_handler)) ++stack.excluded;
     return;
   }
-  if (call.depth == 0 && !g_tracing->graph_should_trace(ip)) return;
+  // graph_should_trace, whose set_graph_notrace half was just tested.
+  if (call.depth == 0 && !g_tracing->graph_filter().admits(ip)) return;
   if (!g_top->pid_allowed(ctx.pid)) return;
   bool hook = tracer.on_entry == GraphTracer::on_entry ? GraphTracer::on_entry(*g_top, ctx, call)
                                                        : call_on_entry(tracer, ctx, call);
