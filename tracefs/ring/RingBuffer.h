@@ -74,19 +74,19 @@ class CpuBuffer {
   bool write(u64 timestamp, i32 pid, const void* record, usize size);
   // write() for a record of fixed layout (function, graph), inline: its words go from the
   // caller's registers straight into the page, without the staging copy or a second call.
-  // The record's header word is ignored (claim() writes the header).
-  template <typename Record>
-  TG_ALWAYS_INLINE bool write_fixed(u64 timestamp, i32 pid, RecordType type, const Record& record) {
-    static_assert(sizeof(Record) % sizeof(u32) == 0 && sizeof(Record) > sizeof(u32));
-    constexpr usize kWords = sizeof(Record) / sizeof(u32);
+  // The words are `Record`'s, header first (ignored: claim() writes the header). Words, not
+  // the struct: GCC fills a struct's byte fields with byte stores and copies it out with word
+  // loads, each a store-forwarding stall.
+  template <typename Record, usize kWords>
+  TG_ALWAYS_INLINE bool write_fixed(u64 timestamp, i32 pid, RecordType type,
+                                    const u32 (&words)[kWords]) {
+    static_assert(sizeof(Record) == kWords * sizeof(u32) && kWords > 1);
     u32* place = claim_in_page(timestamp, pid, type, sizeof(Record));
     if (!place) {
       place = claim(timestamp, pid, type, sizeof(Record));
       if (!place) return false;
       pending_size_ = 0;  // nothing for commit(): the record is published here
     }
-    u32 words[kWords];
-    __builtin_memcpy(words, &record, sizeof(Record));
 #pragma GCC unroll 8
     for (usize i = 1; i < kWords; ++i) __atomic_store_n(&place[i], words[i], __ATOMIC_RELAXED);
     publish(sizeof(Record), type);

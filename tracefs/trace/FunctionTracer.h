@@ -13,9 +13,11 @@ extern const Tracer kFunctionTracer;
 struct FunctionTracer {
   TG_ALWAYS_INLINE static bool record(TraceInstance& instance, const RecordContext& ctx, u64 ip,
                                       u64 parent_ip) {
-    ring::FunctionRecord record{0,         text_offset(ip), text_offset(parent_ip),
-                                ctx.flags, ctx.preempt,     0};
-    return write_record(instance, ctx, ring::RecordType::kFunction, record, instance.now());
+    // FunctionRecord: header, ip, parent_ip, flags, preempt and 16 reserved bits.
+    u32 words[] = {0, text_offset(ip), text_offset(parent_ip),
+                   byte_word(ctx.flags, ctx.preempt, 0, 0)};
+    return write_record<ring::FunctionRecord>(instance, ctx, ring::RecordType::kFunction, words,
+                                              instance.now());
   }
 };
 

@@ -29,8 +29,10 @@ struct GraphTracer {
       return false;
     // With a threshold only returns are written, but the return must still be timed.
     if (instance.tracing_thresh_us() != 0) return true;
-    ring::GraphEntryRecord record{0, text_offset(ip), depth_byte(depth), ctx.flags, ctx.preempt, 0};
-    write_record(instance, ctx, ring::RecordType::kGraphEntry, record, calltime);
+    // GraphEntryRecord: header, ip, depth, flags, preempt, reserved.
+    u32 words[] = {0, text_offset(ip), byte_word(depth_byte(depth), ctx.flags, ctx.preempt, 0)};
+    write_record<ring::GraphEntryRecord>(instance, ctx, ring::RecordType::kGraphEntry, words,
+                                         calltime);
     return true;
   }
   // The return record (short, or long for long calls or with funcgraph-retval); with
@@ -65,21 +67,23 @@ TG_ALWAYS_INLINE inline bool write_graph_return(TraceInstance& instance, const R
                                                 u64 ip, u32 depth, u64 duration, u64 rettime,
                                                 bool with_retval, u64 retval) {
   if (!with_retval && duration <= ring::kMaxShortDuration) {
-    ring::GraphReturnRecord record{
-        0, text_offset(ip), GraphTracer::depth_byte(depth) | static_cast<u32>(duration << 8)};
-    return write_record(instance, ctx, ring::RecordType::kGraphReturn, record, rettime);
+    // GraphReturnRecord: header, ip, depth in the low 8 bits and the duration above.
+    u32 words[] = {0, text_offset(ip),
+                   GraphTracer::depth_byte(depth) | static_cast<u32>(duration << 8)};
+    return write_record<ring::GraphReturnRecord>(instance, ctx, ring::RecordType::kGraphReturn,
+                                                 words, rettime);
   }
-  ring::GraphReturnLongRecord record{0,
-                                     text_offset(ip),
-                                     GraphTracer::depth_byte(depth),
-                                     ctx.flags,
-                                     static_cast<u8>(with_retval ? 1 : 0),
-                                     0,
-                                     static_cast<u32>(duration),
-                                     static_cast<u32>(duration >> 32),
-                                     static_cast<u32>(retval),
-                                     static_cast<u32>(retval >> 32)};
-  return write_record(instance, ctx, ring::RecordType::kGraphReturnLong, record, rettime);
+  // GraphReturnLongRecord: header, ip, depth, flags, has_retval, reserved, then the duration
+  // and the return value, low word first.
+  u32 words[] = {0,
+                 text_offset(ip),
+                 byte_word(GraphTracer::depth_byte(depth), ctx.flags, with_retval ? 1 : 0, 0),
+                 static_cast<u32>(duration),
+                 static_cast<u32>(duration >> 32),
+                 static_cast<u32>(retval),
+                 static_cast<u32>(retval >> 32)};
+  return write_record<ring::GraphReturnLongRecord>(
+      instance, ctx, ring::RecordType::kGraphReturnLong, words, rettime);
 }
 
 }  // namespace tg::trace

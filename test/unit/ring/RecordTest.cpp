@@ -83,9 +83,10 @@ TEST_F(RingRecord, LongReturnRoundTrips) {
 }
 
 TEST_F(RingRecord, FixedRecordRoundTripsWithTheHeaderClaimWrites) {
-  // The header word passed in is ignored: the type and the delta are the ring's.
-  GraphEntryRecord record{0xffffffff, 0x4321, 7, kFlagIrqsOff, 2, 0};
-  ASSERT_TRUE(buffer_->write_fixed(300, 5, RecordType::kGraphEntry, record));
+  // The header word passed in is ignored: the type and the delta are the ring's. The third
+  // word holds depth, flags and preempt, lowest byte first.
+  u32 words[] = {0xffffffff, 0x4321, 7u | u32{kFlagIrqsOff} << 8 | 2u << 16};
+  ASSERT_TRUE(buffer_->write_fixed<GraphEntryRecord>(300, 5, RecordType::kGraphEntry, words));
   Entry entry = only_entry();
   EXPECT_EQ(entry.type, RecordType::kGraphEntry);
   EXPECT_EQ(entry.size, sizeof(GraphEntryRecord));
@@ -104,8 +105,10 @@ TEST_F(RingRecord, FixedRecordsFollowAReservedOneInOrder) {
   ASSERT_NE(memory, nullptr);
   memory[1] = 9;
   buffer_->commit();
-  ASSERT_TRUE(buffer_->write_fixed(150, 1, RecordType::kFunction, function_record(11)));
-  ASSERT_TRUE(buffer_->write_fixed(170, 2, RecordType::kFunction, function_record(12)));
+  u32 first[] = {0, 11, checksum(11), 0};
+  u32 second[] = {0, 12, checksum(12), 0};
+  ASSERT_TRUE(buffer_->write_fixed<FunctionRecord>(150, 1, RecordType::kFunction, first));
+  ASSERT_TRUE(buffer_->write_fixed<FunctionRecord>(170, 2, RecordType::kFunction, second));
   auto all = read_all(*buffer_, false);
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[1].ip, 11u);
@@ -117,7 +120,8 @@ TEST_F(RingRecord, FixedRecordsFollowAReservedOneInOrder) {
 
 TEST_F(RingRecord, FixedRecordIsRefusedWhileRecordingIsDisabled) {
   buffer_->disable_recording();
-  EXPECT_FALSE(buffer_->write_fixed(10, 1, RecordType::kFunction, function_record(1)));
+  u32 words[] = {0, 1, checksum(1), 0};
+  EXPECT_FALSE(buffer_->write_fixed<FunctionRecord>(10, 1, RecordType::kFunction, words));
   buffer_->enable_recording();
   EXPECT_EQ(buffer_->stats().entries, 0u);
 }
