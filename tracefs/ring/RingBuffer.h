@@ -149,9 +149,10 @@ class CpuBuffer {
   // page). nullptr when any of that fails: claim() then does it all. Unlike claim(), it
   // leaves nothing pending for commit().
   TG_ALWAYS_INLINE u32* claim_in_page(u64 timestamp, i32 pid, RecordType type, usize size) {
+    // A clock gone backwards wraps the delta beyond kMaxDelta.
     u64 delta = timestamp - last_time_;
-    if (timestamp < last_time_ || delta > kMaxDelta || pid != last_pid_ ||
-        write_offset_ + size > kPageDataSize || disabled_.load(MemoryOrder::kRelaxed))
+    if (delta > kMaxDelta || pid != last_pid_ || write_offset_ + size > kPageDataSize ||
+        disabled_.load(MemoryOrder::kRelaxed))
       return nullptr;
     u32* place = page_data(current_) + write_offset_ / 4;
     __atomic_store_n(place, make_header(type, static_cast<u32>(delta)), __ATOMIC_RELAXED);
