@@ -93,7 +93,15 @@ always_inline_notrace bool push_frame(ShadowStack& stack, u64* parent_slot, cons
     ++g_shadow_overflows;
     return false;
   }
-  stack.frames[stack.top] = ShadowFrame{*parent_slot, call, tracer, 0};
+  // Field by field: the return reads them so, and a struct copy mixes wider stores in.
+  ShadowFrame& frame = stack.frames[stack.top];
+  frame.return_address = *parent_slot;
+  frame.call.ip = call.ip;
+  frame.call.calltime = call.calltime;
+  frame.call.depth = call.depth;
+  frame.call.data = call.data;
+  frame.tracer = tracer;
+  frame.subtime = 0;
   ++stack.top;
   *parent_slot = reinterpret_cast<u64>(hook);
   return true;
@@ -211,6 +219,26 @@ always_inline_notrace void site_entries(const TracerGuard& guard, const RecordCo
   if (tracer.on_entry && instance_wants(top, exact, ip)) hooked_entry(tracer, ctx, ip, parent_slot);
   function_entries(ctx, exact, ip, *parent_slot);
 }
+// The return of a frame no current tracer pushed: set_graph_notrace's, the profiler's, a
+// return probe's, or a tracer's since replaced.
+[[gnu::noinline]] void side_frame_return(ShadowStack& stack, const ShadowFrame& frame,
+                                         const TracerGuard& guard, u64 retval,
+                                         const u64* registers) {
+  if (!frame.tracer) {
+    --stack.excluded;
+  } else if (frame.tracer == &kProfilerFrame) {
+    --stack.side_frames;
+    if (guard.entered()) profile_return(stack, frame, guard.cpu());
+  } else if (frame.tracer == &kReturnProbes) {
+    --stack.side_frames;
+    // The probe may have gone meanwhile: fire() finds only the probes still published.
+    if (guard.entered()) {
+      ProbeHit hit{registers, frame.call.ip, reinterpret_cast<u64>(registers) + kSavedRegisterBytes,
+                   frame.return_address, retval};
+      g_tracing->probes().fire(*g_tracing, trace_context(guard.saved_flags()), hit, true);
+    }
+  }
+}
 }  // namespace
 
 void ftrace_dispatch_init() {
@@ -243,35 +271,26 @@ extern "C" TG_HOT void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64*
 
 extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
   TracerGuard guard;
-  Task* task = current_task();
-  ShadowStack& stack = task->shadow_stack;
+  ShadowStack& stack = current_task()->shadow_stack;
   if (stack.top == 0) panic("ftrace: return hook with an empty shadow stack");
   // The popped frame is read in place, field by field: nothing pushes onto this task's stack
   // meanwhile (interrupts are masked and nested entries find the tracer busy), and a copy of
   // the whole frame would load across the stores that pushed it, which stalls after a short
   // call.
   const ShadowFrame& frame = stack.frames[--stack.top];
-  if (!frame.tracer) {
-    --stack.excluded;
-  } else if (frame.tracer == &kProfilerFrame) {
-    --stack.side_frames;
-    if (guard.entered()) profile_return(stack, frame, guard.cpu());
-  } else if (frame.tracer == &kReturnProbes) {
-    --stack.side_frames;
-    // The probe may have gone meanwhile: fire() finds only the probes still published.
+  TraceInstance* top = g_top;
+  // The tracer that hooked the call, if it is still current (never null nor a marker).
+  if (top && frame.tracer == &top->tracer()) {
     if (guard.entered()) {
-      ProbeHit hit{registers, frame.call.ip, reinterpret_cast<u64>(registers) + kSavedRegisterBytes,
-                   frame.return_address, retval};
-      g_tracing->probes().fire(*g_tracing, trace_context(guard.saved_flags()), hit, true);
+      RecordContext ctx = trace_context(guard.saved_flags());
+      u64 rettime = top->now();
+      if (frame.tracer->on_return == GraphTracer::on_return)
+        GraphTracer::on_return(*top, ctx, frame.call, rettime, retval);
+      else
+        call_on_return(*frame.tracer, ctx, frame.call, rettime, retval);
     }
-  } else if (guard.entered() && g_top && frame.tracer == &g_top->tracer()) {
-    // The tracer that hooked the call, if it is still current.
-    RecordContext ctx = trace_context(guard.saved_flags());
-    u64 rettime = g_top->now();
-    if (frame.tracer->on_return == GraphTracer::on_return)
-      GraphTracer::on_return(*g_top, ctx, frame.call, rettime, retval);
-    else
-      call_on_return(*frame.tracer, ctx, frame.call, rettime, retval);
+  } else {
+    side_frame_return(stack, frame, guard, retval, registers);
   }
   return frame.return_address;
 }
