@@ -5,6 +5,7 @@
 #include "Memory/Layout.h"
 #include "Tasks/Task.h"
 #include "Trace/CodePatcher.h"
+#include "Trace/TraceClock.h"
 #include "Trace/TraceContext.h"
 #include "Trace/Tracefs.h"
 #include "Trace/TracerGuard.h"
@@ -77,7 +78,7 @@ always_inline_notrace void function_entries(const RecordContext& ctx, u32 exact,
     if (!instance_wants(instance, exact, ip)) return;
     if (!instance.pid_allowed(ctx.pid)) return;
     if (tracer.on_function == FunctionTracer::record)
-      FunctionTracer::record(instance, ctx, ip, parent_ip);
+      FunctionTracer::record_at(instance, ctx, ip, parent_ip, trace_clock(instance.clock()));
     else
       call_on_function(tracer, instance, ctx, ip, parent_ip);
   });
@@ -115,7 +116,7 @@ always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContex
   if (!task) return;  // a CPU still booting: no task to keep frames in
   ShadowStack& stack = task->shadow_stack;
   // The depth counts this tracer's frames (and set_graph_notrace's) only.
-  HookedCall call{ip, g_top->now(), stack.top - stack.side_frames, 0};
+  HookedCall call{ip, trace_clock(g_top->clock()), stack.top - stack.side_frames, 0};
   if (stack.excluded) return;
   // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
   if (g_tracing->graph_excluded(ip)) {
@@ -150,7 +151,7 @@ always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContex
 // The profiler times calls on the local trace clock whatever trace_clock says, as Linux's
 // profiler reads trace_clock_local.
 always_inline_notrace u64 profile_clock() {
-  return tg::platform().clock(tg::TraceClock::kLocal);
+  return trace_clock(tg::TraceClock::kLocal);
 }
 
 // function_profile_enabled: every call counts, whatever the tracers and their lists, and its
@@ -283,7 +284,7 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
   if (top && frame.tracer == &top->tracer()) {
     if (guard.entered()) {
       RecordContext ctx = trace_context(guard.saved_flags());
-      u64 rettime = top->now();
+      u64 rettime = trace_clock(top->clock());
       if (frame.tracer->on_return == GraphTracer::on_return)
         GraphTracer::on_return(*top, ctx, frame.call, rettime, retval);
       else

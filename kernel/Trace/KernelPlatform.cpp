@@ -14,14 +14,16 @@
 #include "Trace/FtraceDispatch.h"
 #include "Trace/StopMachine.h"
 #include "Trace/SymbolTable.h"
+#include "Trace/TraceClock.h"
 #include "Trace/Tracefs.h"
 #include "Trace/TracerGuard.h"
+
+u64 g_counter_clock;
 
 namespace {
 // Blocks aligned beyond kmalloc's 16 bytes carry this in front of them, with the pointer
 // kmalloc returned; a kmalloc header has "kmal" in its low half, so they never collide.
 constexpr u64 kAlignedMagic = 0x74726163616c6967;  // "gilacart"
-u64 g_counter_clock;
 void (*g_reader_waker)();
 
 struct AlignedPrefix {
@@ -127,15 +129,8 @@ void deallocate(void* pointer) {
 }
 }  // namespace emergency
 
-TG_HOT u64 trace_clock(tg::TraceClock clock) {
-  switch (clock) {
-    case tg::TraceClock::kCounter:
-      return __atomic_fetch_add(&g_counter_clock, 1, __ATOMIC_RELAXED);
-    case tg::TraceClock::kX86Tsc:
-      return rdtsc();
-    default:
-      return clock_ns();
-  }
+TG_HOT u64 platform_clock(tg::TraceClock clock) {
+  return trace_clock(clock);
 }
 
 void noop(void*) {}
@@ -214,7 +209,7 @@ void kernel_platform_install(u32 cpu_count) {
   platform.cpu_count = cpu_count;
   platform.text_base = kKernelBase;
   platform.symbols = tg::Span<const tg::Symbol>(kernel::kKernelSymbols, kernel::kKernelSymbolCount);
-  platform.clock = trace_clock;
+  platform.clock = platform_clock;
   platform.functions_changed = patcher_update;
   platform.synchronize_writers = synchronize_writers;
   platform.wake_readers = wake_readers;

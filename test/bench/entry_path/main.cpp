@@ -2,10 +2,10 @@
 // enter the kernel's own trampoline (kernel/Trace/ftrace_entry.S), which runs the kernel's
 // dispatch (FtraceDispatch.cpp: recursion guard, flags, filter and pid checks, the graph
 // tracer's shadow stack and return hook) and tracefs's tracers into the ring buffer, with a
-// TSC clock as the kernel reads it. Prints ns per traced call above the same loop without
-// fentry sites, for the function and function_graph tracers (or those named after the calls
-// and rounds: `entry_path_bench [calls [rounds [tracer...]]]`). Host stand-ins (shim/) replace
-// only what a user process cannot do: GS-based per-CPU data and cli/sti.
+// TSC clock as the kernel reads it (its own trace_clock). Prints ns per traced call above the same
+// loop without fentry sites, for the function and function_graph tracers (or those named after the
+// calls and rounds: `entry_path_bench [calls [rounds [tracer...]]]`). Host stand-ins (shim/)
+// replace only what a user process cannot do: GS-based per-CPU data and cli/sti.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,10 +15,16 @@
 #include "HostPlatform.h"
 #include "Tasks/Task.h"
 #include "Trace/FtraceDispatch.h"
+#include "Trace/TraceClock.h"
 #include "trace/Tracing.h"
 #include "traced.h"
 
 PerCpu g_bench_cpu;
+u64 g_counter_clock;
+namespace clock_detail {
+u64 g_tsc_base;
+u64 g_mult;
+}  // namespace clock_detail
 bool g_patcher_probes = false;
 u32 g_patcher_exact = 0;
 
@@ -29,22 +35,8 @@ void panic(const char* message) {
 
 namespace {
 
-// The kernel's clock: TSC cycles scaled to ns by a multiply and a shift.
-u64 g_tsc_base;
-u64 g_mult;
-constexpr u32 kShift = 22;
-
-u64 rdtsc() {
-  u32 low, high;
-  asm volatile("rdtsc" : "=a"(low), "=d"(high));
-  return (u64{high} << 32) | low;
-}
-
-u64 tsc_clock(tg::TraceClock) {
-  return static_cast<u64>((static_cast<unsigned __int128>(rdtsc() - g_tsc_base) * g_mult) >>
-                          kShift);
-}
-
+// The kernel's trace clock (Trace/TraceClock.h, Time/Clock.h): TSC cycles since a base,
+// scaled to ns by a multiply and a 32-bit shift; calibrated here against steady_clock.
 void calibrate() {
   auto start = std::chrono::steady_clock::now();
   u64 first = rdtsc();
@@ -53,8 +45,13 @@ void calibrate() {
   u64 cycles = rdtsc() - first;
   double ns =
       std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
-  g_tsc_base = rdtsc();
-  g_mult = static_cast<u64>(ns / static_cast<double>(cycles) * (1u << kShift));
+  clock_detail::g_tsc_base = rdtsc();
+  clock_detail::g_mult = static_cast<u64>(ns / static_cast<double>(cycles) * 4294967296.0);
+}
+
+// What tracefs reads through the platform, as the kernel's platform gives it.
+u64 platform_clock(tg::TraceClock clock) {
+  return trace_clock(clock);
 }
 
 double ns_per_call(long (*run)(int), int calls) {
@@ -74,7 +71,7 @@ int main(int argc, char** argv) {
   tg::test::install_host_platform(1);
   calibrate();
   tg::Platform platform = tg::platform();
-  platform.clock = tsc_clock;
+  platform.clock = platform_clock;
   platform.text_base = reinterpret_cast<u64>(&traced::leaf) & ~u64{0xffffff};
   tg::install_platform(platform);
 
