@@ -59,9 +59,9 @@ always_inline_notrace bool instance_wants(const TraceInstance& instance, u32 exa
   call.data = filled.data;  // the one field on_entry may fill
   return hook;
 }
-[[gnu::noinline]] void call_on_return(const Tracer& tracer, RecordContext ctx,
-                                      const HookedCall& call, u64 rettime, u64 retval) {
-  tracer.on_return(*g_top, ctx, call, rettime, retval);
+[[gnu::noinline]] void call_on_return(const Tracer& tracer, u64 irq_flags, const HookedCall& call,
+                                      u64 rettime, u64 retval) {
+  tracer.on_return(*g_top, trace_context(irq_flags), call, rettime, retval);
 }
 
 // Every instance whose tracer records function calls, each with its own set_ftrace_filter,
@@ -283,12 +283,12 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
   // The tracer that hooked the call, if it is still current (never null nor a marker).
   if (top && frame.tracer == &top->tracer()) {
     if (guard.entered()) {
-      RecordContext ctx = trace_context(guard.saved_flags());
       u64 rettime = trace_clock(top->clock());
       if (frame.tracer->on_return == GraphTracer::on_return)
-        GraphTracer::on_return(*top, ctx, frame.call, rettime, retval);
+        GraphTracer::on_return(*top, trace_context(guard.saved_flags()), frame.call, rettime,
+                               retval);
       else
-        call_on_return(*frame.tracer, ctx, frame.call, rettime, retval);
+        call_on_return(*frame.tracer, guard.saved_flags(), frame.call, rettime, retval);
     }
   } else {
     side_frame_return(stack, frame, guard, retval, registers);
