@@ -47,17 +47,22 @@ always_inline_notrace bool instance_wants(const TraceInstance& instance, u32 exa
   return instance.table_index() + 1 == exact || instance.wants_function(ip);
 }
 
-// The tracers' operations called through their table, with copies of what they take by
-// reference (see function_entries).
+// The tracers' operations called through their table. They build their own record context
+// (from the flags the guard saved) and hooked call, for what the operations take by reference
+// (see function_entries).
 [[gnu::noinline]] void call_on_function(const Tracer& tracer, TraceInstance& instance,
-                                        RecordContext ctx, u64 ip, u64 parent_ip) {
-  tracer.on_function(instance, ctx, ip, parent_ip);
+                                        u64 irq_flags, u64 ip, u64 parent_ip) {
+  tracer.on_function(instance, trace_context(irq_flags), ip, parent_ip);
 }
-[[gnu::noinline]] bool call_on_entry(const Tracer& tracer, RecordContext ctx, HookedCall& call) {
-  HookedCall filled = call;
-  bool hook = tracer.on_entry(*g_top, ctx, filled);
-  call.data = filled.data;  // the one field on_entry may fill
-  return hook;
+struct TableEntry {
+  bool hook;
+  u32 data;  // the one field of the call on_entry may fill
+};
+[[gnu::noinline]] TableEntry call_on_entry(const Tracer& tracer, u64 irq_flags, u64 ip,
+                                           u64 calltime, u32 depth) {
+  HookedCall call{ip, calltime, depth, 0};
+  bool hook = tracer.on_entry(*g_top, trace_context(irq_flags), call);
+  return {hook, call.data};
 }
 [[gnu::noinline]] void call_on_return(const Tracer& tracer, u64 irq_flags, const HookedCall& call,
                                       u64 rettime, u64 retval) {
@@ -70,8 +75,8 @@ always_inline_notrace bool instance_wants(const TraceInstance& instance, u32 exa
 // fast paths keep `ctx` and the hooked call in registers: only the indirect calls get copies
 // in memory, so no record is built from a struct stored byte by byte and loaded back wider
 // (a store-forwarding stall).
-always_inline_notrace void function_entries(const RecordContext& ctx, u32 exact, u64 ip,
-                                            u64 parent_ip) {
+always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_flags, u32 exact,
+                                            u64 ip, u64 parent_ip) {
   g_tracing->for_each_recorder([&](TraceInstance& instance) TG_ALWAYS_INLINE {
     const Tracer& tracer = instance.tracer();
     if (!tracer.on_function) return;
@@ -80,7 +85,7 @@ always_inline_notrace void function_entries(const RecordContext& ctx, u32 exact,
     if (tracer.on_function == FunctionTracer::record)
       FunctionTracer::record_at(instance, ctx, ip, parent_ip, trace_clock(instance.clock()));
     else
-      call_on_function(tracer, instance, ctx, ip, parent_ip);
+      call_on_function(tracer, instance, irq_flags, ip, parent_ip);
   });
 }
 
@@ -109,9 +114,9 @@ always_inline_notrace bool push_frame(ShadowStack& stack, u64* parent_slot, cons
 }
 
 // A tracer that hooks returns: the graph lists (global, as in Linux) pick the calls, then
-// the tracer decides (and may record the entry). `ctx` comes by value, in registers.
-always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContext ctx, u64 ip,
-                                        u64* parent_slot) {
+// the tracer decides (and may record the entry).
+always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContext& ctx,
+                                        u64 irq_flags, u64 ip, u64* parent_slot) {
   Task* task = current_task();
   if (!task) return;  // a CPU still booting: no task to keep frames in
   ShadowStack& stack = task->shadow_stack;
@@ -126,8 +131,14 @@ always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContex
   // graph_should_trace, whose set_graph_notrace half was just tested.
   if (call.depth == 0 && !g_tracing->graph_filter().admits(ip)) return;
   if (!g_top->pid_allowed(ctx.pid)) return;
-  bool hook = tracer.on_entry == GraphTracer::on_entry ? GraphTracer::on_entry(*g_top, ctx, call)
-                                                       : call_on_entry(tracer, ctx, call);
+  bool hook;
+  if (tracer.on_entry == GraphTracer::on_entry) {
+    hook = GraphTracer::on_entry(*g_top, ctx, call);
+  } else {
+    TableEntry entry = call_on_entry(tracer, irq_flags, call.ip, call.calltime, call.depth);
+    hook = entry.hook;
+    call.data = entry.data;
+  }
   if (hook) push_frame(stack, parent_slot, call, &tracer, return_to_handler);
 }
 
@@ -217,8 +228,9 @@ always_inline_notrace void site_entries(const TracerGuard& guard, const RecordCo
   // Tracers that hook returns run in the top instance only (one shadow stack per task; as
   // Linux's instances, which offer "function nop").
   const Tracer& tracer = top.tracer();
-  if (tracer.on_entry && instance_wants(top, exact, ip)) hooked_entry(tracer, ctx, ip, parent_slot);
-  function_entries(ctx, exact, ip, *parent_slot);
+  if (tracer.on_entry && instance_wants(top, exact, ip))
+    hooked_entry(tracer, ctx, guard.saved_flags(), ip, parent_slot);
+  function_entries(ctx, guard.saved_flags(), exact, ip, *parent_slot);
 }
 // The return of a frame no current tracer pushed: set_graph_notrace's, the profiler's, a
 // return probe's, or a tracer's since replaced.
