@@ -72,9 +72,9 @@ struct TableEntry {
 // Every instance whose tracer records function calls, each with its own set_ftrace_filter,
 // set_ftrace_notrace and set_ftrace_pid.
 // The function tracer, the one on_function there is, is called directly (and inlined). The
-// fast paths keep `ctx` and the hooked call in registers: only the indirect calls get copies
-// in memory, so no record is built from a struct stored byte by byte and loaded back wider
-// (a store-forwarding stall).
+// fast paths keep `ctx` and the hooked call in registers (the calls through a table build
+// their own, call_on_*), so no record is built from a struct stored byte by byte and loaded
+// back wider (a store-forwarding stall).
 always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_flags, u32 exact,
                                             u64 ip, u64 parent_ip) {
   g_tracing->for_each_recorder([&](TraceInstance& instance) TG_ALWAYS_INLINE {
