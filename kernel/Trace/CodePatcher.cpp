@@ -12,6 +12,7 @@
 extern "C" const u64 __start_mcount_loc[];
 extern "C" const u64 __stop_mcount_loc[];
 extern "C" void ftrace_caller();
+extern "C" void ftrace_regs_caller();
 
 bool g_patcher_probes;
 u32 g_patcher_exact;
@@ -21,11 +22,15 @@ constexpr u32 kSiteSize = 5;
 constexpr u8 kNop5[kSiteSize] = {0x0f, 0x1f, 0x44, 0x00, 0x00};
 constexpr u8 kCallOpcode = 0xe8;
 
+// What a site holds: the NOP, a call to the light trampoline, or a call to the one that
+// saves every register (only sites with a probe need it).
+enum class SiteCall : u8 { kNone, kCaller, kRegsCaller };
+
 struct Site {
   u64 address;
-  bool live;
+  SiteCall live;
   bool bad;
-  bool want;
+  SiteCall want;
 };
 
 Site* g_sites;
@@ -33,9 +38,15 @@ u32 g_site_count;
 PatcherStats g_stats;
 int g_update_lock;
 
-void call_bytes(u64 site, u8 (&out)[kSiteSize]) {
-  i64 displacement =
-      static_cast<i64>(reinterpret_cast<u64>(&ftrace_caller)) - static_cast<i64>(site + kSiteSize);
+// The bytes a site holds for `call`: the NOP, or `call trampoline`.
+void site_bytes(u64 site, SiteCall call, u8 (&out)[kSiteSize]) {
+  if (call == SiteCall::kNone) {
+    memcpy(out, kNop5, kSiteSize);
+    return;
+  }
+  u64 trampoline = call == SiteCall::kRegsCaller ? reinterpret_cast<u64>(&ftrace_regs_caller)
+                                                 : reinterpret_cast<u64>(&ftrace_caller);
+  i64 displacement = static_cast<i64>(trampoline) - static_cast<i64>(site + kSiteSize);
   i32 rel = static_cast<i32>(displacement);
   out[0] = kCallOpcode;
   memcpy(out + 1, &rel, sizeof(rel));
@@ -53,15 +64,15 @@ void rewrite_sites(void*) {
   for (u32 i = 0; i < g_site_count; ++i) {
     Site& site = g_sites[i];
     if (site.bad || site.live == site.want) continue;
-    u8 call[kSiteSize];
-    call_bytes(site.address, call);
-    const u8(&expected)[kSiteSize] = site.live ? call : kNop5;
+    u8 expected[kSiteSize], wanted[kSiteSize];
+    site_bytes(site.address, site.live, expected);
+    site_bytes(site.address, site.want, wanted);
     if (!holds(site.address, expected)) {
       site.bad = true;
       ++g_stats.bad_sites;
       continue;
     }
-    memcpy(reinterpret_cast<void*>(site.address), site.want ? call : kNop5, kSiteSize);
+    memcpy(reinterpret_cast<void*>(site.address), wanted, kSiteSize);
     site.live = site.want;
     ++written;
   }
@@ -71,14 +82,14 @@ void rewrite_sites(void*) {
 }
 
 // The stack tracer runs beside whatever tracer is current (nop included): its filter keeps
-// sites live of its own.
-bool site_wanted(tg::trace::Tracing& tracing, bool tracer_wants, u64 ip, bool& probe) {
+// sites live of its own. A probe needs the registers saved, the rest only the arguments.
+SiteCall site_wanted(tg::trace::Tracing& tracing, bool tracer_wants, u64 ip, bool& probe) {
   if (tracing.has_probe(ip)) {
     probe = true;
-    return true;
+    return SiteCall::kRegsCaller;
   }
-  if (tracing.stack_tracer().wants_site(ip)) return true;
-  return tracer_wants && tracing.function_site_wanted(ip);
+  if (tracing.stack_tracer().wants_site(ip)) return SiteCall::kCaller;
+  return tracer_wants && tracing.function_site_wanted(ip) ? SiteCall::kCaller : SiteCall::kNone;
 }
 }  // namespace
 
@@ -106,7 +117,7 @@ void patcher_update() {
   u32 live = 0;
   for (u32 i = 0; i < g_site_count; ++i) {
     g_sites[i].want = site_wanted(*tracing, tracer_wants, g_sites[i].address, probes);
-    if (g_sites[i].want && !g_sites[i].bad) ++live;
+    if (g_sites[i].want != SiteCall::kNone && !g_sites[i].bad) ++live;
   }
   // The live sites are exactly one instance's lists only without probes, without the stack
   // tracer and with one function-tracing instance; while they change, every instance tests

@@ -4,8 +4,9 @@
 
 // The fentry call sites (-mfentry -mrecord-mcount -mnop-mcount: one 5-byte NOP at the start
 // of every instrumented function, listed in __mcount_loc). A live site is rewritten into
-// `call ftrace_caller`; a dead one back into the NOP. All rewriting happens inside
-// stop_machine, so no CPU can be executing (or have half-fetched) a site being changed.
+// `call ftrace_caller` (`call ftrace_regs_caller` where a probe needs every register); a dead
+// one back into the NOP. All rewriting happens inside stop_machine, so no CPU can be executing
+// (or have half-fetched) a site being changed.
 void patcher_init();
 
 // Brings every site in line with what tracing wants now (the current tracer, the function

@@ -5,11 +5,16 @@
 #include "Memory/Layout.h"
 #include "Tasks/Task.h"
 #include "Trace/CodePatcher.h"
+#include "Trace/TraceClock.h"
 #include "Trace/TraceContext.h"
 #include "Trace/Tracefs.h"
 #include "Trace/TracerGuard.h"
+#include "trace/FunctionTracer.h"
+#include "trace/GraphTracer.h"
 
 using tg::trace::FunctionProfiler;
+using tg::trace::FunctionTracer;
+using tg::trace::GraphTracer;
 using tg::trace::HookedCall;
 using tg::trace::ProbeHit;
 using tg::trace::ProfiledCall;
@@ -42,53 +47,106 @@ always_inline_notrace bool instance_wants(const TraceInstance& instance, u32 exa
   return instance.table_index() + 1 == exact || instance.wants_function(ip);
 }
 
+// The tracers' operations called through their table. They build their own record context
+// (from the flags the guard saved) and hooked call, for what the operations take by reference
+// (see function_entries).
+[[gnu::noinline]] void call_on_function(const Tracer& tracer, TraceInstance& instance,
+                                        u64 irq_flags, u64 ip, u64 parent_ip) {
+  tracer.on_function(instance, trace_context(irq_flags), ip, parent_ip);
+}
+struct TableEntry {
+  bool hook;
+  u32 data;  // the one field of the call on_entry may fill
+};
+[[gnu::noinline]] TableEntry call_on_entry(const Tracer& tracer, u64 irq_flags, u64 ip,
+                                           u64 calltime, u32 depth) {
+  HookedCall call{ip, calltime, depth, 0};
+  bool hook = tracer.on_entry(*g_top, trace_context(irq_flags), call);
+  return {hook, call.data};
+}
+[[gnu::noinline]] void call_on_return(const Tracer& tracer, u64 irq_flags, const HookedCall& call,
+                                      u64 rettime, u64 retval) {
+  tracer.on_return(*g_top, trace_context(irq_flags), call, rettime, retval);
+}
+
 // Every instance whose tracer records function calls, each with its own set_ftrace_filter,
 // set_ftrace_notrace and set_ftrace_pid.
-TG_HOT void function_entries(const RecordContext& ctx, u32 exact, u64 ip, u64 parent_ip) {
-  g_tracing->for_each_recorder([&](TraceInstance& instance) {
+// The function tracer, the one on_function there is, is called directly (and inlined). The
+// fast paths keep `ctx` and the hooked call in registers (the calls through a table build
+// their own, call_on_*), so no record is built from a struct stored byte by byte and loaded
+// back wider (a store-forwarding stall).
+always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_flags, u32 exact,
+                                            u64 ip, u64 parent_ip) {
+  g_tracing->for_each_recorder([&](TraceInstance& instance) TG_ALWAYS_INLINE {
     const Tracer& tracer = instance.tracer();
     if (!tracer.on_function) return;
     if (!instance_wants(instance, exact, ip)) return;
     if (!instance.pid_allowed(ctx.pid)) return;
-    tracer.on_function(instance, ctx, ip, parent_ip);
+    if (tracer.on_function == FunctionTracer::record)
+      FunctionTracer::record_at(instance, ctx, ip, parent_ip, trace_clock(instance.clock()));
+    else
+      call_on_function(tracer, instance, irq_flags, ip, parent_ip);
   });
 }
 
-TG_HOT void push_frame(ShadowStack& stack, u64* parent_slot, const HookedCall& call,
-                       const Tracer* tracer) {
+// Pushes the frame and hooks the return through `hook` (return_to_regs_handler for a return
+// probe, which reads the registers there; return_to_handler for the rest). False when the
+// stack was full: the call is not hooked.
+always_inline_notrace bool push_frame(ShadowStack& stack, u64* parent_slot, const HookedCall& call,
+                                      const Tracer* tracer, void (*hook)()) {
   if (stack.top >= ShadowStack::kFrames) {
     ++stack.overflows;
     ++g_shadow_overflows;
-    return;
+    return false;
   }
-  stack.frames[stack.top] = ShadowFrame{*parent_slot, call, tracer, 0};
+  // Field by field: the return reads them so, and a struct copy mixes wider stores in.
+  ShadowFrame& frame = stack.frames[stack.top];
+  frame.return_address = *parent_slot;
+  frame.call.ip = call.ip;
+  frame.call.calltime = call.calltime;
+  frame.call.depth = call.depth;
+  frame.call.data = call.data;
+  frame.tracer = tracer;
+  frame.subtime = 0;
   ++stack.top;
-  if (!tracer) ++stack.excluded;
-  if (tracer == &kReturnProbes || tracer == &kProfilerFrame) ++stack.side_frames;
-  *parent_slot = reinterpret_cast<u64>(&return_to_handler);
+  *parent_slot = reinterpret_cast<u64>(hook);
+  return true;
 }
 
 // A tracer that hooks returns: the graph lists (global, as in Linux) pick the calls, then
 // the tracer decides (and may record the entry).
-TG_HOT void hooked_entry(const Tracer& tracer, const RecordContext& ctx, u64 ip, u64* parent_slot) {
+always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContext& ctx,
+                                        u64 irq_flags, u64 ip, u64* parent_slot) {
   Task* task = current_task();
   if (!task) return;  // a CPU still booting: no task to keep frames in
   ShadowStack& stack = task->shadow_stack;
   // The depth counts this tracer's frames (and set_graph_notrace's) only.
-  HookedCall call{ip, g_top->now(), stack.top - stack.side_frames, 0};
+  HookedCall call{ip, trace_clock(g_top->clock()), stack.top - stack.side_frames, 0};
   if (stack.excluded) return;
   // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
-  if (g_tracing->graph_excluded(ip)) return push_frame(stack, parent_slot, call, nullptr);
-  if (call.depth == 0 && !g_tracing->graph_should_trace(ip)) return;
+  if (g_tracing->graph_excluded(ip)) {
+    if (push_frame(stack, parent_slot, call, nullptr, return_to_handler)) ++stack.excluded;
+    return;
+  }
+  // graph_should_trace, whose set_graph_notrace half was just tested.
+  if (call.depth == 0 && !g_tracing->graph_filter().admits(ip)) return;
   if (!g_top->pid_allowed(ctx.pid)) return;
-  if (!tracer.on_entry(*g_top, ctx, call)) return;
-  push_frame(stack, parent_slot, call, &tracer);
+  bool hook;
+  if (tracer.on_entry == GraphTracer::on_entry) {
+    hook = GraphTracer::on_entry(*g_top, ctx, call);
+  } else {
+    TableEntry entry = call_on_entry(tracer, irq_flags, call.ip, call.calltime, call.depth);
+    hook = entry.hook;
+    call.data = entry.data;
+  }
+  if (hook) push_frame(stack, parent_slot, call, &tracer, return_to_handler);
 }
 
 // kprobe_events / dynamic_events at this function's entry: the entry probes fire now; a
 // return probe hooks the return (pushed before any graph tracer's frame, so it keeps the
 // real return address and pops last).
-void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot, const u64* registers) {
+[[gnu::noinline]] void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot,
+                                    const u64* registers) {
   tg::trace::ProbeEvents& probes = g_tracing->probes();
   if (!probes.any()) return;
   ProbeHit hit{registers, ip, reinterpret_cast<u64>(parent_slot), *parent_slot, 0};
@@ -96,25 +154,30 @@ void entry_probes(const RecordContext& ctx, u64 ip, u64* parent_slot, const u64*
   if (!probes.has_return_probe_at(ip)) return;
   Task* task = current_task();
   if (!task) return;
-  push_frame(task->shadow_stack, parent_slot, HookedCall{ip, 0, task->shadow_stack.top, 0},
-             &kReturnProbes);
+  ShadowStack& stack = task->shadow_stack;
+  if (push_frame(stack, parent_slot, HookedCall{ip, 0, stack.top, 0}, &kReturnProbes,
+                 return_to_regs_handler))
+    ++stack.side_frames;
 }
 // The profiler times calls on the local trace clock whatever trace_clock says, as Linux's
 // profiler reads trace_clock_local.
 always_inline_notrace u64 profile_clock() {
-  return tg::platform().clock(tg::TraceClock::kLocal);
+  return trace_clock(tg::TraceClock::kLocal);
 }
 
 // function_profile_enabled: every call counts, whatever the tracers and their lists, and its
 // return is hooked with a frame of its own to time it (Linux's profiler is an fgraph user
 // of its own, beside function_graph).
-TG_HOT void profile_entry(FunctionProfiler& profiler, u32 cpu, u64 ip, u64* parent_slot) {
+[[gnu::noinline]] TG_HOT void profile_entry(FunctionProfiler& profiler, u32 cpu, u64 ip,
+                                            u64* parent_slot) {
   ProfiledCall call;
   if (!profiler.enter(cpu, ip, profile_clock(), call)) return;
   Task* task = current_task();
   if (!task) return;  // counted, but no task to keep the frame in
-  push_frame(task->shadow_stack, parent_slot, HookedCall{ip, call.calltime, 0, call.generation},
-             &kProfilerFrame);
+  ShadowStack& stack = task->shadow_stack;
+  if (push_frame(stack, parent_slot, HookedCall{ip, call.calltime, 0, call.generation},
+                 &kProfilerFrame, return_to_handler))
+    ++stack.side_frames;
 }
 
 // The caller's frame, whose subtime collects this call's time under nograph-time: the
@@ -135,7 +198,7 @@ TG_HOT void profile_return(ShadowStack& stack, const ShadowFrame& frame, u32 cpu
 // The max-stack tracer at this call, when the stack in use is the current task's (an
 // interrupt runs on the task's stack; the NMI and double-fault stacks are not measured, as
 // Linux measures only task stacks). `parent_slot - 1` holds what the site's call pushed.
-void check_stack(u32 cpu, u64* parent_slot, u64 frame) {
+[[gnu::noinline]] void check_stack(u32 cpu, u64* parent_slot, u64 frame) {
   Task* task = current_task();
   if (!task || !task->stack) return;
   const u64* base = reinterpret_cast<const u64*>(task->stack);
@@ -144,49 +207,36 @@ void check_stack(u32 cpu, u64* parent_slot, u64 frame) {
   if (sp < base || sp >= top) return;
   g_tracing->stack_tracer().check(cpu, {sp, top, frame});
 }
-}  // namespace
-
-void ftrace_dispatch_init() {
-  g_tracing = tg::trace::tracing();
-  g_top = &g_tracing->top();
+[[gnu::noinline, gnu::cold]] void note_recursion() {
+  ++g_recursion_misses;
 }
 
-extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* registers) {
-  if (!g_top) return;
-  TracerGuard guard;
-  if (!guard.entered()) {
-    ++g_recursion_misses;
-    return;
-  }
+// What every live site runs once its probes (if any) have fired: the stack tracer, the
+// profiler, the top instance's graph tracer and every instance's function tracer. `frame` is
+// the traced function's caller's frame (its saved %rbp).
+always_inline_notrace void site_entries(const TracerGuard& guard, const RecordContext& ctx,
+                                        TraceInstance& top, u64 ip, u64* parent_slot, u64 frame) {
   u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
-  RecordContext ctx = trace_context(guard.saved_flags());
-  if (__atomic_load_n(&g_patcher_probes, __ATOMIC_ACQUIRE)) {
-    // registers[14] is the saved %rbp: the traced function's caller's frame.
-    g_tracing->run_probes(ctx, {ip, *parent_slot, registers[14]});
-    entry_probes(ctx, ip, parent_slot, registers);
-  }
   // Before a graph tracer hooks the return: the stack then still holds the real one.
-  if (g_tracing->stack_tracer().wants_site(ip))
-    check_stack(guard.cpu(), parent_slot, registers[14]);
+  if (unlikely(g_tracing->stack_tracer().wants_site(ip)))
+    check_stack(guard.cpu(), parent_slot, frame);
   FunctionProfiler& profiler = g_tracing->profiler();
   // The profiler follows the top directory's set_ftrace_filter/notrace, as Linux's (its ops
   // take the global filter).
-  if (profiler.enabled() && g_top->wants_function(ip))
+  if (unlikely(profiler.enabled()) && top.wants_function(ip))
     profile_entry(profiler, guard.cpu(), ip, parent_slot);
   // Tracers that hook returns run in the top instance only (one shadow stack per task; as
   // Linux's instances, which offer "function nop").
-  const Tracer& tracer = g_top->tracer();
-  if (tracer.on_entry && instance_wants(*g_top, exact, ip))
-    hooked_entry(tracer, ctx, ip, parent_slot);
-  function_entries(ctx, exact, ip, *parent_slot);
+  const Tracer& tracer = top.tracer();
+  if (tracer.on_entry && instance_wants(top, exact, ip))
+    hooked_entry(tracer, ctx, guard.saved_flags(), ip, parent_slot);
+  function_entries(ctx, guard.saved_flags(), exact, ip, *parent_slot);
 }
-
-extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
-  TracerGuard guard;
-  Task* task = current_task();
-  ShadowStack& stack = task->shadow_stack;
-  if (stack.top == 0) panic("ftrace: return hook with an empty shadow stack");
-  ShadowFrame frame = stack.frames[--stack.top];
+// The return of a frame no current tracer pushed: set_graph_notrace's, the profiler's, a
+// return probe's, or a tracer's since replaced.
+[[gnu::noinline]] void side_frame_return(ShadowStack& stack, const ShadowFrame& frame,
+                                         const TracerGuard& guard, u64 retval,
+                                         const u64* registers) {
   if (!frame.tracer) {
     --stack.excluded;
   } else if (frame.tracer == &kProfilerFrame) {
@@ -200,12 +250,67 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
                    frame.return_address, retval};
       g_tracing->probes().fire(*g_tracing, trace_context(guard.saved_flags()), hit, true);
     }
-  } else if (guard.entered() && g_top && frame.tracer == &g_top->tracer()) {
-    // The tracer that hooked the call, if it is still current.
-    frame.tracer->on_return(*g_top, trace_context(guard.saved_flags()), frame.call, g_top->now(),
-                            retval);
+  }
+}
+}  // namespace
+
+void ftrace_dispatch_init() {
+  g_tracing = tg::trace::tracing();
+  g_top = &g_tracing->top();
+}
+
+extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, u64 frame) {
+  TraceInstance* top = g_top;
+  if (!top) return;
+  TracerGuard guard;
+  if (!guard.entered()) return note_recursion();
+  site_entries(guard, trace_context(guard.saved_flags()), *top, ip, parent_slot, frame);
+}
+
+extern "C" TG_HOT void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64* registers) {
+  TraceInstance* top = g_top;
+  if (!top) return;
+  TracerGuard guard;
+  if (!guard.entered()) return note_recursion();
+  RecordContext ctx = trace_context(guard.saved_flags());
+  // registers[14] is the saved %rbp: the traced function's caller's frame.
+  u64 frame = registers[14];
+  if (__atomic_load_n(&g_patcher_probes, __ATOMIC_ACQUIRE)) {
+    g_tracing->run_probes(ctx, {ip, *parent_slot, frame});
+    entry_probes(ctx, ip, parent_slot, registers);
+  }
+  site_entries(guard, ctx, *top, ip, parent_slot, frame);
+}
+
+extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
+  TracerGuard guard;
+  ShadowStack& stack = current_task()->shadow_stack;
+  if (stack.top == 0) panic("ftrace: return hook with an empty shadow stack");
+  // The popped frame is read in place, field by field: nothing pushes onto this task's stack
+  // meanwhile (interrupts are masked and nested entries find the tracer busy), and a copy of
+  // the whole frame would load across the stores that pushed it, which stalls after a short
+  // call.
+  const ShadowFrame& frame = stack.frames[--stack.top];
+  TraceInstance* top = g_top;
+  // The tracer that hooked the call, if it is still current (never null nor a marker).
+  if (top && frame.tracer == &top->tracer()) {
+    if (guard.entered()) {
+      u64 rettime = trace_clock(top->clock());
+      if (frame.tracer->on_return == GraphTracer::on_return)
+        GraphTracer::on_return(*top, trace_context(guard.saved_flags()), frame.call, rettime,
+                               retval);
+      else
+        call_on_return(*frame.tracer, guard.saved_flags(), frame.call, rettime, retval);
+    }
+  } else {
+    side_frame_return(stack, frame, guard, retval, registers);
   }
   return frame.return_address;
+}
+
+bool ftrace_is_return_hook(u64 address) {
+  return address == reinterpret_cast<u64>(&return_to_handler) ||
+         address == reinterpret_cast<u64>(&return_to_regs_handler);
 }
 
 bool ftrace_is_profiler_frame(const ShadowFrame& frame) {

@@ -2,16 +2,25 @@
 
 #include "Lib/Types.h"
 
-// Called from ftrace_caller (ftrace_entry.S) for every live call site: dispatches to the
-// probes, the stack tracer, the function profiler, the graph tracer of the top instance and
-// every instance running the function tracer.
+// Called from ftrace_caller (ftrace_entry.S) for every live call site without a probe:
+// dispatches to the stack tracer, the function profiler, the graph tracer of the top instance
+// and every instance running the function tracer.
 // `parent_slot` holds the traced function's return address; the graph tracers replace it
-// with return_to_handler. `registers` is the block the trampoline saved (tracefs ProbeHit
-// order), what kprobes fetch their arguments from.
-extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot, const u64* registers);
-// Called from return_to_handler: records the return and gives back the real return address.
+// with return_to_handler. `frame` is the traced function's caller's frame (its saved %rbp).
+extern "C" void ftrace_dispatch(u64 ip, u64* parent_slot, u64 frame);
+// Called from ftrace_regs_caller for the sites that carry a probe: fires the probes, then
+// does what ftrace_dispatch does. `registers` is the block the trampoline saved (tracefs
+// ProbeHit order), what kprobes fetch their arguments from.
+extern "C" void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64* registers);
+// Called from return_to_handler and return_to_regs_handler: records the return and gives back
+// the real return address. `registers` is return_to_regs_handler's block (null from
+// return_to_handler, which saves only the return value): the frames of return probes, which
+// read it, return through return_to_regs_handler.
 extern "C" u64 ftrace_graph_return(u64 retval, const u64* registers);
 extern "C" void return_to_handler();
+extern "C" void return_to_regs_handler();
+// Whether `address` is one of the two return hooks (a hooked return slot holds it).
+bool ftrace_is_return_hook(u64 address);
 
 void ftrace_dispatch_init();
 

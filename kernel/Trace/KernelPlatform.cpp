@@ -15,14 +15,16 @@
 #include "Trace/FtraceDispatch.h"
 #include "Trace/StopMachine.h"
 #include "Trace/SymbolTable.h"
+#include "Trace/TraceClock.h"
 #include "Trace/Tracefs.h"
 #include "Trace/TracerGuard.h"
+
+u64 g_counter_clock;
 
 namespace {
 // Blocks aligned beyond kmalloc's 16 bytes carry this in front of them, with the pointer
 // kmalloc returned; a kmalloc header has "kmal" in its low half, so they never collide.
 constexpr u64 kAlignedMagic = 0x74726163616c6967;  // "gilacart"
-u64 g_counter_clock;
 void (*g_reader_waker)();
 
 struct AlignedPrefix {
@@ -130,15 +132,8 @@ void deallocate(void* pointer) {
 }
 }  // namespace emergency
 
-TG_HOT u64 trace_clock(tg::TraceClock clock) {
-  switch (clock) {
-    case tg::TraceClock::kCounter:
-      return __atomic_fetch_add(&g_counter_clock, 1, __ATOMIC_RELAXED);
-    case tg::TraceClock::kX86Tsc:
-      return rdtsc();
-    default:
-      return clock_ns();
-  }
+TG_HOT u64 platform_clock(tg::TraceClock clock) {
+  return trace_clock(clock);
 }
 
 void noop(void*) {}
@@ -183,11 +178,11 @@ bool read_memory(u64 address, void* out, size_t length) {
 // A `stacktrace` probe's and the stack tracer's frames beyond the caller: the saved
 // frame-pointer chain, each frame on a stack (the direct map, 8-byte aligned) and above the
 // one before, as the fatal backtrace reads it. A return a graph tracer hooked reads
-// return_to_handler; the current task's shadow stack holds the real ones, innermost on top,
-// so the walk takes them in turn (Linux's unwinder does the same through
-// ftrace_graph_ret_addr). A slot hooked twice (a traced function tail-calling another: both
-// hook the one return) has return_to_handler as the inner frame's saved address: the walk
-// goes on to the outer frame's.
+// return_to_handler (return_to_regs_handler for a return probe's); the current task's shadow stack
+// holds the real ones, innermost on top, so the walk takes them in turn (Linux's unwinder does the
+// same through ftrace_graph_ret_addr). A slot hooked twice (a traced function tail-calling another:
+// both hook the one return) has return_to_handler as the inner frame's saved address: the walk goes
+// on to the outer frame's.
 size_t walk_stack(u64 frame, u64* out, size_t max) {
   Task* task = current_task();
   u32 hooked = task ? task->shadow_stack.top : 0;
@@ -196,7 +191,7 @@ size_t walk_stack(u64 frame, u64* out, size_t max) {
     const u64* saved = reinterpret_cast<const u64*>(frame);
     if (saved[1] == 0) break;
     u64 address = saved[1];
-    while (address == reinterpret_cast<u64>(&return_to_handler) && hooked)
+    while (ftrace_is_return_hook(address) && hooked)
       address = task->shadow_stack.frames[--hooked].return_address;
     out[count++] = address;
     if (saved[0] <= frame) break;
@@ -217,7 +212,7 @@ void kernel_platform_install(u32 cpu_count) {
   platform.cpu_count = cpu_count;
   platform.text_base = kKernelBase;
   platform.symbols = tg::Span<const tg::Symbol>(kernel::kKernelSymbols, kernel::kKernelSymbolCount);
-  platform.clock = trace_clock;
+  platform.clock = platform_clock;
   platform.functions_changed = patcher_update;
   platform.synchronize_writers = synchronize_writers;
   platform.wake_readers = wake_readers;

@@ -1,14 +1,18 @@
 /* The fentry trampolines. A live call site is `call ftrace_caller` as the first instruction
- * of a traced function, so on entry:
+ * of a traced function, or `call ftrace_regs_caller` when the site carries a probe (the code
+ * patcher picks one per site, as Linux's ftrace picks ftrace_regs_caller only for ops that
+ * want pt_regs), so on entry:
  *   0(%rsp)  return address into the traced function = site + 5
  *   8(%rsp)  the traced function's own return address (its caller, the "parent")
  * and %rsp is 16-byte aligned (the caller's call pushed 8, the site's call another 8).
- * Arguments of the traced function are still in registers: every general register is saved,
- * and their block is what a kprobe's %REG and $argN read (tracefs's ProbeHit order:
- * r15 r14 r13 r12 rbx r11 r10 r9 r8 rdi rsi rdx rcx rax rbp, lowest address first). */
+ * Arguments of the traced function are still in registers. ftrace_caller saves only the
+ * registers a call may carry arguments in (and %rax, varargs' vector count), as Linux's
+ * does; ftrace_regs_caller saves every general register, and their block is what a kprobe's
+ * %REG and $argN read (tracefs's ProbeHit order: r15 r14 r13 r12 rbx r11 r10 r9 r8 rdi rsi
+ * rdx rcx rax rbp, lowest address first). */
 
-/* Every general register but %rbp (pushed first by each trampoline), in ProbeHit's order: the
- * two trampolines must lay the block out the same way. */
+/* Every general register but %rbp (pushed first by each trampoline), in ProbeHit's order:
+ * ftrace_regs_caller and return_to_handler must lay the block out the same way. */
 .macro PUSH_REGISTER_BLOCK
     pushq %rax
     pushq %rcx
@@ -34,13 +38,41 @@
 ftrace_caller:
     pushq %rbp
     movq %rsp, %rbp
-    PUSH_REGISTER_BLOCK
-    subq $8, %rsp             /* 15 pushes and 8: %rsp is 16-byte aligned for the call */
+    pushq %rax
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9                 /* 8 pushes: %rsp is 16-byte aligned for the call */
     movq 8(%rbp), %rdi
     subq $5, %rdi             /* ip: the call site, i.e. the traced function */
     leaq 16(%rbp), %rsi       /* where the parent return address lives (graph hooks it) */
-    leaq 8(%rsp), %rdx        /* the saved registers */
+    movq (%rbp), %rdx         /* the traced function's caller's frame */
     call ftrace_dispatch
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+    popq %rbp
+    ret
+.size ftrace_caller, . - ftrace_caller
+
+.global ftrace_regs_caller
+.type ftrace_regs_caller, @function
+ftrace_regs_caller:
+    pushq %rbp
+    movq %rsp, %rbp
+    PUSH_REGISTER_BLOCK
+    subq $8, %rsp             /* 15 pushes and 8: %rsp is 16-byte aligned for the call */
+    movq 8(%rbp), %rdi
+    subq $5, %rdi
+    leaq 16(%rbp), %rsi
+    leaq 8(%rsp), %rdx        /* the saved registers */
+    call ftrace_regs_dispatch
     addq $8, %rsp
     popq %r15
     popq %r14
@@ -58,17 +90,37 @@ ftrace_caller:
     popq %rax
     popq %rbp
     ret
-.size ftrace_caller, . - ftrace_caller
+.size ftrace_regs_caller, . - ftrace_regs_caller
 
-/* A hooked function "returns" here (function_graph, function_duration). %rsp is 16-byte
- * aligned (the caller's alignment before its call). The return value is in %rax:%rdx;
- * ftrace_graph_return pops the task's shadow stack and gives back the real return address.
- * It keeps working after tracing is turned off: frames pushed earlier stay valid. */
+/* A hooked function "returns" here (function_graph, function_duration, the profiler). %rsp
+ * is 16-byte aligned (the caller's alignment before its call). The return value is in
+ * %rax:%rdx; ftrace_graph_return pops the task's shadow stack and gives back the real return
+ * address. It keeps working after tracing is turned off: frames pushed earlier stay valid.
+ * Only the return value needs saving: everything else is callee-saved or dead here. */
 .global return_to_handler
 .type return_to_handler, @function
 return_to_handler:
-    /* The same register block as ftrace_caller's, for return probes; only %rax:%rdx (the
-     * return value) need restoring, everything else is callee-saved or dead here. */
+    pushq %rbp
+    movq %rsp, %rbp           /* frame pointer on the saved %rbp slot, for backtraces */
+    pushq %rax
+    pushq %rdx
+    subq $8, %rsp             /* 3 pushes and 8: %rsp is 16-byte aligned for the call */
+    movq %rax, %rdi
+    xorl %esi, %esi           /* no register block */
+    call ftrace_graph_return
+    movq %rax, %rcx           /* caller-clobbered and not part of the return value */
+    addq $8, %rsp
+    popq %rdx
+    popq %rax
+    popq %rbp
+    jmp *%rcx
+.size return_to_handler, . - return_to_handler
+
+/* The same for a return probe's frame (kretprobe, fprobe exit), which reads the registers:
+ * the block ftrace_regs_caller saves. */
+.global return_to_regs_handler
+.type return_to_regs_handler, @function
+return_to_regs_handler:
     pushq %rbp
     PUSH_REGISTER_BLOCK
     subq $8, %rsp
@@ -76,10 +128,10 @@ return_to_handler:
     movq %rax, %rdi
     leaq 8(%rsp), %rsi
     call ftrace_graph_return
-    movq %rax, %rcx           /* caller-clobbered and not part of the return value */
+    movq %rax, %rcx
     movq 112(%rsp), %rax
     movq 96(%rsp), %rdx
     movq 120(%rsp), %rbp
     addq $128, %rsp
     jmp *%rcx
-.size return_to_handler, . - return_to_handler
+.size return_to_regs_handler, . - return_to_regs_handler

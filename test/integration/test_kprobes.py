@@ -5,7 +5,8 @@
                                       from a real KmemCache, as char and char[8] too; the
                                       names eventfs_create_dir and tracefs_create_dir get when a
                                       probe and an instance are made; a return probe's $retval is the
-                                      pointer the workload then frees; probes inside kmalloc
+                                      pointer the workload then frees; both on kmalloc while
+                                      function_graph traces it; probes inside kmalloc
                                       (offsets found in the ELF) read the size in registers;
                                       a point inside an instruction, a branch and $arg at an
                                       offset are refused with Linux's errors
@@ -177,6 +178,38 @@ def check_return_probe(client, root):
     write(client, root, "kprobe_events", "")
 
 
+def check_probes_on_graph_traced_function(client, root):
+    # function_graph traces kmalloc through the light trampoline; the probes move its site to
+    # the one that saves every register, under the running tracer, and back when they go. On
+    # each call the return probe's frame (all registers) and the graph tracer's (return value
+    # only) hook the same return.
+    write(client, root, "set_ftrace_filter", "kmalloc")
+    write(client, root, "current_tracer", "function_graph")
+    write(client, root, "kprobe_events", "p:graph_size kmalloc size=$arg1:u64")
+    write(client, root, "kprobe_events", "r:graph_ret kmalloc ptr=$retval", append=True)
+    write(client, root, "set_event", "kprobes:*")
+    write(client, root, "trace", "")
+    run_alloc(client, root, 50)
+    write(client, root, "set_event", "")
+    # Under function_graph, events print as comments in the graph: /* EVENT: (WHERE) ARGS */
+    text = client.read_file(root, "tracing/trace")
+    sizes = [int(size) for size in re.findall(r"/\* graph_size: \(kmalloc\+0x0/0x\w+\) size=(\d+) \*/", text)]
+    expect(is_subsequence([(i % 64 + 1) * 24 for i in range(50)], sizes),
+           f"the workload's kmalloc sizes are not all in the trace: {sizes[:20]}... {text[:2000]}")
+    rets = re.findall(r"/\* graph_ret: \(.*? <- kmalloc\) ptr=(0x\w+) \*/", text)
+    expect(len(rets) >= 50 and all(int(ptr, 16) != 0 for ptr in rets),
+           f"kmalloc's return values under function_graph: {rets[:5]}")
+    expect(text.count("kmalloc();") >= 50, "function_graph lost kmalloc while the probes were on")
+    write(client, root, "kprobe_events", "")
+    write(client, root, "trace", "")
+    run_alloc(client, root, 10)
+    text = client.read_file(root, "tracing/trace")
+    expect(text.count("kmalloc();") >= 10 and "graph_size" not in text,
+           "function_graph after the probes went")
+    write(client, root, "current_tracer", "nop")
+    write(client, root, "set_ftrace_filter", "")
+
+
 # objdump's register names as kprobe_events spells them (%rdi -> di, %r13 -> r13).
 def probe_register(name):
     name = name.lstrip("%")
@@ -263,6 +296,7 @@ def test_values(kernel, guests):
     check_char_and_arrays(client, root)
     check_directory_probes(client, root)
     check_return_probe(client, root)
+    check_probes_on_graph_traced_function(client, root)
     check_offset_probe(client, root, kernel)
     check_offset_probe_refused(client, root, kernel)
     expect(guest.process.poll() is None, "the guest exited")

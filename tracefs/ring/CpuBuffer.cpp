@@ -57,23 +57,12 @@ CpuBuffer::~CpuBuffer() {
   write_offset_ += static_cast<u32>(bytes);
 }
 
-// The record (and the bookkeeping before it) becomes visible: `commit` is released after
-// every word of it was stored.
-[[gnu::always_inline]] inline void CpuBuffer::publish(usize size, RecordType type) {
-  write_offset_ = pending_offset_ + static_cast<u32>(size);
-  pending_size_ = 0;
-  store_commit(current_, write_offset_, kRelease);
-  if (!counts_as_entry(type)) return;
-  current_slot_->entries++;
-  current_slot_->entry_bytes += static_cast<u32>(size);
-  bump(written_, 1);
-  bump(written_bytes_, size);
-}
-
 TG_HOT void CpuBuffer::commit() {
   if (!pending_size_) return;
   atomic_store_words(page_data(current_) + pending_offset_ / 4, staging_, pending_size_ / 4);
-  publish(pending_size_, pending_type_);
+  u32 size = pending_size_;
+  pending_size_ = 0;
+  publish(size, pending_type_);
 }
 
 TG_HOT bool CpuBuffer::write(u64 timestamp, i32 pid, const void* record, usize size) {
@@ -82,6 +71,7 @@ TG_HOT bool CpuBuffer::write(u64 timestamp, i32 pid, const void* record, usize s
   if (!place) return false;
   // The header word claim() stored stays; the rest comes from the caller.
   atomic_store_words(place + 1, words + 1, size / 4 - 1);
+  pending_size_ = 0;
   publish(size, header_type(words[0]));
   return true;
 }

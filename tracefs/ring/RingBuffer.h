@@ -73,6 +73,26 @@ class CpuBuffer {
   void commit();
   // reserve + copy + commit. `record` includes its header word (its delta bits are filled).
   bool write(u64 timestamp, i32 pid, const void* record, usize size);
+  // write() for a record of fixed layout (function, graph), inline: its words go from the
+  // caller's registers straight into the page, without the staging copy or a second call.
+  // The words are `Record`'s, header first (ignored: claim() writes the header). Words, not
+  // the struct: GCC fills a struct's byte fields with byte stores and copies it out with word
+  // loads, each a store-forwarding stall.
+  template <typename Record, usize kWords>
+  TG_ALWAYS_INLINE bool write_fixed(u64 timestamp, i32 pid, RecordType type,
+                                    const u32 (&words)[kWords]) {
+    static_assert(sizeof(Record) == kWords * sizeof(u32) && kWords > 1);
+    u32* place = claim_in_page(timestamp, pid, type, sizeof(Record));
+    if (!place) {
+      place = claim(timestamp, pid, type, sizeof(Record));
+      if (!place) return false;
+      pending_size_ = 0;  // nothing for commit(): the record is published here
+    }
+#pragma GCC unroll 8
+    for (usize i = 1; i < kWords; ++i) __atomic_store_n(&place[i], words[i], __ATOMIC_RELAXED);
+    publish(sizeof(Record), type);
+    return true;
+  }
 
   // ---- control (no concurrent writer: the caller disabled recording and synchronized;
   // ---- no reader inside peek/advance; cursors may stay open and resynchronize) ----
@@ -100,7 +120,9 @@ class CpuBuffer {
   }
   // Entries lost before what is written next, as a buffer rebuilt from another's raw pages
   // learns of them: counted as overrun, so take_lost() reports them in the same place.
-  void note_lost(u64 count) { overrun_.fetch_add(count, MemoryOrder::kRelaxed); }
+  void note_lost(u64 count) {
+    overrun_.fetch_add(count, MemoryOrder::kRelaxed);
+  }
   // Recording on/off for this buffer (nestable, like Linux's record_disable).
   void disable_recording();
   void enable_recording();
@@ -136,9 +158,38 @@ class CpuBuffer {
   PageSlot& slot_for(u64 page) const { return slots_[page % page_count_]; }
   u32* page_data(PageHeader* page) const { return reinterpret_cast<u32*>(page + 1); }
   u32* claim(u64 timestamp, i32 pid, RecordType type, usize size);
+  // claim()'s common case, inline for write_fixed: recording on, the same pid, a delta that
+  // fits and room left in the current page (so no kTask or kTimeStamp record and no new
+  // page). nullptr when any of that fails: claim() then does it all. Unlike claim(), it
+  // leaves nothing pending for commit().
+  TG_ALWAYS_INLINE u32* claim_in_page(u64 timestamp, i32 pid, RecordType type, usize size) {
+    // A clock gone backwards wraps the delta beyond kMaxDelta.
+    u64 delta = timestamp - last_time_;
+    if (delta > kMaxDelta || pid != last_pid_ || write_offset_ + size > data_size_ ||
+        disabled_.load(MemoryOrder::kRelaxed))
+      return nullptr;
+    u32* place = page_data(current_) + write_offset_ / 4;
+    __atomic_store_n(place, make_header(type, static_cast<u32>(delta)), __ATOMIC_RELAXED);
+    last_time_ = timestamp;
+    return place;
+  }
   bool start_page(u64 timestamp, i32 pid);
   bool take_free_page(u64 next);
-  void publish(usize size, RecordType type);
+  // The record at write_offset_ (and the bookkeeping before it) becomes visible: `commit` is
+  // released after every word of it was stored. Inline: write_fixed() ends with it.
+  TG_ALWAYS_INLINE void publish(usize size, RecordType type) {
+    write_offset_ += static_cast<u32>(size);
+    __atomic_store_n(&current_->commit, write_offset_, __ATOMIC_RELEASE);
+    if (!counts_as_entry(type)) return;
+    current_slot_->entries++;
+    current_slot_->entry_bytes += static_cast<u32>(size);
+    bump_written(size);
+  }
+  // Single-writer counters: a plain load and store, no locked instruction on the hot path.
+  TG_ALWAYS_INLINE void bump_written(usize size) {
+    written_.store(written_.load(MemoryOrder::kRelaxed) + 1, MemoryOrder::kRelaxed);
+    written_bytes_.store(written_bytes_.load(MemoryOrder::kRelaxed) + size, MemoryOrder::kRelaxed);
+  }
   void write_words(const void* words, usize bytes);
   void count_dropped();
   // Copies the committed words of logical page `page` from byte `from` on into `data` (at the

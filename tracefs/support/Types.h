@@ -22,6 +22,10 @@ inline constexpr u64 kU64Max = ~u64{0};
 // .text.hot, which the kernel's linker script gathers at the start of .text, so the path
 // spans few pages: under an emulator a jump to another page costs a lookup.
 #define TG_HOT __attribute__((hot))
+// The small steps of the recording path that must fold into their caller (GCC's heuristics
+// otherwise keep some out of line, and a record built in memory for such a call makes its
+// byte fields a store-forwarding stall).
+#define TG_ALWAYS_INLINE __attribute__((always_inline))
 
 template <typename T>
 struct RemoveReference {

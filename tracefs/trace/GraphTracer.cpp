@@ -8,80 +8,7 @@ namespace tg::trace {
 using ring::Entry;
 using ring::RecordType;
 
-namespace {
-
-constexpr u64 kNsPerUs = 1000;
-
-u8 depth_byte(u32 depth) {
-  return depth > 255 ? 255 : static_cast<u8>(depth);
-}
-
-bool graph_depth_allowed(const TraceInstance& instance, u32 depth) {
-  u32 max_depth = instance.max_graph_depth();
-  return max_depth == 0 || depth < max_depth;
-}
-
-}  // namespace
-
 // ---- recording ----
-
-TG_HOT bool GraphTracer::record_entry(TraceInstance& instance, const RecordContext& ctx, u64 ip,
-                                      u32 depth, u64 calltime) {
-  if (!graph_depth_allowed(instance, depth)) return false;
-  if ((ctx.flags & ring::kFlagHardIrq) && !instance.option(TraceOption::kFuncgraphIrqs))
-    return false;
-  // With a threshold only returns are written, but the return must still be timed.
-  if (instance.tracing_thresh_us() != 0) return true;
-  u32* memory = begin_record(instance, ctx, RecordType::kGraphEntry, sizeof(ring::GraphEntryRecord),
-                             calltime);
-  if (!memory) return true;
-  auto* record = record_cast<ring::GraphEntryRecord>(memory);
-  record->ip = text_offset(ip);
-  record->depth = depth_byte(depth);
-  record->flags = ctx.flags;
-  record->preempt = ctx.preempt;
-  record->reserved = 0;
-  end_record(instance, ctx);
-  return true;
-}
-
-TG_HOT bool write_graph_return(TraceInstance& instance, const RecordContext& ctx, u64 ip, u32 depth,
-                               u64 duration, u64 rettime, bool with_retval, u64 retval) {
-  if (!with_retval && duration <= ring::kMaxShortDuration) {
-    u32* memory = begin_record(instance, ctx, RecordType::kGraphReturn,
-                               sizeof(ring::GraphReturnRecord), rettime);
-    if (!memory) return false;
-    auto* record = record_cast<ring::GraphReturnRecord>(memory);
-    record->ip = text_offset(ip);
-    record->depth_duration = depth_byte(depth) | static_cast<u32>(duration << 8);
-    end_record(instance, ctx);
-    return true;
-  }
-  u32* memory = begin_record(instance, ctx, RecordType::kGraphReturnLong,
-                             sizeof(ring::GraphReturnLongRecord), rettime);
-  if (!memory) return false;
-  auto* record = record_cast<ring::GraphReturnLongRecord>(memory);
-  record->ip = text_offset(ip);
-  record->depth = depth_byte(depth);
-  record->flags = ctx.flags;
-  record->has_retval = with_retval ? 1 : 0;
-  record->reserved = 0;
-  record->duration_low = static_cast<u32>(duration);
-  record->duration_high = static_cast<u32>(duration >> 32);
-  record->retval_low = static_cast<u32>(retval);
-  record->retval_high = static_cast<u32>(retval >> 32);
-  end_record(instance, ctx);
-  return true;
-}
-
-TG_HOT bool GraphTracer::record_return(TraceInstance& instance, const RecordContext& ctx, u64 ip,
-                                       u32 depth, u64 calltime, u64 rettime, u64 retval) {
-  u64 duration = rettime > calltime ? rettime - calltime : 0;
-  u64 thresh_ns = instance.tracing_thresh_us() * kNsPerUs;
-  if (thresh_ns != 0 && duration < thresh_ns) return false;
-  return write_graph_return(instance, ctx, ip, depth, duration, rettime,
-                            instance.option(TraceOption::kFuncgraphRetval), retval);
-}
 
 namespace {
 
@@ -282,15 +209,6 @@ void graph_print_header(OutputState& state, TextWriter& out) {
   print_graph_header(state, kGraphHeader, "", "", out);
 }
 
-TG_HOT bool graph_on_entry(TraceInstance& instance, const RecordContext& ctx, HookedCall& call) {
-  return GraphTracer::record_entry(instance, ctx, call.ip, call.depth, call.calltime);
-}
-
-TG_HOT void graph_on_return(TraceInstance& instance, const RecordContext& ctx,
-                            const HookedCall& call, u64 rettime, u64 retval) {
-  GraphTracer::record_return(instance, ctx, call.ip, call.depth, call.calltime, rettime, retval);
-}
-
 // Linux draws the ==========> arrows only with funcgraph-irqs on.
 bool graph_on_irq_entry(TraceInstance& instance, const RecordContext& ctx, u32 irq) {
   if (!instance.option(TraceOption::kFuncgraphIrqs)) return false;
@@ -323,8 +241,8 @@ const Tracer kGraphTracer = {
     .name = "function_graph",
     .in_instances = false,
     .options = kGraphOptions,
-    .on_entry = graph_on_entry,
-    .on_return = graph_on_return,
+    .on_entry = GraphTracer::on_entry,
+    .on_return = GraphTracer::on_return,
     .on_irq_entry = graph_on_irq_entry,
     .on_irq_exit = graph_on_irq_exit,
     .print_header = graph_print_header,

@@ -23,7 +23,10 @@ struct HookedCall {
 
 // A tracer is a table of operations the core drives, as Linux's `struct tracer`: adding a
 // tracer is one file with one of these and a row in kTracers (Tracer.cpp); the core and the
-// kernel's dispatch never name a tracer. Every operation may be null (nothing to do).
+// kernel's dispatch never name a tracer, but for one fast path: the fentry dispatch calls the
+// function and function_graph tracers' operations directly when they are the ones in the
+// table (an inlined call instead of an indirect one, on every traced call). Every operation
+// may be null (nothing to do).
 struct Tracer {
   StringView name;
   // May run in instances/NAME as well as the top directory (Linux's allow_instances). A

@@ -46,8 +46,9 @@ class Tracing {
   // masked. mkdir publishes an instance in a slot of a fixed table only once it is whole;
   // rmdir empties the slot and waits for synchronize_writers before the instance goes. A
   // recorder keeps to the instance it was handed: the slot may empty meanwhile.
+  // Always inline: the fentry path runs it on every traced call.
   template <typename Visit>
-  void for_each_recorder(Visit visit) {
+  [[gnu::always_inline]] void for_each_recorder(Visit visit) {
     u32 end = table_end_.load(MemoryOrder::kAcquire);
     for (u32 i = 0; i < end; ++i) {
       TraceInstance* instance = table_[i].load(MemoryOrder::kAcquire);

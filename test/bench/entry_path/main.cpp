@@ -2,9 +2,10 @@
 // enter the kernel's own trampoline (kernel/Trace/ftrace_entry.S), which runs the kernel's
 // dispatch (FtraceDispatch.cpp: recursion guard, flags, filter and pid checks, the graph
 // tracer's shadow stack and return hook) and tracefs's tracers into the ring buffer, with a
-// TSC clock as the kernel reads it. Prints ns per traced call above the same loop without
-// fentry sites, for the function and function_graph tracers. Host stand-ins (shim/) replace
-// only what a user process cannot do: GS-based per-CPU data and cli/sti.
+// TSC clock as the kernel reads it (its own trace_clock). Prints ns per traced call above the same
+// loop without fentry sites, for the function and function_graph tracers (or those named after the
+// calls and rounds: `entry_path_bench [calls [rounds [tracer...]]]`). Host stand-ins (shim/)
+// replace only what a user process cannot do: GS-based per-CPU data and cli/sti.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,10 +15,16 @@
 #include "HostPlatform.h"
 #include "Tasks/Task.h"
 #include "Trace/FtraceDispatch.h"
+#include "Trace/TraceClock.h"
 #include "trace/Tracing.h"
 #include "traced.h"
 
 PerCpu g_bench_cpu;
+u64 g_counter_clock;
+namespace clock_detail {
+u64 g_tsc_base;
+u64 g_mult;
+}  // namespace clock_detail
 bool g_patcher_probes = false;
 u32 g_patcher_exact = 0;
 
@@ -28,22 +35,8 @@ void panic(const char* message) {
 
 namespace {
 
-// The kernel's clock: TSC cycles scaled to ns by a multiply and a shift.
-u64 g_tsc_base;
-u64 g_mult;
-constexpr u32 kShift = 22;
-
-u64 rdtsc() {
-  u32 low, high;
-  asm volatile("rdtsc" : "=a"(low), "=d"(high));
-  return (u64{high} << 32) | low;
-}
-
-u64 tsc_clock(tg::TraceClock) {
-  return static_cast<u64>((static_cast<unsigned __int128>(rdtsc() - g_tsc_base) * g_mult) >>
-                          kShift);
-}
-
+// The kernel's trace clock (Trace/TraceClock.h, Time/Clock.h): TSC cycles since a base,
+// scaled to ns by a multiply and a 32-bit shift; calibrated here against steady_clock.
 void calibrate() {
   auto start = std::chrono::steady_clock::now();
   u64 first = rdtsc();
@@ -52,8 +45,13 @@ void calibrate() {
   u64 cycles = rdtsc() - first;
   double ns =
       std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
-  g_tsc_base = rdtsc();
-  g_mult = static_cast<u64>(ns / static_cast<double>(cycles) * (1u << kShift));
+  clock_detail::g_tsc_base = rdtsc();
+  clock_detail::g_mult = static_cast<u64>(ns / static_cast<double>(cycles) * 4294967296.0);
+}
+
+// What tracefs reads through the platform, as the kernel's platform gives it.
+u64 platform_clock(tg::TraceClock clock) {
+  return trace_clock(clock);
 }
 
 double ns_per_call(long (*run)(int), int calls) {
@@ -73,7 +71,7 @@ int main(int argc, char** argv) {
   tg::test::install_host_platform(1);
   calibrate();
   tg::Platform platform = tg::platform();
-  platform.clock = tsc_clock;
+  platform.clock = platform_clock;
   platform.text_base = reinterpret_cast<u64>(&traced::leaf) & ~u64{0xffffff};
   tg::install_platform(platform);
 
@@ -86,8 +84,12 @@ int main(int argc, char** argv) {
   task.pid = 1;
   g_bench_cpu.current = &task;
 
+  // The tracers to measure: the arguments after the first two, or all three.
+  std::vector<const char*> tracers(argv + std::min(argc, 3), argv + argc);
+  if (tracers.empty()) tracers = {"nop", "function", "function_graph"};
+
   std::printf("entry_path_bench: %d calls a round, best of %d rounds\n", calls, rounds);
-  for (const char* tracer : {"nop", "function", "function_graph"}) {
+  for (const char* tracer : tracers) {
     if (!tracing->top().set_tracer(tg::StringView(tracer)).ok()) panic("set_tracer failed");
     std::vector<double> plain_ns, traced_ns;
     for (int round = 0; round < rounds; ++round) {

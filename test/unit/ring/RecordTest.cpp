@@ -82,6 +82,50 @@ TEST_F(RingRecord, LongReturnRoundTrips) {
   EXPECT_EQ(entry.as<GraphReturnLongRecord>().retval_low, 0xfffffff2u);
 }
 
+TEST_F(RingRecord, FixedRecordRoundTripsWithTheHeaderClaimWrites) {
+  // The header word passed in is ignored: the type and the delta are the ring's. The third
+  // word holds depth, flags and preempt, lowest byte first.
+  u32 words[] = {0xffffffff, 0x4321, 7u | u32{kFlagIrqsOff} << 8 | 2u << 16};
+  ASSERT_TRUE(buffer_->write_fixed<GraphEntryRecord>(300, 5, RecordType::kGraphEntry, words));
+  Entry entry = only_entry();
+  EXPECT_EQ(entry.type, RecordType::kGraphEntry);
+  EXPECT_EQ(entry.size, sizeof(GraphEntryRecord));
+  EXPECT_EQ(entry.timestamp, 300u);
+  EXPECT_EQ(entry.pid, 5);
+  EXPECT_EQ(entry.as<GraphEntryRecord>().ip, 0x4321u);
+  EXPECT_EQ(entry.as<GraphEntryRecord>().depth, 7u);
+  EXPECT_EQ(entry.as<GraphEntryRecord>().flags, kFlagIrqsOff);
+  EXPECT_EQ(entry.as<GraphEntryRecord>().preempt, 2u);
+  EXPECT_EQ(buffer_->stats().entries, 1u);
+  EXPECT_EQ(buffer_->stats().bytes, sizeof(GraphEntryRecord));
+}
+
+TEST_F(RingRecord, FixedRecordsFollowAReservedOneInOrder) {
+  u32* memory = buffer_->reserve(100, 1, RecordType::kIrqEnter, sizeof(IrqRecord));
+  ASSERT_NE(memory, nullptr);
+  memory[1] = 9;
+  buffer_->commit();
+  u32 first[] = {0, 11, checksum(11), 0};
+  u32 second[] = {0, 12, checksum(12), 0};
+  ASSERT_TRUE(buffer_->write_fixed<FunctionRecord>(150, 1, RecordType::kFunction, first));
+  ASSERT_TRUE(buffer_->write_fixed<FunctionRecord>(170, 2, RecordType::kFunction, second));
+  auto all = read_all(*buffer_, false);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[1].ip, 11u);
+  EXPECT_EQ(all[1].timestamp, 150u);
+  EXPECT_EQ(all[2].ip, 12u);
+  EXPECT_EQ(all[2].pid, 2);
+  EXPECT_EQ(all[2].timestamp, 170u);
+}
+
+TEST_F(RingRecord, FixedRecordIsRefusedWhileRecordingIsDisabled) {
+  buffer_->disable_recording();
+  u32 words[] = {0, 1, checksum(1), 0};
+  EXPECT_FALSE(buffer_->write_fixed<FunctionRecord>(10, 1, RecordType::kFunction, words));
+  buffer_->enable_recording();
+  EXPECT_EQ(buffer_->stats().entries, 0u);
+}
+
 TEST_F(RingRecord, EventPayloadRoundTripsPaddedToWords) {
   const char text[] = "hello ring";  // 11 bytes with the NUL: padded to 12
   u32* memory = buffer_->reserve(800, 1, RecordType::kEvent, sizeof(EventRecord) + 12);

@@ -1,6 +1,6 @@
 #pragma once
 // Host stand-in for the kernel's flag helpers: pushf as in the kernel, without the cli and
-// sti a user process may not execute.
+// sti a user process may not execute; rdtsc as the kernel's.
 #include "Lib/Types.h"
 
 always_inline_notrace u64 local_save_flags() {
@@ -10,6 +10,11 @@ always_inline_notrace u64 local_save_flags() {
 }
 always_inline_notrace u64 local_irq_save() {
   return local_save_flags();
+}
+always_inline_notrace u64 rdtsc() {
+  u32 low, high;
+  asm volatile("rdtsc" : "=a"(low), "=d"(high));
+  return (static_cast<u64>(high) << 32) | low;
 }
 always_inline_notrace void local_irq_restore(u64) {
   asm volatile("" : : : "memory");
