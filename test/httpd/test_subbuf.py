@@ -7,14 +7,15 @@ the new size, decoded here as libtraceevent reads them) and from trace_pipe form
 gateway from those raw pages (the same bytes as the guest's own `trace`).
 """
 import os
-import struct
 import subprocess
 import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 from test_e2e import KERNEL, Guest  # noqa: E402
+import raw_pages  # noqa: E402
 
 PRINT_ID = 5  # events/ftrace/print
 PRINT_TEXT = 16  # its buf field's offset
@@ -32,28 +33,8 @@ def marker_texts(lines):
 
 def raw_prints(data, page_size):
     """The ftrace/print texts of Linux raw pages of `page_size` bytes, in order."""
-    texts = []
-    for at in range(0, len(data) - page_size + 1, page_size):
-        _, commit = struct.unpack_from("<QQ", data, at)
-        offset, end = at + 16, at + 16 + (commit & 0xFFFFF)
-        assert end <= at + page_size, "commit beyond the page"
-        while offset < end:
-            header, = struct.unpack_from("<I", data, offset)
-            type_len = header & 31
-            offset += 4
-            if type_len in (30, 31):
-                offset += 4
-                continue
-            if type_len == 0:
-                size = struct.unpack_from("<I", data, offset)[0] - 4
-                offset += 4
-            else:
-                size = type_len * 4
-            payload = data[offset:offset + size]
-            if struct.unpack_from("<H", payload)[0] == PRINT_ID:
-                texts.append(payload[PRINT_TEXT:].split(b"\0", 1)[0].decode())
-            offset += size
-    return texts
+    return [payload[PRINT_TEXT:].split(b"\0", 1)[0].decode()
+            for _, event, payload in raw_pages.decode_pages(data, page_size) if event == PRINT_ID]
 
 
 @unittest.skipUnless(KERNEL and os.path.exists(KERNEL), "no kernel built")

@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
 import ninep  # noqa: E402
+import raw_pages  # noqa: E402
 from guestlib import expect, run  # noqa: E402
 from test_ninep import session  # noqa: E402
 from guestlib import Guest  # noqa: E402
@@ -30,30 +31,7 @@ LINE = re.compile(r"^\s*(\S.*)-(\d+)\s+\[(\d+)\] \S+\s+(\d+)\.(\d+): (\S+) <-(\S
 
 def decode_pages(data):
     """[(timestamp_ns, type, payload)] of Linux raw pages."""
-    events = []
-    for at in range(0, len(data) - PAGE + 1, PAGE):
-        time, commit = struct.unpack_from("<QQ", data, at)
-        length = commit & 0xFFFFF
-        offset = at + 16
-        end = offset + length
-        while offset < end:
-            header, = struct.unpack_from("<I", data, offset)
-            type_len, delta = header & 31, header >> 5
-            offset += 4
-            if type_len == 30:
-                time += delta | struct.unpack_from("<I", data, offset)[0] << 27
-                offset += 4
-                continue
-            if type_len == 0:
-                size = struct.unpack_from("<I", data, offset)[0] - 4
-                offset += 4
-            else:
-                size = type_len * 4
-            time += delta
-            payload = data[offset:offset + size]
-            events.append((time, struct.unpack_from("<H", payload)[0], payload))
-            offset += size
-    return events
+    return raw_pages.decode_pages(data, PAGE)
 
 
 def read_raw(client, root, cpu):
