@@ -54,11 +54,27 @@ void record(Emit emit) {
   emit(ctx);
 }
 
-// An event goes to every instance that has it enabled (each emitter checks its own).
-template <typename Emit>
-void record_event(Emit emit) {
+u64 as_word(const void* pointer) {
+  return reinterpret_cast<u64>(pointer);
+}
+
+// Tracepoint probes (dynamic_events' `t`) on `event`: the tracepoint's arguments are their
+// $arg1.., `site` (the return address of the tracepoint's function: where the kernel hit it)
+// their __probe_ip.
+template <size_t N>
+void fire_tracepoint_probes(const RecordContext& ctx, u16 event, const u64 (&args)[N], void* site) {
+  tg::trace::ProbeEvents& probes = g_tracing->probes();
+  if (probes.any_tracepoint_probes())
+    probes.fire_tracepoint(*g_tracing, ctx, event, args, N, as_word(site));
+}
+
+// An event goes to every instance that has it enabled (each emitter checks its own), and to
+// the tracepoint probes on it.
+template <size_t N, typename Emit>
+void record_event(u16 event, const u64 (&args)[N], void* site, Emit emit) {
   record([&](const RecordContext& ctx) {
     g_tracing->for_each_recorder([&](TraceInstance& instance) { emit(instance, ctx); });
+    fire_tracepoint_probes(ctx, event, args, site);
   });
 }
 
@@ -67,36 +83,42 @@ void on_switch(Task* prev, Task* next) {
   tg::trace::save_comm(next->pid, comm_of(next));
   // Every task of this kernel is its own process: its tgid is its pid.
   tg::trace::save_tgid(next->pid, next->pid);
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    // Recorded by the task switching out, as in Linux.
-    RecordContext as_prev = ctx;
-    as_prev.pid = prev->pid;
-    tg::trace::emit_sched_switch(instance, as_prev, comm_of(prev), prev->pid, kDefaultPrio,
-                                 prev_state_of(prev), comm_of(next), next->pid, kDefaultPrio);
-  });
+  record_event(tg::trace::kEventSchedSwitch, {as_word(prev), as_word(next)},
+               __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
+                 // Recorded by the task switching out, as in Linux.
+                 RecordContext as_prev = ctx;
+                 as_prev.pid = prev->pid;
+                 tg::trace::emit_sched_switch(instance, as_prev, comm_of(prev), prev->pid,
+                                              kDefaultPrio, prev_state_of(prev), comm_of(next),
+                                              next->pid, kDefaultPrio);
+               });
 }
 
 void on_waking(Task* task, u32 cpu) {
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_sched_waking(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
-                                 static_cast<i32>(cpu));
-  });
+  record_event(tg::trace::kEventSchedWaking, {as_word(task), cpu}, __builtin_return_address(0),
+               [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_sched_waking(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
+                                              static_cast<i32>(cpu));
+               });
 }
 
 void on_wakeup(Task* task, u32 cpu) {
   tg::trace::save_comm(task->pid, comm_of(task));
   tg::trace::save_tgid(task->pid, task->pid);
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_sched_wakeup(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
-                                 static_cast<i32>(cpu));
-  });
+  record_event(tg::trace::kEventSchedWakeup, {as_word(task), cpu}, __builtin_return_address(0),
+               [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_sched_wakeup(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
+                                              static_cast<i32>(cpu));
+               });
 }
 
 void on_migrate(Task* task, u32 from, u32 to) {
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_sched_migrate_task(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
-                                       static_cast<i32>(from), static_cast<i32>(to));
-  });
+  record_event(tg::trace::kEventSchedMigrateTask, {as_word(task), from, to},
+               __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_sched_migrate_task(instance, ctx, comm_of(task), task->pid,
+                                                    kDefaultPrio, static_cast<i32>(from),
+                                                    static_cast<i32>(to));
+               });
 }
 
 constexpr const char* kVectorNames[] = {"timer", "reschedule", "stop_machine"};
@@ -126,9 +148,10 @@ const tg::trace::Tracer*& irq_marked_slot() {
   return g_irq_marked[this_cpu_id()][depth < kMaxIrqNesting ? depth : kMaxIrqNesting - 1];
 }
 
-void on_irq_entry(u32 vector, const TrapFrame&) {
+void on_irq_entry(u32 vector, const TrapFrame& frame) {
   const tg::trace::Tracer*& marked = irq_marked_slot();
   marked = nullptr;
+  void* site = __builtin_return_address(0);
   record([&](const RecordContext& ctx) {
     const tg::trace::Tracer& tracer = g_top->tracer();
     if (tracer.on_irq_entry && handler_traced(vector) && tracer.on_irq_entry(*g_top, ctx, vector))
@@ -137,15 +160,18 @@ void on_irq_entry(u32 vector, const TrapFrame&) {
       tg::trace::emit_irq_handler_entry(instance, ctx, static_cast<i32>(vector),
                                         vector_name(vector));
     });
+    fire_tracepoint_probes(ctx, tg::trace::kEventIrqHandlerEntry, {vector, as_word(&frame)}, site);
   });
 }
 
 void on_irq_exit(u32 vector) {
   const tg::trace::Tracer*& marked = irq_marked_slot();
+  void* site = __builtin_return_address(0);
   record([&](const RecordContext& ctx) {
     g_tracing->for_each_recorder([&](TraceInstance& instance) {
       tg::trace::emit_irq_handler_exit(instance, ctx, static_cast<i32>(vector), 1);
     });
+    fire_tracepoint_probes(ctx, tg::trace::kEventIrqHandlerExit, {vector}, site);
     if (marked && marked == &g_top->tracer() && marked->on_irq_exit)
       marked->on_irq_exit(*g_top, ctx, vector);
   });
@@ -157,76 +183,91 @@ constexpr IrqTraceHooks kIrqHooks = {on_irq_entry, on_irq_exit};
 }  // namespace
 
 void trace_kmalloc_slow(u64 call_site, const void* pointer, size_t requested, size_t allocated) {
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_kmalloc(instance, ctx, call_site, reinterpret_cast<u64>(pointer), requested,
-                            allocated, 0, 0);
-  });
+  record_event(tg::trace::kEventKmalloc, {call_site, as_word(pointer), requested, allocated},
+               __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_kmalloc(instance, ctx, call_site, reinterpret_cast<u64>(pointer),
+                                         requested, allocated, 0, 0);
+               });
 }
 
 void trace_kfree_slow(u64 call_site, const void* pointer) {
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_kfree(instance, ctx, call_site, reinterpret_cast<u64>(pointer));
-  });
+  record_event(tg::trace::kEventKfree, {call_site, as_word(pointer)}, __builtin_return_address(0),
+               [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_kfree(instance, ctx, call_site, reinterpret_cast<u64>(pointer));
+               });
 }
 
 void trace_timer_expire_entry_slow(const Timer* timer, u64 function) {
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    u64 ticks = this_cpu()->ticks;
-    tg::trace::emit_timer_expire_entry(instance, ctx, reinterpret_cast<u64>(timer), ticks, function,
-                                       ticks);
-  });
+  record_event(tg::trace::kEventTimerExpireEntry, {as_word(timer), function},
+               __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
+                 u64 ticks = this_cpu()->ticks;
+                 tg::trace::emit_timer_expire_entry(instance, ctx, reinterpret_cast<u64>(timer),
+                                                    ticks, function, ticks);
+               });
 }
 
 void trace_timer_expire_exit_slow(const Timer* timer) {
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_timer_expire_exit(instance, ctx, reinterpret_cast<u64>(timer));
-  });
+  record_event(tg::trace::kEventTimerExpireExit, {as_word(timer)}, __builtin_return_address(0),
+               [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_timer_expire_exit(instance, ctx, reinterpret_cast<u64>(timer));
+               });
 }
 
 void trace_sched_wakeup_new_slow(const char* comm, i32 pid, u32 cpu) {
   StringView name(comm, strlen(comm));
   tg::trace::save_comm(pid, name);
   tg::trace::save_tgid(pid, pid);
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_sched_wakeup_new(instance, ctx, name, pid, kDefaultPrio, static_cast<i32>(cpu));
-  });
+  record_event(tg::trace::kEventSchedWakeupNew, {as_word(comm), static_cast<u64>(pid), cpu},
+               __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_sched_wakeup_new(instance, ctx, name, pid, kDefaultPrio,
+                                                  static_cast<i32>(cpu));
+               });
 }
 
 void trace_sched_process_fork_slow(const Task* parent, const Task* child) {
   tg::trace::save_comm(child->pid, comm_of(child));
   tg::trace::save_tgid(child->pid, child->pid);
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_sched_process_fork(instance, ctx, comm_of(parent), parent->pid, comm_of(child),
-                                       child->pid);
-  });
+  record_event(tg::trace::kEventSchedProcessFork, {as_word(parent), as_word(child)},
+               __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_sched_process_fork(instance, ctx, comm_of(parent), parent->pid,
+                                                    comm_of(child), child->pid);
+               });
 }
 
 void trace_sched_process_exit_slow(const Task* task) {
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_sched_process_exit(instance, ctx, comm_of(task), task->pid, kDefaultPrio);
-  });
+  record_event(tg::trace::kEventSchedProcessExit, {as_word(task)}, __builtin_return_address(0),
+               [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_sched_process_exit(instance, ctx, comm_of(task), task->pid,
+                                                    kDefaultPrio);
+               });
 }
 
 void trace_sched_process_free_slow(const Task* task) {
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_sched_process_free(instance, ctx, comm_of(task), task->pid, kDefaultPrio);
-  });
+  record_event(tg::trace::kEventSchedProcessFree, {as_word(task)}, __builtin_return_address(0),
+               [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_sched_process_free(instance, ctx, comm_of(task), task->pid,
+                                                    kDefaultPrio);
+               });
 }
 
 // The cache takes no gfp flags and has one node and no memory cgroups: Linux would print
 // gfp_flags=none node=0 accounted=false for such an allocation.
 void trace_kmem_cache_alloc_slow(u64 call_site, const void* pointer, const KmemCache* cache) {
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_kmem_cache_alloc(instance, ctx, call_site, reinterpret_cast<u64>(pointer),
-                                     cache->requested_size(), cache->object_size(), 0, 0, false);
-  });
+  record_event(tg::trace::kEventKmemCacheAlloc, {call_site, as_word(pointer), as_word(cache)},
+               __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_kmem_cache_alloc(
+                     instance, ctx, call_site, reinterpret_cast<u64>(pointer),
+                     cache->requested_size(), cache->object_size(), 0, 0, false);
+               });
 }
 
 void trace_kmem_cache_free_slow(u64 call_site, const void* pointer, const KmemCache* cache) {
   StringView name(cache->name(), strlen(cache->name()));
-  record_event([&](TraceInstance& instance, const RecordContext& ctx) {
-    tg::trace::emit_kmem_cache_free(instance, ctx, call_site, reinterpret_cast<u64>(pointer), name);
-  });
+  record_event(tg::trace::kEventKmemCacheFree, {call_site, as_word(pointer), as_word(cache)},
+               __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
+                 tg::trace::emit_kmem_cache_free(instance, ctx, call_site,
+                                                 reinterpret_cast<u64>(pointer), name);
+               });
 }
 
 void kernel_events_init() {

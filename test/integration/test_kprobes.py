@@ -4,7 +4,8 @@
                                       passes to kmalloc; a double dereference and a string read
                                       from a real KmemCache, as char and char[8] too; the
                                       names eventfs_create_dir and tracefs_create_dir get when a
-                                      probe and an instance are made; a return probe's $retval is the
+                                      probe and an instance are made; a tracepoint probe (t) on
+                                      kmem_cache_alloc reads its arguments; a return probe's $retval is the
                                       pointer the workload then frees; both on kmalloc while
                                       function_graph traces it; probes inside kmalloc
                                       (offsets found in the ELF) read the size in registers;
@@ -152,6 +153,32 @@ def check_directory_probes(client, root):
     write(client, root, "kprobe_events", "")
 
 
+def write_dynamic(client, root, text, append=False):
+    flags = ninep.O_WRONLY | (ninep.O_APPEND if append else ninep.O_TRUNC)
+    client.write_file(root, "tracing/dynamic_events", text.encode(), flags)
+
+
+def check_tracepoint_probe(client, root):
+    # kmem_cache_alloc's tracepoint takes (call_site, pointer, cache): the cache's name is the
+    # string its first word points to.
+    write_dynamic(client, root, "t:cache_tp kmem_cache_alloc site=$arg1:symbol "
+                  "name=+0(+0($arg3)):string")
+    expect("t:tracepoints/cache_tp kmem_cache_alloc" in
+           client.read_file(root, "tracing/dynamic_events"), "dynamic_events lacks the tprobe")
+    expect(client.read_file(root, "tracing/kprobe_events") == "", "kprobe_events lists a tprobe")
+    write(client, root, "events/tracepoints/cache_tp/enable", "1")
+    write(client, root, "trace", "")
+    run_alloc(client, root, 3)
+    write(client, root, "events/tracepoints/cache_tp/enable", "0")
+    mine = [e for e in events(client, root) if e[2] == "cache_tp" and
+            e[4].get("name") == '"workload_alloc"']
+    expect(len(mine) >= 3 * 16, f"{len(mine)} cache_tp lines of workload_alloc")
+    # Where the kernel hit the tracepoint (inside kmem_cache_alloc), and who called it.
+    expect(all(e[3].startswith("kmem_cache_alloc+") and e[4]["site"].startswith("workload_alloc+")
+               for e in mine), f"cache_tp: {mine[:3]}")
+    write_dynamic(client, root, "")
+
+
 def check_return_probe(client, root):
     write(client, root, "kprobe_events", "r:alloc_ret kmalloc ptr=$retval")
     write(client, root, "kprobe_events", "p:free_ptr kfree ptr=$arg1", append=True)
@@ -295,6 +322,7 @@ def test_values(kernel, guests):
     check_dereference_and_string(client, root)
     check_char_and_arrays(client, root)
     check_directory_probes(client, root)
+    check_tracepoint_probe(client, root)
     check_return_probe(client, root)
     check_probes_on_graph_traced_function(client, root)
     check_offset_probe(client, root, kernel)

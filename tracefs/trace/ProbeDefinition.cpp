@@ -2,6 +2,7 @@
 
 #include "Platform.h"
 #include "support/TextWriter.h"
+#include "trace/EventCatalog.h"
 
 namespace tg::trace {
 
@@ -54,6 +55,9 @@ constexpr StringView kErrorTexts[] = {
     "Array number is too big",
     "Event too big (too many fields?)",
     "BTF is not available or not supported",
+    "Maxactive is only for function exit",
+    "Tracepoint is not found",
+    "Invalid character in tracepoint name",
     "Argument name is too long",
     "Argument name is not specified",
     "Argument name must follow the same rules as C identifiers",
@@ -506,7 +510,7 @@ Status parse_argument(StringView word, usize index, ProbeLog& log, ProbeKind kin
   }
   arg.type = type->type;
 
-  ArgParser parser{log, is_return_probe(kind), at_entry, is_fprobe(kind), arg};
+  ArgParser parser{log, is_return_probe(kind), at_entry, is_fprobe(kind) || is_tprobe(kind), arg};
   TRY(parser.parse(expression, offset));
 
   if (arg.type == FetchType::kString) {
@@ -574,7 +578,9 @@ Status parse_event_name(StringView text, usize offset, ProbeLog& log, ProbeDefin
 // SYM__entry / SYM__exit for fprobes.
 Status default_event_name(ProbeDefinition& probe) {
   TextWriter name(probe.event);
-  if (is_fprobe(probe.kind)) {
+  if (is_tprobe(probe.kind)) {
+    name.put(is_digit(probe.symbol.view()[0]) ? "_" : "").put(probe.symbol.view());
+  } else if (is_fprobe(probe.kind)) {
     name.put(probe.symbol.view()).put(is_return_probe(probe.kind) ? "__exit" : "__entry");
   } else if (!probe.symbol.empty()) {
     name.put(is_return_probe(probe.kind) ? "r_" : "p_").put(probe.symbol.view()).put('_');
@@ -695,9 +701,72 @@ Status parse_kprobe(const Words& words, ProbeDefinition& probe, ProbeParseError&
   return {};
 }
 
-Status parse_fprobe(const Words& words, ProbeDefinition& probe, ProbeParseError& error) {
+// The event a tprobe attaches to: a tracepoint the kernel records (not an ftrace-internal
+// record type).
+const EventDefinition* tracepoint_named(StringView name) {
+  for (const EventDefinition& event : all_events())
+    if (!event.ftrace_internal && event.name == name) return &event;
+  return nullptr;
+}
+
+// `t[:[GRP/][EVENT]] TRACEPOINT [ARGS]`, Linux's checks in its order: the name's characters,
+// $retval (a tracepoint has no return), a maxactive, the event name, the tracepoint.
+Status parse_tprobe_point(const Words& words, ProbeLog& log, ProbeDefinition& probe) {
   StringView head = words.word[0];
-  probe.kind = ProbeKind::kFprobe;
+  StringView symbol = words.word[1];
+  log.set_index(1);
+  usize percent = symbol.find('%');
+  if (percent != StringView::npos) return log.fail(percent, ProbeError::kBadAddrSuffix);
+  for (usize i = 0; i < symbol.size(); ++i)
+    if (!is_alpha(symbol[i]) && !is_digit(symbol[i]) && symbol[i] != '_')
+      return log.fail(i, ProbeError::kBadTpName);
+  for (usize i = 2; i < words.count; ++i) {
+    StringView word = words.word[i];
+    usize at = word.find("$retval");
+    if (at == StringView::npos) continue;
+    usize after = at + 7;
+    if (after < word.size() &&
+        (is_alpha(word[after]) || is_digit(word[after]) || word[after] == '_'))
+      continue;
+    log.set_index(i);
+    return log.fail(at, ProbeError::kRetvalOnProbe);
+  }
+  if (head.size() > 1 && is_digit(head[1])) {
+    log.set_index(0);
+    return log.fail(1, ProbeError::kBadMaxactType);
+  }
+  return probe.symbol.append(symbol);
+}
+
+Status parse_tprobe(const Words& words, usize colon, ProbeLog& log, ProbeDefinition& probe) {
+  TRY(parse_tprobe_point(words, log, probe));
+  log.set_index(0);
+  TRY(probe.group.append("tracepoints"));
+  if (colon != StringView::npos) {
+    TRY(parse_event_name(words.word[0].drop_front(colon + 1), colon + 1, log, probe));
+    if (probe.event.empty()) TRY(default_event_name(probe));
+  } else {
+    TRY(default_event_name(probe));
+  }
+  // No modules that could bring it later: an unknown tracepoint is refused here.
+  const EventDefinition* event = tracepoint_named(probe.symbol.view());
+  if (!event) {
+    log.set_index(1);
+    return log.fail(0, ProbeError::kNoTracepoint);
+  }
+  probe.tracepoint = event->id;
+  TRY(refuse_all_arguments(words, log));
+  for (usize i = 2; i < words.count; ++i) {
+    log.set_index(i);
+    TRY(parse_argument(words.word[i], i - 2, log, probe.kind, true, probe));
+  }
+  return {};
+}
+
+Status parse_fprobe(const Words& words, ProbeDefinition& probe, ProbeParseError& error,
+                    bool tracepoint) {
+  StringView head = words.word[0];
+  probe.kind = tracepoint ? ProbeKind::kTprobe : ProbeKind::kFprobe;
   if (words.count < 2) return Errno::kInval;
   ProbeLog log(words, "trace_fprobe", error);
   if (words.too_many) {
@@ -705,6 +774,7 @@ Status parse_fprobe(const Words& words, ProbeDefinition& probe, ProbeParseError&
     return log.fail(0, ProbeError::kTooManyArgs);
   }
   usize colon = head.find(':');
+  if (tracepoint) return parse_tprobe(words, colon, log, probe);
   if (head.size() > 1 && head[1] != ':') return log.fail(1, ProbeError::kBadMaxact);
 
   log.set_index(1);
@@ -772,7 +842,8 @@ Status parse_probe_definition(StringView line, ProbeSyntax syntax, ProbeDefiniti
   if (words.count == 0) return Errno::kInval;
   char kind = words.word[0][0];
   if (kind == 'p' || kind == 'r') return parse_kprobe(words, out, error);
-  if (kind == 'f' && syntax == ProbeSyntax::kDynamicEvents) return parse_fprobe(words, out, error);
+  if ((kind == 'f' || kind == 't') && syntax == ProbeSyntax::kDynamicEvents)
+    return parse_fprobe(words, out, error, kind == 't');
   return Errno::kInval;
 }
 
@@ -808,6 +879,9 @@ Status format_probe_definition(const ProbeDefinition& probe, String& out) {
     case ProbeKind::kFprobe:
     case ProbeKind::kFprobeReturn:
       line.put('f');
+      break;
+    case ProbeKind::kTprobe:
+      line.put('t');
       break;
   }
   line.put(':').put(probe.group.view()).put('/').put(probe.event.view()).put(' ');

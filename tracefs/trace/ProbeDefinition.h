@@ -14,12 +14,16 @@ namespace tg::trace {
 // The parser is pure: it resolves symbols through the platform's table and touches nothing
 // else; ProbeEvents registers what it returns.
 
-enum class ProbeKind : u8 { kKprobe, kKretprobe, kFprobe, kFprobeReturn };
+// kTprobe: on a tracepoint (dynamic_events' `t`), firing where the kernel records its event.
+enum class ProbeKind : u8 { kKprobe, kKretprobe, kFprobe, kFprobeReturn, kTprobe };
 constexpr bool is_return_probe(ProbeKind kind) {
   return kind == ProbeKind::kKretprobe || kind == ProbeKind::kFprobeReturn;
 }
 constexpr bool is_fprobe(ProbeKind kind) {
   return kind == ProbeKind::kFprobe || kind == ProbeKind::kFprobeReturn;
+}
+constexpr bool is_tprobe(ProbeKind kind) {
+  return kind == ProbeKind::kTprobe;
 }
 
 // Where a fetch argument's value starts.
@@ -91,6 +95,7 @@ struct ProbeDefinition {
   u64 address = 0;  // resolved: symbol address + offset, or the address given
   u64 offset = 0;
   u32 maxactive = 0;
+  u16 tracepoint = 0;  // a tprobe's: the id of the event its tracepoint records
   Vector<FetchArg> args;
   u32 args_size = 0;  // bytes of the fixed part of the arguments
 };
@@ -132,6 +137,9 @@ enum class ProbeError : u8 {
   kArrayTooBig,
   kEventTooBig,
   kNoSupBtfArg,
+  kBadMaxactType,
+  kNoTracepoint,
+  kBadTpName,
   kArgNameTooLong,
   kNoArgName,
   kBadArgName,

@@ -194,7 +194,8 @@ void join_words(StringView line, String& out) {
 }
 
 bool belongs_to(const ProbeEvent& probe, ProbeSyntax syntax) {
-  return syntax == ProbeSyntax::kDynamicEvents || !is_fprobe(probe.definition().kind);
+  ProbeKind kind = probe.definition().kind;
+  return syntax == ProbeSyntax::kDynamicEvents || !(is_fprobe(kind) || is_tprobe(kind));
 }
 
 }  // namespace
@@ -274,7 +275,9 @@ usize ProbeEvent::build_payload(const RecordContext& ctx, const ProbeHit& hit, u
     memcpy(args + 8, &hit.ret_ip, 8);
     args += 16;
   } else {
-    memcpy(args, &definition_.address, 8);
+    // A tracepoint probe's point is where the kernel hit the tracepoint.
+    u64 ip = is_tprobe(definition_.kind) ? hit.ip : definition_.address;
+    memcpy(args, &ip, 8);
     args += 8;
   }
   for (const FetchArg& arg : definition_.args) {
@@ -498,6 +501,21 @@ void ProbeEvents::fire(Tracing& tracing, const RecordContext& ctx, const ProbeHi
   }
 }
 
+void ProbeEvents::fire_tracepoint(Tracing& tracing, const RecordContext& ctx, u16 event,
+                                  const u64* args, usize count, u64 site) {
+  // The arguments where $argN reads them: the argument registers of a call.
+  u64 registers[kSavedRegisters] = {};
+  for (usize i = 0; i < count && i < sizeof kArgumentRegisters / sizeof kArgumentRegisters[0]; ++i)
+    registers[kArgumentRegisters[i]] = args[i];
+  ProbeHit hit{registers, site, reinterpret_cast<u64>(registers), 0, 0};
+  u32 end = table_end_.load(MemoryOrder::kAcquire);
+  for (u32 i = 0; i < end; ++i) {
+    ProbeEvent* probe = table_[i].load(MemoryOrder::kAcquire);
+    if (probe && is_tprobe(probe->definition().kind) && probe->definition().tracepoint == event)
+      probe->fire(tracing, ctx, hit);
+  }
+}
+
 Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeSyntax) {
   usize slot = 0;
   while (slot < kMaxProbes && table_[slot].load(MemoryOrder::kRelaxed)) ++slot;
@@ -512,6 +530,7 @@ Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeSynta
   if (table_end_.load(MemoryOrder::kRelaxed) <= slot)
     table_end_.store(static_cast<u32>(slot + 1), MemoryOrder::kRelease);
   published_.fetch_add(1, MemoryOrder::kRelease);
+  if (is_tprobe(raw->definition().kind)) tracepoint_probes_.fetch_add(1, MemoryOrder::kRelease);
   tracing.functions_changed();
   // Its directory in every instance's events/ (and its group's, if new), as Linux makes them.
   const ProbeDefinition& made = raw->definition();
@@ -528,6 +547,7 @@ void ProbeEvents::release(Tracing& tracing, usize index) {
   u32 enabled_in = probe.enabled_in.load();
   table_[slot].store(nullptr, MemoryOrder::kRelease);
   published_.fetch_sub(1, MemoryOrder::kRelease);
+  if (is_tprobe(probe.definition().kind)) tracepoint_probes_.fetch_sub(1, MemoryOrder::kRelease);
   u32 end = table_end_.load(MemoryOrder::kRelaxed);
   while (end > 0 && !table_[end - 1].load(MemoryOrder::kRelaxed)) --end;
   table_end_.store(end, MemoryOrder::kRelease);
@@ -607,7 +627,9 @@ Status ProbeEvents::run_line(Tracing& tracing, StringView line, ProbeSyntax synt
                       : old.view() == shown.view() ? ProbeError::kSameProbe
                                                    : ProbeError::kNone;
     if (code != ProbeError::kNone)
-      log.add(now_ns, is_fprobe(definition.kind) ? "trace_fprobe" : "trace_kprobe",
+      log.add(now_ns,
+              is_fprobe(definition.kind) || is_tprobe(definition.kind) ? "trace_fprobe"
+                                                                       : "trace_kprobe",
               probe_error_text(code), command.view(), 0);
     return Errno::kExist;
   }
@@ -646,8 +668,10 @@ void print_probe_profile_line(const ProbeEvent& probe, TextWriter& out) {
 
 Status ProbeEvents::show_profile(String& out) const {
   TextWriter writer(out);
-  for (const auto& probe : probes_)
-    if (!is_fprobe(probe->definition().kind)) print_probe_profile_line(*probe, writer);
+  for (const auto& probe : probes_) {
+    ProbeKind kind = probe->definition().kind;
+    if (!is_fprobe(kind) && !is_tprobe(kind)) print_probe_profile_line(*probe, writer);
+  }
   return writer.ok() ? Status() : Status(Errno::kNoMem);
 }
 

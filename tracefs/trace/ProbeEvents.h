@@ -124,6 +124,12 @@ class ProbeEvents {
   }
   // Fires every entry (or return) probe at `ip`. From recorders only.
   void fire(Tracing& tracing, const RecordContext& ctx, const ProbeHit& hit, bool returning);
+  // Tracepoint probes: whether any is published, and firing those on the tracepoint that
+  // records event `event`, with its `count` arguments as $arg1.. and `site` (where the kernel
+  // hit the tracepoint) as __probe_ip. From recorders only.
+  bool any_tracepoint_probes() const { return tracepoint_probes_.load(MemoryOrder::kRelaxed); }
+  void fire_tracepoint(Tracing& tracing, const RecordContext& ctx, u16 event, const u64* args,
+                       usize count, u64 site);
 
  private:
   Status add(Tracing& tracing, ProbeDefinition definition, ProbeSyntax syntax);
@@ -134,6 +140,7 @@ class ProbeEvents {
   Vector<OwnPtr<ProbeEvent>> probes_;
   Atomic<ProbeEvent*> table_[kMaxProbes] = {};
   Atomic<u32> published_{0};
+  Atomic<u32> tracepoint_probes_{0};
   Atomic<u32> table_end_{0};  // one past the highest slot in use: recorders scan no further
 };
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../vfs/FakeSymbols.h"
+#include "trace/EventCatalog.h"
 #include "trace/ProbeDefinition.h"
 
 using namespace tg;
@@ -91,6 +92,22 @@ TEST_F(ProbeParser, BtfArgumentsAreNotSupported) {
   EXPECT_EQ(logged(),
             "trace_fprobe: BTF is not available or not supported\n  Command: f kmalloc size\n"
             "                     ^");
+}
+
+// `t`: a probe on a tracepoint, in group "tracepoints", named after it by default.
+TEST_F(ProbeParser, TracepointProbe) {
+  ASSERT_TRUE(parse("t kfree ptr=$arg2").ok());
+  EXPECT_EQ(probe_.kind, ProbeKind::kTprobe);
+  EXPECT_EQ(group(), "tracepoints");
+  EXPECT_EQ(event(), "kfree");
+  EXPECT_EQ(probe_.tracepoint, kEventKfree);
+  EXPECT_EQ(probe_.args[0].op, FetchOp::kArgument);
+  EXPECT_EQ(shown(), "t:tracepoints/kfree kfree ptr=$arg2");
+  ASSERT_TRUE(parse("t:mine/alloc kmem_cache_alloc").ok());
+  EXPECT_EQ(group(), "mine");
+  EXPECT_EQ(probe_.tracepoint, kEventKmemCacheAlloc);
+  // kprobe_events takes no `t`, as Linux's (not its command: EINVAL, nothing logged).
+  EXPECT_EQ(parse("t kfree", ProbeSyntax::kKprobeEvents).error(), Errno::kInval);
 }
 
 TEST_F(ProbeParser, FprobesReadNoRegisters) {
@@ -516,6 +533,32 @@ TEST_F(ProbeInsideFunction, OffsetPastTheEndProbesTheNextFunction) {
 
 TEST_F(ProbeInsideFunction, RefusedPointsWithLinuxErrnoAndErrorLogText) {
   for (const ErrorCase& c : kInsideErrors) {
+    EXPECT_EQ(parse(c.line).error(), c.error) << c.line;
+    EXPECT_EQ(logged(), c.log) << c.line;
+  }
+}
+
+const ErrorCase kTracepointErrors[] = {
+    {"t100 kfree", Errno::kInval,
+     "trace_fprobe: Maxactive is only for function exit\n  Command: t100 kfree\n            ^"},
+    {"t kf-ree", Errno::kInval,
+     "trace_fprobe: Invalid character in tracepoint name\n  Command: t kf-ree\n"
+     "               ^"},
+    {"t kfree%return", Errno::kInval,
+     "trace_fprobe: Invalid probed address suffix\n  Command: t kfree%return\n"
+     "                  ^"},
+    {"t kfree $retval", Errno::kInval,
+     "trace_fprobe: $retval is not available on probe\n  Command: t kfree $retval\n"
+     "                   ^"},
+    {"t no_such_event", Errno::kInval,
+     "trace_fprobe: Tracepoint is not found\n  Command: t no_such_event\n             ^"},
+    {"t kfree %ax", Errno::kInval,
+     "trace_fprobe: Invalid $-valiable specified\n  Command: t kfree %ax\n"
+     "                   ^"},
+};
+
+TEST_F(ProbeParser, TracepointProbeErrorsWithLinuxTextAndCaret) {
+  for (const ErrorCase& c : kTracepointErrors) {
     EXPECT_EQ(parse(c.line).error(), c.error) << c.line;
     EXPECT_EQ(logged(), c.log) << c.line;
   }

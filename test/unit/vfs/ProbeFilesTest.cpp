@@ -235,6 +235,35 @@ TEST_F(KprobeEvents, CharAndArraysPrintAsLinux) {
       << format;
 }
 
+// A tracepoint probe records where the kernel hit its tracepoint, with the tracepoint's
+// arguments as $argN; kprobe_events lists only kprobes.
+TEST_F(KprobeEvents, TracepointProbeFiresWithTheTracepointsArguments) {
+  memset(g_memory, 0, sizeof g_memory);
+  strcpy(reinterpret_cast<char*>(g_memory), "cache");
+  ASSERT_EQ(echo("dynamic_events", "t:tp kmem_cache_alloc site=$arg1 name=+0($arg3):string"),
+            Errno::kOk);
+  ASSERT_EQ(echo_append("dynamic_events", "p:kp kmalloc"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/kp kmalloc\n");
+  EXPECT_EQ(ls("events/tracepoints"), (std::vector<std::string>{"enable", "tp"}));
+  u64 args[] = {0x1010, 0x5000, reinterpret_cast<u64>(g_memory)};
+  trace::RecordContext ctx{0, 7, 0, 0};
+  // Not enabled: nothing.
+  tracing_->probes().fire_tracepoint(*tracing_, ctx, trace::kEventKmemCacheAlloc, args, 3, 0x7010);
+  EXPECT_TRUE(trace_lines().empty());
+  ASSERT_EQ(echo("events/tracepoints/tp/enable", "1"), Errno::kOk);
+  // Another tracepoint's hit is not this probe's.
+  tracing_->probes().fire_tracepoint(*tracing_, ctx, trace::kEventKfree, args, 2, 0x7010);
+  tracing_->probes().fire_tracepoint(*tracing_, ctx, trace::kEventKmemCacheAlloc, args, 3, 0x7010);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("tp: (schedule+0x10/0x100) site=0x1010 name=\"cache\""),
+            std::string::npos)
+      << lines[0];
+  ASSERT_EQ(echo("events/tracepoints/tp/enable", "0"), Errno::kOk);
+  EXPECT_EQ(echo_append("dynamic_events", "-:tracepoints/tp"), Errno::kOk);
+  EXPECT_FALSE(tracing_->probes().any_tracepoint_probes());
+}
+
 TEST_F(KprobeEvents, RemovalClearsTheBuffersItWroteTo) {
   ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
   ASSERT_EQ(echo("events/kprobes/a/enable", "1"), Errno::kOk);
