@@ -220,7 +220,7 @@ extern "C" void task_bootstrap(Task* last) {
   local_irq_enable();
   Task* self = current_task();
   self->entry(self->argument);
-  task_exit();
+  do_exit();
 }
 
 void scheduler_init_cpu(u32 cpu_id, u8* idle_stack_base) {
@@ -309,7 +309,7 @@ void kthread_join(Task* task) {
   destroy(task);
 }
 
-void task_exit() {
+void do_exit() {
   trace_sched_process_exit(current_task());
   local_irq_disable();
   current_task()->state = TaskState::Dead;

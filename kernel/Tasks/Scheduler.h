@@ -24,7 +24,8 @@ inline klib::Result<Task*> kthread_run(const char* name, void (*entry)(void*), v
 }
 // Waits for `task` to exit and frees it.
 void kthread_join(Task* task);
-noreturn_fn void task_exit();
+// The current task ends here (Linux's name, as for kernel_clone: probes and filters find it).
+noreturn_fn void do_exit();
 
 void schedule();
 extern "C" void schedule_from_interrupt();
