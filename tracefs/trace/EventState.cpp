@@ -177,34 +177,44 @@ void EventState::forget_dynamic(u16 id) {
   state->shown.clear();
 }
 
+Status EventState::apply_system_filter(PerEvent& state, const EventDefinition& event,
+                                       StringView text, Vector<FilterField>& fields) {
+  if (text.trim() == StringView("0") || text.trim().empty()) {
+    replace(state, OwnPtr<EventFilter>());
+    state.shown.clear();
+    return {};
+  }
+  TRY(filter_fields_of(event, fields));
+  FilterError error;
+  auto parsed = EventFilter::parse(text, fields.span(), error);
+  if (!parsed.ok()) {
+    if (parsed.error() == Errno::kInval && error.message == StringView("Field not found"))
+      return {};
+    return parsed.error();
+  }
+  String shown = TRY(String::from(text));
+  replace(state, parsed.release_value());
+  state.shown = move(shown);
+  return {};
+}
+
 Status EventState::write_system_filter(usize system, StringView text) {
   text = text.strip_newline();
   usize first = EventSystems::event_index(system, 0);
   usize count = EventSystems::event_count(system);
-  bool clear = text.trim() == StringView("0") || text.trim().empty();
   Vector<FilterField> fields;
   for (usize i = first; i < first + count; ++i) {
     const EventDefinition& event = all_events()[i];
-    if (!EventSystems::enableable(event)) continue;
-    if (clear) {
-      replace(events_[i], OwnPtr<EventFilter>());
-      events_[i].shown.clear();
-      continue;
-    }
-    TRY(filter_fields_of(event, fields));
-    FilterError error;
-    auto parsed = EventFilter::parse(text, fields.span(), error);
-    if (!parsed.ok()) {
-      // Events without the fields keep their filter (Linux reports success regardless).
-      if (parsed.error() == Errno::kInval && error.message == StringView("Field not found"))
-        continue;
-      return parsed.error();
-    }
-    String shown = TRY(String::from(text));
-    replace(events_[i], parsed.release_value());
-    events_[i].shown = move(shown);
+    if (EventSystems::enableable(event)) TRY(apply_system_filter(events_[i], event, text, fields));
   }
   return {};
+}
+
+Status EventState::write_dynamic_group_filter(const EventDefinition& event, StringView text) {
+  PerEvent* state = const_cast<PerEvent*>(dynamic_state(event.id));
+  if (!state) return Errno::kNoEnt;
+  Vector<FilterField> fields;
+  return apply_system_filter(*state, event, text.strip_newline(), fields);
 }
 
 bool EventState::matches(usize event, const u8* payload, usize size) const {

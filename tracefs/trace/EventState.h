@@ -46,6 +46,8 @@ class EventState {
   Status show_dynamic_filter(u16 id, String& out) const;
   Status write_dynamic_filter(const EventDefinition& event, StringView text, ErrorLog& log,
                               u64 now_ns);
+  // events/<group>/filter of dynamic events: a system filter's rules for one of them.
+  Status write_dynamic_group_filter(const EventDefinition& event, StringView text);
   // The event is gone (its id will be reused): drops its filter. The caller has waited for
   // synchronize_writers since the event was unpublished.
   void forget_dynamic(u16 id);
@@ -65,6 +67,10 @@ class EventState {
   Status write_filter_of(PerEvent& state, const EventDefinition& event, StringView text,
                          ErrorLog& log, u64 now_ns);
   const PerEvent* dynamic_state(u16 id) const;
+  // A system (or group) filter on one event: "0" or nothing clears; a filter naming fields
+  // the event lacks leaves the event as it was (Linux reports success regardless).
+  Status apply_system_filter(PerEvent& state, const EventDefinition& event, StringView text,
+                             Vector<FilterField>& fields);
 
   Vector<PerEvent> events_;
   // Dynamic events by id: a fixed array, so a recorder never reads storage being regrown.

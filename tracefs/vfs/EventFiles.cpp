@@ -9,13 +9,6 @@ namespace {
 
 using trace::EventSystems;
 
-// The global filter help Linux's events/<system>/filter shows.
-constexpr StringView kSystemFilterHelp =
-    "### global filter ###\n"
-    "# Use this to set filters for multiple events.\n"
-    "# Only events with the given fields will be affected.\n"
-    "# If no events are modified, an error message will be displayed here\n";
-
 // The all_events() index of the event a file of events/<system>/<event>/ belongs to.
 usize event_of(const OpenFile& file) {
   return EventSystems::event_index(static_cast<usize>(file.context().index),

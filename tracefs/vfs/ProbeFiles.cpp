@@ -120,6 +120,19 @@ Result<usize> group_enable_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
+// events/<group>/filter: a system filter over the group's events.
+Result<bool> group_filter_show(OpenFile&, String& out) {
+  return shown(out.append(kSystemFilterHelp));
+}
+Result<usize> group_filter_write(OpenFile& file, StringView data) {
+  auto& probes = file.tracing().probes();
+  usize group = group_of(file);
+  auto& events = instance_of(file).events();
+  for (usize i = 0; i < probes.group_size(group); ++i)
+    TRY(events.write_dynamic_group_filter(probes.group_member(group, i)->event(), data));
+  return data.size();
+}
+
 }  // namespace
 
 const FileOps kKprobeEventsOps = {.open = definitions_open<ProbeSyntax::kKprobeEvents>,
@@ -135,5 +148,6 @@ const FileOps kProbeFormatOps = {.show = probe_format_show};
 const FileOps kProbeIdOps = {.show = probe_id_show};
 const FileOps kProbeTriggerOps = {.show = probe_trigger_show};
 const FileOps kProbeGroupEnableOps = {.show = group_enable_show, .write = group_enable_write};
+const FileOps kProbeGroupFilterOps = {.show = group_filter_show, .write = group_filter_write};
 
 }  // namespace tg::vfs

@@ -47,6 +47,12 @@ extern const FileOps kAvailableEventsOps;
 extern const FileOps kEventsEnableOps;  // events/enable, events/<sys>/enable, per event
 extern const FileOps kEventFilterOps;   // events/<sys>/<event>/filter
 extern const FileOps kSystemFilterOps;  // events/<sys>/filter
+// What Linux's events/<system>/filter (and a dynamic group's) shows.
+inline constexpr StringView kSystemFilterHelp =
+    "### global filter ###\n"
+    "# Use this to set filters for multiple events.\n"
+    "# Only events with the given fields will be affected.\n"
+    "# If no events are modified, an error message will be displayed here\n";
 extern const FileOps kEventFormatOps;
 extern const FileOps kEventIdOps;
 extern const FileOps kEventTriggerOps;
@@ -61,6 +67,7 @@ extern const FileOps kProbeFormatOps;
 extern const FileOps kProbeIdOps;
 extern const FileOps kProbeTriggerOps;
 extern const FileOps kProbeGroupEnableOps;  // events/<group>/enable, context.index = group
+extern const FileOps kProbeGroupFilterOps;  // events/<group>/filter
 // the function profiler
 extern const FileOps kFunctionProfileEnabledOps;
 extern const FileOps kFunctionStatOps;  // trace_stat/functionN, context.cpu = N

@@ -137,6 +137,7 @@ bool probe_event_entry(const NodeContext& parent, usize index, DynamicEntry& out
 constexpr DynamicChildren kProbeEvents = {probe_event_count, probe_event_entry};
 constexpr Node kProbeGroupFiles[] = {
     file_node("enable", 0640, &kProbeGroupEnableOps),
+    file_node("filter", 0640, &kProbeGroupFilterOps),
 };
 constexpr Node kProbeGroupDirectory = directory_node("", 0755, kProbeGroupFiles, &kProbeEvents);
 

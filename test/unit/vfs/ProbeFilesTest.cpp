@@ -244,7 +244,7 @@ TEST_F(KprobeEvents, TracepointProbeFiresWithTheTracepointsArguments) {
             Errno::kOk);
   ASSERT_EQ(echo_append("dynamic_events", "p:kp kmalloc"), Errno::kOk);
   EXPECT_EQ(cat("kprobe_events"), "p:kprobes/kp kmalloc\n");
-  EXPECT_EQ(ls("events/tracepoints"), (std::vector<std::string>{"enable", "tp"}));
+  EXPECT_EQ(ls("events/tracepoints"), (std::vector<std::string>{"enable", "filter", "tp"}));
   u64 args[] = {0x1010, 0x5000, reinterpret_cast<u64>(g_memory)};
   trace::RecordContext ctx{0, 7, 0, 0};
   // Not enabled: nothing.
@@ -262,6 +262,28 @@ TEST_F(KprobeEvents, TracepointProbeFiresWithTheTracepointsArguments) {
   ASSERT_EQ(echo("events/tracepoints/tp/enable", "0"), Errno::kOk);
   EXPECT_EQ(echo_append("dynamic_events", "-:tracepoints/tp"), Errno::kOk);
   EXPECT_FALSE(tracing_->probes().any_tracepoint_probes());
+}
+
+// events/<group>/filter: Linux's system filter over the group's events: each event with the
+// fields takes it, one without keeps its own; "0" clears them all.
+TEST_F(KprobeEvents, GroupFilterAppliesToEveryEventWithTheFields) {
+  ASSERT_EQ(echo("kprobe_events", "p:grp/a kmalloc size=$arg1"), Errno::kOk);
+  ASSERT_EQ(echo_append("kprobe_events", "p:grp/b kfree ptr=$arg1"), Errno::kOk);
+  EXPECT_EQ(cat("events/grp/filter").rfind("### global filter ###\n", 0), 0u);
+  ASSERT_EQ(echo("events/grp/b/filter", "ptr == 7"), Errno::kOk);
+  ASSERT_EQ(echo("events/grp/filter", "size > 16"), Errno::kOk);
+  EXPECT_EQ(cat("events/grp/a/filter"), "size > 16\n");
+  EXPECT_EQ(cat("events/grp/b/filter"), "ptr == 7\n");
+  ASSERT_EQ(echo("events/grp/a/enable", "1"), Errno::kOk);
+  hit_kmalloc(8, 0);
+  hit_kmalloc(32, 0);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("size=0x20"), std::string::npos) << lines[0];
+  EXPECT_EQ(echo("events/grp/filter", "size >"), Errno::kInval);
+  ASSERT_EQ(echo("events/grp/filter", "0"), Errno::kOk);
+  EXPECT_EQ(cat("events/grp/a/filter"), "none\n");
+  EXPECT_EQ(cat("events/grp/b/filter"), "none\n");
 }
 
 TEST_F(KprobeEvents, RemovalClearsTheBuffersItWroteTo) {
