@@ -68,6 +68,7 @@ constexpr StringView kErrorTexts[] = {
     "Probe point is not an instruction boundary",
     "Failed to register probe event",
     "Probe type is different from existing probe",
+    "Argument type or name is different from existing probe",
     "There is already the exact same probe event",
 };
 static_assert(sizeof kErrorTexts / sizeof kErrorTexts[0] ==
@@ -863,6 +864,7 @@ Status parse_probe_removal(StringView line, ProbeRemoval& out) {
   // "-:GROUP/" removes every event of the group.
   if (name.empty())
     return slash != StringView::npos && !out.group.empty() ? Status() : Errno::kInval;
+  if (words.count > 1) TRY(out.point.append(words.word[1]));
   return out.event.append(name);
 }
 
@@ -885,6 +887,15 @@ Status format_probe_definition(const ProbeDefinition& probe, String& out) {
       break;
   }
   line.put(':').put(probe.group.view()).put('/').put(probe.event.view()).put(' ');
+  if (!line.ok()) return Errno::kNoMem;
+  TRY(format_probe_point(probe, out));
+  for (const FetchArg& arg : probe.args)
+    line.put(' ').put(arg.name.view()).put('=').put(arg.text.view());
+  return line.ok() ? Status() : Status(Errno::kNoMem);
+}
+
+Status format_probe_point(const ProbeDefinition& probe, String& out) {
+  TextWriter line(out);
   if (probe.symbol.empty()) {
     line.put("0x").hex(probe.address, 16);
   } else {
@@ -892,8 +903,6 @@ Status format_probe_definition(const ProbeDefinition& probe, String& out) {
     if (probe.offset) line.put('+').dec(probe.offset);
     if (probe.kind == ProbeKind::kFprobeReturn) line.put("%return");
   }
-  for (const FetchArg& arg : probe.args)
-    line.put(' ').put(arg.name.view()).put('=').put(arg.text.view());
   return line.ok() ? Status() : Status(Errno::kNoMem);
 }
 

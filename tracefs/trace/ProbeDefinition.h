@@ -150,6 +150,7 @@ enum class ProbeError : u8 {
   kBadInsnBndry,
   kFailRegProbe,
   kDiffProbeType,
+  kDiffArgType,
   kSameProbe,
 };
 StringView probe_error_text(ProbeError error);
@@ -171,7 +172,11 @@ enum class ProbeSyntax : u8 { kKprobeEvents, kDynamicEvents };
 struct ProbeRemoval {
   String group;  // empty: any group
   String event;  // empty: every event of the group ("-:GROUP/")
+  String point;  // "-:EVENT SYM[+OFFS]": only the probe point written so; empty: all of them
 };
+// The probe point as a definition line writes it: "kmalloc", "kmalloc+6", "0xffff...",
+// "kfree%return" (an fprobe's return).
+Status format_probe_point(const ProbeDefinition& probe, String& out);
 
 // A definition line (comments and blank lines already removed). EINVAL for a line that is
 // no definition at all (logged nowhere, as Linux's -ECANCELED); ENOENT for an unknown

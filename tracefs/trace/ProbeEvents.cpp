@@ -406,7 +406,7 @@ ProbeEvents::~ProbeEvents() {
 
 ProbeEvent* ProbeEvents::find(u16 id) const {
   if (id < kFirstId || id >= kFirstId + kMaxProbes) return nullptr;
-  return table_[id - kFirstId].load(MemoryOrder::kAcquire);
+  return by_id_[id - kFirstId].load(MemoryOrder::kAcquire);
 }
 
 ProbeEvent* ProbeEvents::find(StringView group, StringView event) const {
@@ -449,7 +449,8 @@ StringView ProbeEvents::group_name(usize group) const {
 usize ProbeEvents::group_size(usize group) const {
   StringView name = group_name(group);
   usize n = 0;
-  for (const auto& probe : probes_) n += probe->definition().group.view() == name;
+  for (const auto& probe : probes_)
+    n += probe->definition().group.view() == name && is_first_point(*probe);
   return name.empty() ? 0 : n;
 }
 
@@ -457,12 +458,17 @@ ProbeEvent* ProbeEvents::group_member(usize group, usize index) const {
   StringView name = group_name(group);
   if (name.empty()) return nullptr;
   for (const auto& probe : probes_)
-    if (probe->definition().group.view() == name && index-- == 0) return probe.get();
+    if (probe->definition().group.view() == name && is_first_point(*probe) && index-- == 0)
+      return probe.get();
   return nullptr;
 }
 
 void ProbeEvents::set_enabled(TraceInstance& instance, ProbeEvent& probe, bool on) {
-  if (on) probe.enabled_in.store(probe.enabled_in.load() | (1u << instance.table_index()));
+  if (on) {
+    for (const auto& point : probes_)
+      if (point->id() == probe.id())
+        point->enabled_in.store(point->enabled_in.load() | (1u << instance.table_index()));
+  }
   instance.set_event_enabled(probe.id(), on);
 }
 
@@ -516,15 +522,26 @@ void ProbeEvents::fire_tracepoint(Tracing& tracing, const RecordContext& ctx, u1
   }
 }
 
-Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeSyntax) {
+Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeEvent* event) {
   usize slot = 0;
   while (slot < kMaxProbes && table_[slot].load(MemoryOrder::kRelaxed)) ++slot;
   if (slot == kMaxProbes) return Errno::kNoSpc;
+  // A new event takes the lowest free id; another point takes its event's.
+  usize id = 0;
+  if (event) {
+    id = event->id() - kFirstId;
+  } else {
+    while (id < kMaxProbes && by_id_[id].load(MemoryOrder::kRelaxed)) ++id;
+    if (id == kMaxProbes) return Errno::kNoSpc;
+  }
   bool new_group = !has_group(definition.group.view());
   OwnPtr<ProbeEvent> probe =
-      TRY(ProbeEvent::create(move(definition), static_cast<u16>(kFirstId + slot)));
+      TRY(ProbeEvent::create(move(definition), static_cast<u16>(kFirstId + id)));
   ProbeEvent* raw = probe.get();
+  raw->slot = static_cast<u32>(slot);
+  if (event) raw->enabled_in.store(event->enabled_in.load());
   TRY(probes_.append(move(probe)));
+  if (!event) by_id_[id].store(raw, MemoryOrder::kRelease);
   // Whole before any recorder can find it.
   table_[slot].store(raw, MemoryOrder::kRelease);
   if (table_end_.load(MemoryOrder::kRelaxed) <= slot)
@@ -532,6 +549,7 @@ Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeSynta
   published_.fetch_add(1, MemoryOrder::kRelease);
   if (is_tprobe(raw->definition().kind)) tracepoint_probes_.fetch_add(1, MemoryOrder::kRelease);
   tracing.functions_changed();
+  if (event) return {};  // the event and its directories are there already
   // Its directory in every instance's events/ (and its group's, if new), as Linux makes them.
   const ProbeDefinition& made = raw->definition();
   for (usize i = 0; i < tracing.instance_count(); ++i) {
@@ -543,7 +561,7 @@ Status ProbeEvents::add(Tracing& tracing, ProbeDefinition definition, ProbeSynta
 
 void ProbeEvents::release(Tracing& tracing, usize index) {
   ProbeEvent& probe = *probes_[index];
-  u32 slot = probe.id() - kFirstId;
+  u32 slot = probe.slot;
   u32 enabled_in = probe.enabled_in.load();
   table_[slot].store(nullptr, MemoryOrder::kRelease);
   published_.fetch_sub(1, MemoryOrder::kRelease);
@@ -554,6 +572,17 @@ void ProbeEvents::release(Tracing& tracing, usize index) {
   tracing.functions_changed();
   // No recorder is inside the probe once every CPU has left the recording path.
   synchronize_writers();
+  // One point of several goes: the event stays, with its other points.
+  ProbeEvent* other = nullptr;
+  for (const auto& point : probes_)
+    if (point.get() != &probe && point->id() == probe.id()) other = other ? other : point.get();
+  if (other) {
+    if (find(probe.id()) == &probe)
+      by_id_[probe.id() - kFirstId].store(other, MemoryOrder::kRelease);
+    probes_.remove(index);
+    return;
+  }
+  by_id_[probe.id() - kFirstId].store(nullptr, MemoryOrder::kRelease);
   // Its id will name another probe: records of this one must not print as that one's, so
   // the buffers it wrote to are cleared, as Linux clears them when an event goes away.
   for (usize i = 0; i < tracing.instance_count(); ++i) {
@@ -579,6 +608,11 @@ Status ProbeEvents::remove(Tracing& tracing, const ProbeRemoval& removal, ProbeS
     bool match = (removal.event.empty() || d.event.view() == removal.event.view()) &&
                  (removal.group.empty() || d.group.view() == removal.group.view()) &&
                  belongs_to(probe, syntax);
+    if (match && !removal.point.empty()) {
+      String point;
+      TRY(format_probe_point(d, point));
+      match = point.view() == removal.point.view();
+    }
     if (!match) {
       ++i;
       continue;
@@ -586,7 +620,6 @@ Status ProbeEvents::remove(Tracing& tracing, const ProbeRemoval& removal, ProbeS
     if (enabled_anywhere(tracing, probe)) return Errno::kBusy;
     release(tracing, i);
     removed = true;
-    if (!removal.event.empty()) break;
   }
   return removed ? Status() : Status(Errno::kNoEnt);
 }
@@ -614,26 +647,65 @@ Status ProbeEvents::run_line(Tracing& tracing, StringView line, ProbeSyntax synt
       log.add(now_ns, error.where, probe_error_text(error.code), error.command.view(), error.caret);
     return parsed;
   }
-  if (ProbeEvent* existing = find(definition.group.view(), definition.event.view())) {
-    // Linux would add a second probe point to the event; tracegate keeps one per event.
-    String command;
-    join_words(line, command);
-    bool same_type = existing->is_return() == is_return_probe(definition.kind);
-    String shown;
-    TRY(format_probe_definition(definition, shown));
-    String old;
-    TRY(format_probe_definition(existing->definition(), old));
-    ProbeError code = !same_type                   ? ProbeError::kDiffProbeType
-                      : old.view() == shown.view() ? ProbeError::kSameProbe
-                                                   : ProbeError::kNone;
-    if (code != ProbeError::kNone)
-      log.add(now_ns,
-              is_fprobe(definition.kind) || is_tprobe(definition.kind) ? "trace_fprobe"
-                                                                       : "trace_kprobe",
-              probe_error_text(code), command.view(), 0);
-    return Errno::kExist;
+  ProbeEvent* existing = find(definition.group.view(), definition.event.view());
+  if (existing) {
+    existing = find(existing->id());
+    TRY(check_append(*existing, definition, line, log, now_ns));
   }
-  return add(tracing, move(definition), syntax);
+  return add(tracing, move(definition), existing);
+}
+
+// Linux's append checks, in its order: the same kind of probe (entry or return, kprobe or
+// fprobe or tprobe), the same arguments (names and types: the event's fields), and not a
+// point the event has already.
+Status ProbeEvents::check_append(const ProbeEvent& event, const ProbeDefinition& definition,
+                                 StringView line, ErrorLog& log, u64 now_ns) const {
+  const ProbeDefinition& old = event.definition();
+  auto family = [](ProbeKind kind) { return is_tprobe(kind) ? 2 : is_fprobe(kind) ? 1 : 0; };
+  ProbeError code = ProbeError::kNone;
+  usize index = 0;
+  if (event.is_return() != is_return_probe(definition.kind) ||
+      family(old.kind) != family(definition.kind)) {
+    code = ProbeError::kDiffProbeType;
+  } else if (old.args.size() != definition.args.size()) {
+    code = ProbeError::kDiffArgType;
+    index =
+        (old.args.size() < definition.args.size() ? old.args.size() : definition.args.size()) + 2;
+  } else {
+    for (usize i = 0; i < old.args.size() && code == ProbeError::kNone; ++i) {
+      if (!(old.args[i].name.view() == definition.args[i].name.view()) ||
+          old.args[i].type != definition.args[i].type ||
+          old.args[i].count != definition.args[i].count) {
+        code = ProbeError::kDiffArgType;
+        index = i + 2;
+      }
+    }
+  }
+  // The same point with the same fetch expressions is there already.
+  if (code == ProbeError::kNone) {
+    String line_of_it;
+    TRY(format_probe_definition(definition, line_of_it));
+    for (const auto& other : probes_) {
+      if (other->id() != event.id()) continue;
+      String existing;
+      TRY(format_probe_definition(other->definition(), existing));
+      if (existing.view() == line_of_it.view()) code = ProbeError::kSameProbe;
+    }
+  }
+  if (code == ProbeError::kNone) return {};
+  String command;
+  join_words(line, command);
+  usize caret = 0;
+  for (usize word = 0, at = 0; word < index && at < command.size(); ++word) {
+    usize space = command.view().find(' ', at);
+    at = space == StringView::npos ? command.size() : space + 1;
+    caret = at;
+  }
+  log.add(
+      now_ns,
+      is_fprobe(definition.kind) || is_tprobe(definition.kind) ? "trace_fprobe" : "trace_kprobe",
+      probe_error_text(code), command.view(), caret);
+  return Errno::kExist;
 }
 
 Result<usize> ProbeEvents::write(Tracing& tracing, StringView data, ProbeSyntax syntax,

@@ -48,6 +48,9 @@ class ProbeEvent {
 
   // Instances (table slots) that enabled it once: their buffers may hold its records.
   Atomic<u32> enabled_in{0};
+  // Its slot in the recorders' table. An event with several probe points (Linux's
+  // Create/append) is one ProbeEvent a point, each in its own slot, all with the event's id.
+  u32 slot = 0;
 
  private:
   usize build_payload(const RecordContext& ctx, const ProbeHit& hit, u8* payload,
@@ -94,8 +97,11 @@ class ProbeEvents {
   usize count() const { return probes_.size(); }
   ProbeEvent& at(usize index) { return *probes_[index]; }
   const ProbeEvent& at(usize index) const { return *probes_[index]; }
+  // The event with this id (its first probe point), or null.
   ProbeEvent* find(u16 id) const;
   ProbeEvent* find(StringView group, StringView event) const;
+  // Whether `probe` is its event's first point: lists of events name each event once.
+  bool is_first_point(const ProbeEvent& probe) const { return find(probe.id()) == &probe; }
 
   // events/: the groups in order of their first probe, and the probes of each.
   usize group_count() const;
@@ -105,7 +111,8 @@ class ProbeEvents {
   ProbeEvent* group_member(usize group, usize index) const;
 
   // Enabling through events/.../enable or set_event: marks the instance.
-  static void set_enabled(TraceInstance& instance, ProbeEvent& probe, bool on);
+  // Enabling an event (any of its points) enables every point of it.
+  void set_enabled(TraceInstance& instance, ProbeEvent& probe, bool on);
   bool enabled_anywhere(Tracing& tracing, const ProbeEvent& probe) const;
 
   // For the kernel's patcher and dispatch.
@@ -132,13 +139,20 @@ class ProbeEvents {
                        usize count, u64 site);
 
  private:
-  Status add(Tracing& tracing, ProbeDefinition definition, ProbeSyntax syntax);
+  // A new event, or (with `event`) one more probe point of that event.
+  Status add(Tracing& tracing, ProbeDefinition definition, ProbeEvent* event);
+  // Why a definition naming an existing event cannot become another of its points (Linux's
+  // append checks), logged; or nothing.
+  Status check_append(const ProbeEvent& event, const ProbeDefinition& definition, StringView line,
+                      ErrorLog& log, u64 now_ns) const;
   Status remove(Tracing& tracing, const ProbeRemoval& removal, ProbeSyntax syntax);
   void release(Tracing& tracing, usize index);
   Status run_line(Tracing& tracing, StringView line, ProbeSyntax syntax, ErrorLog& log, u64 now_ns);
 
   Vector<OwnPtr<ProbeEvent>> probes_;
   Atomic<ProbeEvent*> table_[kMaxProbes] = {};
+  // Each event id's first point (what find(id) returns), by id - kFirstId.
+  Atomic<ProbeEvent*> by_id_[kMaxProbes] = {};
   Atomic<u32> published_{0};
   Atomic<u32> tracepoint_probes_{0};
   Atomic<u32> table_end_{0};  // one past the highest slot in use: recorders scan no further

@@ -35,7 +35,7 @@ bool apply_probe_word(OpenFile& file, StringView word) {
   for (usize i = 0; i < probes.count(); ++i) {
     auto& probe = probes.at(i);
     if (!parsed.matches(probe.event().system, probe.event().name)) continue;
-    trace::ProbeEvents::set_enabled(instance_of(file), probe, parsed.enable);
+    probes.set_enabled(instance_of(file), probe, parsed.enable);
     matched = true;
   }
   return matched;
@@ -44,7 +44,7 @@ bool apply_probe_word(OpenFile& file, StringView word) {
 void set_probes_enabled(OpenFile& file, bool on) {
   auto& probes = file.tracing().probes();
   for (usize i = 0; i < probes.count(); ++i)
-    trace::ProbeEvents::set_enabled(instance_of(file), probes.at(i), on);
+    probes.set_enabled(instance_of(file), probes.at(i), on);
 }
 
 // ---- set_event / available_events ----
@@ -59,6 +59,7 @@ Result<bool> set_event_show(OpenFile& file, String& out) {
   TRY(trace::show_enabled_events(instance_of(file), out));
   auto& probes = file.tracing().probes();
   for (usize i = 0; i < probes.count(); ++i) {
+    if (!probes.is_first_point(probes.at(i))) continue;
     const auto& event = probes.at(i).event();
     if (instance_of(file).event_enabled(event.id))
       TRY(append_event_name(out, event.system, event.name));
@@ -80,7 +81,8 @@ Result<bool> available_events_show(OpenFile& file, String& out) {
   }
   auto& probes = file.tracing().probes();
   for (usize i = 0; i < probes.count(); ++i)
-    TRY(append_event_name(out, probes.at(i).event().system, probes.at(i).event().name));
+    if (probes.is_first_point(probes.at(i)))
+      TRY(append_event_name(out, probes.at(i).event().system, probes.at(i).event().name));
   return false;
 }
 

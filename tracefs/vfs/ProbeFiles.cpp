@@ -49,7 +49,7 @@ Result<usize> probe_enable_write(OpenFile& file, StringView data) {
   if (!probe) return Errno::kNoEnt;
   u64 value = TRY(parse_unsigned(data));
   if (value > 1) return Errno::kInval;
-  trace::ProbeEvents::set_enabled(instance_of(file), *probe, value == 1);
+  file.tracing().probes().set_enabled(instance_of(file), *probe, value == 1);
   return data.size();
 }
 
@@ -116,7 +116,7 @@ Result<usize> group_enable_write(OpenFile& file, StringView data) {
   auto& probes = file.tracing().probes();
   usize group = group_of(file);
   for (usize i = 0; i < probes.group_size(group); ++i)
-    trace::ProbeEvents::set_enabled(instance_of(file), *probes.group_member(group, i), value == 1);
+    probes.set_enabled(instance_of(file), *probes.group_member(group, i), value == 1);
   return data.size();
 }
 

@@ -286,6 +286,68 @@ TEST_F(KprobeEvents, GroupFilterAppliesToEveryEventWithTheFields) {
   EXPECT_EQ(cat("events/grp/b/filter"), "none\n");
 }
 
+// Linux's Create/append: a definition naming an existing event adds a probe point to it. The
+// event (its id, files, enable bit and filter) is one; each point records into it.
+TEST_F(KprobeEvents, SecondPointAppendsToTheEvent) {
+  ASSERT_EQ(echo("kprobe_events", "p:multi kmalloc a=%di"), Errno::kOk);
+  ASSERT_EQ(echo_append("kprobe_events", "p:multi kfree a=%si"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/multi kmalloc a=%di\np:kprobes/multi kfree a=%si\n");
+  EXPECT_EQ(ls("events/kprobes"), (std::vector<std::string>{"enable", "filter", "multi"}));
+  EXPECT_NE(cat("available_events").find("kprobes:multi\n"), std::string::npos);
+  EXPECT_EQ(cat("available_events").find("kprobes:multi\n"),
+            cat("available_events").rfind("kprobes:multi\n"));
+  ASSERT_EQ(echo("events/kprobes/multi/enable", "1"), Errno::kOk);
+  EXPECT_TRUE(tracing_->probes().has_probe_at(0x1000));
+  EXPECT_TRUE(tracing_->probes().has_probe_at(0x3000));
+  hit_kmalloc(5, 6);
+  u64 registers[15] = {};
+  registers[10] = 9;  // %si
+  u64 stack[2] = {0x7010, 0};
+  trace::ProbeHit hit{registers, 0x3000, reinterpret_cast<u64>(stack), 0x7010, 0};
+  tracing_->probes().fire(*tracing_, trace::RecordContext{0, 7, 0, 0}, hit, false);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("multi: (kmalloc+0x0/0x100) a=0x5"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("multi: (kfree+0x0/0x100) a=0x9"), std::string::npos) << lines[1];
+  ASSERT_EQ(echo("events/kprobes/multi/enable", "0"), Errno::kOk);
+}
+
+TEST_F(KprobeEvents, AppendChecksTypeArgumentsAndDuplicates) {
+  ASSERT_EQ(echo("kprobe_events", "p:multi kmalloc a=%di"), Errno::kOk);
+  EXPECT_EQ(echo_append("kprobe_events", "p:multi kfree a=%si b=%dx"), Errno::kExist);
+  EXPECT_EQ(error_log_tail(),
+            "trace_kprobe: error: Argument type or name is different from existing probe\n"
+            "  Command: p:multi kfree a=%si b=%dx\n"
+            "                               ^\n");
+  EXPECT_EQ(echo_append("kprobe_events", "p:multi kfree a=%si:u32"), Errno::kExist);
+  EXPECT_EQ(echo_append("kprobe_events", "r:multi kfree a=%si"), Errno::kExist);
+  EXPECT_EQ(echo_append("kprobe_events", "p:multi kmalloc a=%di"), Errno::kExist);
+  // The same point read otherwise (same names and types) is another point, as in Linux.
+  EXPECT_EQ(echo_append("kprobe_events", "p:multi kmalloc a=%si"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/multi kmalloc a=%di\np:kprobes/multi kmalloc a=%si\n");
+}
+
+TEST_F(KprobeEvents, RemovingOnePointKeepsTheEvent) {
+  ASSERT_EQ(echo("kprobe_events", "p:multi kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo_append("kprobe_events", "p:multi kfree"), Errno::kOk);
+  ASSERT_EQ(echo_append("kprobe_events", "p:other vfs_read"), Errno::kOk);
+  std::string id = cat("events/kprobes/multi/id");
+  // The first point goes: the event, its id and files stay with the other.
+  ASSERT_EQ(echo_append("kprobe_events", "-:kprobes/multi kmalloc"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/multi kfree\np:kprobes/other vfs_read\n");
+  EXPECT_EQ(cat("events/kprobes/multi/id"), id);
+  EXPECT_FALSE(tracing_->probes().has_probe_at(0x1000));
+  EXPECT_EQ(echo_append("kprobe_events", "-:kprobes/multi kmalloc"), Errno::kNoEnt);
+  // A new event does not take the id the event still has.
+  ASSERT_EQ(echo_append("kprobe_events", "p:third kmalloc"), Errno::kOk);
+  EXPECT_NE(cat("events/kprobes/third/id"), id);
+  // Without a point, every point of the event goes.
+  ASSERT_EQ(echo_append("kprobe_events", "p:multi kmalloc"), Errno::kOk);
+  ASSERT_EQ(echo_append("kprobe_events", "-:multi"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "p:kprobes/other vfs_read\np:kprobes/third kmalloc\n");
+  EXPECT_EQ(table_.lookup("tracing/events/kprobes/multi").error(), Errno::kNoEnt);
+}
+
 TEST_F(KprobeEvents, RemovalClearsTheBuffersItWroteTo) {
   ASSERT_EQ(echo("kprobe_events", "p:a kmalloc"), Errno::kOk);
   ASSERT_EQ(echo("events/kprobes/a/enable", "1"), Errno::kOk);
