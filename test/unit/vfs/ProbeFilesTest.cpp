@@ -32,11 +32,15 @@ class KprobeEvents : public TracefsTest {
 
   // A call of kmalloc (at 0x1000) with rdi = `size` and rsi = `pointer`.
   void hit_kmalloc(u64 size, u64 pointer, bool returning = false, u64 retval = 0) {
+    hit_function(0x1000, size, pointer, returning, retval);
+  }
+  // A call of the function at `ip` with rdi = `di` and rsi = `si`.
+  void hit_function(u64 ip, u64 di, u64 si, bool returning = false, u64 retval = 0) {
     u64 registers[15] = {};
-    registers[9] = size;
-    registers[10] = pointer;
+    registers[9] = di;
+    registers[10] = si;
     u64 stack[2] = {0x7010, 0};
-    trace::ProbeHit hit{registers, 0x1000, reinterpret_cast<u64>(stack), 0x7010, retval};
+    trace::ProbeHit hit{registers, ip, reinterpret_cast<u64>(stack), 0x7010, retval};
     trace::RecordContext ctx{0, 7, 0, 0};
     tracing_->probes().fire(*tracing_, ctx, hit, returning);
   }
@@ -300,11 +304,7 @@ TEST_F(KprobeEvents, SecondPointAppendsToTheEvent) {
   EXPECT_TRUE(tracing_->probes().has_probe_at(0x1000));
   EXPECT_TRUE(tracing_->probes().has_probe_at(0x3000));
   hit_kmalloc(5, 6);
-  u64 registers[15] = {};
-  registers[10] = 9;  // %si
-  u64 stack[2] = {0x7010, 0};
-  trace::ProbeHit hit{registers, 0x3000, reinterpret_cast<u64>(stack), 0x7010, 0};
-  tracing_->probes().fire(*tracing_, trace::RecordContext{0, 7, 0, 0}, hit, false);
+  hit_function(0x3000, 0, 9);  // kfree
   auto lines = trace_lines();
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_NE(lines[0].find("multi: (kmalloc+0x0/0x100) a=0x5"), std::string::npos) << lines[0];
