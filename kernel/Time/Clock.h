@@ -18,6 +18,12 @@ extern u64 g_mult;
 always_inline_notrace u64 clock_cycles_to_ns(u64 cycles) {
   return static_cast<u64>((static_cast<unsigned __int128>(cycles) * clock_detail::g_mult) >> 32);
 }
+// The clock at a TSC value read earlier (the fentry path reads it first thing). 0 until
+// clock_init has run, as clock_ns().
+always_inline_notrace u64 clock_tsc_to_ns(u64 tsc) {
+  if (!clock_detail::g_mult) return 0;
+  return clock_cycles_to_ns(tsc - clock_detail::g_tsc_base);
+}
 // 0 until clock_init has run.
 always_inline_notrace u64 clock_ns() {
   if (!clock_detail::g_mult) return 0;

@@ -282,7 +282,7 @@ extern "C" TG_HOT void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64*
   site_entries(guard, ctx, *top, ip, parent_slot, frame);
 }
 
-extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
+extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers, u64 tsc) {
   TracerGuard guard;
   ShadowStack& stack = current_task()->shadow_stack;
   if (stack.top == 0) panic("ftrace: return hook with an empty shadow stack");
@@ -295,7 +295,7 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers) {
   // The tracer that hooked the call, if it is still current (never null nor a marker).
   if (top && frame.tracer == &top->tracer()) {
     if (guard.entered()) {
-      u64 rettime = trace_clock(top->clock());
+      u64 rettime = trace_clock_at(top->clock(), tsc);
       if (frame.tracer->on_return == GraphTracer::on_return)
         GraphTracer::on_return(*top, trace_context(guard.saved_flags()), frame.call, rettime,
                                retval);

@@ -15,8 +15,9 @@ extern "C" void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64* regist
 // Called from return_to_handler and return_to_regs_handler: records the return and gives back
 // the real return address. `registers` is return_to_regs_handler's block (null from
 // return_to_handler, which saves only the return value): the frames of return probes, which
-// read it, return through return_to_regs_handler.
-extern "C" u64 ftrace_graph_return(u64 retval, const u64* registers);
+// read it, return through return_to_regs_handler. `tsc` is the TSC the hook read first: the
+// return's time.
+extern "C" u64 ftrace_graph_return(u64 retval, const u64* registers, u64 tsc);
 extern "C" void return_to_handler();
 extern "C" void return_to_regs_handler();
 // Whether `address` is one of the two return hooks (a hooked return slot holds it).

@@ -19,3 +19,18 @@ always_inline_notrace u64 trace_clock(tg::TraceClock clock) {
       return clock_ns();
   }
 }
+
+// The same clock at `tsc`, a TSC value read earlier (the return hooks read it first thing, see
+// ftrace_entry.S). Every clock but "counter" is the TSC (the ns ones scaled as clock_ns()
+// scales it), so the time base stays exactly trace_clock()'s; "counter" takes its next count
+// here.
+always_inline_notrace u64 trace_clock_at(tg::TraceClock clock, u64 tsc) {
+  switch (clock) {
+    case tg::TraceClock::kCounter:
+      return __atomic_fetch_add(&g_counter_clock, 1, __ATOMIC_RELAXED);
+    case tg::TraceClock::kX86Tsc:
+      return tsc;
+    default:
+      return clock_tsc_to_ns(tsc);
+  }
+}

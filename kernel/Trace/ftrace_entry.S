@@ -96,7 +96,12 @@ ftrace_regs_caller:
  * is 16-byte aligned (the caller's alignment before its call). The return value is in
  * %rax:%rdx; ftrace_graph_return pops the task's shadow stack and gives back the real return
  * address. It keeps working after tracing is turned off: frames pushed earlier stay valid.
- * Only the return value needs saving: everything else is callee-saved or dead here. */
+ * Only the return value needs saving: everything else is callee-saved or dead here.
+ * The return's time is read first, as soon as the return value is saved, and handed on as
+ * the TSC (trace_clock_at gives every trace clock from it): the pipeline is empty after the
+ * mispredicted return into this hook, and the slow, microcoded read then costs less than
+ * later in ftrace_graph_return, behind its loads and checks (measured: entry_path_bench,
+ * docs/tracing.md). Like Linux's rettime, it is read before interrupts are masked. */
 .global return_to_handler
 .type return_to_handler, @function
 return_to_handler:
@@ -104,8 +109,11 @@ return_to_handler:
     movq %rsp, %rbp           /* frame pointer on the saved %rbp slot, for backtraces */
     pushq %rax
     pushq %rdx
-    subq $8, %rsp             /* 3 pushes and 8: %rsp is 16-byte aligned for the call */
     movq %rax, %rdi
+    rdtsc
+    subq $8, %rsp             /* 3 pushes and 8: %rsp is 16-byte aligned for the call */
+    shlq $32, %rdx
+    orq %rax, %rdx            /* the TSC */
     xorl %esi, %esi           /* no register block */
     call ftrace_graph_return
     movq %rax, %rcx           /* caller-clobbered and not part of the return value */
@@ -123,9 +131,12 @@ return_to_handler:
 return_to_regs_handler:
     pushq %rbp
     PUSH_REGISTER_BLOCK
+    movq %rax, %rdi
+    rdtsc
     subq $8, %rsp
     leaq 120(%rsp), %rbp      /* frame pointer on the saved %rbp slot, for backtraces */
-    movq %rax, %rdi
+    shlq $32, %rdx
+    orq %rax, %rdx            /* the TSC */
     leaq 8(%rsp), %rsi
     call ftrace_graph_return
     movq %rax, %rcx

@@ -86,6 +86,52 @@ def retval_trace(client, root, hex_option):
     return text
 
 
+# function_graph on the local clock, with funcgraph-abstime: a block's closing line carries the
+# return's time and the duration since its opening line's, so their difference must be the
+# printed duration (to the abstime's microsecond). The return hook reads its time apart from
+# the entry (the TSC, scaled in the dispatch): a different time base shows here.
+ABSTIME_LINE = re.compile(r"^\s*(\d+)\.(\d{6}) \|[^|]*?(?:(\d+\.\d+) us)?\s*\|\s+(.*)$")
+
+
+def check_time_base(client, root):
+    def write(path, text, flags=ninep.O_WRONLY | ninep.O_TRUNC):
+        client.write_file(root, "tracing/" + path, text.encode(), flags)
+
+    write("current_tracer", "nop")
+    write("trace_clock", "local")
+    write("set_ftrace_filter", "")
+    for word in FILTER.split():
+        write("set_ftrace_filter", word, ninep.O_WRONLY | ninep.O_APPEND)
+    write("options/funcgraph-abstime", "1")
+    write("trace", "")
+    write("current_tracer", "function_graph")
+    write("tracing_on", "1")
+    client.write_file(root, "workloads/run", b"alloc 3")
+    write("tracing_on", "0")
+    text = client.read_file(root, "tracing/trace")
+    write("options/funcgraph-abstime", "0")
+    write("current_tracer", "nop")
+    write("set_ftrace_filter", "")
+    opened = []
+    blocks = 0
+    for line in text.split("\n"):
+        match = ABSTIME_LINE.match(line)
+        if not match:
+            continue
+        at_us = int(match.group(1)) * 1000000 + int(match.group(2))
+        call = match.group(4).strip()
+        if call.endswith("{"):
+            opened.append(at_us)
+        elif call.startswith("}") and opened:
+            start = opened.pop()
+            duration = float(match.group(3))
+            expect(abs((at_us - start) - duration) <= 1.0,
+                   f"a block's return time {at_us} us minus its entry's {start} us is not its "
+                   f"duration {duration} us: {line}")
+            blocks += 1
+    expect(blocks >= 3, f"function_graph on the local clock: {blocks} closed blocks:\n{text[:2000]}")
+
+
 # The alloc workload's kmalloc blocks: each return names kmalloc and carries the pointer the
 # kmem:kmalloc event inside the call reported.
 def check_retval(client, root):
@@ -135,6 +181,7 @@ def test(kernel, golden_dir, update, guests):
                f"{tracer}: only {text.count(chr(10))} lines; the filter caught nothing")
     if not update:
         check_retval(client, root)
+        check_time_base(client, root)
 
 
 # The task and object-cache events, with the values the workloads know: pingpong clones
