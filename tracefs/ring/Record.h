@@ -50,7 +50,9 @@ constexpr u32 make_header(RecordType type, u32 delta) {
 constexpr RecordType header_type(u32 header) {
   return static_cast<RecordType>(header & ((1u << kTypeBits) - 1));
 }
-constexpr u32 header_delta(u32 header) { return header >> kTypeBits; }
+constexpr u32 header_delta(u32 header) {
+  return header >> kTypeBits;
+}
 
 // Linux's TRACE_FLAG_* bits for the `flags` byte (the irqs-off / need-resched / hardirq /
 // softirq columns). `preempt` holds the preempt depth in its low nibble and the
@@ -133,16 +135,25 @@ static_assert(sizeof(GraphEntryRecord) + sizeof(GraphReturnRecord) == 24,
 // (only kEvent needs it). Records are 4-byte aligned.
 constexpr usize record_size(u32 header, u32 next) {
   switch (header_type(header)) {
-    case RecordType::kTimeStamp: return sizeof(TimeStampRecord);
-    case RecordType::kTask: return sizeof(TaskRecord);
-    case RecordType::kFunction: return sizeof(FunctionRecord);
-    case RecordType::kGraphEntry: return sizeof(GraphEntryRecord);
-    case RecordType::kGraphReturn: return sizeof(GraphReturnRecord);
-    case RecordType::kGraphReturnLong: return sizeof(GraphReturnLongRecord);
-    case RecordType::kEvent: return sizeof(EventRecord) + ((next + 3) & ~u32{3});
+    case RecordType::kTimeStamp:
+      return sizeof(TimeStampRecord);
+    case RecordType::kTask:
+      return sizeof(TaskRecord);
+    case RecordType::kFunction:
+      return sizeof(FunctionRecord);
+    case RecordType::kGraphEntry:
+      return sizeof(GraphEntryRecord);
+    case RecordType::kGraphReturn:
+      return sizeof(GraphReturnRecord);
+    case RecordType::kGraphReturnLong:
+      return sizeof(GraphReturnLongRecord);
+    case RecordType::kEvent:
+      return sizeof(EventRecord) + ((next + 3) & ~u32{3});
     case RecordType::kIrqEnter:
-    case RecordType::kIrqExit: return sizeof(IrqRecord);
-    case RecordType::kPadding: break;
+    case RecordType::kIrqExit:
+      return sizeof(IrqRecord);
+    case RecordType::kPadding:
+      break;
   }
   return 0;
 }

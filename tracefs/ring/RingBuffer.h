@@ -105,9 +105,13 @@ class CpuBuffer {
   void set_overwrite(bool overwrite);
   bool overwrite() const;
   usize pages() const;
-  usize page_size() const { return page_size_; }
+  usize page_size() const {
+    return page_size_;
+  }
   // Bytes of records a page holds: page_size() minus the page header.
-  u32 data_size() const { return data_size_; }
+  u32 data_size() const {
+    return data_size_;
+  }
   CpuStats stats() const;
   u32 cpu() const;
   // For the one consuming reader: entries lost to overwrite since it last asked (Linux's
@@ -151,12 +155,24 @@ class CpuBuffer {
   u64 pack_head(u64 page, u32 entries, u32 bytes) const {
     return (page << (2 * count_bits_)) | (u64{bytes} << count_bits_) | entries;
   }
-  u64 head_page(u64 head) const { return head >> (2 * count_bits_); }
-  u32 head_entries(u64 head) const { return static_cast<u32>(head & count_mask()); }
-  u32 head_bytes(u64 head) const { return static_cast<u32>((head >> count_bits_) & count_mask()); }
-  u64 count_mask() const { return (u64{1} << count_bits_) - 1; }
-  PageSlot& slot_for(u64 page) const { return slots_[page % page_count_]; }
-  u32* page_data(PageHeader* page) const { return reinterpret_cast<u32*>(page + 1); }
+  u64 head_page(u64 head) const {
+    return head >> (2 * count_bits_);
+  }
+  u32 head_entries(u64 head) const {
+    return static_cast<u32>(head & count_mask());
+  }
+  u32 head_bytes(u64 head) const {
+    return static_cast<u32>((head >> count_bits_) & count_mask());
+  }
+  u64 count_mask() const {
+    return (u64{1} << count_bits_) - 1;
+  }
+  PageSlot& slot_for(u64 page) const {
+    return slots_[page % page_count_];
+  }
+  u32* page_data(PageHeader* page) const {
+    return reinterpret_cast<u32*>(page + 1);
+  }
   u32* claim(u64 timestamp, i32 pid, RecordType type, usize size);
   // claim()'s common case, inline for write_fixed: recording on, the same pid, a delta that
   // fits and room left in the current page (so no kTask or kTimeStamp record and no new
