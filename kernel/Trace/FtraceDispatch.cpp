@@ -155,9 +155,20 @@ always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContex
   Task* task = current_task();
   if (!task) return;
   ShadowStack& stack = task->shadow_stack;
-  if (push_frame(stack, parent_slot, HookedCall{ip, 0, stack.top, 0}, &kReturnProbes,
-                 return_to_regs_handler))
+  // Their $argN are read at the return from what the entry saw (Linux's entry data).
+  u32 saved = 0;
+  if (stack.probe_entries < ShadowStack::kProbeEntries) {
+    ProbeEntryArgs& entry = stack.probe_entry[stack.probe_entries];
+    tg::trace::probe_entry_arguments(registers, entry.registers);
+    entry.sp = reinterpret_cast<u64>(parent_slot);
+    saved = ++stack.probe_entries;
+  }
+  if (push_frame(stack, parent_slot, HookedCall{ip, 0, stack.top, saved}, &kReturnProbes,
+                 return_to_regs_handler)) {
     ++stack.side_frames;
+  } else if (saved) {
+    --stack.probe_entries;
+  }
 }
 // The profiler times calls on the local trace clock whatever trace_clock says, as Linux's
 // profiler reads trace_clock_local.
@@ -244,10 +255,19 @@ always_inline_notrace void site_entries(const TracerGuard& guard, const RecordCo
     if (guard.entered()) profile_return(stack, frame, guard.cpu());
   } else if (frame.tracer == &kReturnProbes) {
     --stack.side_frames;
+    const ProbeEntryArgs* entry = nullptr;
+    if (frame.call.data) {
+      entry = &stack.probe_entry[frame.call.data - 1];
+      --stack.probe_entries;
+    }
     // The probe may have gone meanwhile: fire() finds only the probes still published.
     if (guard.entered()) {
       ProbeHit hit{registers, frame.call.ip, reinterpret_cast<u64>(registers) + kSavedRegisterBytes,
                    frame.return_address, retval};
+      if (entry) {
+        hit.entry_args = entry->registers;
+        hit.entry_sp = entry->sp;
+      }
       g_tracing->probes().fire(*g_tracing, trace_context(guard.saved_flags()), hit, true);
     }
   }

@@ -21,6 +21,13 @@ struct ShadowFrame {
   u64 subtime;  // the profiler's frames: ProfiledCall::subtime
 };
 
+// What a return probe's $argN reads at the return: the argument registers (rdi rsi rdx rcx
+// r8 r9) and $stack as the function's entry saw them.
+struct ProbeEntryArgs {
+  u64 registers[6];
+  u64 sp;
+};
+
 struct ShadowStack {
   // Room for the profiler's and a graph tracer's frame on every call of a deep path.
   static constexpr u32 kFrames = 96;
@@ -35,4 +42,9 @@ struct ShadowStack {
   u64 switched_out;
   u64 switched_out_local;  // the same moment on the local clock, for the profiler's frames
   ShadowFrame frames[kFrames];
+  // Return probes' frames keep their entry's arguments here, innermost last (a frame's
+  // call.data is its index + 1, 0 when all were taken: its $argN then fail to fetch).
+  static constexpr u32 kProbeEntries = 16;
+  u32 probe_entries;  // in use
+  ProbeEntryArgs probe_entry[kProbeEntries];
 };

@@ -203,6 +203,23 @@ def check_return_probe(client, root):
             pairs += 1
     expect(pairs >= 50, f"only {pairs} kmalloc/kfree pairs in the workload's task")
     write(client, root, "kprobe_events", "")
+    # A return probe's $argN is the argument the entry saw (saved there), a kretprobe's and an
+    # fprobe exit's alike: kmalloc's size at each of its returns.
+    write(client, root, "kprobe_events", "r:size_ret kmalloc size=$arg1:u64 ptr=$retval")
+    write_dynamic(client, root, "f:tests/size_exit kmalloc%return size=$arg1:u64", append=True)
+    write(client, root, "set_event", "kprobes:size_ret")
+    write(client, root, "set_event", "tests:size_exit", append=True)
+    write(client, root, "trace", "")
+    run_alloc(client, root, 50)
+    write(client, root, "set_event", "")
+    lines = events(client, root)
+    expected = [(i % 64 + 1) * 24 for i in range(50)]
+    for name in ("size_ret", "size_exit"):
+        sizes = [int(e[4]["size"]) for e in lines if e[2] == name and e[0].startswith("workload")]
+        expect(is_subsequence(expected, sizes),
+               f"{name}: the workload's kmalloc sizes are not all in the trace: {sizes[:20]}")
+    write(client, root, "kprobe_events", "")
+    write_dynamic(client, root, "")
 
 
 def check_probes_on_graph_traced_function(client, root):
@@ -302,7 +319,8 @@ def check_offset_probe_refused(client, root, kernel):
         (f"p:inside kmalloc+{inside}", errno.EILSEQ, "Probe point is not an instruction boundary",
          "kmalloc"),
         (f"p:branch kmalloc+{branch}", errno.EINVAL, "Failed to register probe event", "kmalloc"),
-        (f"p:arg kmalloc+{inside - 1} $arg1", errno.EINVAL, "Invalid $-valiable specified",
+        (f"p:arg kmalloc+{inside - 1} $arg1", errno.EINVAL,
+         "$arg* can be used only on function entry or exit",
          "$arg1"),
     ]
     for command, code, message, at in cases:

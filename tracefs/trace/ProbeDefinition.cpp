@@ -36,7 +36,7 @@ constexpr StringView kErrorTexts[] = {
     "$retval is not available on probe",
     "Invalid stack number",
     "Invalid argument number",
-    "Invalid $-valiable specified",
+    "Invalid $-variable specified",
     "Invalid register name",
     "Invalid memory address",
     "File offset is not available with kprobe",
@@ -70,9 +70,10 @@ constexpr StringView kErrorTexts[] = {
     "Probe type is different from existing probe",
     "Argument type or name is different from existing probe",
     "There is already the exact same probe event",
+    "$arg* can be used only on function entry or exit",
 };
 static_assert(sizeof kErrorTexts / sizeof kErrorTexts[0] ==
-              static_cast<usize>(ProbeError::kSameProbe) + 1);
+              static_cast<usize>(ProbeError::kNoFentryArgs) + 1);
 
 constexpr StringView kRegisterNames[kProbeRegisterCount] = {
     "r15", "r14", "r13", "r12", "bx", "r11", "r10", "r9", "r8",
@@ -301,11 +302,17 @@ struct ArgParser {
       arg.op = FetchOp::kComm;
       return {};
     }
-    if (at_entry && var.starts_with("arg")) {
+    if (var.starts_with("arg")) {
       u64 n;
       if (!parse_u64(var.drop_front(3), 10, n)) return fail(offs, ProbeError::kBadVar);
       if (n == 0 || n > kParamMaxStack) return fail(offs, ProbeError::kBadArgNum);
-      arg.op = FetchOp::kArgument;
+      // A return probe reads what the argument was at the function's entry (saved there).
+      if (at_entry)
+        arg.op = FetchOp::kArgument;
+      else if (is_return)
+        arg.op = FetchOp::kEntryArgument;
+      else
+        return fail(offs, ProbeError::kNoFentryArgs);
       arg.param = static_cast<u32>(n - 1);
       return {};
     }

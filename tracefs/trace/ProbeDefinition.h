@@ -28,13 +28,14 @@ constexpr bool is_tprobe(ProbeKind kind) {
 
 // Where a fetch argument's value starts.
 enum class FetchOp : u8 {
-  kRegister,      // %REG: param = ProbeRegisters index
-  kArgument,      // $argN: param = N - 1
-  kStack,         // $stackN: param = N
-  kStackPointer,  // $stack
-  kReturnValue,   // $retval
-  kComm,          // $comm
-  kImmediate,     // @ADDR, @SYM[+|-offs]: the address, always dereferenced
+  kRegister,       // %REG: param = ProbeRegisters index
+  kArgument,       // $argN: param = N - 1
+  kEntryArgument,  // $argN of a return probe: the value at entry (ProbeHit::entry_args)
+  kStack,          // $stackN: param = N
+  kStackPointer,   // $stack
+  kReturnValue,    // $retval
+  kComm,           // $comm
+  kImmediate,      // @ADDR, @SYM[+|-offs]: the address, always dereferenced
 };
 
 // Linux's fetch types. The order of the integer ones is (kind, size) by rows of four.
@@ -152,6 +153,7 @@ enum class ProbeError : u8 {
   kDiffProbeType,
   kDiffArgType,
   kSameProbe,
+  kNoFentryArgs,
 };
 StringView probe_error_text(ProbeError error);
 

@@ -69,6 +69,14 @@ bool base_value(const FetchArg& arg, const ProbeHit& hit, u64& value) {
       }
       // The seventh argument on is on the stack, above the return address.
       return read_memory(hit.sp + 8 * (arg.param - 6 + 1), &value, 8);
+    case FetchOp::kEntryArgument:
+      if (!hit.entry_args) return false;
+      if (arg.param < 6) {
+        value = hit.entry_args[arg.param];
+        return true;
+      }
+      // Stack arguments are read at the return, from the caller's frame the entry saw.
+      return read_memory(hit.entry_sp + 8 * (arg.param - 6 + 1), &value, 8);
     case FetchOp::kStack:
       return read_memory(hit.sp + 8 * u64{arg.param}, &value, 8);
     case FetchOp::kStackPointer:
@@ -262,6 +270,10 @@ Result<OwnPtr<ProbeEvent>> ProbeEvent::create(ProbeDefinition definition, u16 id
   p.event_.ftrace_internal = false;
   p.event_.print = nullptr;
   return probe;
+}
+
+void probe_entry_arguments(const u64* registers, u64 (&out)[6]) {
+  for (usize i = 0; i < 6; ++i) out[i] = registers[kArgumentRegisters[i]];
 }
 
 usize ProbeEvent::build_payload(const RecordContext& ctx, const ProbeHit& hit, u8* payload,

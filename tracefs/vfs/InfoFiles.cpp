@@ -80,6 +80,7 @@ constexpr StringView kReadme =
     "\t fetcharg: %<register>, @<address>, @<symbol>[+|-<offset>],\n"
     "\t           $stack<index>, $stack, $retval, $comm, $arg<N>,\n"
     "\t           +|-<offset>(<fetcharg>)\n"
+    "\t     kernel return probes support: $retval, $arg<N>, $comm\n"
     "\t     type: s8/16/32/64, u8/16/32/64, x8/16/32/64, char, string, symbol,\n"
     "\t           b<bit-width>@<bit-offset>/<container-size>, <type>\\[<array-size>\\]\n"
     "  kprobe_profile\t\t- each probe's hits and misses\n"

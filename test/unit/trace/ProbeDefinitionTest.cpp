@@ -113,7 +113,7 @@ TEST_F(ProbeParser, TracepointProbe) {
 TEST_F(ProbeParser, FprobesReadNoRegisters) {
   EXPECT_EQ(parse("f kmalloc %ax").error(), Errno::kInval);
   EXPECT_EQ(logged(),
-            "trace_fprobe: Invalid $-valiable specified\n  Command: f kmalloc %ax\n"
+            "trace_fprobe: Invalid $-variable specified\n  Command: f kmalloc %ax\n"
             "                     ^");
 }
 
@@ -336,7 +336,7 @@ const ErrorCase kErrors[] = {
      "trace_kprobe: $retval is not available on probe\n  Command: p kmalloc $retval\n"
      "                     ^"},
     {"p kmalloc $stackx", Errno::kInval,
-     "trace_kprobe: Invalid $-valiable specified\n  Command: p kmalloc $stackx\n"
+     "trace_kprobe: Invalid $-variable specified\n  Command: p kmalloc $stackx\n"
      "                     ^"},
     {"p kmalloc $stack99999", Errno::kInval,
      "trace_kprobe: Invalid stack number\n  Command: p kmalloc $stack99999\n"
@@ -344,8 +344,8 @@ const ErrorCase kErrors[] = {
     {"p kmalloc $arg0", Errno::kInval,
      "trace_kprobe: Invalid argument number\n  Command: p kmalloc $arg0\n"
      "                     ^"},
-    {"r kmalloc $arg1", Errno::kInval,
-     "trace_kprobe: Invalid $-valiable specified\n  Command: r kmalloc $arg1\n"
+    {"r kmalloc $argx", Errno::kInval,
+     "trace_kprobe: Invalid $-variable specified\n  Command: r kmalloc $argx\n"
      "                     ^"},
     {"p kmalloc %xx", Errno::kInval,
      "trace_kprobe: Invalid register name\n  Command: p kmalloc %xx\n                     ^"},
@@ -500,9 +500,10 @@ const ErrorCase kInsideErrors[] = {
      "               ^"},
     {"p kmalloc+9", Errno::kInval,
      "trace_kprobe: Failed to register probe event\n  Command: p kmalloc+9\n             ^"},
-    // $argN is an entry's (the Linux version this follows knows no other place for it).
+    // $argN is an entry's, or a return's (the entry's value).
     {"p kmalloc+6 $arg1", Errno::kInval,
-     "trace_kprobe: Invalid $-valiable specified\n  Command: p kmalloc+6 $arg1\n"
+     "trace_kprobe: $arg* can be used only on function entry or exit\n  Command: p kmalloc+6 "
+     "$arg1\n"
      "                       ^"},
     {"r kmalloc+6", Errno::kInval,
      "trace_kprobe: Retprobe address must be an function entry\n  Command: r kmalloc+6\n"
@@ -553,7 +554,7 @@ const ErrorCase kTracepointErrors[] = {
     {"t no_such_event", Errno::kInval,
      "trace_fprobe: Tracepoint is not found\n  Command: t no_such_event\n             ^"},
     {"t kfree %ax", Errno::kInval,
-     "trace_fprobe: Invalid $-valiable specified\n  Command: t kfree %ax\n"
+     "trace_fprobe: Invalid $-variable specified\n  Command: t kfree %ax\n"
      "                   ^"},
 };
 

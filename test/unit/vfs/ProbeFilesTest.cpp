@@ -106,6 +106,38 @@ TEST_F(KprobeEvents, EnabledProbePrintsAsLinux) {
       << lines[0];
 }
 
+// A return probe's $argN is the argument as the entry saw it (the kernel keeps it in the
+// shadow stack), whatever the register holds at the return.
+TEST_F(KprobeEvents, ReturnProbeReadsTheEntryArguments) {
+  ASSERT_EQ(echo("kprobe_events", "r:ret kmalloc size=$arg1 ptr=$arg2 $retval"), Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"), "r:kprobes/ret kmalloc size=$arg1 ptr=$arg2 arg3=$retval\n");
+  ASSERT_EQ(echo("events/kprobes/ret/enable", "1"), Errno::kOk);
+  u64 registers[15] = {};
+  registers[9] = 0xdead;  // rdi at the return: not what $arg1 reads
+  u64 entry[6] = {0x40, 0x1234, 0, 0, 0, 0};
+  u64 stack[2] = {0x7010, 0};
+  trace::ProbeHit hit{registers, 0x1000, reinterpret_cast<u64>(stack), 0x7010, 0x99};
+  hit.entry_args = entry;
+  hit.entry_sp = reinterpret_cast<u64>(stack);
+  tracing_->probes().fire(*tracing_, trace::RecordContext{0, 7, 0, 0}, hit, true);
+  // Without the entry's (too deeply nested), the fetch fails and the field stays 0.
+  hit.entry_args = nullptr;
+  tracing_->probes().fire(*tracing_, trace::RecordContext{0, 7, 0, 0}, hit, true);
+  auto lines = trace_lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("size=0x40 ptr=0x1234 arg3=0x99"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("size=0x0 ptr=0x0 arg3=0x99"), std::string::npos) << lines[1];
+}
+
+TEST_F(KprobeEvents, EntryArgumentsOnlyAtAnEntryOrAReturn) {
+  EXPECT_EQ(echo("dynamic_events", "f:fr kmalloc%return a=$arg2"), Errno::kOk);
+  EXPECT_EQ(echo("kprobe_events", "p:in kmalloc+6 a=$arg2"), Errno::kInval);
+  EXPECT_NE(error_log_tail().find("$arg* can be used only on function entry or exit"),
+            std::string::npos);
+  EXPECT_NE(cat("README").find("kernel return probes support: $retval, $arg<N>, $comm\n"),
+            std::string::npos);
+}
+
 TEST_F(KprobeEvents, DisabledProbeRecordsNothingAndCountsNoHit) {
   ASSERT_EQ(echo("kprobe_events", "p:my_probe kmalloc"), Errno::kOk);
   hit_kmalloc(1, 0);
