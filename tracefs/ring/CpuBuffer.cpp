@@ -135,17 +135,31 @@ TG_HOT bool CpuBuffer::start_page(u64 timestamp, i32 pid) {
   __atomic_store_n(&page->timestamp, timestamp, __ATOMIC_RELAXED);
   __atomic_store_n(&page->pid, pid, __ATOMIC_RELAXED);
   store_commit(page, 0, kRelaxed);
-  slot.entries = 0;
-  slot.entry_bytes = 0;
+  slot.counts.store(0, kRelaxed);
+  // The page left behind counts in the totals from now on; stats() takes the new one's
+  // counts through the tail, so both change together under the fold sequence.
+  u32 sequence = fold_sequence_.load(kRelaxed);
+  fold_sequence_.store(sequence + 1, kRelaxed);
+  atomic_fence(MemoryOrder::kRelease);
+  fold_current_page();
   slot.sequence.store(next, kRelease);
   // Releasing the tail also tells readers the previous page's commit is final.
   tail_.store(next, kRelease);
+  fold_sequence_.store(sequence + 2, kRelease);
   current_ = page;
   current_slot_ = &slot;
   write_offset_ = 0;
   last_time_ = timestamp;
   last_pid_ = pid;
   return true;
+}
+
+// The counts of the page the writer leaves join the totals (start_page, under the fold
+// sequence; resize, with no writer).
+void CpuBuffer::fold_current_page() {
+  if (!current_slot_) return;
+  written_.store(written_.load(kRelaxed) + current_slot_->entries(), kRelaxed);
+  written_bytes_.store(written_bytes_.load(kRelaxed) + current_slot_->entry_bytes(), kRelaxed);
 }
 
 // Makes sure logical page `next` has a slot: free when fewer than page_count_ pages are in
@@ -159,8 +173,8 @@ TG_HOT bool CpuBuffer::take_free_page(u64 next) {
     if (!overwrite_.load(kRelaxed)) return false;
     const PageSlot& victim = slot_for(oldest);
     if (head_.compare_exchange(head, pack_head(oldest + 1, 0, 0), MemoryOrder::kAcqRel)) {
-      bump(overrun_, victim.entries - head_entries(head));
-      bump(overrun_bytes_, victim.entry_bytes - head_bytes(head));
+      bump(overrun_, victim.entries() - head_entries(head));
+      bump(overrun_bytes_, victim.entry_bytes() - head_bytes(head));
       return true;
     }
     // The consumer moved the head meanwhile: look again.
@@ -195,6 +209,7 @@ void CpuBuffer::reset() {
   head_.store(pack_head(tail + 1, 0, 0), kRelease);
   write_offset_ = data_size_;
   pending_size_ = 0;
+  current_slot_ = nullptr;  // its counts go with the rest
   written_.store(0, kRelaxed);
   written_bytes_.store(0, kRelaxed);
   overrun_.store(0, kRelaxed);
@@ -214,7 +229,7 @@ Status CpuBuffer::resize(usize pages) {
   auto* slots = static_cast<PageSlot*>(allocate(pages * sizeof(PageSlot), alignof(PageSlot)));
   if (!slots) return Errno::kNoMem;
   usize fresh_count = pages > page_count_ ? pages - page_count_ : 0;
-  for (usize i = 0; i < pages; ++i) new (&slots[i]) PageSlot{nullptr, {kNoPage}, 0, 0};
+  for (usize i = 0; i < pages; ++i) new (&slots[i]) PageSlot{nullptr, {kNoPage}, {0}};
   for (usize i = 0; i < fresh_count; ++i) {
     slots[i].page = allocate_page(page_size_);
     if (slots[i].page) continue;
@@ -244,9 +259,10 @@ Status CpuBuffer::resize(usize pages) {
     const PageSlot& dropped = slot_for(page);
     u32 read_entries = page == oldest ? head_entries(head) : 0;
     u32 read_bytes = page == oldest ? head_bytes(head) : 0;
-    bump(overrun_, dropped.entries - read_entries);
-    bump(overrun_bytes_, dropped.entry_bytes - read_bytes);
+    bump(overrun_, dropped.entries() - read_entries);
+    bump(overrun_bytes_, dropped.entry_bytes() - read_bytes);
   }
+  bool current_kept = false;
   for (usize i = 0; i < page_count_; ++i) {
     PageSlot& old = slots_[i];
     u64 page = old.sequence.load(kRelaxed);
@@ -258,9 +274,16 @@ Status CpuBuffer::resize(usize pages) {
     PageSlot& moved = slots[page % pages];
     moved.page = old.page;
     moved.sequence.store(page, kRelaxed);
-    moved.entries = old.entries;
-    moved.entry_bytes = old.entry_bytes;
-    if (old.page == current_) current_slot_ = &moved;
+    moved.counts.store(old.counts.load(kRelaxed), kRelaxed);
+    if (old.page == current_) {
+      current_slot_ = &moved;
+      current_kept = true;
+    }
+  }
+  // A current page not kept (nothing live) leaves its counts in the totals.
+  if (!current_kept) {
+    fold_current_page();
+    current_slot_ = nullptr;
   }
   usize next_spare = 0;
   for (usize i = 0; i < pages; ++i) {
@@ -291,7 +314,7 @@ Status CpuBuffer::set_page_size(usize page_size, usize pages) {
     for (; allocated < pages; ++allocated) {
       PageHeader* page = allocate_page(page_size);
       if (!page) break;
-      new (&slots[allocated]) PageSlot{page, {kNoPage}, 0, 0};
+      new (&slots[allocated]) PageSlot{page, {kNoPage}, {0}};
     }
   }
   if (allocated < pages) {
@@ -344,10 +367,27 @@ CpuStats CpuBuffer::stats() const {
   CpuStats stats{};
   u64 overrun = overrun_.load(kRelaxed);
   u64 read = read_.load(kRelaxed);
-  stats.entries = written_.load(kRelaxed) - overrun - read;
+  // The totals of the pages left behind and the counts of the page being written, read
+  // together (the fold sequence): the writer moves one into the other on a new page.
+  u64 written;
+  u64 written_bytes;
+  for (;;) {
+    u32 sequence = fold_sequence_.load(kAcquire);
+    if (sequence & 1) continue;
+    written = written_.load(kRelaxed);
+    written_bytes = written_bytes_.load(kRelaxed);
+    const PageSlot& current = slot_for(tail_.load(kRelaxed));
+    // Only the page the writer holds has counts not yet in the totals.
+    if (current.sequence.load(kRelaxed) == tail_.load(kRelaxed)) {
+      written += current.entries();
+      written_bytes += current.entry_bytes();
+    }
+    atomic_fence(MemoryOrder::kAcquire);
+    if (fold_sequence_.load(kRelaxed) == sequence) break;
+  }
+  stats.entries = written - overrun - read;
   stats.overrun = overrun;
-  stats.bytes =
-      written_bytes_.load(kRelaxed) - overrun_bytes_.load(kRelaxed) - read_bytes_.load(kRelaxed);
+  stats.bytes = written_bytes - overrun_bytes_.load(kRelaxed) - read_bytes_.load(kRelaxed);
   stats.dropped = dropped_.load(kRelaxed);
   stats.read = read;
   // The oldest entry's time needs decoding: a throwaway non-consuming cursor finds it.

@@ -143,9 +143,15 @@ class CpuBuffer {
   struct PageSlot {
     PageHeader* page;
     Atomic<u64> sequence;
-    u32 entries;      // writer-private: entries written to this page
-    u32 entry_bytes;  // writer-private: their bytes
+    // The entries written to this page (high half) and their bytes (low half): written by
+    // the writer alone, read by stats() for the page being written.
+    Atomic<u64> counts;
+    u32 entries() const { return static_cast<u32>(counts.load(MemoryOrder::kRelaxed) >> 32); }
+    u32 entry_bytes() const { return static_cast<u32>(counts.load(MemoryOrder::kRelaxed)); }
   };
+  static constexpr u64 count_of(u32 entries, usize bytes) {
+    return u64{entries} << 32 | static_cast<u32>(bytes);
+  }
   static constexpr u64 kNoPage = ~u64{0};
 
   CpuBuffer(u32 cpu) : cpu_(cpu) {}
@@ -190,6 +196,7 @@ class CpuBuffer {
     return place;
   }
   bool start_page(u64 timestamp, i32 pid);
+  void fold_current_page();
   bool take_free_page(u64 next);
   // The record at write_offset_ (and the bookkeeping before it) becomes visible: `commit` is
   // released after every word of it was stored. Inline: write_fixed() ends with it.
@@ -197,14 +204,11 @@ class CpuBuffer {
     write_offset_ += static_cast<u32>(size);
     __atomic_store_n(&current_->commit, write_offset_, __ATOMIC_RELEASE);
     if (!counts_as_entry(type)) return;
-    current_slot_->entries++;
-    current_slot_->entry_bytes += static_cast<u32>(size);
-    bump_written(size);
-  }
-  // Single-writer counters: a plain load and store, no locked instruction on the hot path.
-  TG_ALWAYS_INLINE void bump_written(usize size) {
-    written_.store(written_.load(MemoryOrder::kRelaxed) + 1, MemoryOrder::kRelaxed);
-    written_bytes_.store(written_bytes_.load(MemoryOrder::kRelaxed) + size, MemoryOrder::kRelaxed);
+    // One add counts the entry and its bytes (the page's; the buffer's totals take them
+    // when the writer leaves the page, see fold_current_page).
+    PageSlot& slot = *current_slot_;
+    slot.counts.store(slot.counts.load(MemoryOrder::kRelaxed) + count_of(1, size),
+                      MemoryOrder::kRelaxed);
   }
   void write_words(const void* words, usize bytes);
   void count_dropped();
@@ -243,9 +247,12 @@ class CpuBuffer {
   RecordType pending_type_ = RecordType::kPadding;
   u32* staging_ = nullptr;
 
-  // Totals since the last reset; entries = written - overrun - read.
+  // Totals since the last reset; entries = written - overrun - read. written_ and
+  // written_bytes_ hold the pages the writer has left; stats() adds the one it is writing.
+  // fold_sequence_ is odd while the writer moves a page's counts into them (a seqlock).
   Atomic<u64> written_{0};
   Atomic<u64> written_bytes_{0};
+  Atomic<u32> fold_sequence_{0};
   Atomic<u64> overrun_{0};
   Atomic<u64> overrun_bytes_{0};
   Atomic<u64> read_{0};

@@ -29,6 +29,17 @@ TEST_F(RingOverwrite, EntriesAndOverrunAreExactAfterWrappingManyTimes) {
   EXPECT_EQ(stats.bytes, survivors * sizeof(FunctionRecord));
 }
 
+// The page being written counts at once, and joins the totals when the writer moves on:
+// the figures are exact after every single record, across page turns and overwrites.
+TEST_F(RingOverwrite, StatsAreExactAfterEveryRecord) {
+  for (u32 i = 0; i < 6 * kFunctionsPerPage; ++i) {
+    ASSERT_TRUE(write_function(*buffer_, 1 + i, i));
+    CpuStats stats = buffer_->stats();
+    ASSERT_EQ(stats.entries + stats.overrun, u64{i} + 1) << "after record " << i;
+    ASSERT_EQ(stats.bytes, stats.entries * sizeof(FunctionRecord)) << "after record " << i;
+  }
+}
+
 TEST_F(RingOverwrite, SurvivorsAreTheNewestInOrder) {
   write_many(10000);
   auto all = read_all(*buffer_, false);

@@ -143,6 +143,39 @@ TEST(RingConcurrency, BatchedConsumerKeepsExactlyWhatItClaimed) {
   EXPECT_EQ(stats.read + stats.overrun, kRecords);
 }
 
+// stats() while the writer turns pages: the page being written and the totals of the pages
+// left behind are read together, so what was written never appears to shrink or to exceed
+// what the writer has finished.
+TEST(RingConcurrency, StatsReadDuringPageTurnsNeverGoBackwards) {
+  auto buffer = CpuBuffer::create(0, 4).release_value();
+  std::atomic<u64> finished{0};
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (u32 i = 0; i < kRecords; ++i) {
+      u32 words[] = {0, i, checksum(i), 0};
+      buffer->write_fixed<FunctionRecord>(1000 + u64{i}, 0, RecordType::kFunction, words);
+      finished.store(u64{i} + 1, std::memory_order_release);
+    }
+    done.store(true);
+  });
+  u64 last = 0;
+  bool backwards = false;
+  bool ahead = false;
+  while (!done.load()) {
+    u64 before = finished.load(std::memory_order_acquire);
+    CpuStats stats = buffer->stats();
+    u64 written = stats.entries + stats.overrun;
+    u64 after = finished.load(std::memory_order_acquire);
+    if (written < last) backwards = true;
+    if (written > after + 1 || written + 1 < before) ahead = true;
+    last = written;
+  }
+  writer.join();
+  EXPECT_FALSE(backwards);
+  EXPECT_FALSE(ahead);
+  EXPECT_EQ(buffer->stats().entries + buffer->stats().overrun, u64{kRecords});
+}
+
 TEST(RingConcurrency, NonConsumingReaderSeesOnlyIntactOrderedRecords) {
   auto buffer = CpuBuffer::create(0, 4).release_value();
   std::atomic<bool> done{false};

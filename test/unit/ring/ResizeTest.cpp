@@ -56,6 +56,24 @@ TEST_F(RingResize, ShrinkCountsOnlyUnreadEntriesAsOverrun) {
   EXPECT_EQ(buffer_->stats().read, 3u);
 }
 
+// Everything read, then a resize: no page is live, and what was written stays counted
+// (entries = written - overrun - read stays 0, and counts up again from there).
+TEST_F(RingResize, ResizeOfAFullyReadBufferKeepsTheCounts) {
+  write_many(kFunctionsPerPage + 7);
+  {
+    CpuBuffer::Cursor pipe(*buffer_, true);
+    Entry entry;
+    while (pipe.peek(entry)) pipe.advance();
+  }
+  EXPECT_EQ(buffer_->stats().entries, 0u);
+  ASSERT_TRUE(buffer_->resize(6).ok());
+  EXPECT_EQ(buffer_->stats().entries, 0u);
+  EXPECT_EQ(buffer_->stats().read, kFunctionsPerPage + 7);
+  write_many(3, 5000);
+  EXPECT_EQ(buffer_->stats().entries, 3u);
+  EXPECT_EQ(buffer_->stats().bytes, 3 * sizeof(FunctionRecord));
+}
+
 TEST_F(RingResize, WritingContinuesAfterShrink) {
   write_many(3 * kFunctionsPerPage + 10);
   ASSERT_TRUE(buffer_->resize(2).ok());
