@@ -209,7 +209,8 @@ void CpuBuffer::reset() {
   head_.store(pack_head(tail + 1, 0, 0), kRelease);
   write_offset_ = data_size_;
   pending_size_ = 0;
-  current_slot_ = nullptr;  // its counts go with the rest
+  // The page being written goes with the rest: nothing of it joins the totals.
+  if (current_slot_) current_slot_->counts.store(0, kRelaxed);
   written_.store(0, kRelaxed);
   written_bytes_.store(0, kRelaxed);
   overrun_.store(0, kRelaxed);

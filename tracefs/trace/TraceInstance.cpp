@@ -51,7 +51,7 @@ Status TraceInstance::set_tracer(StringView requested) {
   notify_functions_changed();
   synchronize_writers();
   if (previous.reset) previous.reset(*this);
-  buffer_->reset();
+  reset_buffer();
   if (next->init) TRY(next->init(*this));
   tracer_.store(next, MemoryOrder::kRelease);
   notify_functions_changed();
@@ -131,9 +131,17 @@ Status TraceInstance::set_clock(TraceClock clock) {
   if (clock == clock_) return {};
   clock_ = clock;
   // Timestamps of two clocks cannot be merged: Linux clears the buffer on a switch.
+  reset_buffer();
+  return {};
+}
+
+// Events keep recording whatever the tracer: the buffer's writers are stopped and waited
+// out before it is emptied, and let in again after.
+void TraceInstance::reset_buffer() {
+  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).disable_recording();
   synchronize_writers();
   buffer_->reset();
-  return {};
+  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).enable_recording();
 }
 
 usize TraceInstance::pages_for_kb(u64 kb, usize page_size) {

@@ -165,6 +165,8 @@ class TraceInstance {
 
  private:
   TraceInstance() = default;
+  // Empties the live buffer with its writers stopped (a tracer or clock switch).
+  void reset_buffer();
 
   String name_;
   bool is_top_ = false;
