@@ -37,6 +37,11 @@ const Tracer kReturnProbes = {};
 // Marks the profiler's frame: its return adds the call's time to the function's record,
 // whatever the tracer.
 const Tracer kProfilerFrame = {};
+// Marks the frame of the instances running function_graph (Linux 6.12's several fgraph
+// users): one frame a call for all of them, call.data the mask of their table slots and
+// call.calltime the TSC at entry, from which each instance's clock is read again at the
+// return.
+const Tracer kInstanceGraphs = {};
 // The register block's size: the return address into the traced function follows it.
 constexpr u64 kSavedRegisterBytes = 15 * 8;
 
@@ -75,20 +80,6 @@ struct TableEntry {
 // fast paths keep `ctx` and the hooked call in registers (the calls through a table build
 // their own, call_on_*), so no record is built from a struct stored byte by byte and loaded
 // back wider (a store-forwarding stall).
-always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_flags, u32 exact,
-                                            u64 ip, u64 parent_ip) {
-  g_tracing->for_each_recorder([&](TraceInstance& instance) TG_ALWAYS_INLINE {
-    const Tracer& tracer = instance.tracer();
-    if (!tracer.on_function) return;
-    if (!instance_wants(instance, exact, ip)) return;
-    if (!instance.pid_allowed(ctx.pid)) return;
-    if (tracer.on_function == FunctionTracer::record)
-      FunctionTracer::record_at(instance, ctx, ip, parent_ip, trace_clock(instance.clock()));
-    else
-      call_on_function(tracer, instance, irq_flags, ip, parent_ip);
-  });
-}
-
 // Pushes the frame and hooks the return through `hook` (return_to_regs_handler for a return
 // probe, which reads the registers there; return_to_handler for the rest). False when the
 // stack was full: the call is not hooked.
@@ -111,6 +102,87 @@ always_inline_notrace bool push_frame(ShadowStack& stack, u64* parent_slot, cons
   ++stack.top;
   *parent_slot = reinterpret_cast<u64>(hook);
   return true;
+}
+
+// function_graph in an instance (the top one's runs through hooked_entry): the entry is
+// recorded now, in the instance's buffer on its clock, and the instance joins the call's
+// instance frame (pushed once all have been asked, see instance_graph_frame).
+struct InstanceGraphCall {
+  u64 tsc = 0;  // read by the first instance that records the call
+  u32 mask = 0;
+  bool excluded = false;  // set_graph_notrace: the call roots a subtree none of them traces
+};
+[[gnu::noinline]] void instance_graph_entry(TraceInstance& instance, const RecordContext& ctx,
+                                            u32 exact, u64 ip, InstanceGraphCall& call) {
+  if (instance.tracer().on_entry != GraphTracer::on_entry) return;
+  if (!instance_wants(instance, exact, ip) || !instance.pid_allowed(ctx.pid)) return;
+  Task* task = current_task();
+  if (!task) return;
+  ShadowStack& stack = task->shadow_stack;
+  // The graph lists are global, as in Linux: set_graph_notrace's subtrees are left out
+  // (under the top's exclusion frame when the top runs function_graph too, else under one
+  // of the instances'), and set_graph_function roots every instance's graphs.
+  if (stack.excluded) return;
+  if (g_tracing->graph_excluded(ip)) {
+    call.excluded = true;
+    return;
+  }
+  // Inside a graph set_graph_function rooted, whoever's frame rooted it: as Linux's
+  // per-task TRACE_GRAPH_BIT, which any fgraph user's entry sets.
+  u32 depth = stack.instance_frames;
+  bool rooted = depth > 0 || stack.top > stack.side_frames;
+  if (!rooted && !g_tracing->graph_filter().admits(ip)) return;
+  if (!call.tsc) call.tsc = rdtsc();
+  HookedCall hooked{ip, trace_clock_at(instance.clock(), call.tsc), depth, 0};
+  if (GraphTracer::on_entry(instance, ctx, hooked)) call.mask |= 1u << instance.table_index();
+}
+[[gnu::noinline]] void instance_graph_frame(u64 ip, u64* parent_slot,
+                                            const InstanceGraphCall& call) {
+  ShadowStack& stack = current_task()->shadow_stack;
+  if (call.mask) {
+    HookedCall frame{ip, call.tsc, stack.instance_frames, call.mask};
+    if (push_frame(stack, parent_slot, frame, &kInstanceGraphs, return_to_handler)) {
+      ++stack.side_frames;
+      ++stack.instance_frames;
+    }
+  } else if (call.excluded && !stack.excluded) {
+    if (push_frame(stack, parent_slot, HookedCall{ip, 0, 0, 0}, nullptr, return_to_handler))
+      ++stack.excluded;
+  }
+}
+// The instances' returns: each one still running function_graph records it, its clock read
+// at the entry's and the return's TSC.
+[[gnu::noinline]] void instance_graph_returns(const ShadowFrame& frame, u64 irq_flags, u64 tsc,
+                                              u64 retval) {
+  RecordContext ctx = trace_context(irq_flags);
+  for (u32 mask = frame.call.data; mask; mask &= mask - 1) {
+    TraceInstance* instance = g_tracing->recorder_at(static_cast<u32>(__builtin_ctz(mask)));
+    if (!instance || instance->tracer().on_return != GraphTracer::on_return) continue;
+    HookedCall call{frame.call.ip, trace_clock_at(instance->clock(), frame.call.calltime),
+                    frame.call.depth, 0};
+    GraphTracer::on_return(*instance, ctx, call, trace_clock_at(instance->clock(), tsc), retval);
+  }
+}
+
+always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_flags, u32 exact,
+                                            u64 ip, u64* parent_slot) {
+  u64 parent_ip = *parent_slot;
+  InstanceGraphCall graphs;
+  g_tracing->for_each_recorder([&](TraceInstance& instance) TG_ALWAYS_INLINE {
+    const Tracer& tracer = instance.tracer();
+    if (!tracer.on_function) {
+      if (unlikely(tracer.on_entry != nullptr) && &instance != g_top)
+        instance_graph_entry(instance, ctx, exact, ip, graphs);
+      return;
+    }
+    if (!instance_wants(instance, exact, ip)) return;
+    if (!instance.pid_allowed(ctx.pid)) return;
+    if (tracer.on_function == FunctionTracer::record)
+      FunctionTracer::record_at(instance, ctx, ip, parent_ip, trace_clock(instance.clock()));
+    else
+      call_on_function(tracer, instance, irq_flags, ip, parent_ip);
+  });
+  if (unlikely(graphs.mask || graphs.excluded)) instance_graph_frame(ip, parent_slot, graphs);
 }
 
 // A tracer that hooks returns: the graph lists (global, as in Linux) pick the calls, then
@@ -241,15 +313,19 @@ always_inline_notrace void site_entries(const TracerGuard& guard, const RecordCo
   const Tracer& tracer = top.tracer();
   if (tracer.on_entry && instance_wants(top, exact, ip))
     hooked_entry(tracer, ctx, guard.saved_flags(), ip, parent_slot);
-  function_entries(ctx, guard.saved_flags(), exact, ip, *parent_slot);
+  function_entries(ctx, guard.saved_flags(), exact, ip, parent_slot);
 }
 // The return of a frame no current tracer pushed: set_graph_notrace's, the profiler's, a
 // return probe's, or a tracer's since replaced.
 [[gnu::noinline]] void side_frame_return(ShadowStack& stack, const ShadowFrame& frame,
-                                         const TracerGuard& guard, u64 retval,
-                                         const u64* registers) {
+                                         const TracerGuard& guard, u64 retval, const u64* registers,
+                                         u64 tsc) {
   if (!frame.tracer) {
     --stack.excluded;
+  } else if (frame.tracer == &kInstanceGraphs) {
+    --stack.side_frames;
+    --stack.instance_frames;
+    if (guard.entered()) instance_graph_returns(frame, guard.saved_flags(), tsc, retval);
   } else if (frame.tracer == &kProfilerFrame) {
     --stack.side_frames;
     if (guard.entered()) profile_return(stack, frame, guard.cpu());
@@ -323,7 +399,7 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers, u64 
         call_on_return(*frame.tracer, guard.saved_flags(), frame.call, rettime, retval);
     }
   } else {
-    side_frame_return(stack, frame, guard, retval, registers);
+    side_frame_return(stack, frame, guard, retval, registers, tsc);
   }
   return frame.return_address;
 }
@@ -335,6 +411,10 @@ bool ftrace_is_return_hook(u64 address) {
 
 bool ftrace_is_profiler_frame(const ShadowFrame& frame) {
   return frame.tracer == &kProfilerFrame;
+}
+
+bool ftrace_is_instance_graph_frame(const ShadowFrame& frame) {
+  return frame.tracer == &kInstanceGraphs;
 }
 
 FtraceStats ftrace_stats() {

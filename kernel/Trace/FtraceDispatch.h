@@ -28,6 +28,8 @@ void ftrace_dispatch_init();
 struct ShadowFrame;
 // Whether the function profiler pushed `frame` (its calltime is on the local trace clock).
 bool ftrace_is_profiler_frame(const ShadowFrame& frame);
+// A frame of the instances' function_graph tracers (its calltime is a TSC).
+bool ftrace_is_instance_graph_frame(const ShadowFrame& frame);
 
 struct FtraceStats {
   u64 shadow_overflows;  // calls left unhooked because a shadow stack was full

@@ -30,6 +30,9 @@ void graph_sleep_time_on_switch(const TraceInstance& top, bool profiling, Task* 
   u64 away_local = now_local - out_local;
   for (u32 i = 0; i < stack.top; ++i) {
     ShadowFrame& frame = stack.frames[i];
+    // The instances' function_graph frames keep the entry's TSC: their calls count the time
+    // away (sleep-time), whatever the top's option.
+    if (ftrace_is_instance_graph_frame(frame)) continue;
     frame.call.calltime += ftrace_is_profiler_frame(frame) ? away_local : away;
   }
 }

@@ -36,7 +36,8 @@ struct ShadowStack {
   // Return probes' and the profiler's frames among them: a graph tracer's depth leaves them
   // out.
   u32 side_frames;
-  u64 overflows;  // calls not hooked because the stack was full
+  u32 instance_frames;  // the instances' function_graph frames among those: their depth
+  u64 overflows;        // calls not hooked because the stack was full
   // nosleep-time: the trace clock when the task was last switched out, 0 when it was not
   // stamped (GraphSleepTime.cpp).
   u64 switched_out;

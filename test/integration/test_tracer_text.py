@@ -320,6 +320,59 @@ def test_stacktrace_trigger(kernel, guests):
            "the trigger was not removed")
 
 
+GRAPH_LEAF = re.compile(r"^ *(\d+)\) +(?:[!#*@$+]? *[\d.]+ us +)\| +(\w+)\(\);$")
+
+
+def test_instance_graph(kernel, guests):
+    """function_graph in an instance beside the top one (Linux 6.12's several fgraph
+    users): each keeps to its own set_ftrace_filter and buffer, and records every call it
+    wants with its duration."""
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+
+    def write(path, text):
+        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+
+    instances = client.walk(root, "tracing/instances")
+    client.mkdir(instances, "graph")
+    expect("function_graph" in client.read_file(root, "tracing/instances/graph/available_tracers"),
+           "instances do not offer function_graph")
+    write("set_ftrace_filter", "kmalloc")
+    write("instances/graph/set_ftrace_filter", "mutex_*")
+    write("current_tracer", "function_graph")
+    write("instances/graph/current_tracer", "function_graph")
+    write("trace", "")
+    write("instances/graph/trace", "")
+    client.write_file(root, "workloads/run", b"ramfs 20")
+    client.write_file(root, "workloads/run", b"alloc 20")
+    write("tracing_on", "0")
+    write("instances/graph/tracing_on", "0")
+    top = client.read_file(root, "tracing/trace")
+    mine = client.read_file(root, "tracing/instances/graph/trace")
+    write("instances/graph/current_tracer", "nop")
+    write("current_tracer", "nop")
+    write("set_ftrace_filter", "")
+    write("tracing_on", "1")
+
+    def leaves(text):
+        return [m.group(2) for m in map(GRAPH_LEAF.match, text.splitlines()) if m]
+
+    top_calls, my_calls = leaves(top), leaves(mine)
+    expect(mine.startswith("# tracer: function_graph\n"), f"instance header: {mine[:200]!r}")
+    expect({"mutex_lock", "mutex_unlock"} <= set(my_calls) <=
+           {"mutex_lock", "mutex_trylock", "mutex_unlock"},
+           f"the instance's graph: {sorted(set(my_calls))} {mine[:1500]}")
+    # ramfs takes its directory mutex 5 times an iteration.
+    expect(my_calls.count("mutex_lock") >= 5 * 20 and
+           my_calls.count("mutex_unlock") == my_calls.count("mutex_lock"),
+           f"{my_calls.count('mutex_lock')} mutex_lock, {my_calls.count('mutex_unlock')} unlock")
+    expect(set(top_calls) == {"kmalloc"} and len(top_calls) >= 20,
+           f"the top graph: {sorted(set(top_calls))} {top[:1500]}")
+    client.unlinkat(instances, "graph", ninep.AT_REMOVEDIR)
+    client.clunk(instances)
+
+
 if __name__ == "__main__":
     if sys.argv[2] == "--process-events":
         run(test_process_events, sys.argv[1])
@@ -327,5 +380,7 @@ if __name__ == "__main__":
         run(test_lock_functions, sys.argv[1])
     elif sys.argv[2] == "--stacktrace-trigger":
         run(test_stacktrace_trigger, sys.argv[1])
+    elif sys.argv[2] == "--instance-graph":
+        run(test_instance_graph, sys.argv[1])
     else:
         run(test, sys.argv[1], sys.argv[2], "--update" in sys.argv[3:])

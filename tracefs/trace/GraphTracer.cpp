@@ -239,7 +239,7 @@ constexpr OptionInfo kGraphOptions[] = {
 
 const Tracer kGraphTracer = {
     .name = "function_graph",
-    .in_instances = false,
+    .in_instances = true,
     .options = kGraphOptions,
     .on_entry = GraphTracer::on_entry,
     .on_return = GraphTracer::on_return,

@@ -29,8 +29,9 @@ struct HookedCall {
 // may be null (nothing to do).
 struct Tracer {
   StringView name;
-  // May run in instances/NAME as well as the top directory (Linux's allow_instances). A
-  // tracer that hooks returns runs at the top only: there is one shadow stack per task.
+  // May run in instances/NAME as well as the top directory (Linux's allow_instances). Of the
+  // tracers that hook returns, only function_graph does (the kernel's dispatch knows its
+  // instance frames); others run at the top only.
   bool in_instances = false;
   // Its own options (options/NAME, and trace_options while it is current), in Linux's order.
   Span<const OptionInfo> options = {};

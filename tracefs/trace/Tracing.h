@@ -55,6 +55,11 @@ class Tracing {
       if (instance) visit(*instance);
     }
   }
+  // The instance published in table slot `slot` (TraceInstance::table_index), or null: for
+  // a recorder that kept the slot (a hooked return), with interrupts masked.
+  TraceInstance* recorder_at(u32 slot) {
+    return slot < kMaxInstances ? table_[slot].load(MemoryOrder::kAcquire) : nullptr;
+  }
   // Whether any instance runs a tracer that calls for the fentry sites, or the profiler runs.
   bool any_traces_functions();
 
