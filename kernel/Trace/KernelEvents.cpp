@@ -20,8 +20,8 @@ using tg::trace::TraceInstance;
 bool g_tracepoints_ready;
 
 namespace {
-// The kernel's tasks have no priorities: every one is what Linux calls nice 0.
-constexpr i32 kDefaultPrio = 120;
+// Tasks created and freed are normal ones at nice 0 (a priority is set after creation).
+constexpr i32 kDefaultPrio = kNormalPrio;
 // prev_state as Linux reports it: 0 runnable (preempted), TASK_INTERRUPTIBLE, EXIT_DEAD.
 constexpr i64 kStateRunning = 0;
 constexpr i64 kStateSleeping = 0x1;
@@ -43,6 +43,30 @@ i64 prev_state_of(const Task* task) {
     default:
       return kStateRunning;
   }
+}
+
+// Linux's task_state_index: the bit number of the reported state, plus one.
+u8 state_index_of(const Task* task) {
+  switch (task->state) {
+    case TaskState::Sleeping:
+      return 1;
+    case TaskState::Dead:
+      return 5;
+    default:
+      return 0;
+  }
+}
+
+tg::trace::SchedTask sched_task_of(const Task* task) {
+  tg::trace::SchedTask described;
+  described.pid = task->pid;
+  described.prio = task->prio;
+  described.cpu = task->cpu;
+  described.state = state_index_of(task);
+  described.policy = static_cast<u8>(task->policy);
+  described.rt_priority = task->rt_priority;
+  described.comm = comm_of(task);
+  return described;
 }
 
 // Runs `emit` with the context of this CPU, unless the tracer is already busy here.
@@ -78,7 +102,17 @@ void record_event(u16 event, const u64 (&args)[N], void* site, Emit emit) {
   });
 }
 
+// Where the scheduler hit a tracepoint: the hook's caller (the scheduler function) and that
+// one's caller, as Linux's latency tracers record CALLER_ADDR0 and CALLER_ADDR1.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wframe-address"
+#define SCHED_SITE()                                                              \
+  tg::trace::ProbeSite {                                                          \
+    as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)), 0 \
+  }
+
 void on_switch(Task* prev, Task* next) {
+  tg::trace::ProbeSite site = SCHED_SITE();
   graph_sleep_time_on_switch(*g_top, g_tracing->profiler().enabled(), prev, next);
   tg::trace::save_comm(next->pid, comm_of(next));
   // Every task of this kernel is its own process: its tgid is its pid.
@@ -89,36 +123,55 @@ void on_switch(Task* prev, Task* next) {
                  RecordContext as_prev = ctx;
                  as_prev.pid = prev->pid;
                  tg::trace::emit_sched_switch(instance, as_prev, comm_of(prev), prev->pid,
-                                              kDefaultPrio, prev_state_of(prev), comm_of(next),
-                                              next->pid, kDefaultPrio);
+                                              prev->prio, prev_state_of(prev), comm_of(next),
+                                              next->pid, next->prio);
                });
+  record([&](const RecordContext& ctx) {
+    const tg::trace::Tracer& tracer = g_top->tracer();
+    if (!tracer.on_sched_switch) return;
+    RecordContext as_prev = ctx;
+    as_prev.pid = prev->pid;
+    tracer.on_sched_switch(*g_top, as_prev, sched_task_of(prev), sched_task_of(next), site);
+  });
 }
 
 void on_waking(Task* task, u32 cpu) {
   record_event(tg::trace::kEventSchedWaking, {as_word(task), cpu}, __builtin_return_address(0),
                [&](TraceInstance& instance, const RecordContext& ctx) {
-                 tg::trace::emit_sched_waking(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
+                 tg::trace::emit_sched_waking(instance, ctx, comm_of(task), task->pid, task->prio,
                                               static_cast<i32>(cpu));
                });
 }
 
 void on_wakeup(Task* task, u32 cpu) {
+  tg::trace::ProbeSite site = SCHED_SITE();
   tg::trace::save_comm(task->pid, comm_of(task));
   tg::trace::save_tgid(task->pid, task->pid);
   record_event(tg::trace::kEventSchedWakeup, {as_word(task), cpu}, __builtin_return_address(0),
                [&](TraceInstance& instance, const RecordContext& ctx) {
-                 tg::trace::emit_sched_wakeup(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
+                 tg::trace::emit_sched_wakeup(instance, ctx, comm_of(task), task->pid, task->prio,
                                               static_cast<i32>(cpu));
                });
+  record([&](const RecordContext& ctx) {
+    const tg::trace::Tracer& tracer = g_top->tracer();
+    if (!tracer.on_sched_wakeup) return;
+    Task* waker = current_task();
+    tg::trace::save_comm(waker->pid, comm_of(waker));
+    tracer.on_sched_wakeup(*g_top, ctx, sched_task_of(task), sched_task_of(waker), site);
+  });
 }
+#undef SCHED_SITE
+#pragma GCC diagnostic pop
 
 void on_migrate(Task* task, u32 from, u32 to) {
   record_event(tg::trace::kEventSchedMigrateTask, {as_word(task), from, to},
                __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
                  tg::trace::emit_sched_migrate_task(instance, ctx, comm_of(task), task->pid,
-                                                    kDefaultPrio, static_cast<i32>(from),
+                                                    task->prio, static_cast<i32>(from),
                                                     static_cast<i32>(to));
                });
+  const tg::trace::Tracer& tracer = g_top->tracer();
+  if (tracer.on_sched_migrate) tracer.on_sched_migrate(*g_top, sched_task_of(task), to);
 }
 
 constexpr const char* kVectorNames[] = {"timer", "reschedule", "stop_machine"};
@@ -238,7 +291,7 @@ void trace_sched_process_exit_slow(const Task* task) {
   record_event(tg::trace::kEventSchedProcessExit, {as_word(task)}, __builtin_return_address(0),
                [&](TraceInstance& instance, const RecordContext& ctx) {
                  tg::trace::emit_sched_process_exit(instance, ctx, comm_of(task), task->pid,
-                                                    kDefaultPrio);
+                                                    task->prio);
                });
 }
 
@@ -246,7 +299,7 @@ void trace_sched_process_free_slow(const Task* task) {
   record_event(tg::trace::kEventSchedProcessFree, {as_word(task)}, __builtin_return_address(0),
                [&](TraceInstance& instance, const RecordContext& ctx) {
                  tg::trace::emit_sched_process_free(instance, ctx, comm_of(task), task->pid,
-                                                    kDefaultPrio);
+                                                    task->prio);
                });
 }
 

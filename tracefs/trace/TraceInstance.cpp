@@ -52,6 +52,16 @@ Status TraceInstance::set_tracer(StringView requested) {
   synchronize_writers();
   if (previous.reset) previous.reset(*this);
   buffer_->reset();
+  live_time_start_ = 0;
+  // A latency tracer keeps its worst case in the snapshot buffer: allocated for it, freed
+  // when a tracer that needs none follows (Linux's tracing_set_tracer).
+  max_trace_ = MaxTraceInfo{};
+  if (next->use_max_tr) {
+    TRY(allocate_snapshot());
+    snapshot_->reset();
+  } else if (previous.use_max_tr) {
+    free_snapshot();
+  }
   if (next->init) TRY(next->init(*this));
   tracer_.store(next, MemoryOrder::kRelease);
   notify_functions_changed();
@@ -103,6 +113,15 @@ void TraceInstance::snapshot_from_recorder() {
   swapping_.store(false);
 }
 
+void TraceInstance::update_max_tr(const MaxTraceInfo& info) {
+  if (!snapshot_allocated_) return;
+  bool idle = false;
+  if (!swapping_.compare_exchange(idle, true)) return;
+  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->swap_cpu(i, *snapshot_);
+  max_trace_ = info;
+  swapping_.store(false);
+}
+
 void TraceInstance::free_snapshot() {
   if (!snapshot_allocated_) return;
   snapshot_allocated_ = false;
@@ -123,8 +142,23 @@ void TraceInstance::set_cpumask(const CpuMask& mask) {
   cpumask_ = mask;
 }
 
+void TraceInstance::clear_buffer() {
+  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).disable_recording();
+  synchronize_writers();
+  buffer_->reset();
+  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).enable_recording();
+}
+
 void TraceInstance::set_tracing_on(bool on) {
   tracing_on_.store(on, MemoryOrder::kRelease);
+}
+
+void TraceInstance::write_tracing_on(bool on) {
+  set_tracing_on(on);
+  // Every write reaches the tracer, as Linux's rb_simple_write calls start or stop.
+  const Tracer& current = tracer();
+  if (on && current.start) current.start(*this);
+  if (!on && current.stop) current.stop(*this);
 }
 
 Status TraceInstance::set_clock(TraceClock clock) {

@@ -200,7 +200,8 @@ TEST_F(Instances, RmdirWhileAnyFileOpenIsEbusy) {
 TEST_F(Instances, OfferTheFunctionTracerAndNop) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
   EXPECT_EQ(cat("instances/foo/available_tracers"), "function nop\n");
-  EXPECT_EQ(cat("available_tracers"), "function_duration function_graph function nop\n");
+  EXPECT_EQ(cat("available_tracers"),
+            "function_duration function_graph wakeup_dl wakeup_rt wakeup function nop\n");
 }
 
 TEST_F(Instances, RefuseTheGraphTracersWithEinval) {
