@@ -129,17 +129,40 @@ void TraceInstance::free_snapshot() {
   for (u32 i = 0; i < snapshot_->cpu_count(); ++i) (void)snapshot_->cpu(i).resize(kMinPages);
 }
 
+// A recorder may swap the spare into the live buffer meanwhile (a snapshot trigger, a
+// latency tracer's new maximum): no swap while it is emptied, and no writer left in it.
 void TraceInstance::clear_snapshot(i32 cpu) {
   if (!snapshot_allocated_) return;
+  bool idle = false;
+  while (!swapping_.compare_exchange(idle, true)) idle = false;
+  synchronize_writers();
   if (cpu >= 0)
     snapshot_->reset_cpu(static_cast<u32>(cpu));
   else
     snapshot_->reset();
+  swapping_.store(false);
 }
 
 void TraceInstance::set_cpumask(const CpuMask& mask) {
   apply_cpumask(*buffer_, cpumask_, mask);
   cpumask_ = mask;
+}
+
+Status TraceInstance::resize_cpu(u32 cpu, usize pages) {
+  ring::CpuBuffer& live = buffer_->cpu(cpu);
+  bool with_max = tracer().use_max_tr && snapshot_allocated_;
+  if (live.pages() == pages && (!with_max || snapshot_->cpu(cpu).pages() == pages)) return {};
+  bool idle = false;
+  while (!swapping_.compare_exchange(idle, true)) idle = false;
+  ring::CpuBuffer& current = buffer_->cpu(cpu);
+  current.disable_recording();
+  synchronize_writers();
+  Status status = current.pages() == pages ? Status() : current.resize(pages);
+  if (status.ok() && with_max && snapshot_->cpu(cpu).pages() != pages)
+    status = snapshot_->cpu(cpu).resize(pages);
+  current.enable_recording();
+  swapping_.store(false);
+  return status;
 }
 
 void TraceInstance::clear_buffer() {

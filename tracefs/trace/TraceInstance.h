@@ -74,6 +74,10 @@ class TraceInstance {
   Status set_tracer(StringView name);
 
   bool tracing_on() const { return tracing_on_.load(MemoryOrder::kRelaxed); }
+  // buffer_size_kb: CPU `cpu` of the live buffer becomes `pages` pages, with no writer
+  // inside and no snapshot swap meanwhile; a latency tracer's max buffer follows (Linux
+  // resizes its max buffer with the live one).
+  Status resize_cpu(u32 cpu, usize pages);
   // Empties the live buffer, every CPU, with the writers kept out meanwhile (control path).
   void clear_buffer();
   void set_tracing_on(bool on);

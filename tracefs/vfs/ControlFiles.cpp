@@ -126,13 +126,7 @@ Result<bool> buffer_size_kb_show(OpenFile& file, String& out) {
 }
 
 Status resize_cpu(TraceInstance& instance, u32 cpu, usize pages) {
-  auto& buffer = instance.buffer().cpu(cpu);
-  if (buffer.pages() == pages) return {};
-  buffer.disable_recording();
-  synchronize_writers();
-  Status status = buffer.resize(pages);
-  buffer.enable_recording();
-  return status;
+  return instance.resize_cpu(cpu, pages);
 }
 
 Result<usize> buffer_size_kb_write(OpenFile& file, StringView data) {
