@@ -127,11 +127,13 @@ void on_switch(Task* prev, Task* next) {
                                               next->pid, next->prio);
                });
   record([&](const RecordContext& ctx) {
-    const tg::trace::Tracer& tracer = g_top->tracer();
-    if (!tracer.on_sched_switch) return;
     RecordContext as_prev = ctx;
     as_prev.pid = prev->pid;
-    tracer.on_sched_switch(*g_top, as_prev, sched_task_of(prev), sched_task_of(next), site);
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const tg::trace::Tracer& tracer = instance.tracer();
+      if (tracer.on_sched_switch)
+        tracer.on_sched_switch(instance, as_prev, sched_task_of(prev), sched_task_of(next), site);
+    });
   });
 }
 
@@ -153,11 +155,13 @@ void on_wakeup(Task* task, u32 cpu) {
                                               static_cast<i32>(cpu));
                });
   record([&](const RecordContext& ctx) {
-    const tg::trace::Tracer& tracer = g_top->tracer();
-    if (!tracer.on_sched_wakeup) return;
     Task* waker = current_task();
-    tg::trace::save_comm(waker->pid, comm_of(waker));
-    tracer.on_sched_wakeup(*g_top, ctx, sched_task_of(task), sched_task_of(waker), site);
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const tg::trace::Tracer& tracer = instance.tracer();
+      if (!tracer.on_sched_wakeup) return;
+      tg::trace::save_comm(waker->pid, comm_of(waker));
+      tracer.on_sched_wakeup(instance, ctx, sched_task_of(task), sched_task_of(waker), site);
+    });
   });
 }
 #undef SCHED_SITE
@@ -170,8 +174,12 @@ void on_migrate(Task* task, u32 from, u32 to) {
                                                     task->prio, static_cast<i32>(from),
                                                     static_cast<i32>(to));
                });
-  const tg::trace::Tracer& tracer = g_top->tracer();
-  if (tracer.on_sched_migrate) tracer.on_sched_migrate(*g_top, sched_task_of(task), to);
+  record([&](const RecordContext&) {
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const tg::trace::Tracer& tracer = instance.tracer();
+      if (tracer.on_sched_migrate) tracer.on_sched_migrate(instance, sched_task_of(task), to);
+    });
+  });
 }
 
 constexpr const char* kVectorNames[] = {"timer", "reschedule", "stop_machine"};

@@ -64,7 +64,7 @@ struct Tracer {
   // The scheduler's tracepoints, with the run-queue lock held and interrupts masked:
   // sched_wakeup (and sched_wakeup_new) of `wakee` by `current`, sched_switch (`ctx` is the
   // task switching out's), and sched_migrate_task. `site` is where the scheduler hit the
-  // tracepoint (its function and that one's caller). Only the top instance's tracer gets them.
+  // tracepoint (its function and that one's caller). Every instance's tracer gets them.
   void (*on_sched_wakeup)(TraceInstance& instance, const RecordContext& ctx, const SchedTask& wakee,
                           const SchedTask& current, const ProbeSite& site) = nullptr;
   void (*on_sched_switch)(TraceInstance& instance, const RecordContext& ctx, const SchedTask& prev,

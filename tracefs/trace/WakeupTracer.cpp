@@ -16,8 +16,8 @@ constexpr i32 kNoTask = -1;
 constexpr i32 kNoPrio = 0x7fffffff;  // Linux's wakeup_prio = -1 (unsigned): any task outranks
 
 // The one measurement under way, as Linux keeps it in file-scope variables: one instance at
-// a time runs a wakeup tracer (init is EBUSY otherwise). The recorders read task_pid and
-// current_cpu without the lock to bail out early, and decide under it.
+// a time (the top one or any other) runs a wakeup tracer; init is EBUSY in a second one. The
+// recorders read task_pid and current_cpu without the lock to bail out early, and decide under it.
 struct WakeupState {
   ArchSpinLock lock;
   Atomic<bool> enabled{false};    // tracer_enabled
@@ -202,6 +202,7 @@ void stop(TraceInstance&) {
 constexpr Tracer make_wakeup_tracer(StringView name, Status (*init_op)(TraceInstance&)) {
   return {
       .name = name,
+      .in_instances = true,
       .use_max_tr = true,
       .init = init_op,
       .reset = reset,

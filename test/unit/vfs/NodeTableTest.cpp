@@ -197,9 +197,10 @@ TEST_F(Instances, RmdirWhileAnyFileOpenIsEbusy) {
   table_.release(file.release_value());
 }
 
-TEST_F(Instances, OfferTheFunctionTracerAndNop) {
+// The tracers that hook returns run at the top only (one shadow stack per task).
+TEST_F(Instances, OfferEveryTracerButTheGraphOnes) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
-  EXPECT_EQ(cat("instances/foo/available_tracers"), "function nop\n");
+  EXPECT_EQ(cat("instances/foo/available_tracers"), "wakeup_dl wakeup_rt wakeup function nop\n");
   EXPECT_EQ(cat("available_tracers"),
             "function_duration function_graph wakeup_dl wakeup_rt wakeup function nop\n");
 }

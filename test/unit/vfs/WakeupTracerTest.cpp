@@ -253,3 +253,33 @@ TEST_F(WakeupTracer, SwitchingAwayGivesTheOptionsBack) {
   EXPECT_EQ(cat("options/overwrite"), "0\n");
   EXPECT_EQ(cat("options/latency-format"), "0\n");
 }
+
+TEST_F(WakeupTracer, RunsInOneInstanceAtATime) {
+  ASSERT_EQ(mkdir("lat"), Errno::kOk);
+  ASSERT_EQ(mkdir("other"), Errno::kOk);
+  ASSERT_EQ(echo("instances/lat/current_tracer", "wakeup_rt"), Errno::kOk);
+  EXPECT_EQ(echo("instances/other/current_tracer", "wakeup"), Errno::kBusy);
+  EXPECT_EQ(echo("current_tracer", "wakeup_dl"), Errno::kBusy);
+  ASSERT_EQ(echo("instances/lat/current_tracer", "nop"), Errno::kOk);
+  EXPECT_EQ(echo("instances/other/current_tracer", "wakeup"), Errno::kOk);
+}
+
+TEST_F(WakeupTracer, AnInstanceKeepsItsOwnMaximum) {
+  ASSERT_EQ(mkdir("lat"), Errno::kOk);
+  ASSERT_EQ(echo("instances/lat/current_tracer", "wakeup_rt"), Errno::kOk);
+  trace::TraceInstance* lat = nullptr;
+  tracing_->for_each_recorder([&](trace::TraceInstance& instance) {
+    if (!instance.is_top()) lat = &instance;
+  });
+  ASSERT_NE(lat, nullptr);
+  trace::SchedTask work = task(4, 120, "work");
+  trace::SchedTask rx = task(5, 49, "rx");
+  lat->tracer().on_sched_wakeup(*lat, on_cpu(0, 4), rx, work, {0x7010, 0x6020, 0});
+  advance_clock(8000);
+  lat->tracer().on_sched_switch(*lat, on_cpu(0, 4), work, rx, {0x7020, 0x6030, 0});
+  EXPECT_EQ(cat("instances/lat/tracing_max_latency"), "8\n");
+  EXPECT_EQ(cat("tracing_max_latency"), "0\n");
+  EXPECT_TRUE(
+      has(cat("instances/lat/trace"), "#    | task: rx-5 (uid:0 nice:0 policy:1 rt_prio:50)\n"));
+  ASSERT_EQ(echo("instances/lat/current_tracer", "nop"), Errno::kOk);
+}
