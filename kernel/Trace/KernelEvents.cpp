@@ -331,6 +331,57 @@ void trace_kmem_cache_free_slow(u64 call_site, const void* pointer, const KmemCa
                });
 }
 
+bool g_trace_irqflags;
+
+namespace {
+u8 g_reporting_irqflags[kMaxCpus];
+
+// One change of this CPU's interrupt flag, to every instance whose tracer follows them. The
+// tracer's own code masks interrupts with the raw primitives; anything else that masks them
+// while this runs (a probe, the comm cache) is not reported again.
+void report_irqs_edge(bool off, const tg::trace::ProbeSite& site) {
+  if (!irqs_disabled()) return;
+  u32 cpu = this_cpu_id();
+  if (g_reporting_irqflags[cpu]) return;
+  g_reporting_irqflags[cpu] = 1;
+  record([&](const RecordContext& ctx) {
+    tg::trace::SchedTask current = sched_task_of(current_task());
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const tg::trace::Tracer& tracer = instance.tracer();
+      if (tracer.on_irqs_edge) tracer.on_irqs_edge(instance, ctx, off, site, current);
+    });
+  });
+  g_reporting_irqflags[cpu] = 0;
+}
+}  // namespace
+
+// Called by the function that masked or unmasks interrupts: the site is that function and
+// its caller (Linux's CALLER_ADDR0 and CALLER_ADDR1), and the frames beyond start at the
+// caller's caller.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wframe-address"
+extern "C" __attribute__((noinline)) void trace_hardirqs_off() {
+  report_irqs_edge(true,
+                   {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
+                    as_word(__builtin_frame_address(2))});
+}
+
+extern "C" __attribute__((noinline)) void trace_hardirqs_on() {
+  report_irqs_edge(false,
+                   {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
+                    as_word(__builtin_frame_address(2))});
+}
+#pragma GCC diagnostic pop
+
+void kernel_events_tracers_changed() {
+  if (!g_tracing) return;
+  bool irqflags = false;
+  g_tracing->for_each_recorder([&](TraceInstance& instance) {
+    irqflags = irqflags || instance.tracer().on_irqs_edge != nullptr;
+  });
+  __atomic_store_n(&g_trace_irqflags, irqflags, __ATOMIC_RELEASE);
+}
+
 void kernel_events_init() {
   g_tracing = tg::trace::tracing();
   g_top = &g_tracing->top();

@@ -5,10 +5,12 @@ Linux's threaded interrupt handlers do; wakeup_rt therefore measures those wakeu
 own. The test checks tracing_max_latency and the max trace `trace` shows in Linux's latency
 format: the header block naming the task, the wakeup (`+ [CPU]`) and context switch
 (`==> [CPU]`) records of that task, and an entry count that matches the lines. wakeup_dl
-records nothing: the guest has no deadline tasks. The `priority` workload checks the
+records nothing: the guest has no deadline tasks. irqsoff measures the longest stretch a CPU
+ran with interrupts masked and shows it with where it started and ended and the stack at its
+end. The `priority` workload checks the
 scheduler's order itself (its result is `failed` otherwise).
 
-    test_latency.py KERNEL (wakeup_rt | wakeup_dl | priority)
+    test_latency.py KERNEL (wakeup_rt | wakeup_dl | irqsoff | priority)
 """
 
 import os
@@ -103,6 +105,46 @@ def test_wakeup_dl(kernel, guests):
     write(client, root, "current_tracer", "nop")
 
 
+IRQSOFF_HEADER = re.compile(
+    r"^# tracer: irqsoff\n#\n# irqsoff latency trace v1\.1\.5 on \S+\n# -{68}\n"
+    r"# latency: (\d+) us, #(\d+)/(\d+), CPU#(\d+) \| \(M:preempt VP:0, KP:0, SP:0 HP:0 #P:2\)\n"
+    r"#    -----------------\n"
+    r"#    \| task: \S+-(\d+) \(uid:0 nice:0 policy:\d rt_prio:\d+\)\n"
+    r"#    -----------------\n"
+    r"#  => started at: \S+\n#  => ended at:   \S+\n#\n#\n")
+
+
+def test_irqsoff(kernel, guests):
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+    write(client, root, "current_tracer", "irqsoff")
+    expect("latency-format" in read(client, root, "trace_options").split(),
+           "irqsoff did not turn the latency format on")
+    client.write_file(root, "workloads/run", b"alloc 50")
+    write(client, root, "tracing_on", "0")
+    latency = int(read(client, root, "tracing_max_latency"))
+    expect(latency > 0, "no masked stretch was measured")
+    text = read(client, root, "trace")
+    header = IRQSOFF_HEADER.match(text)
+    expect(header, f"not Linux's irqsoff header:\n{text[:1200]}")
+    expect(int(header.group(1)) == latency,
+           f"the header says {header.group(1)} us, tracing_max_latency {latency}")
+    lines = text[header.end():].split("\n")[:-1]
+    entries = [line for line in lines if not line.startswith("#") and not line.startswith(" => ")]
+    expect(len(entries) == int(header.group(2)),
+           f"{len(entries)} entries printed, the header counts {header.group(2)}")
+    cpus = {int(re.match(r"^[ \S]{8}-\d+ +(\d+)", line).group(1)) for line in entries}
+    expect(cpus == {int(header.group(4))}, f"entries of CPUs {cpus}, the header says CPU#{header.group(4)}")
+    # Masked all along: every line's irqs-off column says so; the stack at the end.
+    expect(all(re.match(CONTEXT.replace("[.dDbX]", "[dD]"), line) for line in entries),
+           f"a line with interrupts unmasked: {entries}")
+    expect(entries[-1].endswith("<stack trace>") and lines[-1].startswith(" => "),
+           f"the trace does not end with the stack: {lines[-3:]}")
+    write(client, root, "current_tracer", "nop")
+    write(client, root, "tracing_on", "1")
+
+
 def test_priority(kernel, guests):
     guest = Guest(kernel, smp=2, timeout=300)
     guests.append(guest)
@@ -115,5 +157,6 @@ def test_priority(kernel, guests):
 
 
 if __name__ == "__main__":
-    tests = {"wakeup_rt": test_wakeup_rt, "wakeup_dl": test_wakeup_dl, "priority": test_priority}
+    tests = {"wakeup_rt": test_wakeup_rt, "wakeup_dl": test_wakeup_dl, "irqsoff": test_irqsoff,
+             "priority": test_priority}
     run(tests[sys.argv[2]], sys.argv[1])

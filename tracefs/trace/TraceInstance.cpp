@@ -122,6 +122,15 @@ void TraceInstance::update_max_tr(const MaxTraceInfo& info) {
   swapping_.store(false);
 }
 
+void TraceInstance::update_max_tr_single(u32 cpu, const MaxTraceInfo& info) {
+  if (!snapshot_allocated_ || cpu >= buffer_->cpu_count()) return;
+  bool idle = false;
+  if (!swapping_.compare_exchange(idle, true)) return;
+  buffer_->swap_cpu(cpu, *snapshot_);
+  max_trace_ = info;
+  swapping_.store(false);
+}
+
 void TraceInstance::free_snapshot() {
   if (!snapshot_allocated_) return;
   snapshot_allocated_ = false;

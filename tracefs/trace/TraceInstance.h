@@ -58,6 +58,8 @@ class TraceInstance {
   // (snapshot) buffer swap, every CPU, and `info` describes what the max buffer now holds.
   // From a recorder; nothing when no max buffer is allocated or a swap is under way.
   void update_max_tr(const MaxTraceInfo& info);
+  // The same for one CPU's buffer only (Linux's update_max_tr_single): what irqsoff keeps.
+  void update_max_tr_single(u32 cpu, const MaxTraceInfo& info);
   const MaxTraceInfo& max_trace() const { return max_trace_; }
   // Where the live buffer's latency-format times count from (Linux's array_buffer
   // time_start): a latency tracer sets it when it empties the buffer for a measurement;

@@ -70,6 +70,13 @@ struct Tracer {
   void (*on_sched_switch)(TraceInstance& instance, const RecordContext& ctx, const SchedTask& prev,
                           const SchedTask& next, const ProbeSite& site) = nullptr;
   void (*on_sched_migrate)(TraceInstance& instance, const SchedTask& task, u32 to_cpu) = nullptr;
+  // The interrupt flag of `ctx.cpu` changed (Linux's trace_hardirqs_off/on): masked
+  // (`off`) or about to be unmasked, at `site` (its frame: where the chain beyond the
+  // site's caller starts), in task `current`. Interrupts are masked
+  // during the call either way. The kernel reports these only while some instance's tracer
+  // has this operation.
+  void (*on_irqs_edge)(TraceInstance& instance, const RecordContext& ctx, bool off,
+                       const ProbeSite& site, const SchedTask& current) = nullptr;
 
   // Printing: the comment block at the top of `trace` (after the common "# tracer: NAME"
   // lines); and the entry the iterator is at, advancing past everything it consumed (a graph

@@ -200,9 +200,9 @@ TEST_F(Instances, RmdirWhileAnyFileOpenIsEbusy) {
 // The tracers that hook returns run at the top only (one shadow stack per task).
 TEST_F(Instances, OfferEveryTracerButTheGraphOnes) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
-  EXPECT_EQ(cat("instances/foo/available_tracers"), "wakeup_dl wakeup_rt wakeup function nop\n");
+  EXPECT_EQ(cat("instances/foo/available_tracers"), "wakeup_dl wakeup_rt wakeup irqsoff function nop\n");
   EXPECT_EQ(cat("available_tracers"),
-            "function_duration function_graph wakeup_dl wakeup_rt wakeup function nop\n");
+            "function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n");
 }
 
 TEST_F(Instances, RefuseTheGraphTracersWithEinval) {
