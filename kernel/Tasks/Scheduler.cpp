@@ -460,7 +460,8 @@ klib::Status sched_setscheduler(Task* task, SchedPolicy policy, u32 rt_priority)
   task->rt_priority = static_cast<u8>(rt_priority);
   task->prio = fifo ? kMaxRtPrio - 1 - static_cast<i32>(rt_priority) : kNormalPrio;
   if (queued) enqueue(rq, task);
-  bool preempts = rq.current != task && head_prio(rq) < rq.current->prio;
+  // Whoever now outranks the running task (the task itself, lowered) takes the CPU.
+  bool preempts = head_prio(rq) < rq.current->prio;
   u32 cpu = task->cpu;
   rq.lock.unlock_raw();
   if (preempts) kick_cpu(cpu);

@@ -27,7 +27,9 @@ Result<OwnPtr<OutputState>> OutputState::create(TraceInstance& instance, bool co
   if (consuming || !instance.tracer().use_max_tr || !instance.snapshot_allocated() || !max)
     return create_on(instance, instance.buffer(), consuming, only_cpu);
   auto state = TRY(create_on(instance, *max, false, only_cpu));
-  state->max_trace_ = &instance.max_trace();
+  // A copy: a new maximum may replace the instance's while this reads.
+  state->max_copy_ = instance.max_trace();
+  state->max_trace_ = &state->max_copy_;
   state->skip_before_time_start();
   return state;
 }
@@ -85,7 +87,8 @@ bool OutputState::time_in_ns() const {
 // Linux prints the whole buffer's counts even in per_cpu/cpuN/trace (capture 12: "3/3" above
 // cpu0's single line).
 u64 OutputState::entries() const {
-  return buffer_.entries() - skipped_;
+  u64 entries = buffer_.entries();
+  return entries > skipped_ ? entries - skipped_ : 0;
 }
 
 u64 OutputState::entries_written() const {

@@ -75,6 +75,7 @@ class OutputState {
   Vector<CpuState> cpus_;
   u32 cpu_width_ = 1;
   const MaxTraceInfo* max_trace_ = nullptr;
+  MaxTraceInfo max_copy_;
   u64 skipped_ = 0;
   bool skipped_on_cpu_ = false;  // some CPU skipped: the overrun no longer counts (Linux)
 };
