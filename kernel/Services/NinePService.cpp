@@ -187,7 +187,10 @@ tg::Status allocate_buffers(NinePService& service) {
 
 tg::Status start_tasks() {
   TRY(kthread_run("9p", server_loop, nullptr, kAllCpus));
-  TRY(kthread_run("9p-rx", reader_loop, nullptr, kAllCpus));
+  // The reader is what the port's interrupt wakes: like Linux's threaded irq handlers it runs
+  // SCHED_FIFO 50, so every request from the host wakes an RT task (wakeup_rt sees them).
+  Task* reader = TRY(kthread_run("9p-rx", reader_loop, nullptr, kAllCpus));
+  TRY(sched_setscheduler(reader, SchedPolicy::Fifo, kIrqThreadRtPriority));
   return {};
 }
 

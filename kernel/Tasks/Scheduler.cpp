@@ -39,8 +39,17 @@ always_inline_notrace RunQueue& this_rq() {
   return *this_cpu()->run_queue;
 }
 
+// The queue stays sorted by prio: a task goes behind every task of its own priority (FIFO
+// among equals) and in front of the first one it outranks, so the head is what runs next.
 void enqueue(RunQueue& rq, Task* task) {
-  rq.queue.push_back(task->run_node);
+  ListNode* before = rq.queue.end();
+  for (ListNode* node = rq.queue.begin(); node != rq.queue.end(); node = node->next) {
+    if (container_of(node, Task, run_node)->prio > task->prio) {
+      before = node;
+      break;
+    }
+  }
+  before->insert_before(task->run_node);
   task->queued = true;
   ++rq.nr_queued;
 }
@@ -52,6 +61,12 @@ Task* dequeue_first(RunQueue& rq) {
   task->queued = false;
   --rq.nr_queued;
   return task;
+}
+
+// The priority of the task that would run next, or one past the lowest when none waits.
+i32 head_prio(RunQueue& rq) {
+  ListNode* node = rq.queue.front();
+  return node ? container_of(node, Task, run_node)->prio : kNormalPrio + 1;
 }
 
 void dequeue(RunQueue& rq, Task* task) {
@@ -85,8 +100,9 @@ void enqueue_on(u32 cpu, Task* task) {
   rq.lock.lock_raw();
   task->cpu = cpu;
   enqueue(rq, task);
+  bool preempts = rq.current == rq.idle || task->prio < rq.current->prio;
   rq.lock.unlock_raw();
-  kick_cpu(cpu);
+  if (preempts || cpu != this_cpu_id()) kick_cpu(cpu);
 }
 
 void free_task_stack(Task* task) {
@@ -211,6 +227,9 @@ void init_task_fields(Task* task, const char* name) {
   task->migrate_to = -1;
   task->cpus_allowed = kAllCpus;
   task->state = TaskState::Runnable;
+  task->prio = kNormalPrio;
+  task->policy = SchedPolicy::Normal;
+  task->rt_priority = 0;
 }
 }  // namespace
 
@@ -355,9 +374,10 @@ bool wake_up_process(Task* task) {
     u32 target = task->cpu;
     if (target != this_cpu_id()) ++this_rq().stats.remote_wakeups;
     if (hooks && hooks->on_wakeup) hooks->on_wakeup(task, target);
-    bool target_idle = rq.current == rq.idle;
+    // Linux's wakeup_preempt: a task that outranks the running one takes the CPU at once.
+    bool preempts = rq.current == rq.idle || task->prio < rq.current->prio;
     rq.lock.unlock_raw();
-    if (target_idle || target != this_cpu_id()) kick_cpu(target);
+    if (preempts || target != this_cpu_id()) kick_cpu(target);
   } else {
     rq.lock.unlock_raw();
   }
@@ -416,7 +436,37 @@ void sched_tick() {
     if (others_waiting) cpu->need_resched = 1;
     return;
   }
-  if (++rq.current->slice_ticks >= kSliceTicks && others_waiting) cpu->need_resched = 1;
+  // Only a task of the same or a higher priority takes turns with the running one; a FIFO
+  // task runs until it sleeps or yields.
+  if (!others_waiting || head_prio(rq) > rq.current->prio) return;
+  if (head_prio(rq) < rq.current->prio) {
+    cpu->need_resched = 1;
+    return;
+  }
+  if (rq.current->policy == SchedPolicy::Fifo) return;
+  if (++rq.current->slice_ticks >= kSliceTicks) cpu->need_resched = 1;
+}
+
+klib::Status sched_setscheduler(Task* task, SchedPolicy policy, u32 rt_priority) {
+  bool fifo = policy == SchedPolicy::Fifo;
+  if (fifo ? rt_priority < 1 || rt_priority >= kMaxRtPrio : rt_priority != 0)
+    return klib::Errno::kInval;
+  u64 flags = local_irq_save();
+  RunQueue& rq = lock_task_rq(task);
+  // A queued task moves to its new place in the order.
+  bool queued = task->queued;
+  if (queued) dequeue(rq, task);
+  task->policy = policy;
+  task->rt_priority = static_cast<u8>(rt_priority);
+  task->prio = fifo ? kMaxRtPrio - 1 - static_cast<i32>(rt_priority) : kNormalPrio;
+  if (queued) enqueue(rq, task);
+  // Whoever now outranks the running task (the task itself, lowered) takes the CPU.
+  bool preempts = head_prio(rq) < rq.current->prio;
+  u32 cpu = task->cpu;
+  rq.lock.unlock_raw();
+  if (preempts) kick_cpu(cpu);
+  local_irq_restore(flags);
+  return {};
 }
 
 SchedStats sched_stats(u32 cpu) {

@@ -4,11 +4,13 @@
 #include "Lib/Types.h"
 
 struct Task;
+enum class SchedPolicy : u8;
 struct PerCpu;
 
-// Per-CPU round-robin run queues with time slices, wakeups across CPUs through a
-// reschedule IPI, and migration: a task may move itself (sched_migrate_current) and an
-// idle CPU pulls waiting tasks from busier ones, within each task's affinity.
+// Per-CPU run queues ordered by priority (FIFO tasks before normal ones, first come first
+// served within a priority; normal tasks share the CPU in time slices), wakeups across CPUs through
+// a reschedule IPI, and migration: a task may move itself (sched_migrate_current) and an idle CPU
+// pulls waiting tasks from busier ones, within each task's affinity.
 
 // The calling boot context becomes this CPU's idle task (PID 0, "swapper/N").
 void scheduler_init_cpu(u32 cpu_id, u8* idle_stack_base);
@@ -26,6 +28,10 @@ inline klib::Result<Task*> kthread_run(const char* name, void (*entry)(void*), v
 void kthread_join(Task* task);
 // The current task ends here (Linux's name, as for kernel_clone: probes and filters find it).
 noreturn_fn void do_exit();
+
+// Makes `task` a SCHED_FIFO task of `rt_priority` (1..99), or a normal one with 0, as Linux's
+// sched_setscheduler. A task that now outranks what its CPU runs preempts it.
+klib::Status sched_setscheduler(Task* task, SchedPolicy policy, u32 rt_priority);
 
 void schedule();
 extern "C" void schedule_from_interrupt();

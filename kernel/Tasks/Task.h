@@ -15,6 +15,13 @@ constexpr size_t kTaskCommLength = 16;  // as Linux's TASK_COMM_LEN
 constexpr size_t kTaskStackPages = 4;
 constexpr u64 kAllCpus = ~0ul;
 
+// Priorities in Linux's numbering: 0..98 are SCHED_FIFO tasks (prio = 99 - rt_priority, lower
+// runs first), 120 is every normal task (nice 0). The scheduler runs the lowest number first.
+constexpr i32 kMaxRtPrio = 100;
+constexpr i32 kNormalPrio = 120;
+enum class SchedPolicy : u8 { Normal = 0, Fifo = 1 };  // Linux's SCHED_NORMAL, SCHED_FIFO
+constexpr u32 kIrqThreadRtPriority = 50;               // Linux's threaded interrupt handlers
+
 using TaskEntry = void (*)(void* argument);
 
 struct Task {
@@ -33,10 +40,13 @@ struct Task {
   TaskEntry entry;
   void* argument;
   u32 slice_ticks;
+  i32 prio;  // kNormalPrio, or 99 - rt_priority for a FIFO task
+  SchedPolicy policy;
+  u8 rt_priority;  // 1..99 for FIFO, 0 for normal
   u64 switches;
   u64 runtime_ns;
   u64 switched_in_ns;
-  WaitQueue exited;  // woken once the task is dead and its stack is gone
+  WaitQueue exited;          // woken once the task is dead and its stack is gone
   ShadowStack shadow_stack;  // return addresses the graph tracers hooked (Trace/)
 };
 

@@ -20,8 +20,8 @@ using tg::trace::TraceInstance;
 bool g_tracepoints_ready;
 
 namespace {
-// The kernel's tasks have no priorities: every one is what Linux calls nice 0.
-constexpr i32 kDefaultPrio = 120;
+// Tasks created and freed are normal ones at nice 0 (a priority is set after creation).
+constexpr i32 kDefaultPrio = kNormalPrio;
 // prev_state as Linux reports it: 0 runnable (preempted), TASK_INTERRUPTIBLE, EXIT_DEAD.
 constexpr i64 kStateRunning = 0;
 constexpr i64 kStateSleeping = 0x1;
@@ -43,6 +43,30 @@ i64 prev_state_of(const Task* task) {
     default:
       return kStateRunning;
   }
+}
+
+// Linux's task_state_index: the bit number of the reported state, plus one.
+u8 state_index_of(const Task* task) {
+  switch (task->state) {
+    case TaskState::Sleeping:
+      return 1;
+    case TaskState::Dead:
+      return 5;
+    default:
+      return 0;
+  }
+}
+
+tg::trace::SchedTask sched_task_of(const Task* task) {
+  tg::trace::SchedTask described;
+  described.pid = task->pid;
+  described.prio = task->prio;
+  described.cpu = task->cpu;
+  described.state = state_index_of(task);
+  described.policy = static_cast<u8>(task->policy);
+  described.rt_priority = task->rt_priority;
+  described.comm = comm_of(task);
+  return described;
 }
 
 // Runs `emit` with the context of this CPU, unless the tracer is already busy here.
@@ -78,7 +102,17 @@ void record_event(u16 event, const u64 (&args)[N], void* site, Emit emit) {
   });
 }
 
+// Where the scheduler hit a tracepoint: the hook's caller (the scheduler function) and that
+// one's caller, as Linux's latency tracers record CALLER_ADDR0 and CALLER_ADDR1.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wframe-address"
+#define SCHED_SITE()                                                              \
+  tg::trace::ProbeSite {                                                          \
+    as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)), 0 \
+  }
+
 void on_switch(Task* prev, Task* next) {
+  tg::trace::ProbeSite site = SCHED_SITE();
   graph_sleep_time_on_switch(*g_top, g_tracing->profiler().enabled(), prev, next);
   tg::trace::save_comm(next->pid, comm_of(next));
   // Every task of this kernel is its own process: its tgid is its pid.
@@ -89,36 +123,63 @@ void on_switch(Task* prev, Task* next) {
                  RecordContext as_prev = ctx;
                  as_prev.pid = prev->pid;
                  tg::trace::emit_sched_switch(instance, as_prev, comm_of(prev), prev->pid,
-                                              kDefaultPrio, prev_state_of(prev), comm_of(next),
-                                              next->pid, kDefaultPrio);
+                                              prev->prio, prev_state_of(prev), comm_of(next),
+                                              next->pid, next->prio);
                });
+  record([&](const RecordContext& ctx) {
+    RecordContext as_prev = ctx;
+    as_prev.pid = prev->pid;
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const tg::trace::Tracer& tracer = instance.tracer();
+      if (tracer.on_sched_switch)
+        tracer.on_sched_switch(instance, as_prev, sched_task_of(prev), sched_task_of(next), site);
+    });
+  });
 }
 
 void on_waking(Task* task, u32 cpu) {
   record_event(tg::trace::kEventSchedWaking, {as_word(task), cpu}, __builtin_return_address(0),
                [&](TraceInstance& instance, const RecordContext& ctx) {
-                 tg::trace::emit_sched_waking(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
+                 tg::trace::emit_sched_waking(instance, ctx, comm_of(task), task->pid, task->prio,
                                               static_cast<i32>(cpu));
                });
 }
 
 void on_wakeup(Task* task, u32 cpu) {
+  tg::trace::ProbeSite site = SCHED_SITE();
   tg::trace::save_comm(task->pid, comm_of(task));
   tg::trace::save_tgid(task->pid, task->pid);
   record_event(tg::trace::kEventSchedWakeup, {as_word(task), cpu}, __builtin_return_address(0),
                [&](TraceInstance& instance, const RecordContext& ctx) {
-                 tg::trace::emit_sched_wakeup(instance, ctx, comm_of(task), task->pid, kDefaultPrio,
+                 tg::trace::emit_sched_wakeup(instance, ctx, comm_of(task), task->pid, task->prio,
                                               static_cast<i32>(cpu));
                });
+  record([&](const RecordContext& ctx) {
+    Task* waker = current_task();
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const tg::trace::Tracer& tracer = instance.tracer();
+      if (!tracer.on_sched_wakeup) return;
+      tg::trace::save_comm(waker->pid, comm_of(waker));
+      tracer.on_sched_wakeup(instance, ctx, sched_task_of(task), sched_task_of(waker), site);
+    });
+  });
 }
+#undef SCHED_SITE
+#pragma GCC diagnostic pop
 
 void on_migrate(Task* task, u32 from, u32 to) {
   record_event(tg::trace::kEventSchedMigrateTask, {as_word(task), from, to},
                __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
                  tg::trace::emit_sched_migrate_task(instance, ctx, comm_of(task), task->pid,
-                                                    kDefaultPrio, static_cast<i32>(from),
+                                                    task->prio, static_cast<i32>(from),
                                                     static_cast<i32>(to));
                });
+  record([&](const RecordContext&) {
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const tg::trace::Tracer& tracer = instance.tracer();
+      if (tracer.on_sched_migrate) tracer.on_sched_migrate(instance, sched_task_of(task), to);
+    });
+  });
 }
 
 constexpr const char* kVectorNames[] = {"timer", "reschedule", "stop_machine"};
@@ -238,7 +299,7 @@ void trace_sched_process_exit_slow(const Task* task) {
   record_event(tg::trace::kEventSchedProcessExit, {as_word(task)}, __builtin_return_address(0),
                [&](TraceInstance& instance, const RecordContext& ctx) {
                  tg::trace::emit_sched_process_exit(instance, ctx, comm_of(task), task->pid,
-                                                    kDefaultPrio);
+                                                    task->prio);
                });
 }
 
@@ -246,7 +307,7 @@ void trace_sched_process_free_slow(const Task* task) {
   record_event(tg::trace::kEventSchedProcessFree, {as_word(task)}, __builtin_return_address(0),
                [&](TraceInstance& instance, const RecordContext& ctx) {
                  tg::trace::emit_sched_process_free(instance, ctx, comm_of(task), task->pid,
-                                                    kDefaultPrio);
+                                                    task->prio);
                });
 }
 
@@ -268,6 +329,57 @@ void trace_kmem_cache_free_slow(u64 call_site, const void* pointer, const KmemCa
                  tg::trace::emit_kmem_cache_free(instance, ctx, call_site,
                                                  reinterpret_cast<u64>(pointer), name);
                });
+}
+
+bool g_trace_irqflags;
+
+namespace {
+u8 g_reporting_irqflags[kMaxCpus];
+
+// One change of this CPU's interrupt flag, to every instance whose tracer follows them. The
+// tracer's own code masks interrupts with the raw primitives; anything else that masks them
+// while this runs (a probe, the comm cache) is not reported again.
+void report_irqs_edge(bool off, const tg::trace::ProbeSite& site) {
+  if (!irqs_disabled()) return;
+  u32 cpu = this_cpu_id();
+  if (g_reporting_irqflags[cpu]) return;
+  g_reporting_irqflags[cpu] = 1;
+  record([&](const RecordContext& ctx) {
+    tg::trace::SchedTask current = sched_task_of(current_task());
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const tg::trace::Tracer& tracer = instance.tracer();
+      if (tracer.on_irqs_edge) tracer.on_irqs_edge(instance, ctx, off, site, current);
+    });
+  });
+  g_reporting_irqflags[cpu] = 0;
+}
+}  // namespace
+
+// Called by the function that masked or unmasks interrupts: the site is that function and
+// its caller (Linux's CALLER_ADDR0 and CALLER_ADDR1), and the frames beyond start at the
+// caller's caller.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wframe-address"
+extern "C" __attribute__((noinline)) void trace_hardirqs_off() {
+  report_irqs_edge(true,
+                   {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
+                    as_word(__builtin_frame_address(2))});
+}
+
+extern "C" __attribute__((noinline)) void trace_hardirqs_on() {
+  report_irqs_edge(false,
+                   {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
+                    as_word(__builtin_frame_address(2))});
+}
+#pragma GCC diagnostic pop
+
+void kernel_events_tracers_changed() {
+  if (!g_tracing) return;
+  bool irqflags = false;
+  g_tracing->for_each_recorder([&](TraceInstance& instance) {
+    irqflags = irqflags || instance.tracer().on_irqs_edge != nullptr;
+  });
+  __atomic_store_n(&g_trace_irqflags, irqflags, __ATOMIC_RELEASE);
 }
 
 void kernel_events_init() {

@@ -1,5 +1,7 @@
 #include "Trace/KernelPlatform.h"
 
+#include "Trace/KernelEvents.h"
+
 #include "Arch/x86_64/Cpu.h"
 #include "Boot/BootInfo.h"
 #include "FileSystem/TracefsDirs.h"
@@ -62,13 +64,13 @@ void heap_free(void* pointer) {
 // own buffer either): they run as if inside the tracer.
 template <typename Call>
 auto as_tracer(Call call) {
-  u64 flags = local_irq_save();
+  u64 flags = raw_local_irq_save();
   u32 cpu = this_cpu_id();
   u32 was = g_tracer_busy[cpu];
   g_tracer_busy[cpu] = 1;
   auto result = call();
   g_tracer_busy[cpu] = was;
-  local_irq_restore(flags);
+  raw_local_irq_restore(flags);
   return result;
 }
 
@@ -146,13 +148,13 @@ void synchronize_writers() {
 
 // trace_marker: the writing task stays on this CPU, and nothing records here meanwhile.
 u64 file_record_begin(tg::u32& cpu) {
-  u64 flags = local_irq_save();
+  u64 flags = raw_local_irq_save();
   cpu = this_cpu_id();
   return flags;
 }
 
 void file_record_end(u64 flags) {
-  local_irq_restore(flags);
+  raw_local_irq_restore(flags);
 }
 
 // A probe's dereference: only RAM the boot map lists (through the direct map) and the
@@ -200,6 +202,12 @@ size_t walk_stack(u64 frame, u64* out, size_t max) {
   return count;
 }
 
+// A tracer switch (or a filter, a pid list): the kernel's hooks and its fentry sites follow.
+void tracers_changed() {
+  kernel_events_tracers_changed();
+  patcher_update();
+}
+
 void wake_readers() {
   void (*waker)() = __atomic_load_n(&g_reader_waker, __ATOMIC_ACQUIRE);
   if (waker) waker();
@@ -213,7 +221,7 @@ void kernel_platform_install(u32 cpu_count) {
   platform.text_base = kKernelBase;
   platform.symbols = tg::Span<const tg::Symbol>(kernel::kKernelSymbols, kernel::kKernelSymbolCount);
   platform.clock = platform_clock;
-  platform.functions_changed = patcher_update;
+  platform.functions_changed = tracers_changed;
   platform.synchronize_writers = synchronize_writers;
   platform.wake_readers = wake_readers;
   platform.file_record_begin = file_record_begin;

@@ -42,7 +42,7 @@ void stop_machine_init() {
 void stop_machine(void (*work)(void*), void* argument) {
   preempt_disable();
   lock_owner();
-  u64 flags = local_irq_save();
+  u64 flags = raw_local_irq_save();
   u32 self = this_cpu_id();
   u32 others = 0;
   __atomic_store_n(&g_arrived, 0, __ATOMIC_RELAXED);
@@ -59,7 +59,7 @@ void stop_machine(void (*work)(void*), void* argument) {
   __atomic_store_n(&g_released, 1, __ATOMIC_RELEASE);
   // The next rendezvous resets the counters: wait until nobody reads them any more.
   while (__atomic_load_n(&g_departed, __ATOMIC_ACQUIRE) != others) cpu_relax();
-  local_irq_restore(flags);
+  raw_local_irq_restore(flags);
   __atomic_store_n(&g_owner, 0, __ATOMIC_RELEASE);
   preempt_enable();
 }

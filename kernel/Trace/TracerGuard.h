@@ -11,13 +11,13 @@ extern u32 g_tracer_busy[kMaxCpus];
 
 class TracerGuard {
  public:
-  always_inline_notrace TracerGuard() : flags_(local_irq_save()), cpu_(this_cpu_id()) {
+  always_inline_notrace TracerGuard() : flags_(raw_local_irq_save()), cpu_(this_cpu_id()) {
     entered_ = g_tracer_busy[cpu_] == 0;
     if (entered_) g_tracer_busy[cpu_] = 1;
   }
   always_inline_notrace ~TracerGuard() {
     if (entered_) g_tracer_busy[cpu_] = 0;
-    local_irq_restore(flags_);
+    raw_local_irq_restore(flags_);
   }
   TracerGuard(const TracerGuard&) = delete;
   TracerGuard& operator=(const TracerGuard&) = delete;

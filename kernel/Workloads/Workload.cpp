@@ -18,6 +18,8 @@ constexpr WorkloadDescriptor kWorkloads[] = {
     {"ramfs", "create, write, read, rename, unlink through the VFS", 1000, 10000000,
      workload_ramfs},
     {"timers", "kernel timers firing callbacks", 1000, 10000000, workload_timers},
+    {"priority", "FIFO and normal tasks queued on one CPU run highest priority first", 100, 100000,
+     workload_priority},
 };
 
 SpinLock g_state_lock;

@@ -42,8 +42,9 @@ WorkloadResult workload_last();
 
 const char* workload_status_name(WorkloadStatus status);
 
-// The four built-in workloads (one file each).
+// The built-in workloads (one file each).
 klib::Result<u64> workload_alloc(u64 iterations);
 klib::Result<u64> workload_pingpong(u64 iterations);
 klib::Result<u64> workload_ramfs(u64 iterations);
 klib::Result<u64> workload_timers(u64 iterations);
+klib::Result<u64> workload_priority(u64 iterations);

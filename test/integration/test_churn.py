@@ -1,5 +1,5 @@
 """Control churn against a booted guest: while workloads run back to back on both CPUs, switch
-tracers, toggle tracing_on, rewrite set_ftrace_filter, make and remove an instance that runs
+tracers (the latency tracers too), toggle tracing_on, rewrite set_ftrace_filter, make and remove an instance that runs
 the function tracer, resize the buffers, turn the function profiler on and off (reading
 its counts, flipping graph-time), and switch, filter, reset and read the stack tracer, over
 and over. The guest must never exit, and
@@ -26,7 +26,8 @@ from guestlib import Guest, TestFailure, expect, run  # noqa: E402
 from test_ninep import parse_last, session  # noqa: E402
 
 WORKLOADS = [("alloc", 500), ("ramfs", 20), ("pingpong", 200), ("timers", 20)]
-TRACERS = ["nop", "function", "function_graph", "function_duration"]
+TRACERS = ["nop", "function", "function_graph", "function_duration", "wakeup", "wakeup_rt",
+           "irqsoff"]
 FILTERS = ["kmalloc*", "*alloc*", "!kfree", "schedule", "Scheduler::*", ""]
 BUFFER_KB = ["64", "200", "1408", "7"]
 REPLY_TIMEOUT_S = 120

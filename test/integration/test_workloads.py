@@ -8,7 +8,7 @@ import sys
 import checksums
 from guestlib import Guest, expect, run
 
-COUNTS = {"alloc": 3000, "pingpong": 400, "ramfs": 500, "timers": 700}
+COUNTS = {"alloc": 3000, "pingpong": 400, "ramfs": 500, "timers": 700, "priority": 20}
 RESULT = re.compile(r"workload: (\w+) status=(\w+) iterations=(\d+) duration_ns=(\d+) "
                     r"checksum=0x([0-9a-f]{16})")
 
@@ -41,7 +41,7 @@ def test_all_complete(kernel, guests):
     expect(crossed.group(4) == "1", "ping did not migrate to its CPU")
     remote = sum(int(n) for n in re.findall(r"sched: cpu\d+ switches=\d+ remote_wakeups=(\d+)", log))
     expect(remote >= int(crossed.group(3)), f"scheduler counted {remote} remote wakeups")
-    expect("boot workloads done: 4 ran, 0 failed" in log, "init did not finish the list")
+    expect("boot workloads done: 5 ran, 0 failed" in log, "init did not finish the list")
 
 
 def test_bad_requests_refused(kernel, guests):

@@ -384,6 +384,9 @@ class TraceBuffer {
     // The record after `entry` on the same CPU (function_graph's leaf detection). `entry`
     // must be the one peek() returned last.
     bool peek_next_on_cpu(const Entry& entry, Entry& next);
+    // The timestamp of the record that follows the one peek() returned last, on any CPU
+    // (the latency format's delay column); false when it is the last.
+    bool peek_following_time(u64& timestamp);
     // A non-consuming view: whether `cpu`'s cursor dropped records since the last call.
     bool take_dropped(u32 cpu);
 

@@ -118,6 +118,19 @@ bool TraceBuffer::Iterator::take_dropped(u32 cpu) {
   return false;
 }
 
+bool TraceBuffer::Iterator::peek_following_time(u64& timestamp) {
+  bool found = false;
+  Entry candidate;
+  for (usize i = 0; i < cursors_.size(); ++i) {
+    bool has = static_cast<i32>(i) == current_ ? cursors_[i].peek_after(candidate)
+                                               : cursors_[i].peek(candidate);
+    if (!has || (found && candidate.timestamp >= timestamp)) continue;
+    timestamp = candidate.timestamp;
+    found = true;
+  }
+  return found;
+}
+
 bool TraceBuffer::Iterator::peek_next_on_cpu(const Entry& entry, Entry& next) {
   for (auto& cursor : cursors_) {
     if (cursor.cpu() == entry.cpu) return cursor.peek_after(next);

@@ -327,6 +327,12 @@ constexpr EventField kKernelStackFields[] = {
     {"int size", 8, 4, true},
     {"unsigned long caller[8]", 16, 64, false},
 };
+constexpr EventField kCtxSwitchFields[] = {
+    {"unsigned int prev_pid", 8, 4, false},     {"unsigned int next_pid", 12, 4, false},
+    {"unsigned int next_cpu", 16, 4, false},    {"unsigned char prev_prio", 20, 1, false},
+    {"unsigned char prev_state", 21, 1, false}, {"unsigned char next_prio", 22, 1, false},
+    {"unsigned char next_state", 23, 1, false},
+};
 constexpr EventField kPrintFields[] = {
     {"unsigned long ip", 8, 8, false},
     {"char buf[]", 16, 0, false},
@@ -390,6 +396,14 @@ constexpr StringView kKmemCacheAllocPrintFmt =
 constexpr EventDefinition kEvents[] = {
     {"ftrace", "function", kEventFunction, kFunctionFields,
      "\" %ps <-- %ps\", (void *)REC->ip, (void *)REC->parent_ip", 24, true, nullptr},
+    {"ftrace", "context_switch", kEventContextSwitch, kCtxSwitchFields,
+     "\"%u:%u:%u  ==> %u:%u:%u [%03u]\", REC->prev_pid, REC->prev_prio, REC->prev_state, "
+     "REC->next_pid, REC->next_prio, REC->next_state, REC->next_cpu",
+     24, true, nullptr},
+    {"ftrace", "wakeup", kEventWakeup, kCtxSwitchFields,
+     "\"%u:%u:%u  ==+ %u:%u:%u [%03u]\", REC->prev_pid, REC->prev_prio, REC->prev_state, "
+     "REC->next_pid, REC->next_prio, REC->next_state, REC->next_cpu",
+     24, true, nullptr},
     {"ftrace", "kernel_stack", kEventKernelStack, kKernelStackFields,
      "\"\\t=> %ps\\n\\t=> %ps\\n\\t=> %ps\\n\\t=> %ps\\n\\t=> %ps\\n\\t=> %ps\\n\\t=> "
      "%ps\\n\\t=> %ps\\n\", (void *)REC->caller[0], (void *)REC->caller[1], (void "

@@ -45,6 +45,8 @@ struct EventDefinition {
 // Ids the kernel and the ftrace internal records use.
 enum EventId : u16 {
   kEventFunction = 1,
+  kEventContextSwitch = 2,
+  kEventWakeup = 3,
   kEventKernelStack = 4,
   kEventPrint = 5,
   kEventFuncgraphExit = 10,

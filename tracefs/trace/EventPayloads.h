@@ -123,6 +123,22 @@ struct KmemCacheFreePayload {
 } __attribute__((packed));
 static_assert(sizeof(KmemCacheFreePayload) == 28);
 
+// ftrace:context_switch and ftrace:wakeup, the latency tracers' records of a switch onto
+// the task they measure and of its wakeup (Linux's ctx_switch_entry). Prios in Linux's
+// numbering, states as task_state_index.
+struct CtxSwitchPayload {
+  EventCommon common;
+  u32 prev_pid;
+  u32 next_pid;
+  u32 next_cpu;
+  u8 prev_prio;
+  u8 prev_state;
+  u8 next_prio;
+  u8 next_state;
+};
+static_assert(sizeof(CtxSwitchPayload) == 24);
+static_assert(__builtin_offsetof(CtxSwitchPayload, next_state) == 23);
+
 // ftrace:print, the trace_marker entry: the text follows, newline-terminated and NUL-ended.
 struct PrintPayload {
   EventCommon common;

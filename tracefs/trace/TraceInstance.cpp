@@ -52,6 +52,16 @@ Status TraceInstance::set_tracer(StringView requested) {
   synchronize_writers();
   if (previous.reset) previous.reset(*this);
   reset_buffer();
+  live_time_start_ = 0;
+  // A latency tracer keeps its worst case in the snapshot buffer: allocated for it, freed
+  // when a tracer that needs none follows (Linux's tracing_set_tracer).
+  max_trace_ = MaxTraceInfo{};
+  if (next->use_max_tr) {
+    TRY(allocate_snapshot());
+    snapshot_->reset();
+  } else if (previous.use_max_tr) {
+    free_snapshot();
+  }
   if (next->init) TRY(next->init(*this));
   tracer_.store(next, MemoryOrder::kRelease);
   notify_functions_changed();
@@ -103,6 +113,24 @@ void TraceInstance::snapshot_from_recorder() {
   swapping_.store(false);
 }
 
+void TraceInstance::update_max_tr(const MaxTraceInfo& info) {
+  if (!snapshot_allocated_) return;
+  bool idle = false;
+  if (!swapping_.compare_exchange(idle, true)) return;
+  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->swap_cpu(i, *snapshot_);
+  max_trace_ = info;
+  swapping_.store(false);
+}
+
+void TraceInstance::update_max_tr_single(u32 cpu, const MaxTraceInfo& info) {
+  if (!snapshot_allocated_ || cpu >= buffer_->cpu_count()) return;
+  bool idle = false;
+  if (!swapping_.compare_exchange(idle, true)) return;
+  buffer_->swap_cpu(cpu, *snapshot_);
+  max_trace_ = info;
+  swapping_.store(false);
+}
+
 void TraceInstance::free_snapshot() {
   if (!snapshot_allocated_) return;
   snapshot_allocated_ = false;
@@ -110,12 +138,18 @@ void TraceInstance::free_snapshot() {
   for (u32 i = 0; i < snapshot_->cpu_count(); ++i) (void)snapshot_->cpu(i).resize(kMinPages);
 }
 
+// A recorder may swap the spare into the live buffer meanwhile (a snapshot trigger, a
+// latency tracer's new maximum): no swap while it is emptied, and no writer left in it.
 void TraceInstance::clear_snapshot(i32 cpu) {
   if (!snapshot_allocated_) return;
+  bool idle = false;
+  while (!swapping_.compare_exchange(idle, true)) idle = false;
+  synchronize_writers();
   if (cpu >= 0)
     snapshot_->reset_cpu(static_cast<u32>(cpu));
   else
     snapshot_->reset();
+  swapping_.store(false);
 }
 
 void TraceInstance::set_cpumask(const CpuMask& mask) {
@@ -123,8 +157,40 @@ void TraceInstance::set_cpumask(const CpuMask& mask) {
   cpumask_ = mask;
 }
 
+Status TraceInstance::resize_cpu(u32 cpu, usize pages) {
+  ring::CpuBuffer& live = buffer_->cpu(cpu);
+  bool with_max = tracer().use_max_tr && snapshot_allocated_;
+  if (live.pages() == pages && (!with_max || snapshot_->cpu(cpu).pages() == pages)) return {};
+  bool idle = false;
+  while (!swapping_.compare_exchange(idle, true)) idle = false;
+  ring::CpuBuffer& current = buffer_->cpu(cpu);
+  current.disable_recording();
+  synchronize_writers();
+  Status status = current.pages() == pages ? Status() : current.resize(pages);
+  if (status.ok() && with_max && snapshot_->cpu(cpu).pages() != pages)
+    status = snapshot_->cpu(cpu).resize(pages);
+  current.enable_recording();
+  swapping_.store(false);
+  return status;
+}
+
+void TraceInstance::clear_buffer() {
+  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).disable_recording();
+  synchronize_writers();
+  buffer_->reset();
+  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).enable_recording();
+}
+
 void TraceInstance::set_tracing_on(bool on) {
   tracing_on_.store(on, MemoryOrder::kRelease);
+}
+
+void TraceInstance::write_tracing_on(bool on) {
+  set_tracing_on(on);
+  // Every write reaches the tracer, as Linux's rb_simple_write calls start or stop.
+  const Tracer& current = tracer();
+  if (on && current.start) current.start(*this);
+  if (!on && current.stop) current.stop(*this);
 }
 
 Status TraceInstance::set_clock(TraceClock clock) {

@@ -8,6 +8,7 @@
 #include "trace/EventState.h"
 #include "trace/EventTriggers.h"
 #include "trace/FunctionFilter.h"
+#include "trace/MaxTrace.h"
 #include "trace/PidList.h"
 #include "trace/TraceOptions.h"
 #include "trace/Tracer.h"
@@ -53,13 +54,38 @@ class TraceInstance {
   // `echo 2 > snapshot` (any other number): empties the spare buffer, if any.
   void clear_snapshot(i32 cpu);
 
+  // A latency tracer's new maximum (Linux's update_max_tr): the live buffer and the max
+  // (snapshot) buffer swap, every CPU, and `info` describes what the max buffer now holds.
+  // From a recorder; nothing when no max buffer is allocated or a swap is under way.
+  void update_max_tr(const MaxTraceInfo& info);
+  // The same for one CPU's buffer only (Linux's update_max_tr_single): what irqsoff keeps.
+  void update_max_tr_single(u32 cpu, const MaxTraceInfo& info);
+  const MaxTraceInfo& max_trace() const { return max_trace_; }
+  // Where the live buffer's latency-format times count from (Linux's array_buffer
+  // time_start): a latency tracer sets it when it empties the buffer for a measurement;
+  // otherwise 0, and the times are the clock's own (no clock read at every reset).
+  u64 live_time_start() const { return live_time_start_; }
+  void set_live_time_start(u64 time) { live_time_start_ = time; }
+  // tracing_max_latency, in ns (the file shows µs): the worst latency a latency tracer saw.
+  u64 max_latency_ns() const { return max_latency_ns_.load(MemoryOrder::kRelaxed); }
+  void set_max_latency_ns(u64 ns) { max_latency_ns_.store(ns, MemoryOrder::kRelaxed); }
+
   const Tracer& tracer() const { return *tracer_.load(MemoryOrder::kAcquire); }
   // current_tracer: same tracer again is a no-op; switching resets the buffer (EBUSY while
   // a trace_pipe reader is open, EINVAL for an unknown name).
   Status set_tracer(StringView name);
 
   bool tracing_on() const { return tracing_on_.load(MemoryOrder::kRelaxed); }
+  // buffer_size_kb: CPU `cpu` of the live buffer becomes `pages` pages, with no writer
+  // inside and no snapshot swap meanwhile; a latency tracer's max buffer follows (Linux
+  // resizes its max buffer with the live one).
+  Status resize_cpu(u32 cpu, usize pages);
+  // Empties the live buffer, every CPU, with the writers kept out meanwhile (control path).
+  void clear_buffer();
   void set_tracing_on(bool on);
+  // A tracing_on file write: the same, and the tracer's start or stop (a latency tracer
+  // starts a fresh measurement). Control path only; triggers use set_tracing_on.
+  void write_tracing_on(bool on);
 
   TraceClock clock() const { return clock_; }
   Status set_clock(TraceClock clock);  // clears the buffer when it changes
@@ -183,6 +209,9 @@ class TraceInstance {
   TraceClock clock_ = TraceClock::kLocal;
   TraceOptions options_;
   u64 tracing_thresh_us_ = 0;
+  MaxTraceInfo max_trace_;
+  u64 live_time_start_ = 0;
+  Atomic<u64> max_latency_ns_{0};
   u32 max_graph_depth_ = 0;
   u32 buffer_percent_ = 50;
   Atomic<u64> pipe_readers_{0};  // kTextReader, or a bit per CPU with a raw reader

@@ -19,9 +19,36 @@ OutputState::OutputState(TraceInstance& instance, ring::TraceBuffer& buffer, boo
       consuming_(consuming),
       only_cpu_(only_cpu) {}
 
+// A latency tracer's `trace` reads its max buffer (Linux's print_max), from the time its
+// worst case started; trace_pipe still consumes the live buffer.
 Result<OwnPtr<OutputState>> OutputState::create(TraceInstance& instance, bool consuming,
                                                 i32 only_cpu) {
-  return create_on(instance, instance.buffer(), consuming, only_cpu);
+  ring::TraceBuffer* max = instance.snapshot_buffer();
+  if (consuming || !instance.tracer().use_max_tr || !instance.snapshot_allocated() || !max)
+    return create_on(instance, instance.buffer(), consuming, only_cpu);
+  auto state = TRY(create_on(instance, *max, false, only_cpu));
+  // A copy: a new maximum may replace the instance's while this reads.
+  state->max_copy_ = instance.max_trace();
+  state->max_trace_ = &state->max_copy_;
+  state->skip_before_time_start();
+  return state;
+}
+
+void OutputState::skip_before_time_start() {
+  u64 start = time_start();
+  Entry entry;
+  while (iterator_.peek(entry) && entry.timestamp < start) {
+    bool counted = entry.type != RecordType::kTask && entry.type != RecordType::kTimeStamp &&
+                   entry.type != RecordType::kPadding;
+    iterator_.advance();
+    skipped_ += counted;
+    skipped_on_cpu_ = true;
+  }
+}
+
+bool OutputState::empty() {
+  Entry entry;
+  return !iterator_.peek(entry);
 }
 
 Result<OwnPtr<OutputState>> OutputState::create_for_snapshot(TraceInstance& instance,
@@ -60,11 +87,12 @@ bool OutputState::time_in_ns() const {
 // Linux prints the whole buffer's counts even in per_cpu/cpuN/trace (capture 12: "3/3" above
 // cpu0's single line).
 u64 OutputState::entries() const {
-  return buffer_.entries();
+  u64 entries = buffer_.entries();
+  return entries > skipped_ ? entries - skipped_ : 0;
 }
 
 u64 OutputState::entries_written() const {
-  return buffer_.entries_written();
+  return skipped_on_cpu_ ? entries() : buffer_.entries_written();
 }
 
 void OutputState::print_header(TextWriter& out) {
@@ -156,7 +184,9 @@ constexpr ColumnTitles kColumnTitles[2][2] = {
 }  // namespace
 
 void print_default_header(OutputState& state, TextWriter& out) {
-  if (!state.option(TraceOption::kContextInfo) || state.option(TraceOption::kVerbose)) return;
+  if (!state.option(TraceOption::kContextInfo)) return;
+  if (state.option(TraceOption::kLatencyFormat)) return print_latency_header(state, out);
+  if (state.option(TraceOption::kVerbose)) return;
   bool irq_info = state.option(TraceOption::kIrqInfo);
   bool tgid = state.option(TraceOption::kRecordTgid);
   out.put("# entries-in-buffer/entries-written: ").dec(state.entries()).put('/');
@@ -228,11 +258,15 @@ char depth_char(u32 depth) {
   return depth ? "0123456789abcdef"[depth & 0xf] : '.';
 }
 
+}  // namespace
+
 void print_latency_flags(const Entry& entry, TextWriter& out) {
   EntryFlags f = entry_flags(entry);
   out.put(irqs_off_char(f.flags)).put(need_resched_char(f.flags)).put(irq_context_char(f.flags));
   out.put(depth_char(f.preempt & 0xf)).put(depth_char(f.preempt >> 4));
 }
+
+namespace {
 
 void print_timestamp(const OutputState& state, u64 timestamp, TextWriter& out) {
   out.put(' ');
@@ -359,6 +393,8 @@ void print_event_message(OutputState& state, const Entry& entry, TextWriter& out
     return;
   }
   if (type == kEventKernelStack) return print_stack_trace(payload, symbol_style(state), out);
+  if (type == kEventContextSwitch || type == kEventWakeup)
+    return print_ctxwake(payload, type == kEventContextSwitch, out);
   const EventDefinition* event = find_event(type);
   if (!event) {
     // A dynamic event (kprobe): its definition prints it.
@@ -394,7 +430,12 @@ bool print_default_entry(OutputState& state, ring::TraceBuffer::Iterator& it, Te
     } else if (state.option(TraceOption::kRaw)) {
       print_raw(state, entry, out);
     } else {
-      if (state.option(TraceOption::kContextInfo)) print_context(state, entry, out);
+      if (state.option(TraceOption::kContextInfo)) {
+        if (state.option(TraceOption::kLatencyFormat))
+          print_latency_context(state, entry, out);
+        else
+          print_context(state, entry, out);
+      }
       if (entry.type == RecordType::kFunction)
         print_function_message(state, entry, out);
       else

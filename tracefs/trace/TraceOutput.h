@@ -42,6 +42,14 @@ class OutputState {
   u64 entries() const;
   u64 entries_written() const;
 
+  // A latency tracer's max buffer: what it measured, and where its trace starts.
+  const MaxTraceInfo* max_trace() const { return max_trace_; }
+  u64 time_start() const {
+    return max_trace_ ? max_trace_->time_start : instance_.live_time_start();
+  }
+  // Nothing to show (the latency header is left out then, as in Linux).
+  bool empty();
+
   // "# tracer: NAME\n#\n" and the tracer's comment block.
   void print_header(TextWriter& out);
   // Renders the next entry (one or more lines) and moves past it; false when the reader
@@ -54,6 +62,9 @@ class OutputState {
   static Result<OwnPtr<OutputState>> create_on(TraceInstance& instance, ring::TraceBuffer& buffer,
                                                bool consuming, i32 only_cpu);
   void print_snapshot_help(TextWriter& out);
+  // Linux's tracing_iter_reset on a max buffer: the records older than its time_start are
+  // passed over, and counted out of the entries line.
+  void skip_before_time_start();
 
   TraceInstance& instance_;
   ring::TraceBuffer& buffer_;
@@ -63,6 +74,10 @@ class OutputState {
   i32 only_cpu_;
   Vector<CpuState> cpus_;
   u32 cpu_width_ = 1;
+  const MaxTraceInfo* max_trace_ = nullptr;
+  MaxTraceInfo max_copy_;
+  u64 skipped_ = 0;
+  bool skipped_on_cpu_ = false;  // some CPU skipped: the overrun no longer counts (Linux)
 };
 
 // ---- the pieces the tracers' print ops are made of ----
@@ -70,6 +85,19 @@ class OutputState {
 // The nop / function / events header (entries line, irqs-off block, column titles), with
 // the irq-info, record-tgid, context-info and verbose variants.
 void print_default_header(OutputState& state, TextWriter& out);
+// The five flag columns (irqs-off, need-resched, hardirq/softirq, preempt and
+// migrate-disable depths) of irq-info and the latency format.
+void print_latency_flags(const ring::Entry& entry, TextWriter& out);
+// latency-format: Linux's print_trace_header (the measured latency and its task) and the
+// lat column titles; nothing for an empty buffer.
+void print_latency_header(OutputState& state, TextWriter& out);
+// latency-format's context: "%8.8s-%-7d %3d" and the flags, then the time since the trace
+// started and the delay mark (" %4lldus%c: ").
+void print_latency_context(OutputState& state, const ring::Entry& entry, TextWriter& out);
+// The latency tracers' ftrace:wakeup and ftrace:context_switch records, as Linux's
+// trace_ctxwake_print: " %7d:%3d:%c %s [%03d] %7d:%3d:%c %s" with "  +" or "==>".
+void print_ctxwake(Span<const u8> payload, bool is_switch, TextWriter& out);
+
 // A function record or an event as one line, honouring raw / hex / context-info / sym-*.
 bool print_default_entry(OutputState& state, ring::TraceBuffer::Iterator& it, TextWriter& out);
 

@@ -3,16 +3,20 @@
 #include "trace/DurationTracer.h"
 #include "trace/FunctionTracer.h"
 #include "trace/GraphTracer.h"
+#include "trace/IrqsoffTracer.h"
 #include "trace/NopTracer.h"
+#include "trace/WakeupTracer.h"
 
 namespace tg::trace {
 
 namespace {
 
 // The built-in tracers: one row each. Linux lists the most recently registered tracer
-// first; registration order is nop, function, function_graph, function_duration.
-constexpr const Tracer* kTracers[] = {&kDurationTracer, &kGraphTracer, &kFunctionTracer,
-                                      &kNopTracer};
+// first; registration order is nop, function, irqsoff, wakeup, wakeup_rt, wakeup_dl,
+// function_graph, function_duration.
+constexpr const Tracer* kTracers[] = {&kDurationTracer, &kGraphTracer,  &kWakeupDlTracer,
+                                      &kWakeupRtTracer, &kWakeupTracer, &kIrqsoffTracer,
+                                      &kFunctionTracer, &kNopTracer};
 constexpr usize kBuiltIn = sizeof(kTracers) / sizeof(kTracers[0]);
 constexpr usize kMaxRegistered = 4;
 

@@ -4,6 +4,8 @@
 #include "support/StringView.h"
 #include "support/TextWriter.h"
 #include "trace/RecordContext.h"
+#include "trace/SchedTask.h"
+#include "trace/StackTrace.h"
 #include "trace/TraceOptions.h"
 
 namespace tg::trace {
@@ -35,10 +37,16 @@ struct Tracer {
   bool in_instances = false;
   // Its own options (options/NAME, and trace_options while it is current), in Linux's order.
   Span<const OptionInfo> options = {};
+  // A latency tracer (Linux's use_max_tr and print_max): the snapshot buffer is its max
+  // buffer, allocated while it is current, and `trace` shows that buffer.
+  bool use_max_tr = false;
 
   // Control, from the file that switches tracers.
   Status (*init)(TraceInstance& instance) = nullptr;
   void (*reset)(TraceInstance& instance) = nullptr;
+  // tracing_on turned on / off while it is current (Linux's start and stop).
+  void (*start)(TraceInstance& instance) = nullptr;
+  void (*stop)(TraceInstance& instance) = nullptr;
 
   // Recording, from any CPU with interrupts masked, after the instance's function lists
   // and pid lists admitted the call. The kernel patches in what the non-null ones need.
@@ -54,6 +62,22 @@ struct Tracer {
   // tracer marked it, and then on_irq_exit marks its end.
   bool (*on_irq_entry)(TraceInstance& instance, const RecordContext& ctx, u32 irq) = nullptr;
   void (*on_irq_exit)(TraceInstance& instance, const RecordContext& ctx, u32 irq) = nullptr;
+  // The scheduler's tracepoints, with the run-queue lock held and interrupts masked:
+  // sched_wakeup (and sched_wakeup_new) of `wakee` by `current`, sched_switch (`ctx` is the
+  // task switching out's), and sched_migrate_task. `site` is where the scheduler hit the
+  // tracepoint (its function and that one's caller). Every instance's tracer gets them.
+  void (*on_sched_wakeup)(TraceInstance& instance, const RecordContext& ctx, const SchedTask& wakee,
+                          const SchedTask& current, const ProbeSite& site) = nullptr;
+  void (*on_sched_switch)(TraceInstance& instance, const RecordContext& ctx, const SchedTask& prev,
+                          const SchedTask& next, const ProbeSite& site) = nullptr;
+  void (*on_sched_migrate)(TraceInstance& instance, const SchedTask& task, u32 to_cpu) = nullptr;
+  // The interrupt flag of `ctx.cpu` changed (Linux's trace_hardirqs_off/on): masked
+  // (`off`) or about to be unmasked, at `site` (its frame: where the chain beyond the
+  // site's caller starts), in task `current`. Interrupts are masked
+  // during the call either way. The kernel reports these only while some instance's tracer
+  // has this operation.
+  void (*on_irqs_edge)(TraceInstance& instance, const RecordContext& ctx, bool off,
+                       const ProbeSite& site, const SchedTask& current) = nullptr;
 
   // Printing: the comment block at the top of `trace` (after the common "# tracer: NAME"
   // lines); and the entry the iterator is at, advancing past everything it consumed (a graph

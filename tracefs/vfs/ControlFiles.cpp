@@ -57,7 +57,7 @@ Result<bool> tracing_on_show(OpenFile& file, String& out) {
 Result<usize> tracing_on_write(OpenFile& file, StringView data) {
   u64 value = TRY(parse_unsigned(data));
   // Any nonzero value means on: 2 reads back as 1.
-  instance_of(file).set_tracing_on(value != 0);
+  instance_of(file).write_tracing_on(value != 0);
   return data.size();
 }
 
@@ -66,6 +66,18 @@ Result<bool> tracing_thresh_show(OpenFile& file, String& out) {
 }
 Result<usize> tracing_thresh_write(OpenFile& file, StringView data) {
   instance_of(file).set_tracing_thresh_us(TRY(parse_unsigned(data)));
+  return data.size();
+}
+
+// tracing_max_latency: kept in ns, shown and written in µs (Linux's tracing_nsecs_*); 0
+// starts a latency tracer's search for a maximum over.
+Result<bool> tracing_max_latency_show(OpenFile& file, String& out) {
+  return show_number(out, instance_of(file).max_latency_ns() / 1000);
+}
+Result<usize> tracing_max_latency_write(OpenFile& file, StringView data) {
+  u64 us = TRY(parse_unsigned(data));
+  if (us > kU64Max / 1000) return Errno::kInval;
+  instance_of(file).set_max_latency_ns(us * 1000);
   return data.size();
 }
 
@@ -114,13 +126,7 @@ Result<bool> buffer_size_kb_show(OpenFile& file, String& out) {
 }
 
 Status resize_cpu(TraceInstance& instance, u32 cpu, usize pages) {
-  auto& buffer = instance.buffer().cpu(cpu);
-  if (buffer.pages() == pages) return {};
-  buffer.disable_recording();
-  synchronize_writers();
-  Status status = buffer.resize(pages);
-  buffer.enable_recording();
-  return status;
+  return instance.resize_cpu(cpu, pages);
 }
 
 Result<usize> buffer_size_kb_write(OpenFile& file, StringView data) {
@@ -252,6 +258,8 @@ const FileOps kCurrentTracerOps = {.show = current_tracer_show, .write = current
 const FileOps kAvailableTracersOps = {.show = available_tracers_show};
 const FileOps kTracingOnOps = {.show = tracing_on_show, .write = tracing_on_write};
 const FileOps kTracingThreshOps = {.show = tracing_thresh_show, .write = tracing_thresh_write};
+const FileOps kTracingMaxLatencyOps = {.show = tracing_max_latency_show,
+                                       .write = tracing_max_latency_write};
 const FileOps kBufferPercentOps = {.show = buffer_percent_show, .write = buffer_percent_write};
 const FileOps kTimestampModeOps = {.show = timestamp_mode_show};
 const FileOps kMaxGraphDepthOps = {.show = max_graph_depth_show, .write = max_graph_depth_write};

@@ -49,8 +49,17 @@ void clear_buffer(TraceInstance& instance, i32 cpu) {
 
 // ---- trace: non-consuming, header first; `>` (O_TRUNC) clears ----
 
+// A latency tracer's `trace` is its max buffer, and that is what `>` clears (Linux).
 Status trace_open(OpenFile& file) {
-  if (file.truncate()) clear_buffer(instance_of(file), file.context().cpu);
+  if (!file.truncate()) return {};
+  TraceInstance& instance = instance_of(file);
+  i32 cpu = file.context().cpu;
+  if (instance.tracer().use_max_tr)
+    instance.clear_snapshot(cpu);
+  else if (cpu < 0)
+    instance.clear_buffer();
+  else
+    clear_buffer(instance, cpu);
   return {};
 }
 
@@ -80,7 +89,10 @@ Result<usize> trace_write(OpenFile&, StringView data) {
 
 // ---- snapshot: the spare buffer in `trace` format; a number written swaps, frees or clears ----
 
+// A latency tracer owns the spare buffer as its max buffer: the snapshot file is EBUSY
+// meanwhile, read or written (Linux).
 Result<bool> snapshot_show(OpenFile& file, String& out) {
+  if (instance_of(file).tracer().use_max_tr) return Errno::kBusy;
   if (file.chunk_index() == 0) {
     if (file.free_private) file.free_private(file.private_data);
     auto output = TRY(OutputState::create_for_snapshot(instance_of(file), file.context().cpu));
@@ -94,6 +106,7 @@ Result<bool> snapshot_show(OpenFile& file, String& out) {
 Result<usize> snapshot_write(OpenFile& file, StringView data) {
   u64 value = TRY(parse_unsigned(data));
   TraceInstance& instance = instance_of(file);
+  if (instance.tracer().use_max_tr) return Errno::kBusy;
   i32 cpu = file.context().cpu;
   if (value == 0) {
     if (cpu >= 0) return Errno::kInval;

@@ -14,6 +14,7 @@ extern const FileOps kCurrentTracerOps;
 extern const FileOps kAvailableTracersOps;
 extern const FileOps kTracingOnOps;
 extern const FileOps kTracingThreshOps;
+extern const FileOps kTracingMaxLatencyOps;
 extern const FileOps kBufferPercentOps;
 extern const FileOps kFreeBufferOps;
 extern const FileOps kTimestampModeOps;

@@ -237,6 +237,7 @@ constexpr TracingRow kTracingRows[] = {
     {file_node("trace_pipe", 0440, &kTracePipeOps), kEverywhere},
     {directory_node("trace_stat", 0750, {}, &kFunctionStats), kTopOnly},
     {file_node("tracing_cpumask", 0640, &kTracingCpumaskOps), kEverywhere},
+    {file_node("tracing_max_latency", 0640, &kTracingMaxLatencyOps), kEverywhere},
     {file_node("tracing_on", 0640, &kTracingOnOps), kEverywhere},
     {file_node("tracing_thresh", 0640, &kTracingThreshOps), kTopOnly},
 };

@@ -70,10 +70,11 @@ always_inline_notrace void compiler_barrier() {
   asm volatile("" ::: "memory");
 }
 
-always_inline_notrace void local_irq_disable() {
+// The interrupt flag, raw: what the tracer's own code uses (and the code that reports).
+always_inline_notrace void raw_local_irq_disable() {
   asm volatile("cli" ::: "memory");
 }
-always_inline_notrace void local_irq_enable() {
+always_inline_notrace void raw_local_irq_enable() {
   asm volatile("sti" ::: "memory");
 }
 
@@ -82,22 +83,54 @@ always_inline_notrace u64 local_save_flags() {
   asm volatile("pushfq; popq %0" : "=r"(flags) : : "memory");
   return flags;
 }
+constexpr u64 kFlagsIf = 1ul << 9;
 always_inline_notrace bool irqs_disabled() {
-  return !(local_save_flags() & (1ul << 9));
+  return !(local_save_flags() & kFlagsIf);
+}
+always_inline_notrace u64 raw_local_irq_save() {
+  u64 flags = local_save_flags();
+  raw_local_irq_disable();
+  return flags;
+}
+always_inline_notrace void raw_local_irq_restore(u64 flags) {
+  if (flags & kFlagsIf) raw_local_irq_enable();
+}
+
+// While a latency tracer (irqsoff, preemptirqsoff) runs, the kernel's own save/restore
+// primitives report each change of the flag, as Linux's trace_hardirqs_off/on: off once
+// interrupts are masked, on before they are unmasked (kernel/Trace/KernelEvents.cpp).
+extern bool g_trace_irqflags;
+extern "C" void trace_hardirqs_off();
+extern "C" void trace_hardirqs_on();
+
+always_inline_notrace void local_irq_disable() {
+  if (__builtin_expect(g_trace_irqflags, false)) {
+    bool was_enabled = !irqs_disabled();
+    raw_local_irq_disable();
+    if (was_enabled) trace_hardirqs_off();
+    return;
+  }
+  raw_local_irq_disable();
+}
+always_inline_notrace void local_irq_enable() {
+  if (__builtin_expect(g_trace_irqflags, false) && irqs_disabled()) trace_hardirqs_on();
+  raw_local_irq_enable();
 }
 
 // Linux's names: save-and-disable, then restore exactly what was there.
 always_inline_notrace u64 local_irq_save() {
-  u64 flags = local_save_flags();
-  local_irq_disable();
+  u64 flags = raw_local_irq_save();
+  if (__builtin_expect(g_trace_irqflags, false) && (flags & kFlagsIf)) trace_hardirqs_off();
   return flags;
 }
 always_inline_notrace void local_irq_restore(u64 flags) {
-  if (flags & (1ul << 9)) local_irq_enable();
+  if (flags & kFlagsIf) local_irq_enable();
 }
 
 // Halt until the next interrupt; sti's one-instruction shadow makes "sti; hlt" race-free.
+// The masked stretch before it ends here (Linux leaves the idle wait out of irqsoff).
 always_inline_notrace void safe_halt() {
+  if (__builtin_expect(g_trace_irqflags, false)) trace_hardirqs_on();
   asm volatile("sti; hlt" ::: "memory");
 }
 

@@ -69,6 +69,8 @@ extern "C" notrace void interrupt_dispatch(TrapFrame* frame) {
   }
   if (vector == kVectorSpurious) return;
 
+  // Masked from the entry to the iretq: reported as Linux's irq entry and exit are.
+  if (__builtin_expect(g_trace_irqflags, false)) trace_hardirqs_off();
   irq_enter(vector, *frame);
   const HandlerSlot& slot = g_handlers[vector];
   if (slot.handler) slot.handler(*frame, slot.context);
@@ -79,4 +81,5 @@ extern "C" notrace void interrupt_dispatch(TrapFrame* frame) {
   if (cpu->need_resched && cpu->preempt_count == 0 && cpu->irq_depth == 0) {
     schedule_from_interrupt();
   }
+  if (__builtin_expect(g_trace_irqflags, false)) trace_hardirqs_on();
 }

@@ -197,12 +197,14 @@ TEST_F(Instances, RmdirWhileAnyFileOpenIsEbusy) {
   table_.release(file.release_value());
 }
 
-// Linux 6.12 runs function_graph in instances (several fgraph users); function_duration,
-// tracegate's own, runs at the top only.
-TEST_F(Instances, OfferFunctionGraphFunctionAndNop) {
+// Linux 6.12 runs function_graph in instances (several fgraph users), and the latency
+// tracers; function_duration, tracegate's own, runs at the top only.
+TEST_F(Instances, OfferEveryTracerButFunctionDuration) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
-  EXPECT_EQ(cat("instances/foo/available_tracers"), "function_graph function nop\n");
-  EXPECT_EQ(cat("available_tracers"), "function_duration function_graph function nop\n");
+  EXPECT_EQ(cat("instances/foo/available_tracers"),
+            "function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n");
+  EXPECT_EQ(cat("available_tracers"),
+            "function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n");
 }
 
 TEST_F(Instances, RefuseFunctionDurationWithEinval) {

@@ -1,0 +1,162 @@
+"""The wakeup latency tracers in the guest, through its 9P server.
+
+Every 9P request from the host wakes the guest's 9p-rx task, which runs SCHED_FIFO 50 as
+Linux's threaded interrupt handlers do; wakeup_rt therefore measures those wakeups on its
+own. The test checks tracing_max_latency and the max trace `trace` shows in Linux's latency
+format: the header block naming the task, the wakeup (`+ [CPU]`) and context switch
+(`==> [CPU]`) records of that task, and an entry count that matches the lines. wakeup_dl
+records nothing: the guest has no deadline tasks. irqsoff measures the longest stretch a CPU
+ran with interrupts masked and shows it with where it started and ended and the stack at its
+end. The `priority` workload checks the
+scheduler's order itself (its result is `failed` otherwise).
+
+    test_latency.py KERNEL (wakeup_rt | wakeup_dl | irqsoff | priority)
+"""
+
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
+
+import ninep  # noqa: E402
+from guestlib import Guest, expect, run  # noqa: E402
+from test_ninep import parse_last, session  # noqa: E402
+
+HEADER = re.compile(
+    r"^# tracer: wakeup_rt\n#\n# wakeup_rt latency trace v1\.1\.5 on \S+\n# -{68}\n"
+    r"# latency: (\d+) us, #(\d+)/(\d+), CPU#(\d+) \| \(M:preempt VP:0, KP:0, SP:0 HP:0 #P:2\)\n"
+    r"#    -----------------\n"
+    r"#    \| task: 9p-rx-(\d+) \(uid:0 nice:0 policy:1 rt_prio:50\)\n"
+    r"#    -----------------\n#\n")
+# "%8.8s-%-7d %3d" and five flag columns, the time since the wakeup and the delay mark.
+CONTEXT = r"^[ \S]{8}-\d+ +\d+[.dDbX][.nNp][.hHsSzZ][.\d][.\d] +\d+us[ +!#*@$]: "
+WAKEUP = re.compile(CONTEXT + r" +\d+:\d+:[RSDX]   \+ \[(\d{3})\] +(\d+): 49:R 9p-rx$")
+SWITCH = re.compile(CONTEXT + r" +\d+:\d+:[RSDX] ==> \[(\d{3})\] +(\d+): 49:R 9p-rx$")
+
+
+def write(client, root, path, text):
+    client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+
+
+def read(client, root, path):
+    return client.read_file(root, "tracing/" + path)
+
+
+def test_wakeup_rt(kernel, guests):
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+    expect("wakeup_rt" in read(client, root, "available_tracers").split(),
+           "available_tracers has no wakeup_rt")
+    write(client, root, "current_tracer", "wakeup_rt")
+    write(client, root, "tracing_on", "1")
+    write(client, root, "tracing_max_latency", "0")
+    # Each request wakes 9p-rx: one of them sets a maximum above 0.
+    for _ in range(5):
+        read(client, root, "tracing_on")
+    write(client, root, "tracing_on", "0")
+    latency = int(read(client, root, "tracing_max_latency"))
+    expect(latency > 0, "tracing_max_latency stayed 0 although requests woke 9p-rx")
+    text = read(client, root, "trace")
+    header = HEADER.match(text)
+    expect(header, f"not Linux's latency header:\n{text[:1200]}")
+    expect(int(header.group(1)) == latency,
+           f"the header says {header.group(1)} us, tracing_max_latency {latency}")
+    expect(header.group(2) == header.group(3), f"entries {header.group(2)}/{header.group(3)}")
+    lines = text[header.end():].split("\n")[:-1]
+    columns = [line for line in lines if line.startswith("#")]
+    expect(len(columns) == 9 and columns[-2].startswith("#  cmd     pid"),
+           f"not the latency column titles: {columns}")
+    entries = [line for line in lines if not line.startswith("#") and not line.startswith(" => ")]
+    expect(len(entries) == int(header.group(2)),
+           f"{len(entries)} entries printed, the header counts {header.group(2)}")
+    wakeup = WAKEUP.match(entries[0])
+    expect(wakeup, f"the max trace does not start with 9p-rx's wakeup: {entries[0]!r}")
+    expect(wakeup.group(2) == header.group(5), "the wakeup is not the header's task")
+    switches = [SWITCH.match(line) for line in entries]
+    expect(switches[-1] or (entries[-1].endswith("<stack trace>") and switches[-2]),
+           f"the max trace does not end with the switch onto 9p-rx: {entries[-2:]}")
+    # The delay marks and times: nondecreasing times from the wakeup on.
+    times = [int(re.search(r" (\d+)us.: ", line).group(1)) for line in entries]
+    expect(times == sorted(times), f"times go backwards: {times}")
+    expect(times[0] <= times[-1] <= latency + 1, f"times {times} beyond the latency {latency}")
+
+    write(client, root, "tracing_max_latency", "0")
+    expect(read(client, root, "tracing_max_latency") == "0\n", "tracing_max_latency not reset")
+    write(client, root, "current_tracer", "nop")
+    expect("nolatency-format" in read(client, root, "trace_options").split(),
+           "nop kept the latency format")
+    write(client, root, "tracing_on", "1")
+
+
+def test_wakeup_dl(kernel, guests):
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+    write(client, root, "current_tracer", "wakeup_dl")
+    write(client, root, "tracing_max_latency", "0")
+    client.write_file(root, "workloads/run", b"pingpong 50")
+    for _ in range(5):
+        read(client, root, "tracing_on")
+    expect(read(client, root, "tracing_max_latency") == "0\n", "wakeup_dl measured something")
+    expect(read(client, root, "trace") == "# tracer: wakeup_dl\n#\n", "wakeup_dl's trace is not empty")
+    write(client, root, "current_tracer", "nop")
+
+
+IRQSOFF_HEADER = re.compile(
+    r"^# tracer: irqsoff\n#\n# irqsoff latency trace v1\.1\.5 on \S+\n# -{68}\n"
+    r"# latency: (\d+) us, #(\d+)/(\d+), CPU#(\d+) \| \(M:preempt VP:0, KP:0, SP:0 HP:0 #P:2\)\n"
+    r"#    -----------------\n"
+    r"#    \| task: \S+-(\d+) \(uid:0 nice:0 policy:\d rt_prio:\d+\)\n"
+    r"#    -----------------\n"
+    r"#  => started at: \S+\n#  => ended at:   \S+\n#\n#\n")
+
+
+def test_irqsoff(kernel, guests):
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+    write(client, root, "current_tracer", "irqsoff")
+    expect("latency-format" in read(client, root, "trace_options").split(),
+           "irqsoff did not turn the latency format on")
+    client.write_file(root, "workloads/run", b"alloc 50")
+    write(client, root, "tracing_on", "0")
+    latency = int(read(client, root, "tracing_max_latency"))
+    expect(latency > 0, "no masked stretch was measured")
+    text = read(client, root, "trace")
+    header = IRQSOFF_HEADER.match(text)
+    expect(header, f"not Linux's irqsoff header:\n{text[:1200]}")
+    expect(int(header.group(1)) == latency,
+           f"the header says {header.group(1)} us, tracing_max_latency {latency}")
+    lines = text[header.end():].split("\n")[:-1]
+    entries = [line for line in lines if not line.startswith("#") and not line.startswith(" => ")]
+    expect(len(entries) == int(header.group(2)),
+           f"{len(entries)} entries printed, the header counts {header.group(2)}")
+    cpus = {int(re.match(r"^[ \S]{8}-\d+ +(\d+)", line).group(1)) for line in entries}
+    expect(cpus == {int(header.group(4))}, f"entries of CPUs {cpus}, the header says CPU#{header.group(4)}")
+    # Masked all along: every line's irqs-off column says so; the stack at the end.
+    expect(all(re.match(CONTEXT.replace("[.dDbX]", "[dD]"), line) for line in entries),
+           f"a line with interrupts unmasked: {entries}")
+    expect(entries[-1].endswith("<stack trace>") and lines[-1].startswith(" => "),
+           f"the trace does not end with the stack: {lines[-3:]}")
+    write(client, root, "current_tracer", "nop")
+    write(client, root, "tracing_on", "1")
+
+
+def test_priority(kernel, guests):
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+    client.write_file(root, "workloads/run", b"priority 30")
+    last = parse_last(client.read_file(root, "workloads/last"))
+    expect(last.get("name") == "priority", f"last run: {last}")
+    expect(last.get("status") == "ok", f"the tasks did not run highest priority first: {last}")
+    expect(int(last["checksum"], 16) == 30 * 0x012, f"checksum {last['checksum']}")
+
+
+if __name__ == "__main__":
+    tests = {"wakeup_rt": test_wakeup_rt, "wakeup_dl": test_wakeup_dl, "irqsoff": test_irqsoff,
+             "priority": test_priority}
+    run(tests[sys.argv[2]], sys.argv[1])
