@@ -217,8 +217,9 @@ class Instances(E2ETest):
         base = "/tracing/instances/e2e-own/"
         self.assertEqual(self.guest.put(base, "")[0], 204)
         try:
-            self.assertEqual(self.guest.get(base + "available_tracers"), (200, "function nop\n"))
-            self.assertEqual(self.guest.put(base + "current_tracer", "function_graph"),
+            self.assertEqual(self.guest.get(base + "available_tracers"),
+                             (200, "function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n"))
+            self.assertEqual(self.guest.put(base + "current_tracer", "function_duration"),
                              (400, "EINVAL: Invalid argument\n"))
             self.assertEqual(self.guest.put("/tracing/trace", "")[0], 204)
             self.assertEqual(self.guest.put(base + "events/sched/sched_switch/enable", "1"),
