@@ -308,8 +308,8 @@ always_inline_notrace void site_entries(const TracerGuard& guard, const RecordCo
   // take the global filter).
   if (unlikely(profiler.enabled()) && top.wants_function(ip))
     profile_entry(profiler, guard.cpu(), ip, parent_slot);
-  // Tracers that hook returns run in the top instance only (one shadow stack per task; as
-  // Linux's instances, which offer "function nop").
+  // The top instance's tracer that hooks returns has a frame of its own; the instances'
+  // function_graph share one, pushed after theirs (function_entries).
   const Tracer& tracer = top.tracer();
   if (tracer.on_entry && instance_wants(top, exact, ip))
     hooked_entry(tracer, ctx, guard.saved_flags(), ip, parent_slot);

@@ -36,7 +36,7 @@ Result<usize> current_tracer_write(OpenFile& file, StringView data) {
   return data.size();
 }
 
-// An instance lists only the tracers it may run (Linux: "function nop").
+// An instance lists only the tracers it may run (Tracer::in_instances).
 Result<bool> available_tracers_show(OpenFile& file, String& out) {
   bool top = instance_of(file).is_top();
   bool first = true;
