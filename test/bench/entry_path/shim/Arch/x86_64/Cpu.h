@@ -19,3 +19,10 @@ always_inline_notrace u64 rdtsc() {
 always_inline_notrace void local_irq_restore(u64) {
   asm volatile("" : : : "memory");
 }
+// The tracer's own save/restore (the kernel's raw_ versions report nothing to irqsoff).
+always_inline_notrace u64 raw_local_irq_save() {
+  return local_save_flags();
+}
+always_inline_notrace void raw_local_irq_restore(u64) {
+  asm volatile("" : : : "memory");
+}
