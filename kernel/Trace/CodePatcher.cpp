@@ -16,6 +16,7 @@ extern "C" void ftrace_regs_caller();
 
 bool g_patcher_probes;
 u32 g_patcher_exact;
+bool g_patcher_instance_graphs;
 
 namespace {
 constexpr u32 kSiteSize = 5;
@@ -131,6 +132,7 @@ void patcher_update() {
   stop_machine(rewrite_sites, nullptr);
   if (!probes) __atomic_store_n(&g_patcher_probes, false, __ATOMIC_RELEASE);
   __atomic_store_n(&g_patcher_exact, exact, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_patcher_instance_graphs, tracing->instance_hooks_returns(), __ATOMIC_RELEASE);
   g_stats.live = live;
   g_stats.last_update_ns = clock_ns() - start;
   __atomic_store_n(&g_update_lock, 0, __ATOMIC_RELEASE);

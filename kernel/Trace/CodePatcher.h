@@ -31,3 +31,6 @@ extern bool g_patcher_probes;
 // own lists. A slot reused by a new instance cannot match a stale value: removing an
 // instance that traced functions updates the sites, and with them this.
 extern u32 g_patcher_exact;
+// Some instance other than the top one runs function_graph: the dispatch then looks for
+// them on every call (FtraceDispatch.cpp).
+extern bool g_patcher_instance_graphs;

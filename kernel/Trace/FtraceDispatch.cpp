@@ -164,14 +164,17 @@ struct InstanceGraphCall {
   }
 }
 
-always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_flags, u32 exact,
-                                            u64 ip, u64* parent_slot) {
+// The instances' function_graph is looked for only while one runs it (the patcher's flag):
+// the loop without it is the one every traced call runs.
+template <bool kInstanceGraphsOn>
+always_inline_notrace void function_entries_loop(const RecordContext& ctx, u64 irq_flags, u32 exact,
+                                                 u64 ip, u64* parent_slot) {
   u64 parent_ip = *parent_slot;
   InstanceGraphCall graphs;
   g_tracing->for_each_recorder([&](TraceInstance& instance) TG_ALWAYS_INLINE {
     const Tracer& tracer = instance.tracer();
     if (!tracer.on_function) {
-      if (unlikely(tracer.on_entry != nullptr) && &instance != g_top)
+      if (kInstanceGraphsOn && tracer.on_entry && &instance != g_top)
         instance_graph_entry(instance, ctx, exact, ip, graphs);
       return;
     }
@@ -182,7 +185,19 @@ always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_fl
     else
       call_on_function(tracer, instance, irq_flags, ip, parent_ip);
   });
-  if (unlikely(graphs.mask || graphs.excluded)) instance_graph_frame(ip, parent_slot, graphs);
+  if (kInstanceGraphsOn && (graphs.mask || graphs.excluded))
+    instance_graph_frame(ip, parent_slot, graphs);
+}
+[[gnu::noinline]] void function_entries_with_instance_graphs(const RecordContext& ctx,
+                                                             u64 irq_flags, u32 exact, u64 ip,
+                                                             u64* parent_slot) {
+  function_entries_loop<true>(ctx, irq_flags, exact, ip, parent_slot);
+}
+always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_flags, u32 exact,
+                                            u64 ip, u64* parent_slot) {
+  if (unlikely(__atomic_load_n(&g_patcher_instance_graphs, __ATOMIC_RELAXED)))
+    return function_entries_with_instance_graphs(ctx, irq_flags, exact, ip, parent_slot);
+  function_entries_loop<false>(ctx, irq_flags, exact, ip, parent_slot);
 }
 
 // A tracer that hooks returns: the graph lists (global, as in Linux) pick the calls, then

@@ -111,6 +111,14 @@ bool Tracing::any_traces_functions() {
   return any;
 }
 
+bool Tracing::instance_hooks_returns() {
+  bool any = false;
+  for_each_recorder([&](TraceInstance& instance) {
+    any |= !instance.is_top() && instance.tracer().hooks_returns();
+  });
+  return any;
+}
+
 bool Tracing::function_site_wanted(u64 ip) {
   bool wanted = profiler_.enabled();
   for_each_recorder([&](TraceInstance& instance) {

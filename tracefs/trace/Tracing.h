@@ -60,6 +60,8 @@ class Tracing {
   TraceInstance* recorder_at(u32 slot) {
     return slot < kMaxInstances ? table_[slot].load(MemoryOrder::kAcquire) : nullptr;
   }
+  // Whether an instance other than the top one runs a tracer that hooks returns.
+  bool instance_hooks_returns();
   // Whether any instance runs a tracer that calls for the fentry sites, or the profiler runs.
   bool any_traces_functions();
 

@@ -27,6 +27,7 @@ u64 g_mult;
 }  // namespace clock_detail
 bool g_patcher_probes = false;
 u32 g_patcher_exact = 0;
+bool g_patcher_instance_graphs = false;
 
 void panic(const char* message) {
   std::fprintf(stderr, "entry_path_bench: %s\n", message);
