@@ -167,8 +167,10 @@ def check_sleep_time(text):
 
 def check_nosleep_time(text):
     durations = sleep_durations(text)
-    # Only the time the task ran inside sleep_ns is left: timer set-up and the switch.
-    expect(all(u < SLEEP_MS * 1000 / 10 for u in durations),
+    # Only the time the task ran inside sleep_ns is left (timer set-up and the switch), far
+    # below the sleep itself; a call that kept its sleep lasts at least SLEEP_MS. (Under a
+    # loaded TCG host the running part alone has taken over 1 ms, so no tighter bound.)
+    expect(all(u < SLEEP_MS * 1000 for u in durations),
            f"nosleep-time: calls still include their {SLEEP_MS} ms sleep: {durations} us")
 
 
