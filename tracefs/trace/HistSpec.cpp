@@ -38,6 +38,10 @@ constexpr StringView kSynthTypeMismatch = "Param type doesn't match synthetic ev
 constexpr StringView kParamNotFound = "Couldn't find param";
 constexpr StringView kTooManyParams = "Too many action params";
 constexpr StringView kFieldVarCreateFail = "Couldn't create field variable";
+constexpr StringView kOnxNotVar = "For onmax(x) or onchange(x), x must be a variable";
+constexpr StringView kOnxVarNotFound = "Couldn't find onmax or onchange variable";
+constexpr StringView kNoSaveParams = "No params found for save()";
+constexpr StringView kTooManySaveActions = "Can't have more than one save() action per hist";
 
 // Linux's strsep over a view: next() yields the text up to the separator; after the last
 // piece the cursor is "null" and next() fails, so "a," yields "a" and then "".
@@ -162,11 +166,11 @@ class HistParser {
         spec_.cont = true;
       } else if (piece == StringView("clear")) {
         spec_.clear = true;
-      } else if (piece.starts_with("onmatch(")) {
+      } else if (piece.starts_with("onmatch(") || piece.starts_with("onmax(") ||
+                 piece.starts_with("onchange(")) {
         if (attributes.action_count == kHistMaxActions) return Errno::kInval;
         attributes.actions[attributes.action_count++] = piece;
       } else {
-        // onmax/onchange handlers are not supported: anything else is EINVAL.
         return Errno::kInval;
       }
     }
@@ -550,19 +554,41 @@ class HistParser {
     return add(move(node));
   }
 
-  // Linux's onmatch_parse and onmatch_create: "onmatch(SYS.EVENT).trace(SYNTH,PARAMS)" or
-  // "onmatch(SYS.EVENT).SYNTH(PARAMS)".
+  // Linux's onmatch_parse / track_data_parse and their create functions:
+  // "onmatch(SYS.EVENT).trace(SYNTH,PARAMS)", "onmatch(SYS.EVENT).SYNTH(PARAMS)",
+  // "onmax($var).save(FIELDS)", "onchange($var).trace(SYNTH,PARAMS)"...
   Status create_action(StringView text) {
     HistAction action;
-    StringView rest = text.drop_front(8);  // "onmatch("
-    usize close = rest.find(')');
-    if (close == StringView::npos) return fail(kNoClosingParen, rest);
-    StringView match = rest.substr(0, close);
-    rest = rest.drop_front(close + 1);
-    usize dot = match.find('.');
-    if (dot == StringView::npos) return fail(kSubsysNotFound, match);
-    TRY(action.match_system.append(match.substr(0, dot)));
-    TRY(action.match_event.append(match.drop_front(dot + 1)));
+    StringView rest = text;
+    if (text.starts_with("onmatch(")) {
+      rest = rest.drop_front(8);
+      usize close = rest.find(')');
+      if (close == StringView::npos) return fail(kNoClosingParen, rest);
+      StringView match = rest.substr(0, close);
+      rest = rest.drop_front(close + 1);
+      usize dot = match.find('.');
+      if (dot == StringView::npos) return fail(kSubsysNotFound, match);
+      TRY(action.match_system.append(match.substr(0, dot)));
+      TRY(action.match_event.append(match.drop_front(dot + 1)));
+    } else {
+      bool max = text.starts_with("onmax(");
+      action.handler = max ? HistHandler::kOnMax : HistHandler::kOnChange;
+      rest = rest.drop_front(max ? 6 : 9);
+      usize close = rest.find(')');
+      if (close == StringView::npos) return fail(kNoClosingParen, rest);
+      StringView var = rest.substr(0, close);
+      rest = rest.drop_front(close + 1);
+      if (!var.starts_with("$")) return fail(kOnxNotVar, var);
+      bool found = false;
+      for (usize i = 0; i < spec_.vars.size() && !found; ++i)
+        if (spec_.vars[i].var_name == var.drop_front(1)) {
+          action.track_var = static_cast<u32>(i);
+          found = true;
+        }
+      if (!found) return fail(kOnxVarNotFound, var);
+      TRY(action.var_text.append(var));
+      action.track_slot = spec_.action_slots++;
+    }
     if (rest.starts_with(".")) rest = rest.drop_front(1);
     usize open = rest.find('(');
     if (open == StringView::npos) return fail(kNoClosingParen, rest);
@@ -571,8 +597,13 @@ class HistParser {
     usize end = params.find(')');
     if (end == StringView::npos) return fail(kNoClosingParen, params);
     params = params.substr(0, end);
-    if (name == StringView("save") || name == StringView("snapshot"))
-      return fail(kActionMismatch, name);
+    bool onmatch = action.handler == HistHandler::kOnMatch;
+    if (name == StringView("snapshot"))
+      return onmatch ? fail(kActionMismatch, name) : Errno::kInval;
+    if (name == StringView("save")) {
+      if (onmatch) return fail(kActionMismatch, name);
+      action.kind = HistActionKind::kSave;
+    }
     TRY(action.action_name.append(name));
     Pieces pieces{params};
     StringView param;
@@ -592,6 +623,7 @@ class HistParser {
       TRY(copy.append(param));
       TRY(action.written.append(move(copy)));
     }
+    if (action.kind == HistActionKind::kSave) return create_save(move(action), params);
     action.synth = lookup_.find_synth ? lookup_.find_synth(lookup_.context, synth_name) : nullptr;
     if (!action.synth) return fail(kSynthEventNotFound, synth_name);
     const SynthDefinition& synth = action.synth->synth();
@@ -603,6 +635,20 @@ class HistParser {
       if (is_string != field.is_string || field.is_stack)
         return fail(kSynthTypeMismatch, action.written[i].view());
       TRY(action.params.append(node));
+    }
+    return spec_.actions.append(move(action));
+  }
+
+  // save(FIELDS): one per trigger; each field gets its slots in every entry.
+  Status create_save(HistAction action, StringView params) {
+    if (action.written.empty()) return fail(kNoSaveParams, params);
+    for (const HistAction& other : spec_.actions)
+      if (other.kind == HistActionKind::kSave) return fail(kTooManySaveActions, params);
+    for (usize i = 0; i < action.written.size(); ++i) {
+      u32 node = TRY(parse_param(action.written[i].view()));
+      TRY(action.params.append(node));
+      TRY(action.save_slots.append(spec_.action_slots));
+      spec_.action_slots += spec_.nodes[node].flags & kHistString ? kHistSavedStringSlots : 1;
     }
     return spec_.actions.append(move(action));
   }
@@ -799,10 +845,16 @@ Status print_hist_spec(const HistSpec& spec, String& out) {
   writer.put(":size=").dec(spec.max_elements());
   if (spec.timestamps) writer.put(":clock=global");
   if (spec.no_hitcount) writer.put(":nohitcount");
-  // Linux's print_onmatch_spec: the parameters as written.
+  // Linux's print_onmatch_spec and print_track_data_spec: the parameters as written.
   for (const HistAction& action : spec.actions) {
-    writer.put(":onmatch(").put(action.match_system.view()).put('.');
-    writer.put(action.match_event.view()).put(").").put(action.action_name.view()).put('(');
+    if (action.handler == HistHandler::kOnMatch) {
+      writer.put(":onmatch(").put(action.match_system.view()).put('.');
+      writer.put(action.match_event.view());
+    } else {
+      writer.put(action.handler == HistHandler::kOnMax ? ":onmax(" : ":onchange(");
+      writer.put(action.var_text.view());
+    }
+    writer.put(").").put(action.action_name.view()).put('(');
     bool trace = action.action_name.view() == StringView("trace");
     if (trace) writer.put(action.synth->definition().event.view());
     for (usize i = 0; i < action.written.size(); ++i)
@@ -817,7 +869,8 @@ Status hist_signature(const HistSpec& spec, String& out) {
   print_fields(spec, writer);
   // Triggers with different actions are different triggers (Linux's actions_match).
   for (const HistAction& action : spec.actions) {
-    writer.put(":onmatch(").put(action.match_system.view()).put('.');
+    writer.put(":on").dec(static_cast<u32>(action.handler)).put(action.var_text.view());
+    writer.put(action.match_system.view()).put('.');
     writer.put(action.match_event.view()).put(").").put(action.action_name.view());
     for (const String& param : action.written) writer.put(',').put(param.view());
   }

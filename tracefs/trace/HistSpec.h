@@ -68,18 +68,29 @@ struct HistLookup {
   ProbeEvent* (*find_synth)(const void* context, StringView name) = nullptr;
 };
 
-// An action: what a hist trigger does besides counting (Linux's action_data). onmatch()
-// generates a synthetic event each time the trigger counts with its variables resolved.
-enum class HistHandler : u8 { kOnMatch };
+// An action: what a hist trigger does besides counting (Linux's action_data), when its
+// handler says so. onmatch() acts each time the trigger counts with its variables resolved;
+// onmax($v) when $v exceeds the entry's maximum so far, onchange($v) when it differs from
+// the entry's last value. trace() generates a synthetic event, save() keeps the event's
+// fields in the entry (printed under it in the hist file).
+enum class HistHandler : u8 { kOnMatch, kOnMax, kOnChange };
+enum class HistActionKind : u8 { kTrace, kSave };
 struct HistAction {
   HistHandler handler = HistHandler::kOnMatch;
+  HistActionKind kind = HistActionKind::kTrace;
   String match_system;
   String match_event;
-  String action_name;  // "trace", or the synthetic event's name (the short form)
+  String var_text;     // onmax/onchange: "$var" as written
+  u32 track_var = 0;   // its index among the trigger's variables
+  u32 track_slot = 0;  // where each entry keeps the tracked value
+  String action_name;  // "trace", "save", or the synthetic event's name (the short form)
   ProbeEvent* synth = nullptr;
-  Vector<u32> params;      // nodes, one per field of the synthetic event
+  Vector<u32> params;      // nodes: one per field of the synthetic event, or saved field
   Vector<String> written;  // the params as written, for the listing
+  Vector<u32> save_slots;  // save(): where each entry keeps each field (a string: 32 slots)
 };
+// Per-entry slots a string saved by save() takes.
+inline constexpr u32 kHistSavedStringSlots = kHistStringMax / 8;
 
 // `a op b` for a binary node's operator, in u64 as Linux computes it; a division by zero
 // gives all ones (a constant one is refused at parse time, EDOM).
@@ -128,6 +139,7 @@ struct HistSpec {
   String name;                     // "name=NAME" as Linux keeps it, or empty
   Vector<HistVarSource> external;  // other hists' variables this one reads
   Vector<HistAction> actions;
+  u32 action_slots = 0;  // per-entry slots the actions keep (tracked values, saved fields)
   bool pause = false;
   bool cont = false;
   bool clear = false;

@@ -67,20 +67,22 @@ Result<OwnPtr<HistTrigger>> HistTrigger::create(OwnPtr<HistSpec> spec) {
   TRY(hist_signature(*spec, trigger->signature_));
   u32 key_size = spec->key_size ? spec->key_size : 8;
   // Per entry: the values' sums, then the variables and a mask of those set.
-  u32 slots = static_cast<u32>(spec->vals.size() + spec->vars.size() + 1);
+  u32 slots = static_cast<u32>(spec->vals.size() + spec->vars.size() + 1) + spec->action_slots;
   trigger->table_ = TRY(HistTable::create(spec->max_elements(), key_size, slots));
   for (const HistNode& node : spec->nodes)
     if ((node.flags & kHistExternal) && (node.flags & kHistReadOnce))
       trigger->consumed_ |= 1u << node.constant;
   for (const HistVarSource& source : spec->external) ++source.trigger->var_readers;
-  for (const HistAction& action : spec->actions) ++action.synth->references;
+  for (const HistAction& action : spec->actions)
+    if (action.synth) ++action.synth->references;
   trigger->spec_ = move(spec);
   return trigger;
 }
 
 void HistTrigger::detach() const {
   for (const HistVarSource& source : spec_->external) --source.trigger->var_readers;
-  for (const HistAction& action : spec_->actions) --action.synth->references;
+  for (const HistAction& action : spec_->actions)
+    if (action.synth) --action.synth->references;
 }
 
 bool HistTrigger::read_var(const u8* key, u32 index, bool consume, u64& value) const {
@@ -170,10 +172,43 @@ StringView HistTrigger::read_text(const FilterField& field, const HistInputs& in
   return StringView(reinterpret_cast<const char*>(text), n);
 }
 
-// onmatch(): the synthetic event, one value per parameter, in the trigger's instance.
-void HistTrigger::run_actions(const HistInputs& inputs, const u64* vars) const {
-  if (!inputs.instance || !inputs.ctx) return;
+// The actions whose handler says so: onmatch() always, onmax() on a new maximum of its
+// variable in this entry, onchange() on a new value. trace() generates the synthetic event
+// (one value per parameter) in the trigger's instance; save() keeps the fields in the entry.
+void HistTrigger::run_actions(const HistInputs& inputs, const u64* vars, Atomic<u64>* sums) const {
+  Atomic<u64>* kept = sums + action_slot();
   for (const HistAction& action : spec_->actions) {
+    if (action.handler != HistHandler::kOnMatch) {
+      u64 value = vars[action.track_var];
+      u64 tracked = kept[action.track_slot].load(MemoryOrder::kRelaxed);
+      bool act = action.handler == HistHandler::kOnMax ? value > tracked : value != tracked;
+      if (!act) continue;
+      kept[action.track_slot].store(value, MemoryOrder::kRelaxed);
+    }
+    if (action.kind == HistActionKind::kSave) {
+      for (usize i = 0; i < action.params.size(); ++i) {
+        const HistNode& node = spec_->nodes[action.params[i]];
+        Atomic<u64>* slot = kept + action.save_slots[i];
+        if (!(node.flags & kHistString)) {
+          slot->store(evaluate(action.params[i], inputs, vars), MemoryOrder::kRelaxed);
+          continue;
+        }
+        // A string in its slots, NUL-padded, eight bytes a slot.
+        StringView text = read_text(node.field, inputs);
+        for (u32 word = 0; word < kHistSavedStringSlots; ++word) {
+          u64 bytes = 0;
+          usize at = word * 8u;
+          if (at < text.size() && at < kHistStringMax - 1u) {
+            usize n = text.size() - at < 8 ? text.size() - at : 8;
+            if (at + n > kHistStringMax - 1u) n = kHistStringMax - 1u - at;
+            memcpy(&bytes, text.data() + at, n);
+          }
+          slot[word].store(bytes, MemoryOrder::kRelaxed);
+        }
+      }
+      continue;
+    }
+    if (!inputs.instance || !inputs.ctx) continue;
     SynthValue values[kHistMaxParams];
     for (usize i = 0; i < action.params.size(); ++i) {
       const HistNode& node = spec_->nodes[action.params[i]];
@@ -225,7 +260,7 @@ void HistTrigger::record(const HistInputs& inputs) const {
     u64 all = spec_->vars.size() >= 64 ? ~u64{0} : (u64{1} << spec_->vars.size()) - 1;
     sums[base + spec_->vars.size()].fetch_or(all, MemoryOrder::kAcqRel);
   }
-  run_actions(inputs, vars);
+  run_actions(inputs, vars, sums);
 }
 
 // Linux's sort: sums compare as unsigned, keys by their type (strings as strcmp).
@@ -358,6 +393,35 @@ void print_value(StringView name, u32 flags, u64 value, const ValueStats& stats,
 
 }  // namespace
 
+// Linux's track_data_print: under an entry, its maximum (or last value) and the fields
+// save() kept with it.
+void HistTrigger::print_tracked(u32 entry, TextWriter& out) const {
+  u32 base = action_slot();
+  for (const HistAction& action : spec_->actions) {
+    if (action.handler == HistHandler::kOnMatch) continue;
+    out.put(action.handler == HistHandler::kOnMax ? "\n\tmax: " : "\n\tchanged: ");
+    out.dec(table_->sum(entry, base + action.track_slot), 10);
+    if (action.kind != HistActionKind::kSave) continue;
+    for (usize i = 0; i < action.params.size(); ++i) {
+      const HistNode& node = spec_->nodes[action.params[i]];
+      out.put("  ").put(node.name.view()).put(": ");
+      u32 slot = base + action.save_slots[i];
+      if (!(node.flags & kHistString)) {
+        out.dec(table_->sum(entry, slot), 10);
+        continue;
+      }
+      char text[kHistStringMax];
+      for (u32 word = 0; word < kHistSavedStringSlots; ++word) {
+        u64 bytes = table_->sum(entry, slot + word);
+        memcpy(text + word * 8, &bytes, 8);
+      }
+      usize n = 0;
+      while (n < kHistStringMax && text[n]) ++n;
+      out.left(StringView(text, n), 32);
+    }
+  }
+}
+
 Status HistTrigger::print_histogram(StringView filter, bool paused, String& out) const {
   TRY(out.append("# event histogram\n#\n# trigger info: "));
   TRY(print_listing(filter, paused, out));
@@ -395,6 +459,7 @@ Status HistTrigger::print_histogram(StringView filter, bool paused, String& out)
       writer.put(' ');
       print_value(node.name.view(), node.flags, table_->sum(entry, v), stats[v], writer);
     }
+    print_tracked(entry, writer);
     writer.put('\n');
   }
   writer.put("\nTotals:\n    Hits: ").dec(table_->hits());

@@ -3,6 +3,7 @@
 #include "support/Memory.h"
 #include "support/Result.h"
 #include "support/String.h"
+#include "support/TextWriter.h"
 #include "trace/HistSpec.h"
 #include "trace/HistTable.h"
 #include "trace/RecordContext.h"
@@ -61,7 +62,10 @@ class HistTrigger {
 
  private:
   u64 evaluate(u32 node, const HistInputs& inputs, const u64* vars) const;
-  void run_actions(const HistInputs& inputs, const u64* vars) const;
+  void run_actions(const HistInputs& inputs, const u64* vars, Atomic<u64>* sums) const;
+  void print_tracked(u32 entry, TextWriter& out) const;
+  // Where an entry's action slots start: after the values, the variables and their mask.
+  u32 action_slot() const { return static_cast<u32>(spec_->vals.size() + spec_->vars.size() + 1); }
   StringView read_text(const FilterField& field, const HistInputs& inputs) const;
   u32 var_slot() const { return static_cast<u32>(spec_->vals.size()); }
   u64 read_field(const HistNode& node, const HistInputs& inputs) const;

@@ -159,7 +159,9 @@ TEST_F(HistActions, ReadmeNamesTheOnmatchAction) {
   std::string readme = cat("README");
   EXPECT_NE(readme.find("onmatch(matching.event)"), std::string::npos);
   EXPECT_NE(readme.find("trace(<synthetic_event>,param list)"), std::string::npos);
-  EXPECT_EQ(readme.find("onchange(var)"), std::string::npos);
+  EXPECT_NE(readme.find("onmax(var)"), std::string::npos);
+  EXPECT_NE(readme.find("onchange(var)"), std::string::npos);
+  EXPECT_NE(readme.find("save(field,...)"), std::string::npos);
   EXPECT_EQ(readme.find("snapshot()"), std::string::npos);
 }
 
@@ -178,6 +180,72 @@ TEST_F(HistActions, MarkerTriggersSeeTheTextAsWritten) {
   EXPECT_NE(cat("events/ftrace/print/hist").find("Hits: 1\n"), std::string::npos)
       << cat("events/ftrace/print/hist");
   EXPECT_NE(cat("trace").find("tracing_mark_write: start\n"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+class TrackActions : public HistActions {
+ protected:
+  static constexpr const char* kSwitch = "events/sched/sched_switch/trigger";
+  void switch_to(const char* next_comm, i32 next_pid, i32 next_prio) {
+    trace::emit_sched_switch(tracing_->top(), writer_context(), "idle", 0, 120, 0, next_comm,
+                             next_pid, next_prio);
+  }
+};
+
+// Linux's track_data_print: the maximum and the saved fields under the entry.
+TEST_F(TrackActions, OnmaxSavesTheFieldsOfTheNewMaximum) {
+  ASSERT_EQ(echo(kSwitch, "hist:keys=next_pid:p=next_prio:onmax($p).save(next_comm,next_prio)"),
+            Errno::kOk);
+  switch_to("first", 5, 100);
+  switch_to("second", 5, 130);
+  switch_to("third", 5, 110);
+  std::string hist = cat("events/sched/sched_switch/hist");
+  EXPECT_NE(hist.find("{ next_pid:          5 } hitcount:          3\n"
+                      "\tmax:        130  next_comm: second" +
+                      std::string(26, ' ') + "  next_prio:        130\n"),
+            std::string::npos)
+      << hist;
+  EXPECT_NE(cat(kSwitch).find(":size=2048:onmax($p).save(next_comm,next_prio) [active]"),
+            std::string::npos)
+      << cat(kSwitch);
+}
+
+TEST_F(TrackActions, OnchangeKeepsTheLastValue) {
+  ASSERT_EQ(echo(kSwitch, "hist:keys=next_pid:p=next_prio:onchange($p).save(next_comm)"),
+            Errno::kOk);
+  switch_to("a", 5, 120);
+  switch_to("b", 5, 120);
+  switch_to("c", 5, 121);
+  std::string hist = cat("events/sched/sched_switch/hist");
+  EXPECT_NE(hist.find("\tchanged:        121  next_comm: c "), std::string::npos) << hist;
+}
+
+TEST_F(TrackActions, OnmaxCanGenerateASyntheticEvent) {
+  ASSERT_EQ(echo("synthetic_events", "prio_max u64 prio; pid_t pid"), Errno::kOk);
+  ASSERT_EQ(echo("events/synthetic/prio_max/enable", "1"), Errno::kOk);
+  ASSERT_EQ(echo(kSwitch, "hist:keys=next_pid:p=next_prio:onmax($p).trace(prio_max,$p,next_pid)"),
+            Errno::kOk);
+  switch_to("a", 5, 100);
+  switch_to("a", 5, 90);
+  switch_to("a", 5, 101);
+  std::string trace = cat("trace");
+  EXPECT_NE(trace.find("prio_max: prio=100 pid=5"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("prio_max: prio=101 pid=5"), std::string::npos) << trace;
+  EXPECT_EQ(trace.find("prio=90"), std::string::npos) << trace;
+}
+
+TEST_F(TrackActions, ErrorsAsLinux) {
+  EXPECT_EQ(echo(kSwitch, "hist:keys=next_pid:p=next_prio:onmax(p).save(next_comm)"),
+            Errno::kInval);
+  EXPECT_EQ(last_error(), "For onmax(x) or onchange(x), x must be a variable");
+  EXPECT_EQ(echo(kSwitch, "hist:keys=next_pid:p=next_prio:onchange($q).save(next_comm)"),
+            Errno::kInval);
+  EXPECT_EQ(last_error(), "Couldn't find onmax or onchange variable");
+  EXPECT_EQ(echo(kSwitch, "hist:keys=next_pid:p=next_prio:onmax($p).save()"), Errno::kInval);
+  EXPECT_EQ(last_error(), "No params found for save()");
 }
 
 }  // namespace
