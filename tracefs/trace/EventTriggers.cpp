@@ -539,6 +539,9 @@ Status EventTriggers::write_hist(TraceInstance& instance, const EventDefinition&
     return Errno::kNoEnt;
   }
   made->paused.store(spec->pause);
+  // snapshot() swaps with the spare buffer, allocated now as a snapshot trigger's is.
+  for (const HistAction& action : spec->actions)
+    if (action.kind == HistActionKind::kSnapshot) TRY(instance.allocate_snapshot());
   if (named) {
     made->hist = named;
   } else {

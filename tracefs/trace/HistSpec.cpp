@@ -598,8 +598,12 @@ class HistParser {
     if (end == StringView::npos) return fail(kNoClosingParen, params);
     params = params.substr(0, end);
     bool onmatch = action.handler == HistHandler::kOnMatch;
-    if (name == StringView("snapshot"))
-      return onmatch ? fail(kActionMismatch, name) : Errno::kInval;
+    if (name == StringView("snapshot")) {
+      if (onmatch) return fail(kActionMismatch, name);
+      action.kind = HistActionKind::kSnapshot;
+      TRY(action.action_name.append(name));
+      return spec_.actions.append(move(action));
+    }
     if (name == StringView("save")) {
       if (onmatch) return fail(kActionMismatch, name);
       action.kind = HistActionKind::kSave;

@@ -72,9 +72,10 @@ struct HistLookup {
 // handler says so. onmatch() acts each time the trigger counts with its variables resolved;
 // onmax($v) when $v exceeds the entry's maximum so far, onchange($v) when it differs from
 // the entry's last value. trace() generates a synthetic event, save() keeps the event's
-// fields in the entry (printed under it in the hist file).
+// fields in the entry (printed under it in the hist file), snapshot() swaps the live buffer
+// with the snapshot when the value is also the trigger's new overall maximum (or change).
 enum class HistHandler : u8 { kOnMatch, kOnMax, kOnChange };
-enum class HistActionKind : u8 { kTrace, kSave };
+enum class HistActionKind : u8 { kTrace, kSave, kSnapshot };
 struct HistAction {
   HistHandler handler = HistHandler::kOnMatch;
   HistActionKind kind = HistActionKind::kTrace;

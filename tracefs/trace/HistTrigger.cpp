@@ -6,6 +6,7 @@
 #include "trace/CommCache.h"
 #include "trace/ProbeEvents.h"
 #include "trace/Symbols.h"
+#include "trace/TraceInstance.h"
 
 namespace tg::trace {
 
@@ -175,7 +176,8 @@ StringView HistTrigger::read_text(const FilterField& field, const HistInputs& in
 // The actions whose handler says so: onmatch() always, onmax() on a new maximum of its
 // variable in this entry, onchange() on a new value. trace() generates the synthetic event
 // (one value per parameter) in the trigger's instance; save() keeps the fields in the entry.
-void HistTrigger::run_actions(const HistInputs& inputs, const u64* vars, Atomic<u64>* sums) const {
+void HistTrigger::run_actions(const HistInputs& inputs, const u64* vars, Atomic<u64>* sums,
+                              const u8* key) const {
   Atomic<u64>* kept = sums + action_slot();
   for (const HistAction& action : spec_->actions) {
     if (action.handler != HistHandler::kOnMatch) {
@@ -184,6 +186,17 @@ void HistTrigger::run_actions(const HistInputs& inputs, const u64* vars, Atomic<
       bool act = action.handler == HistHandler::kOnMax ? value > tracked : value != tracked;
       if (!act) continue;
       kept[action.track_slot].store(value, MemoryOrder::kRelaxed);
+    }
+    if (action.kind == HistActionKind::kSnapshot) {
+      u64 value = vars[action.track_var];
+      u64 last = snapshot_value_.load(MemoryOrder::kRelaxed);
+      bool take = action.handler == HistHandler::kOnMax ? value > last : value != last;
+      if (!take || !inputs.instance) continue;
+      snapshot_value_.store(value, MemoryOrder::kRelaxed);
+      memcpy(snapshot_key_, key, spec_->key_size ? spec_->key_size : 8);
+      snapshot_taken_.store(true, MemoryOrder::kRelease);
+      inputs.instance->snapshot_from_recorder();
+      continue;
     }
     if (action.kind == HistActionKind::kSave) {
       for (usize i = 0; i < action.params.size(); ++i) {
@@ -260,7 +273,7 @@ void HistTrigger::record(const HistInputs& inputs) const {
     u64 all = spec_->vars.size() >= 64 ? ~u64{0} : (u64{1} << spec_->vars.size()) - 1;
     sums[base + spec_->vars.size()].fetch_or(all, MemoryOrder::kAcqRel);
   }
-  run_actions(inputs, vars, sums);
+  run_actions(inputs, vars, sums, key);
 }
 
 // Linux's sort: sums compare as unsigned, keys by their type (strings as strcmp).
@@ -393,6 +406,24 @@ void print_value(StringView name, u32 flags, u64 value, const ValueStats& stats,
 
 }  // namespace
 
+// Linux's track_data_snapshot_print: what took the last snapshot.
+void HistTrigger::print_snapshot(TextWriter& out) const {
+  if (!snapshot_taken_.load(MemoryOrder::kAcquire)) return;
+  for (const HistAction& action : spec_->actions) {
+    if (action.kind != HistActionKind::kSnapshot) continue;
+    out.put("\nSnapshot taken (see tracing/snapshot).  Details:\n\ttriggering value { ");
+    out.put(action.handler == HistHandler::kOnMax ? "onmax(" : "onchange(");
+    out.put(action.var_text.view()).put(") }: ").dec(snapshot_value_.load(), 10);
+    out.put("\ttriggered by event with key: { ");
+    for (usize k = 0; k < spec_->keys.size(); ++k) {
+      if (k) out.put(", ");
+      print_key_field(*spec_, spec_->keys[k], snapshot_key_, out);
+    }
+    out.put(" }\n");
+    return;
+  }
+}
+
 // Linux's track_data_print: under an entry, its maximum (or last value) and the fields
 // save() kept with it.
 void HistTrigger::print_tracked(u32 entry, TextWriter& out) const {
@@ -462,6 +493,7 @@ Status HistTrigger::print_histogram(StringView filter, bool paused, String& out)
     print_tracked(entry, writer);
     writer.put('\n');
   }
+  print_snapshot(writer);
   writer.put("\nTotals:\n    Hits: ").dec(table_->hits());
   writer.put("\n    Entries: ").dec(entries.size());
   writer.put("\n    Dropped: ").dec(table_->drops()).put('\n');

@@ -62,7 +62,9 @@ class HistTrigger {
 
  private:
   u64 evaluate(u32 node, const HistInputs& inputs, const u64* vars) const;
-  void run_actions(const HistInputs& inputs, const u64* vars, Atomic<u64>* sums) const;
+  void run_actions(const HistInputs& inputs, const u64* vars, Atomic<u64>* sums,
+                   const u8* key) const;
+  void print_snapshot(TextWriter& out) const;
   void print_tracked(u32 entry, TextWriter& out) const;
   // Where an entry's action slots start: after the values, the variables and their mask.
   u32 action_slot() const { return static_cast<u32>(spec_->vals.size() + spec_->vars.size() + 1); }
@@ -78,6 +80,11 @@ class HistTrigger {
   String signature_;
   Atomic<bool> clearing_{false};
   u32 consumed_ = 0;  // bits of spec_->external that are read once
+  // snapshot(): the value that last took a snapshot, and the key of its entry (Linux's
+  // cond_snapshot track_data), written by the recorder that took it.
+  mutable Atomic<u64> snapshot_value_{0};
+  mutable Atomic<bool> snapshot_taken_{false};
+  mutable u8 snapshot_key_[kHistKeySizeMax + 8] = {};
 };
 
 }  // namespace tg::trace

@@ -76,6 +76,7 @@ constexpr StringView kReadme =
     "\t        trace(<synthetic_event>,param list)  - generate synthetic event\n"
     "\t        <synthetic_event>(param list)        - the same\n"
     "\t        save(field,...)                      - save current event fields\n"
+    "\t        snapshot()                           - snapshot the trace buffer\n"
     "  kprobe_events\t\t- kernel probes: Create/append/remove/show them; a line defines an\n"
     "\t\t\t  event (or one more probe point of it), -: removes one\n"
     "  dynamic_events\t- the same, function entry/exit probes (f) and tracepoint probes (t)\n"

@@ -162,7 +162,7 @@ TEST_F(HistActions, ReadmeNamesTheOnmatchAction) {
   EXPECT_NE(readme.find("onmax(var)"), std::string::npos);
   EXPECT_NE(readme.find("onchange(var)"), std::string::npos);
   EXPECT_NE(readme.find("save(field,...)"), std::string::npos);
-  EXPECT_EQ(readme.find("snapshot()"), std::string::npos);
+  EXPECT_NE(readme.find("snapshot()"), std::string::npos);
 }
 
 }  // namespace
@@ -235,6 +235,26 @@ TEST_F(TrackActions, OnmaxCanGenerateASyntheticEvent) {
   EXPECT_NE(trace.find("prio_max: prio=100 pid=5"), std::string::npos) << trace;
   EXPECT_NE(trace.find("prio_max: prio=101 pid=5"), std::string::npos) << trace;
   EXPECT_EQ(trace.find("prio=90"), std::string::npos) << trace;
+}
+
+// Linux's track_data_snapshot_print, and the buffer swapped into snapshot.
+TEST_F(TrackActions, SnapshotOnANewOverallMaximum) {
+  ASSERT_EQ(echo("events/sched/sched_switch/enable", "1"), Errno::kOk);
+  ASSERT_EQ(echo(kSwitch, "hist:keys=next_pid:p=next_prio:onmax($p).snapshot()"), Errno::kOk);
+  EXPECT_NE(cat(kSwitch).find(":onmax($p).snapshot() [active]"), std::string::npos);
+  switch_to("a", 5, 100);
+  switch_to("b", 6, 130);
+  switch_to("c", 7, 110);
+  std::string hist = cat("events/sched/sched_switch/hist");
+  EXPECT_NE(hist.find("{ next_pid:          6 } hitcount:          1\n\tmax:        130\n"),
+            std::string::npos)
+      << hist;
+  EXPECT_NE(hist.find("\nSnapshot taken (see tracing/snapshot).  Details:\n"
+                      "\ttriggering value { onmax($p) }:        130"
+                      "\ttriggered by event with key: { next_pid:          6 }\n"),
+            std::string::npos)
+      << hist;
+  EXPECT_NE(cat("snapshot").find("next_comm=b"), std::string::npos) << cat("snapshot");
 }
 
 TEST_F(TrackActions, ErrorsAsLinux) {
