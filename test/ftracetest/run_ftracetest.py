@@ -99,7 +99,8 @@ def selftests():
 
 def test_files(directory, only):
     names = sorted(os.path.relpath(path, os.path.join(directory, "test.d"))
-                   for path in glob.glob(os.path.join(directory, "test.d", "*", "*.tc")))
+                   for path in glob.glob(os.path.join(directory, "test.d", "**", "*.tc"),
+                                     recursive=True))
     if only:
         names = [name for name in names if any(re.search(pattern, name) for pattern in only)]
     return [name for name in names if name not in NEVER_RUN]

@@ -30,11 +30,17 @@ class Atomic {
     return __atomic_exchange_n(&value_, value, static_cast<int>(order));
   }
   bool compare_exchange(T& expected, T desired, MemoryOrder order = MemoryOrder::kSeqCst) {
-    return __atomic_compare_exchange_n(&value_, &expected, desired, false,
-                                       static_cast<int>(order), __ATOMIC_RELAXED);
+    return __atomic_compare_exchange_n(&value_, &expected, desired, false, static_cast<int>(order),
+                                       __ATOMIC_RELAXED);
   }
   T fetch_add(T delta, MemoryOrder order = MemoryOrder::kSeqCst) {
     return __atomic_fetch_add(&value_, delta, static_cast<int>(order));
+  }
+  T fetch_or(T bits, MemoryOrder order = MemoryOrder::kSeqCst) {
+    return __atomic_fetch_or(&value_, bits, static_cast<int>(order));
+  }
+  T fetch_and(T bits, MemoryOrder order = MemoryOrder::kSeqCst) {
+    return __atomic_fetch_and(&value_, bits, static_cast<int>(order));
   }
   T fetch_sub(T delta, MemoryOrder order = MemoryOrder::kSeqCst) {
     return __atomic_fetch_sub(&value_, delta, static_cast<int>(order));
@@ -45,7 +51,9 @@ class Atomic {
   T value_{};
 };
 
-inline void atomic_fence(MemoryOrder order) { __atomic_thread_fence(static_cast<int>(order)); }
+inline void atomic_fence(MemoryOrder order) {
+  __atomic_thread_fence(static_cast<int>(order));
+}
 
 // Word-sized copies through relaxed atomics: lets a reader copy a page that its writer may be
 // reusing at the same time (the copy is validated afterwards), without a data race.

@@ -327,7 +327,11 @@ bool EventFilter::compare_string(const Node& node, const u8* payload, usize size
     start = location & 0xffff;
     length = location >> 16;
   }
-  if (start > size || length > size - start) return false;
+  if (start > size) return false;
+  // A char array of no declared size (ftrace/print's `char buf[]`) runs to its NUL, as
+  // Linux's regex_match_full compares with a field length of 0.
+  if (field.kind == FilterField::Kind::kCharArray && length == 0) length = size - start;
+  if (length > size - start) return false;
   const char* chars = reinterpret_cast<const char*>(payload + start);
   usize n = 0;
   while (n < length && chars[n] != '\0') ++n;

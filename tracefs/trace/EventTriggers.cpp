@@ -5,6 +5,7 @@
 #include "trace/EventState.h"
 #include "trace/StackTrace.h"
 #include "trace/TraceInstance.h"
+#include "trace/Tracing.h"
 
 namespace tg::trace {
 
@@ -355,7 +356,7 @@ void EventTriggers::fire(TraceInstance& instance, const RecordContext& ctx, u16 
     if (trigger->filter && !trigger->filter->matches(payload, size)) continue;
     if (trigger->hist) {
       u64 now = trigger->hist->spec().timestamps ? instance.now() : 0;
-      trigger->hist->record({payload, size, ctx.cpu, now});
+      trigger->hist->record({payload, size, ctx.cpu, now, &instance, &ctx});
       continue;
     }
     act(instance, ctx, *trigger);
@@ -402,6 +403,29 @@ struct HistLog {
   }
 };
 
+// A variable of one of the instance's hist triggers (Linux's find_any_var_ref, the first
+// one found).
+bool find_hist_var(const void* context, StringView name, HistVarSource& out) {
+  const auto& hists = static_cast<const EventTriggers*>(context)->hist_tables();
+  for (const auto& hist : hists) {
+    const HistSpec& spec = hist->spec();
+    for (usize i = 0; i < spec.vars.size(); ++i) {
+      if (!(spec.vars[i].var_name == name)) continue;
+      out.trigger = hist.get();
+      out.index = static_cast<u32>(i);
+      out.flags = spec.node_of(spec.vars[i]).flags;
+      return true;
+    }
+  }
+  return false;
+}
+
+ProbeEvent* find_synthetic_event(const void*, StringView name) {
+  Tracing* all = tracing();
+  ProbeEvent* event = all ? all->probes().find("synthetic", name) : nullptr;
+  return event && event->is_synthetic() ? event : nullptr;
+}
+
 bool is_blank(char c) {
   return c == ' ' || c == '\t';
 }
@@ -440,7 +464,8 @@ Status EventTriggers::write_hist(TraceInstance& instance, const EventDefinition&
   StringView filter;
   TRY(split_hist_filter(param_and_filter, param, filter));
   HistError error;
-  auto parsed = parse_hist_spec(param, event, error);
+  HistLookup lookup{this, find_hist_var, find_synthetic_event};
+  auto parsed = parse_hist_spec(param, event, error, lookup);
   if (!parsed.ok()) {
     if (!error.message.empty()) errors.add(error.message, error.at.view());
     return parsed.error();
@@ -473,6 +498,8 @@ Status EventTriggers::write_hist(TraceInstance& instance, const EventDefinition&
 
   if (remove) {
     if (!match) return {};
+    // Another hist reads its variables (Linux's check_var_refs).
+    if (match->hist->var_readers && match->hist->users == 1) return Errno::kBusy;
     OwnPtr<List> next(tg::create<List>());
     if (!next) return Errno::kNoMem;
     for (const auto& trigger : current->triggers)
@@ -512,6 +539,9 @@ Status EventTriggers::write_hist(TraceInstance& instance, const EventDefinition&
     return Errno::kNoEnt;
   }
   made->paused.store(spec->pause);
+  // snapshot() swaps with the spare buffer, allocated now as a snapshot trigger's is.
+  for (const HistAction& action : spec->actions)
+    if (action.kind == HistActionKind::kSnapshot) TRY(instance.allocate_snapshot());
   if (named) {
     made->hist = named;
   } else {
@@ -540,7 +570,8 @@ Status EventTriggers::remove_hists(TraceInstance& instance, const EventDefinitio
   if (!next) return Errno::kNoMem;
   Vector<HistTrigger*> gone;
   for (const auto& trigger : current->triggers) {
-    if (trigger->hist) {
+    // One whose variables another hist reads stays (Linux's hist_unreg_all stops there).
+    if (trigger->hist && !(trigger->hist->var_readers && trigger->hist->users == 1)) {
       TRY(gone.append(trigger->hist));
       continue;
     }
@@ -556,6 +587,7 @@ Status EventTriggers::remove_hists(TraceInstance& instance, const EventDefinitio
 // A table goes with the last trigger using it; the caller has unpublished that trigger.
 void EventTriggers::release_hist(HistTrigger* hist) {
   if (--hist->users) return;
+  hist->detach();
   for (usize i = 0; i < hists_.size(); ++i)
     if (hists_[i].get() == hist) {
       hists_.remove(i);

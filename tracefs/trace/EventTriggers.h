@@ -72,6 +72,9 @@ class EventTriggers {
   void fire(TraceInstance& instance, const RecordContext& ctx, u16 id, const u8* payload,
             usize size) const;
 
+  // Every hist table of the instance (for variables one hist reads of another).
+  const Vector<OwnPtr<HistTrigger>>& hist_tables() const { return hists_; }
+
  private:
   struct List {
     Vector<OwnPtr<EventTrigger>> triggers;

@@ -4,6 +4,7 @@
 
 #include "support/TextWriter.h"
 #include "trace/EventState.h"
+#include "trace/ProbeEvents.h"
 
 namespace tg::trace {
 
@@ -28,6 +29,19 @@ constexpr StringView kUnaryMinusSubexpr = "Unary minus not supported in sub-expr
 constexpr StringView kDivisionByZero = "Division by zero";
 constexpr StringView kNeedNohcVal = "Non-hitcount value is required for 'nohitcount'";
 constexpr StringView kDuplicateVar = "Variable already defined";
+constexpr StringView kNoClosingParen = "No closing paren found";
+constexpr StringView kSubsysNotFound = "Missing subsystem";
+constexpr StringView kActionMismatch = "Handler doesn't support action";
+constexpr StringView kSynthEventNotFound = "Couldn't find synthetic event";
+constexpr StringView kSynthCountMismatch = "Param count doesn't match synthetic event field count";
+constexpr StringView kSynthTypeMismatch = "Param type doesn't match synthetic event field type";
+constexpr StringView kParamNotFound = "Couldn't find param";
+constexpr StringView kTooManyParams = "Too many action params";
+constexpr StringView kFieldVarCreateFail = "Couldn't create field variable";
+constexpr StringView kOnxNotVar = "For onmax(x) or onchange(x), x must be a variable";
+constexpr StringView kOnxVarNotFound = "Couldn't find onmax or onchange variable";
+constexpr StringView kNoSaveParams = "No params found for save()";
+constexpr StringView kTooManySaveActions = "Can't have more than one save() action per hist";
 
 // Linux's strsep over a view: next() yields the text up to the separator; after the last
 // piece the cursor is "null" and next() fails, so "a," yields "a" and then "".
@@ -104,12 +118,15 @@ struct Attributes {
   bool has_keys = false, has_vals = false, has_sort = false;
   StringView assignments[kHistMaxVars];
   u32 assignment_count = 0;
+  StringView actions[kHistMaxActions];
+  u32 action_count = 0;
 };
 
 class HistParser {
  public:
-  HistParser(HistSpec& spec, const EventDefinition& event, HistError& error)
-      : spec_(spec), event_(event), error_(error) {}
+  HistParser(HistSpec& spec, const EventDefinition& event, HistError& error,
+             const HistLookup& lookup)
+      : spec_(spec), event_(event), error_(error), lookup_(lookup) {}
 
   Status parse(StringView text) {
     TRY(filter_fields_of(event_, fields_));
@@ -120,7 +137,9 @@ class HistParser {
     TRY(create_vals(attributes));
     TRY(create_vars());
     TRY(create_keys(attributes.keys));
-    return create_sort_keys(attributes);
+    TRY(create_sort_keys(attributes));
+    for (u32 i = 0; i < attributes.action_count; ++i) TRY(create_action(attributes.actions[i]));
+    return {};
   }
 
  private:
@@ -147,8 +166,11 @@ class HistParser {
         spec_.cont = true;
       } else if (piece == StringView("clear")) {
         spec_.clear = true;
+      } else if (piece.starts_with("onmatch(") || piece.starts_with("onmax(") ||
+                 piece.starts_with("onchange(")) {
+        if (attributes.action_count == kHistMaxActions) return Errno::kInval;
+        attributes.actions[attributes.action_count++] = piece;
       } else {
-        // onmatch/onmax/onchange actions are not supported: anything else is EINVAL.
         return Errno::kInval;
       }
     }
@@ -407,6 +429,10 @@ class HistParser {
     if (spec_.nodes[left].flags & kHistString) return fail(kInvalidStrOperand, left_text);
     u32 right = TRY(parse_expression(right_text, 0, count));
     if (spec_.nodes[right].flags & kHistString) return fail(kInvalidStrOperand, right_text);
+    // Another hist's variable read as an operand is consumed (Linux's read_once): a
+    // timestamp pairs with one later event only.
+    if (spec_.nodes[left].flags & kHistExternal) spec_.nodes[left].flags |= kHistReadOnce;
+    if (spec_.nodes[right].flags & kHistExternal) spec_.nodes[right].flags |= kHistReadOnce;
     u32 left_flags = resolved(left).flags;
     u32 right_flags = resolved(right).flags;
     if ((left_flags & kHistUsecs) != (right_flags & kHistUsecs)) {
@@ -444,7 +470,7 @@ class HistParser {
   // A reference stands for its variable when constants fold.
   const HistNode& resolved(u32 index) const {
     const HistNode& node = spec_.nodes[index];
-    if (node.kind != HistNode::Kind::kVarRef) return node;
+    if (node.kind != HistNode::Kind::kVarRef || (node.flags & kHistExternal)) return node;
     return spec_.node_of(spec_.vars[static_cast<usize>(node.constant)]);
   }
 
@@ -511,10 +537,158 @@ class HistParser {
         TRY(node.name.append(name));
         return add(move(node));
       }
+      HistVarSource source;
+      if (lookup_.find_var && spec_.external.size() < kHistMaxExternal &&
+          lookup_.find_var(lookup_.context, name, source)) {
+        node.kind = HistNode::Kind::kVarRef;
+        node.flags = kHistVarRef | kHistExternal | (source.flags & (kHistTimestamp | kHistUsecs));
+        node.constant = spec_.external.size();
+        node.field.size = 8;
+        TRY(node.name.append(name));
+        TRY(spec_.external.append(source));
+        return add(move(node));
+      }
       return fail(kVarNotFound, name);
     }
     TRY(parse_field(text, flags, node));
     return add(move(node));
+  }
+
+  // Linux's onmatch_parse / track_data_parse and their create functions:
+  // "onmatch(SYS.EVENT).trace(SYNTH,PARAMS)", "onmatch(SYS.EVENT).SYNTH(PARAMS)",
+  // "onmax($var).save(FIELDS)", "onchange($var).trace(SYNTH,PARAMS)"...
+  Status create_action(StringView text) {
+    HistAction action;
+    StringView rest = text;
+    if (text.starts_with("onmatch(")) {
+      rest = rest.drop_front(8);
+      usize close = rest.find(')');
+      if (close == StringView::npos) return fail(kNoClosingParen, rest);
+      StringView match = rest.substr(0, close);
+      rest = rest.drop_front(close + 1);
+      usize dot = match.find('.');
+      if (dot == StringView::npos) return fail(kSubsysNotFound, match);
+      TRY(action.match_system.append(match.substr(0, dot)));
+      TRY(action.match_event.append(match.drop_front(dot + 1)));
+    } else {
+      bool max = text.starts_with("onmax(");
+      action.handler = max ? HistHandler::kOnMax : HistHandler::kOnChange;
+      rest = rest.drop_front(max ? 6 : 9);
+      usize close = rest.find(')');
+      if (close == StringView::npos) return fail(kNoClosingParen, rest);
+      StringView var = rest.substr(0, close);
+      rest = rest.drop_front(close + 1);
+      if (!var.starts_with("$")) return fail(kOnxNotVar, var);
+      bool found = false;
+      for (usize i = 0; i < spec_.vars.size() && !found; ++i)
+        if (spec_.vars[i].var_name == var.drop_front(1)) {
+          action.track_var = static_cast<u32>(i);
+          found = true;
+        }
+      if (!found) return fail(kOnxVarNotFound, var);
+      TRY(action.var_text.append(var));
+      action.track_slot = spec_.action_slots++;
+    }
+    if (rest.starts_with(".")) rest = rest.drop_front(1);
+    usize open = rest.find('(');
+    if (open == StringView::npos) return fail(kNoClosingParen, rest);
+    StringView name = rest.substr(0, open);
+    StringView params = rest.drop_front(open + 1);
+    usize end = params.find(')');
+    if (end == StringView::npos) return fail(kNoClosingParen, params);
+    params = params.substr(0, end);
+    bool onmatch = action.handler == HistHandler::kOnMatch;
+    if (name == StringView("snapshot")) {
+      if (onmatch) return fail(kActionMismatch, name);
+      action.kind = HistActionKind::kSnapshot;
+      TRY(action.action_name.append(name));
+      return spec_.actions.append(move(action));
+    }
+    if (name == StringView("save")) {
+      if (onmatch) return fail(kActionMismatch, name);
+      action.kind = HistActionKind::kSave;
+    }
+    TRY(action.action_name.append(name));
+    Pieces pieces{params};
+    StringView param;
+    StringView synth_name = name;
+    bool first = true;
+    while (pieces.next(',', param)) {
+      param = param.trim();
+      if (first && name == StringView("trace")) {
+        synth_name = param;
+        first = false;
+        continue;
+      }
+      first = false;
+      if (param.empty()) continue;
+      if (action.written.size() == kHistMaxParams) return fail(kTooManyParams, param);
+      String copy;
+      TRY(copy.append(param));
+      TRY(action.written.append(move(copy)));
+    }
+    if (action.kind == HistActionKind::kSave) return create_save(move(action), params);
+    action.synth = lookup_.find_synth ? lookup_.find_synth(lookup_.context, synth_name) : nullptr;
+    if (!action.synth) return fail(kSynthEventNotFound, synth_name);
+    const SynthDefinition& synth = action.synth->synth();
+    if (action.written.size() != synth.fields.size()) return fail(kSynthCountMismatch, synth_name);
+    for (usize i = 0; i < action.written.size(); ++i) {
+      u32 node = TRY(parse_param(action.written[i].view()));
+      bool is_string = (spec_.nodes[node].flags & kHistString) != 0;
+      const SynthField& field = synth.fields[i];
+      if (is_string != field.is_string || field.is_stack)
+        return fail(kSynthTypeMismatch, action.written[i].view());
+      TRY(action.params.append(node));
+    }
+    return spec_.actions.append(move(action));
+  }
+
+  // save(FIELDS): one per trigger; each field gets its slots in every entry.
+  Status create_save(HistAction action, StringView params) {
+    if (action.written.empty()) return fail(kNoSaveParams, params);
+    for (const HistAction& other : spec_.actions)
+      if (other.kind == HistActionKind::kSave) return fail(kTooManySaveActions, params);
+    for (usize i = 0; i < action.written.size(); ++i) {
+      u32 node = TRY(parse_param(action.written[i].view()));
+      TRY(action.params.append(node));
+      TRY(action.save_slots.append(spec_.action_slots));
+      spec_.action_slots += spec_.nodes[node].flags & kHistString ? kHistSavedStringSlots : 1;
+    }
+    return spec_.actions.append(move(action));
+  }
+
+  // An action's parameter: a variable ($x, this trigger's or another's), or a field of this
+  // event, either maybe qualified by this event's SYS.EVENT. Fields of another event (Linux's
+  // field variables) are not supported.
+  Result<u32> parse_param(StringView text) {
+    usize dot = text.find('.');
+    if (dot != StringView::npos && text.find('.', dot + 1) != StringView::npos) {
+      usize second = text.find('.', dot + 1);
+      if (!(text.substr(0, dot) == event_.system) ||
+          !(text.substr(dot + 1, second - dot - 1) == event_.name))
+        return fail(kFieldVarCreateFail, text);
+      text = text.drop_front(second + 1);
+    }
+    if (text.starts_with("$")) {
+      StringView name = text.drop_front(1);
+      for (usize i = 0; i < spec_.vars.size(); ++i) {
+        if (!(spec_.vars[i].var_name == name)) continue;
+        HistNode node;
+        node.kind = HistNode::Kind::kVarRef;
+        node.flags = kHistVarRef;
+        node.constant = i;
+        node.field.size = 8;
+        TRY(node.name.append(name));
+        return add(move(node));
+      }
+      auto found = parse_atom(text, 0);
+      if (!found.ok()) return fail(kParamNotFound, text);
+      return found;
+    }
+    u32 count = 0;
+    auto made = parse_expression(text, 0, count);
+    if (!made.ok()) return fail(kParamNotFound, text);
+    return made;
   }
 
   Status parse_modifier(StringView name, StringView modifier, u32 flags, HistNode& node) {
@@ -587,6 +761,7 @@ class HistParser {
   HistSpec& spec_;
   const EventDefinition& event_;
   HistError& error_;
+  const HistLookup& lookup_;
   Vector<FilterField> fields_;
   VarDefinition var_definitions_[kHistMaxVars];
   u32 var_count_ = 0;
@@ -653,7 +828,7 @@ void print_fields(const HistSpec& spec, TextWriter& out) {
 }  // namespace
 
 Result<OwnPtr<HistSpec>> parse_hist_spec(StringView attributes, const EventDefinition& event,
-                                         HistError& error) {
+                                         HistError& error, const HistLookup& lookup) {
   OwnPtr<HistSpec> spec(tg::create<HistSpec>());
   if (!spec) return Errno::kNoMem;
   // Linux rewrites ".sym-offset" as ".symXoffset" so that its '-' is no operator.
@@ -661,7 +836,7 @@ Result<OwnPtr<HistSpec>> parse_hist_spec(StringView attributes, const EventDefin
   for (usize at = text.view().find(".sym-offset"); at != StringView::npos;
        at = text.view().find(".sym-offset", at + 11))
     text.data()[at + 4] = 'X';
-  HistParser parser(*spec, event, error);
+  HistParser parser(*spec, event, error, lookup);
   TRY(parser.parse(text.view()));
   return spec;
 }
@@ -674,12 +849,35 @@ Status print_hist_spec(const HistSpec& spec, String& out) {
   writer.put(":size=").dec(spec.max_elements());
   if (spec.timestamps) writer.put(":clock=global");
   if (spec.no_hitcount) writer.put(":nohitcount");
+  // Linux's print_onmatch_spec and print_track_data_spec: the parameters as written.
+  for (const HistAction& action : spec.actions) {
+    if (action.handler == HistHandler::kOnMatch) {
+      writer.put(":onmatch(").put(action.match_system.view()).put('.');
+      writer.put(action.match_event.view());
+    } else {
+      writer.put(action.handler == HistHandler::kOnMax ? ":onmax(" : ":onchange(");
+      writer.put(action.var_text.view());
+    }
+    writer.put(").").put(action.action_name.view()).put('(');
+    bool trace = action.action_name.view() == StringView("trace");
+    if (trace) writer.put(action.synth->definition().event.view());
+    for (usize i = 0; i < action.written.size(); ++i)
+      writer.put(i || trace ? "," : "").put(action.written[i].view());
+    writer.put(')');
+  }
   return writer.ok() ? Status() : Status(Errno::kNoMem);
 }
 
 Status hist_signature(const HistSpec& spec, String& out) {
   TextWriter writer(out);
   print_fields(spec, writer);
+  // Triggers with different actions are different triggers (Linux's actions_match).
+  for (const HistAction& action : spec.actions) {
+    writer.put(":on").dec(static_cast<u32>(action.handler)).put(action.var_text.view());
+    writer.put(action.match_system.view()).put('.');
+    writer.put(action.match_event.view()).put(").").put(action.action_name.view());
+    for (const String& param : action.written) writer.put(',').put(param.view());
+  }
   return writer.ok() ? Status() : Status(Errno::kNoMem);
 }
 

@@ -29,6 +29,10 @@ enum HistFlag : u32 {
   kHistConst = 1u << 15,
   kHistPercent = 1u << 16,
   kHistGraph = 1u << 17,
+  // A reference to a variable of another hist trigger (constant: its HistSpec::external
+  // index); read once, inside an expression, it is consumed (Linux's read_once).
+  kHistExternal = 1u << 18,
+  kHistReadOnce = 1u << 19,
 };
 
 // Linux's limits (tracing_map.h, trace_events_hist.c).
@@ -42,6 +46,52 @@ inline constexpr u32 kHistKeySizeMax = kHistStringMax + 16 * 8;
 inline constexpr u32 kHistBitsDefault = 11;
 inline constexpr u32 kHistBitsMin = 7;
 inline constexpr u32 kHistBitsMax = 17;
+inline constexpr u32 kHistMaxActions = 8;  // HIST_ACTIONS_MAX
+inline constexpr u32 kHistMaxParams = 32;  // SYNTH_FIELDS_MAX / 2, Linux's MAX_ACTION_PARAMS
+inline constexpr u32 kHistMaxExternal = 16;
+
+class HistTrigger;
+class ProbeEvent;
+
+// A variable of another hist trigger of the instance that this one reads, by name.
+struct HistVarSource {
+  const HistTrigger* trigger = nullptr;
+  u32 index = 0;  // among that trigger's variables
+  u32 flags = 0;  // the variable's timestamp flags: units must match in an expression
+};
+
+// How the parser finds what lies outside the trigger: another hist's variable, and a
+// synthetic event. Either may be absent (then nothing is found).
+struct HistLookup {
+  const void* context = nullptr;
+  bool (*find_var)(const void* context, StringView name, HistVarSource& out) = nullptr;
+  ProbeEvent* (*find_synth)(const void* context, StringView name) = nullptr;
+};
+
+// An action: what a hist trigger does besides counting (Linux's action_data), when its
+// handler says so. onmatch() acts each time the trigger counts with its variables resolved;
+// onmax($v) when $v exceeds the entry's maximum so far, onchange($v) when it differs from
+// the entry's last value. trace() generates a synthetic event, save() keeps the event's
+// fields in the entry (printed under it in the hist file), snapshot() swaps the live buffer
+// with the snapshot when the value is also the trigger's new overall maximum (or change).
+enum class HistHandler : u8 { kOnMatch, kOnMax, kOnChange };
+enum class HistActionKind : u8 { kTrace, kSave, kSnapshot };
+struct HistAction {
+  HistHandler handler = HistHandler::kOnMatch;
+  HistActionKind kind = HistActionKind::kTrace;
+  String match_system;
+  String match_event;
+  String var_text;     // onmax/onchange: "$var" as written
+  u32 track_var = 0;   // its index among the trigger's variables
+  u32 track_slot = 0;  // where each entry keeps the tracked value
+  String action_name;  // "trace", "save", or the synthetic event's name (the short form)
+  ProbeEvent* synth = nullptr;
+  Vector<u32> params;      // nodes: one per field of the synthetic event, or saved field
+  Vector<String> written;  // the params as written, for the listing
+  Vector<u32> save_slots;  // save(): where each entry keeps each field (a string: 32 slots)
+};
+// Per-entry slots a string saved by save() takes.
+inline constexpr u32 kHistSavedStringSlots = kHistStringMax / 8;
 
 // `a op b` for a binary node's operator, in u64 as Linux computes it; a division by zero
 // gives all ones (a constant one is refused at parse time, EDOM).
@@ -87,7 +137,10 @@ struct HistSpec {
   HistSortKey sort[kHistMaxSortKeys];
   u32 sort_count = 1;
   u32 map_bits = kHistBitsDefault;
-  String name;  // "name=NAME" as Linux keeps it, or empty
+  String name;                     // "name=NAME" as Linux keeps it, or empty
+  Vector<HistVarSource> external;  // other hists' variables this one reads
+  Vector<HistAction> actions;
+  u32 action_slots = 0;  // per-entry slots the actions keep (tracked values, saved fields)
   bool pause = false;
   bool cont = false;
   bool clear = false;
@@ -109,7 +162,7 @@ struct HistError {
 
 // Parses the attributes of a hist trigger (the text after "hist:", without its filter).
 Result<OwnPtr<HistSpec>> parse_hist_spec(StringView attributes, const EventDefinition& event,
-                                         HistError& error);
+                                         HistError& error, const HistLookup& lookup = {});
 
 // Linux's event_hist_trigger_print without the filter and state: "hist:keys=...:size=2048".
 Status print_hist_spec(const HistSpec& spec, String& out);

@@ -74,6 +74,21 @@ Atomic<u64>* HistTable::find_or_insert(const u8* key) {
   return nullptr;
 }
 
+Atomic<u64>* HistTable::find(const u8* key) const {
+  u32 hash = hash_key(key, key_size_);
+  u32 mask = slot_count_ - 1;
+  u32 index = hash & mask;
+  for (u32 probes = 0; probes < slot_count_; ++probes, index = (index + 1) & mask) {
+    u32 seen = slots_[index].hash.load(MemoryOrder::kAcquire);
+    if (seen == 0) return nullptr;
+    if (seen != hash) continue;
+    u32 entry = slots_[index].entry.load(MemoryOrder::kAcquire);
+    if (entry && memcmp(this->key(entry - 1), key, key_size_) == 0)
+      return &sums_[static_cast<usize>(entry - 1) * sum_count_];
+  }
+  return nullptr;
+}
+
 // The slot is ours: take the next free entry, copy the key, then publish it.
 Atomic<u64>* HistTable::claim(Slot& slot, const u8* key) {
   u32 entry = used_.load(MemoryOrder::kRelaxed) < max_entries_ ? used_.fetch_add(1) : max_entries_;

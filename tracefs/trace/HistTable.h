@@ -20,6 +20,9 @@ class HistTable {
   // The sums of `key`'s entry (key_size bytes), made on first use; nullptr when the table is
   // full.
   Atomic<u64>* find_or_insert(const u8* key);
+  // The sums of `key`'s entry if it has one (counted nowhere).
+  Atomic<u64>* find(const u8* key) const;
+  u32 key_size() const { return key_size_; }
   // Empties the table and its counters; no recorder may be inside find_or_insert.
   void clear();
 

@@ -4,7 +4,9 @@
 #include "support/TextWriter.h"
 #include "support/Vector.h"
 #include "trace/CommCache.h"
+#include "trace/ProbeEvents.h"
 #include "trace/Symbols.h"
+#include "trace/TraceInstance.h"
 
 namespace tg::trace {
 
@@ -65,10 +67,35 @@ Result<OwnPtr<HistTrigger>> HistTrigger::create(OwnPtr<HistSpec> spec) {
   if (!trigger) return Errno::kNoMem;
   TRY(hist_signature(*spec, trigger->signature_));
   u32 key_size = spec->key_size ? spec->key_size : 8;
-  trigger->table_ =
-      TRY(HistTable::create(spec->max_elements(), key_size, static_cast<u32>(spec->vals.size())));
+  // Per entry: the values' sums, then the variables and a mask of those set.
+  u32 slots = static_cast<u32>(spec->vals.size() + spec->vars.size() + 1) + spec->action_slots;
+  trigger->table_ = TRY(HistTable::create(spec->max_elements(), key_size, slots));
+  for (const HistNode& node : spec->nodes)
+    if ((node.flags & kHistExternal) && (node.flags & kHistReadOnce))
+      trigger->consumed_ |= 1u << node.constant;
+  for (const HistVarSource& source : spec->external) ++source.trigger->var_readers;
+  for (const HistAction& action : spec->actions)
+    if (action.synth) ++action.synth->references;
   trigger->spec_ = move(spec);
   return trigger;
+}
+
+void HistTrigger::detach() const {
+  for (const HistVarSource& source : spec_->external) --source.trigger->var_readers;
+  for (const HistAction& action : spec_->actions)
+    if (action.synth) --action.synth->references;
+}
+
+bool HistTrigger::read_var(const u8* key, u32 index, bool consume, u64& value) const {
+  Atomic<u64>* sums = table_->find(key);
+  if (!sums) return false;
+  u32 base = var_slot();
+  u64 bit = u64{1} << index;
+  Atomic<u64>& set = sums[base + spec_->vars.size()];
+  if (!(set.load(MemoryOrder::kAcquire) & bit)) return false;
+  value = sums[base + index].load(MemoryOrder::kRelaxed);
+  if (consume) set.fetch_and(~bit, MemoryOrder::kAcqRel);
+  return true;
 }
 
 u64 HistTrigger::read_field(const HistNode& node, const HistInputs& inputs) const {
@@ -95,7 +122,7 @@ u64 HistTrigger::evaluate(u32 index, const HistInputs& inputs, const u64* vars) 
     case Kind::kConst:
       return node.constant;
     case Kind::kVarRef:
-      return vars[node.constant];
+      return vars[(node.flags & kHistExternal ? kHistMaxVars : 0) + node.constant];
     case Kind::kNegate:
       return 0 - evaluate(node.left, inputs, vars);
     case Kind::kBinary: {
@@ -119,25 +146,92 @@ void HistTrigger::write_key(const HistField& key, const HistInputs& inputs, cons
   }
   // Strings are kept NUL-terminated in their slot of the key: a char array up to its size, a
   // __data_loc string up to 255 bytes.
-  const FilterField& field = node.field;
+  StringView text = read_text(node.field, inputs);
+  usize n = text.size() < key.size - 1u ? text.size() : key.size - 1u;
+  memcpy(out + key.offset, text.data(), n);
+}
+
+// A string field's text, up to its NUL: a char array within its size, a __data_loc string
+// where its location word points.
+StringView HistTrigger::read_text(const FilterField& field, const HistInputs& inputs) const {
   const u8* text = nullptr;
   usize length = 0;
   if (field.kind == FilterField::Kind::kCharArray) {
-    if (static_cast<usize>(field.offset) + field.size > inputs.size) return;
+    if (static_cast<usize>(field.offset) + field.size > inputs.size) return {};
     text = inputs.payload + field.offset;
     length = field.size;
   } else {
-    if (static_cast<usize>(field.offset) + 4 > inputs.size) return;
+    if (static_cast<usize>(field.offset) + 4 > inputs.size) return {};
     u32 location = static_cast<u32>(load_integer(inputs.payload + field.offset, 4, false));
     usize start = location & 0xffff;
     length = location >> 16;
-    if (start + length > inputs.size) return;
+    if (start + length > inputs.size) return {};
     text = inputs.payload + start;
   }
-  usize room = key.size - 1u;
   usize n = 0;
-  while (n < length && n < room && text[n]) ++n;
-  memcpy(out + key.offset, text, n);
+  while (n < length && text[n]) ++n;
+  return StringView(reinterpret_cast<const char*>(text), n);
+}
+
+// The actions whose handler says so: onmatch() always, onmax() on a new maximum of its
+// variable in this entry, onchange() on a new value. trace() generates the synthetic event
+// (one value per parameter) in the trigger's instance; save() keeps the fields in the entry.
+void HistTrigger::run_actions(const HistInputs& inputs, const u64* vars, Atomic<u64>* sums,
+                              const u8* key) const {
+  Atomic<u64>* kept = sums + action_slot();
+  for (const HistAction& action : spec_->actions) {
+    if (action.handler != HistHandler::kOnMatch) {
+      u64 value = vars[action.track_var];
+      u64 tracked = kept[action.track_slot].load(MemoryOrder::kRelaxed);
+      bool act = action.handler == HistHandler::kOnMax ? value > tracked : value != tracked;
+      if (!act) continue;
+      kept[action.track_slot].store(value, MemoryOrder::kRelaxed);
+    }
+    if (action.kind == HistActionKind::kSnapshot) {
+      u64 value = vars[action.track_var];
+      u64 last = snapshot_value_.load(MemoryOrder::kRelaxed);
+      bool take = action.handler == HistHandler::kOnMax ? value > last : value != last;
+      if (!take || !inputs.instance) continue;
+      snapshot_value_.store(value, MemoryOrder::kRelaxed);
+      memcpy(snapshot_key_, key, spec_->key_size ? spec_->key_size : 8);
+      snapshot_taken_.store(true, MemoryOrder::kRelease);
+      inputs.instance->snapshot_from_recorder();
+      continue;
+    }
+    if (action.kind == HistActionKind::kSave) {
+      for (usize i = 0; i < action.params.size(); ++i) {
+        const HistNode& node = spec_->nodes[action.params[i]];
+        Atomic<u64>* slot = kept + action.save_slots[i];
+        if (!(node.flags & kHistString)) {
+          slot->store(evaluate(action.params[i], inputs, vars), MemoryOrder::kRelaxed);
+          continue;
+        }
+        // A string in its slots, NUL-padded, eight bytes a slot.
+        StringView text = read_text(node.field, inputs);
+        for (u32 word = 0; word < kHistSavedStringSlots; ++word) {
+          u64 bytes = 0;
+          usize at = word * 8u;
+          if (at < text.size() && at < kHistStringMax - 1u) {
+            usize n = text.size() - at < 8 ? text.size() - at : 8;
+            if (at + n > kHistStringMax - 1u) n = kHistStringMax - 1u - at;
+            memcpy(&bytes, text.data() + at, n);
+          }
+          slot[word].store(bytes, MemoryOrder::kRelaxed);
+        }
+      }
+      continue;
+    }
+    if (!inputs.instance || !inputs.ctx) continue;
+    SynthValue values[kHistMaxParams];
+    for (usize i = 0; i < action.params.size(); ++i) {
+      const HistNode& node = spec_->nodes[action.params[i]];
+      if (node.flags & kHistString)
+        values[i].text = read_text(node.field, inputs);
+      else
+        values[i].number = evaluate(action.params[i], inputs, vars);
+    }
+    action.synth->fire_synthetic(*inputs.instance, *inputs.ctx, values);
+  }
 }
 
 void HistTrigger::clear() {
@@ -149,19 +243,37 @@ void HistTrigger::clear() {
 
 void HistTrigger::record(const HistInputs& inputs) const {
   if (clearing_.load(MemoryOrder::kAcquire)) return;
-  u64 vars[kHistMaxVars];
-  // Variables first, in the order they were defined, so a later one can use an earlier one.
-  for (usize i = 0; i < spec_->vars.size(); ++i)
-    vars[i] = evaluate(spec_->vars[i].node, inputs, vars);
+  // Own variables, then other hists' (after them in the array).
+  u64 vars[kHistMaxVars + kHistMaxExternal];
   u8 key[kHistKeySizeMax + 8];
   u32 key_size = spec_->key_size ? spec_->key_size : 8;
   memset(key, 0, key_size);
+  // Keys use no variables, so the key comes first: other hists' variables are read at it.
   for (const HistField& field : spec_->keys) write_key(field, inputs, vars, key);
+  // Linux's resolve_var_refs: a variable another hist has not set for this key means the
+  // event does not count here at all.
+  for (usize i = 0; i < spec_->external.size(); ++i) {
+    const HistVarSource& source = spec_->external[i];
+    if (source.trigger->table_->key_size() != key_size) return;
+    bool consume = (consumed_ >> i) & 1;
+    if (!source.trigger->read_var(key, source.index, consume, vars[kHistMaxVars + i])) return;
+  }
+  // Variables in the order they were defined, so a later one can use an earlier one.
+  for (usize i = 0; i < spec_->vars.size(); ++i)
+    vars[i] = evaluate(spec_->vars[i].node, inputs, vars);
   Atomic<u64>* sums = table_->find_or_insert(key);
   if (!sums) return;
   sums[0].fetch_add(1, MemoryOrder::kRelaxed);
   for (usize i = 1; i < spec_->vals.size(); ++i)
     sums[i].fetch_add(evaluate(spec_->vals[i].node, inputs, vars), MemoryOrder::kRelaxed);
+  if (!spec_->vars.empty()) {
+    u32 base = var_slot();
+    for (usize i = 0; i < spec_->vars.size(); ++i)
+      sums[base + i].store(vars[i], MemoryOrder::kRelaxed);
+    u64 all = spec_->vars.size() >= 64 ? ~u64{0} : (u64{1} << spec_->vars.size()) - 1;
+    sums[base + spec_->vars.size()].fetch_or(all, MemoryOrder::kAcqRel);
+  }
+  run_actions(inputs, vars, sums, key);
 }
 
 // Linux's sort: sums compare as unsigned, keys by their type (strings as strcmp).
@@ -294,6 +406,53 @@ void print_value(StringView name, u32 flags, u64 value, const ValueStats& stats,
 
 }  // namespace
 
+// Linux's track_data_snapshot_print: what took the last snapshot.
+void HistTrigger::print_snapshot(TextWriter& out) const {
+  if (!snapshot_taken_.load(MemoryOrder::kAcquire)) return;
+  for (const HistAction& action : spec_->actions) {
+    if (action.kind != HistActionKind::kSnapshot) continue;
+    out.put("\nSnapshot taken (see tracing/snapshot).  Details:\n\ttriggering value { ");
+    out.put(action.handler == HistHandler::kOnMax ? "onmax(" : "onchange(");
+    out.put(action.var_text.view()).put(") }: ").dec(snapshot_value_.load(), 10);
+    out.put("\ttriggered by event with key: { ");
+    for (usize k = 0; k < spec_->keys.size(); ++k) {
+      if (k) out.put(", ");
+      print_key_field(*spec_, spec_->keys[k], snapshot_key_, out);
+    }
+    out.put(" }\n");
+    return;
+  }
+}
+
+// Linux's track_data_print: under an entry, its maximum (or last value) and the fields
+// save() kept with it.
+void HistTrigger::print_tracked(u32 entry, TextWriter& out) const {
+  u32 base = action_slot();
+  for (const HistAction& action : spec_->actions) {
+    if (action.handler == HistHandler::kOnMatch) continue;
+    out.put(action.handler == HistHandler::kOnMax ? "\n\tmax: " : "\n\tchanged: ");
+    out.dec(table_->sum(entry, base + action.track_slot), 10);
+    if (action.kind != HistActionKind::kSave) continue;
+    for (usize i = 0; i < action.params.size(); ++i) {
+      const HistNode& node = spec_->nodes[action.params[i]];
+      out.put("  ").put(node.name.view()).put(": ");
+      u32 slot = base + action.save_slots[i];
+      if (!(node.flags & kHistString)) {
+        out.dec(table_->sum(entry, slot), 10);
+        continue;
+      }
+      char text[kHistStringMax];
+      for (u32 word = 0; word < kHistSavedStringSlots; ++word) {
+        u64 bytes = table_->sum(entry, slot + word);
+        memcpy(text + word * 8, &bytes, 8);
+      }
+      usize n = 0;
+      while (n < kHistStringMax && text[n]) ++n;
+      out.left(StringView(text, n), 32);
+    }
+  }
+}
+
 Status HistTrigger::print_histogram(StringView filter, bool paused, String& out) const {
   TRY(out.append("# event histogram\n#\n# trigger info: "));
   TRY(print_listing(filter, paused, out));
@@ -331,8 +490,10 @@ Status HistTrigger::print_histogram(StringView filter, bool paused, String& out)
       writer.put(' ');
       print_value(node.name.view(), node.flags, table_->sum(entry, v), stats[v], writer);
     }
+    print_tracked(entry, writer);
     writer.put('\n');
   }
+  print_snapshot(writer);
   writer.put("\nTotals:\n    Hits: ").dec(table_->hits());
   writer.put("\n    Entries: ").dec(entries.size());
   writer.put("\n    Dropped: ").dec(table_->drops()).put('\n');

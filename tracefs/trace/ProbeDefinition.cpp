@@ -860,8 +860,15 @@ Status parse_probe_removal(StringView line, ProbeRemoval& out) {
   split_words(line, words);
   if (words.count == 0) return Errno::kInval;
   StringView head = words.word[0];
-  if (head.size() < 2 || head[0] != '-' || head[1] != ':') return Errno::kInval;
-  StringView name = head.drop_front(2);
+  StringView name;
+  if (head.size() >= 2 && head[0] == '-' && head[1] == ':') {
+    name = head.drop_front(2);
+  } else {
+    // dynamic_events' "!p:EVENT POINT", "!s:EVENT FIELDS": the event after the first ':'.
+    usize colon = head.find(':');
+    if (head.empty() || head[0] != '!' || colon == StringView::npos) return Errno::kInval;
+    name = head.drop_front(colon + 1);
+  }
   usize slash = name.find('/');
   if (slash == StringView::npos) slash = name.find('.');
   if (slash != StringView::npos) {
@@ -877,6 +884,12 @@ Status parse_probe_removal(StringView line, ProbeRemoval& out) {
 
 Status format_probe_definition(const ProbeDefinition& probe, String& out) {
   TextWriter line(out);
+  // Linux's synth_event_show: "s:synthetic/NAME\tFIELDS".
+  if (is_synthetic(probe.kind)) {
+    line.put("s:").put(probe.group.view()).put('/').put(probe.event.view()).put('\t');
+    if (!line.ok()) return Errno::kNoMem;
+    return format_synth_fields(probe.synth, out);
+  }
   switch (probe.kind) {
     case ProbeKind::kKprobe:
       line.put('p');
@@ -891,6 +904,8 @@ Status format_probe_definition(const ProbeDefinition& probe, String& out) {
       break;
     case ProbeKind::kTprobe:
       line.put('t');
+      break;
+    case ProbeKind::kSynthetic:
       break;
   }
   line.put(':').put(probe.group.view()).put('/').put(probe.event.view()).put(' ');

@@ -2,6 +2,7 @@
 #include "support/Result.h"
 #include "support/String.h"
 #include "support/Vector.h"
+#include "trace/SynthDefinition.h"
 
 namespace tg::trace {
 
@@ -15,7 +16,9 @@ namespace tg::trace {
 // else; ProbeEvents registers what it returns.
 
 // kTprobe: on a tracepoint (dynamic_events' `t`), firing where the kernel records its event.
-enum class ProbeKind : u8 { kKprobe, kKretprobe, kFprobe, kFprobeReturn, kTprobe };
+// kSynthetic: a synthetic event (`s`, synthetic_events): no probe point, hist trigger actions
+// generate it.
+enum class ProbeKind : u8 { kKprobe, kKretprobe, kFprobe, kFprobeReturn, kTprobe, kSynthetic };
 constexpr bool is_return_probe(ProbeKind kind) {
   return kind == ProbeKind::kKretprobe || kind == ProbeKind::kFprobeReturn;
 }
@@ -24,6 +27,9 @@ constexpr bool is_fprobe(ProbeKind kind) {
 }
 constexpr bool is_tprobe(ProbeKind kind) {
   return kind == ProbeKind::kTprobe;
+}
+constexpr bool is_synthetic(ProbeKind kind) {
+  return kind == ProbeKind::kSynthetic;
 }
 
 // Where a fetch argument's value starts.
@@ -98,7 +104,8 @@ struct ProbeDefinition {
   u32 maxactive = 0;
   u16 tracepoint = 0;  // a tprobe's: the id of the event its tracepoint records
   Vector<FetchArg> args;
-  u32 args_size = 0;  // bytes of the fixed part of the arguments
+  u32 args_size = 0;      // bytes of the fixed part of the arguments
+  SynthDefinition synth;  // kSynthetic: its fields (event is synth.name, group "synthetic")
 };
 
 // Linux's error_log messages (trace_probe.h ERRORS), by their names there.
@@ -168,8 +175,8 @@ struct ProbeParseError {
   usize caret = 0;
 };
 
-// What a line of kprobe_events / dynamic_events asks for.
-enum class ProbeSyntax : u8 { kKprobeEvents, kDynamicEvents };
+// Which file a line was written to: kprobe_events, dynamic_events or synthetic_events.
+enum class ProbeSyntax : u8 { kKprobeEvents, kDynamicEvents, kSyntheticEvents };
 
 struct ProbeRemoval {
   String group;  // empty: any group
@@ -187,7 +194,7 @@ Status parse_probe_definition(StringView line, ProbeSyntax syntax, ProbeDefiniti
                               ProbeParseError& error);
 // Whether `address` is the entry of a traceable function (its fentry site).
 bool is_function_entry(u64 address);
-// "-:[GRP/]EVENT": EINVAL when malformed.
+// "-:[GRP/]EVENT" (and dynamic_events' "!TYPE:[GRP/]EVENT ..."): EINVAL when malformed.
 Status parse_probe_removal(StringView line, ProbeRemoval& out);
 
 // The line kprobe_events / dynamic_events shows for a definition (no newline).

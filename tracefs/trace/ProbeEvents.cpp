@@ -201,10 +201,17 @@ void join_words(StringView line, String& out) {
   }
 }
 
+// Which file lists (and clears) an event: dynamic_events every one, kprobe_events its
+// kprobes, synthetic_events its synthetic events.
 bool belongs_to(const ProbeEvent& probe, ProbeSyntax syntax) {
   ProbeKind kind = probe.definition().kind;
-  return syntax == ProbeSyntax::kDynamicEvents || !(is_fprobe(kind) || is_tprobe(kind));
+  if (syntax == ProbeSyntax::kSyntheticEvents) return is_synthetic(kind);
+  return syntax == ProbeSyntax::kDynamicEvents ||
+         !(is_fprobe(kind) || is_tprobe(kind) || is_synthetic(kind));
 }
+
+// Where a synthetic event's errors are logged, whichever file the line went to.
+constexpr StringView kSynthLogName = "synthetic_events";
 
 }  // namespace
 
@@ -216,6 +223,11 @@ Result<OwnPtr<ProbeEvent>> ProbeEvent::create(ProbeDefinition definition, u16 id
   ProbeEvent& p = *probe;
   p.definition_ = move(definition);
   const ProbeDefinition& d = p.definition_;
+  if (trace::is_synthetic(d.kind)) {
+    TRY(p.describe_synthetic());
+    p.set_event(id);
+    return probe;
+  }
   p.breakpoint_ = d.kind == ProbeKind::kKprobe && d.offset != 0 && !is_function_entry(d.address);
   bool returning = is_return_probe(d.kind);
   u16 head = returning ? 16 : 8;
@@ -261,19 +273,64 @@ Result<OwnPtr<ProbeEvent>> ProbeEvent::create(ProbeDefinition definition, u16 id
   }
   if (!fmt.ok()) return Errno::kNoMem;
   p.fixed_size_ = static_cast<u16>(8 + head + d.args_size);
-  p.event_.system = d.group.view();
-  p.event_.name = d.event.view();
-  p.event_.id = id;
-  p.event_.fields = p.fields_.span();
-  p.event_.print_fmt = p.print_fmt_.view();
-  p.event_.payload_size = p.fixed_size_;
-  p.event_.ftrace_internal = false;
-  p.event_.print = nullptr;
+  p.set_event(id);
   return probe;
 }
 
 void probe_entry_arguments(const u64* registers, u64 (&out)[6]) {
   for (usize i = 0; i < 6; ++i) out[i] = registers[kArgumentRegisters[i]];
+}
+
+void ProbeEvent::set_event(u16 id) {
+  event_.system = definition_.group.view();
+  event_.name = definition_.event.view();
+  event_.id = id;
+  event_.fields = fields_.span();
+  event_.print_fmt = print_fmt_.view();
+  event_.payload_size = fixed_size_;
+  event_.ftrace_internal = false;
+  event_.print = nullptr;
+}
+
+// The format of a synthetic event as Linux's synth_event_define_fields and
+// set_synth_event_print_fmt make it: an array's brackets after the field's name, each value
+// printed with its type's format.
+Status ProbeEvent::describe_synthetic() {
+  const SynthDefinition& synth = definition_.synth;
+  TRY(declarations_.reserve(synth.fields.size()));
+  TextWriter fmt(print_fmt_);
+  fmt.put('"');
+  for (usize i = 0; i < synth.fields.size(); ++i) {
+    const SynthField& field = synth.fields[i];
+    String declaration;
+    TextWriter text(declaration);
+    StringView type = field.type.view();
+    usize bracket = field.is_dynamic ? StringView::npos : type.find('[');
+    if (bracket == StringView::npos)
+      text.put(type).put(' ').put(field.name.view());
+    else
+      text.put(type.substr(0, bracket))
+          .put(' ')
+          .put(field.name.view())
+          .put(type.drop_front(bracket));
+    if (!text.ok()) return Errno::kNoMem;
+    TRY(declarations_.append(move(declaration)));
+    TRY(fields_.append({declarations_[i].view(), field.offset, field.size, field.is_signed}));
+    fmt.put(field.name.view()).put('=').put(synth_print_format(field));
+    fmt.put(i + 1 == synth.fields.size() ? "" : ", ");
+  }
+  fmt.put('"');
+  for (const SynthField& field : synth.fields) {
+    if (field.is_string && field.is_dynamic)
+      fmt.put(", __get_str(").put(field.name.view()).put(')');
+    else if (field.is_stack)
+      fmt.put(", __get_stacktrace(").put(field.name.view()).put(')');
+    else
+      fmt.put(", REC->").put(field.name.view());
+  }
+  if (!fmt.ok()) return Errno::kNoMem;
+  fixed_size_ = synth.payload_size;
+  return {};
 }
 
 usize ProbeEvent::build_payload(const RecordContext& ctx, const ProbeHit& hit, u8* payload,
@@ -361,7 +418,9 @@ void ProbeEvent::fire(Tracing& tracing, const RecordContext& ctx, const ProbeHit
   usize size = 0;
   bool counted = false;
   tracing.for_each_recorder([&](TraceInstance& instance) {
-    if (!instance.event_enabled(id()) || !instance.event_pid_allowed(ctx.pid)) return;
+    bool enabled = instance.event_enabled(id());
+    bool triggered = instance.triggers().has(id());
+    if ((!enabled && !triggered) || !instance.event_pid_allowed(ctx.pid)) return;
     if (!counted) {
       counted = true;
       hits_.fetch_add(1, MemoryOrder::kRelaxed);
@@ -373,26 +432,50 @@ void ProbeEvent::fire(Tracing& tracing, const RecordContext& ctx, const ProbeHit
       misses_.fetch_add(1, MemoryOrder::kRelaxed);
       return;
     }
-    if (!instance.event_passes(id(), payload, size)) return;
-    usize padded = (size + 3) & ~usize{3};
-    u32* record = begin_record(instance, ctx, ring::RecordType::kEvent,
-                               sizeof(ring::EventRecord) + padded, instance.now());
-    if (!record) {
-      if (instance.tracing_on()) misses_.fetch_add(1, MemoryOrder::kRelaxed);
-      return;
-    }
-    record_cast<ring::EventRecord>(record)->size = static_cast<u32>(size);
-    u8* destination = reinterpret_cast<u8*>(record) + sizeof(ring::EventRecord);
-    memcpy(destination, payload, size);
-    memset(destination + size, 0, padded - size);
-    end_record(instance, ctx);
+    if (enabled && instance.event_passes(id(), payload, size)) record(instance, ctx, payload, size);
+    if (triggered) instance.triggers().fire(instance, ctx, id(), payload, size);
   });
+}
+
+void ProbeEvent::fire_synthetic(TraceInstance& instance, const RecordContext& ctx,
+                                const SynthValue* values) {
+  bool enabled = instance.event_enabled(id());
+  bool triggered = instance.triggers().has(id());
+  if (!enabled && !triggered) return;
+  u8 payload[kMaxPayload + 2 * kMaxStringBytes];
+  usize size = build_synth_payload(definition_.synth, values, payload, sizeof payload);
+  if (!size) {
+    misses_.fetch_add(1, MemoryOrder::kRelaxed);
+    return;
+  }
+  hits_.fetch_add(1, MemoryOrder::kRelaxed);
+  EventCommon common = {id(), ctx.flags, ctx.preempt, ctx.pid};
+  memcpy(payload, &common, sizeof common);
+  if (enabled && instance.event_passes(id(), payload, size)) record(instance, ctx, payload, size);
+  if (triggered) instance.triggers().fire(instance, ctx, id(), payload, size);
+}
+
+void ProbeEvent::record(TraceInstance& instance, const RecordContext& ctx, const u8* payload,
+                        usize size) {
+  usize padded = (size + 3) & ~usize{3};
+  u32* record = begin_record(instance, ctx, ring::RecordType::kEvent,
+                             sizeof(ring::EventRecord) + padded, instance.now());
+  if (!record) {
+    if (instance.tracing_on()) misses_.fetch_add(1, MemoryOrder::kRelaxed);
+    return;
+  }
+  record_cast<ring::EventRecord>(record)->size = static_cast<u32>(size);
+  u8* destination = reinterpret_cast<u8*>(record) + sizeof(ring::EventRecord);
+  memcpy(destination, payload, size);
+  memset(destination + size, 0, padded - size);
+  end_record(instance, ctx);
 }
 
 // Linux's print_kprobe_event / print_kretprobe_event: "(func+0x0/0x40) arg1=0x10" and
 // "(caller+0x1c/0x50 <- func) arg1=0x0".
 void ProbeEvent::print(const u8* payload, usize size, TextWriter& out) const {
   if (size < fixed_size_) return;
+  if (is_synthetic()) return print_synth_payload(definition_.synth, payload, size, out);
   out.put('(');
   if (is_return()) {
     print_symbol(out, load<u64>(payload + kProbeIpOffset + 8), {.offset = true});
@@ -620,7 +703,7 @@ Status ProbeEvents::remove(Tracing& tracing, const ProbeRemoval& removal, ProbeS
     bool match = (removal.event.empty() || d.event.view() == removal.event.view()) &&
                  (removal.group.empty() || d.group.view() == removal.group.view()) &&
                  belongs_to(probe, syntax);
-    if (match && !removal.point.empty()) {
+    if (match && !removal.point.empty() && !probe.is_synthetic()) {
       String point;
       TRY(format_probe_point(d, point));
       match = point.view() == removal.point.view();
@@ -629,7 +712,7 @@ Status ProbeEvents::remove(Tracing& tracing, const ProbeRemoval& removal, ProbeS
       ++i;
       continue;
     }
-    if (enabled_anywhere(tracing, probe)) return Errno::kBusy;
+    if (in_use(tracing, probe)) return Errno::kBusy;
     release(tracing, i);
     removed = true;
   }
@@ -638,15 +721,61 @@ Status ProbeEvents::remove(Tracing& tracing, const ProbeRemoval& removal, ProbeS
 
 Status ProbeEvents::clear(Tracing& tracing, ProbeSyntax syntax) {
   for (const auto& probe : probes_)
-    if (belongs_to(*probe, syntax) && enabled_anywhere(tracing, *probe)) return Errno::kBusy;
+    if (belongs_to(*probe, syntax) && in_use(tracing, *probe)) return Errno::kBusy;
   for (usize i = probes_.size(); i > 0; --i)
     if (belongs_to(*probes_[i - 1], syntax)) release(tracing, i - 1);
   return {};
 }
 
+bool ProbeEvents::in_use(Tracing& tracing, const ProbeEvent& probe) const {
+  if (probe.references || enabled_anywhere(tracing, probe)) return true;
+  for (usize i = 0; i < tracing.instance_count(); ++i)
+    if (tracing.instance_at(i).triggers().has(probe.id())) return true;
+  return false;
+}
+
+// Linux's create_or_delete_synth_event (synthetic_events) and create_synth_event
+// (dynamic_events' `s:`).
+Status ProbeEvents::run_synthetic_line(Tracing& tracing, StringView line, ProbeSyntax syntax,
+                                       ErrorLog& log, u64 now_ns) {
+  bool dynamic = syntax == ProbeSyntax::kDynamicEvents;
+  if (!dynamic && line[0] == '!') {
+    usize end = 1;
+    while (end < line.size() && !StringView::is_space(line[end])) ++end;
+    ProbeEvent* probe = find("synthetic", line.substr(1, end - 1));
+    if (!probe || !probe->is_synthetic()) return Errno::kNoEnt;
+    if (in_use(tracing, *probe)) return Errno::kBusy;
+    for (usize i = 0; i < probes_.size(); ++i)
+      if (probes_[i].get() == probe) release(tracing, i);
+    return {};
+  }
+  ProbeDefinition definition;
+  definition.kind = ProbeKind::kSynthetic;
+  SynthParseError error;
+  Status parsed = parse_synth_definition(line, dynamic, definition.synth, error);
+  if (!parsed.ok()) {
+    if (error.code != SynthError::kNone)
+      log.add(now_ns, kSynthLogName, synth_error_text(error.code), line, error.caret);
+    return parsed;
+  }
+  ProbeEvent* existing = find("synthetic", definition.synth.name.view());
+  if (existing && existing->is_synthetic()) {
+    usize name_at = line.find(definition.synth.name.view());
+    log.add(now_ns, kSynthLogName, synth_error_text(SynthError::kEventExists), line,
+            name_at == StringView::npos ? 0 : name_at);
+    return Errno::kExist;
+  }
+  TRY(definition.group.append("synthetic"));
+  TRY(definition.event.append(definition.synth.name.view()));
+  return add(tracing, move(definition), nullptr);
+}
+
 Status ProbeEvents::run_line(Tracing& tracing, StringView line, ProbeSyntax syntax, ErrorLog& log,
                              u64 now_ns) {
-  if (line[0] == '-') {
+  if (syntax == ProbeSyntax::kSyntheticEvents ||
+      (syntax == ProbeSyntax::kDynamicEvents && line.starts_with("s:")))
+    return run_synthetic_line(tracing, line, syntax, log, now_ns);
+  if (line[0] == '-' || (syntax == ProbeSyntax::kDynamicEvents && line[0] == '!')) {
     ProbeRemoval removal;
     TRY(parse_probe_removal(line, removal));
     return remove(tracing, removal, syntax);
@@ -739,6 +868,14 @@ Result<usize> ProbeEvents::write(Tracing& tracing, StringView data, ProbeSyntax 
 Status ProbeEvents::show(ProbeSyntax syntax, String& out) const {
   for (const auto& probe : probes_) {
     if (!belongs_to(*probe, syntax)) continue;
+    if (syntax == ProbeSyntax::kSyntheticEvents) {
+      // Linux's synth_events_seq_show: "NAME\tFIELDS".
+      TRY(out.append(probe->definition().event.view()));
+      TRY(out.append('\t'));
+      TRY(format_synth_fields(probe->synth(), out));
+      TRY(out.append('\n'));
+      continue;
+    }
     TRY(format_probe_definition(probe->definition(), out));
     TRY(out.append('\n'));
   }
@@ -754,7 +891,8 @@ Status ProbeEvents::show_profile(String& out) const {
   TextWriter writer(out);
   for (const auto& probe : probes_) {
     ProbeKind kind = probe->definition().kind;
-    if (!is_fprobe(kind) && !is_tprobe(kind)) print_probe_profile_line(*probe, writer);
+    if (!is_fprobe(kind) && !is_tprobe(kind) && !is_synthetic(kind))
+      print_probe_profile_line(*probe, writer);
   }
   return writer.ok() ? Status() : Status(Errno::kNoMem);
 }

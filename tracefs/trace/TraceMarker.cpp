@@ -27,6 +27,24 @@ Result<usize> write_marker(TraceInstance& instance, const RecordContext& ctx, St
 using namespace tg;
 using namespace tg::trace;
 
+namespace {
+
+// Triggers on ftrace/print run once the record is written (a snapshot trigger swaps it out),
+// on a copy of it without the newline: Linux runs them before it adds one, so a filter sees
+// the text as written (`buf == "start"` for `echo -n start`). `text_end` is where the text
+// ends in the payload.
+void fire_print_triggers(TraceInstance& instance, const RecordContext& ctx, const u8* payload,
+                         usize payload_size, usize text_end) {
+  u8* copy = static_cast<u8*>(allocate(text_end + 1));
+  if (!copy) return instance.triggers().fire(instance, ctx, kEventPrint, payload, payload_size);
+  memcpy(copy, payload, text_end);
+  copy[text_end] = 0;
+  instance.triggers().fire(instance, ctx, kEventPrint, copy, text_end + 1);
+  deallocate(copy);
+}
+
+}  // namespace
+
 Result<usize> tracing_mark_write(TraceInstance& instance, const RecordContext& ctx,
                                  StringView text) {
   if (!instance.option(TraceOption::kMarkers)) return Errno::kInval;
@@ -49,8 +67,8 @@ Result<usize> tracing_mark_write(TraceInstance& instance, const RecordContext& c
   memcpy(buf, body.data(), body.size());
   if (add_newline) buf[body.size()] = '\n';
   end_record(instance, ctx);
-  // Triggers on ftrace/print run on the record just written (a snapshot trigger swaps it out).
-  instance.triggers().fire(instance, ctx, kEventPrint, payload, payload_size);
+  if (instance.triggers().has(kEventPrint))
+    fire_print_triggers(instance, ctx, payload, payload_size, sizeof head + body.size());
   if (platform().wake_readers) platform().wake_readers();
   return taken;
 }

@@ -1,5 +1,5 @@
-// kprobe_events, dynamic_events, kprobe_profile, and the files of each probe's event under
-// events/<group>/<event>/.
+// kprobe_events, dynamic_events, synthetic_events, kprobe_profile, and the files of each probe's
+// event under events/<group>/<event>/.
 #include "support/TextWriter.h"
 #include "vfs/TracingFiles.h"
 
@@ -82,14 +82,34 @@ Result<bool> probe_id_show(OpenFile& file, String& out) {
   return shown(writer.ok() ? Status() : Status(Errno::kNoMem));
 }
 
-// trigger: no triggers are implemented for any event yet; it reads as Linux's empty one.
-constexpr StringView kTriggerHelp =
-    "# Available triggers:\n"
-    "# traceon traceoff snapshot stacktrace enable_event disable_event enable_hist "
-    "disable_hist hist\n";
+// trigger and hist: as a catalog event's, through the instance's triggers (Linux gives dynamic
+// events the same trigger files).
+Status probe_trigger_open(OpenFile& file) {
+  ProbeEvent* probe = probe_of(file);
+  if (!probe) return Errno::kNoEnt;
+  if (!file.truncate()) return {};
+  auto& instance = instance_of(file);
+  return instance.triggers().remove_hists(instance, probe->event());
+}
 Result<bool> probe_trigger_show(OpenFile& file, String& out) {
-  if (!probe_of(file)) return Errno::kNoEnt;
-  return shown(out.append(kTriggerHelp));
+  ProbeEvent* probe = probe_of(file);
+  if (!probe) return Errno::kNoEnt;
+  return shown(instance_of(file).triggers().show(probe->event(), out));
+}
+Result<usize> probe_trigger_write(OpenFile& file, StringView data) {
+  constexpr usize kPageSize = 4096;
+  ProbeEvent* probe = probe_of(file);
+  if (!probe) return Errno::kNoEnt;
+  if (data.size() >= kPageSize) return Errno::kInval;
+  auto& instance = instance_of(file);
+  TRY(instance.triggers().write(instance, probe->event(), data, instance.error_log(),
+                                instance.now()));
+  return data.size();
+}
+Result<bool> probe_hist_show(OpenFile& file, String& out) {
+  ProbeEvent* probe = probe_of(file);
+  if (!probe) return Errno::kNoEnt;
+  return shown(instance_of(file).triggers().show_hist(probe->event(), out));
 }
 
 // events/<group>/enable: context.index is the group's position after the catalog's systems.
@@ -141,12 +161,17 @@ const FileOps kKprobeEventsOps = {.open = definitions_open<ProbeSyntax::kKprobeE
 const FileOps kDynamicEventsOps = {.open = definitions_open<ProbeSyntax::kDynamicEvents>,
                                    .show = definitions_show<ProbeSyntax::kDynamicEvents>,
                                    .write = definitions_write<ProbeSyntax::kDynamicEvents>};
+const FileOps kSyntheticEventsOps = {.open = definitions_open<ProbeSyntax::kSyntheticEvents>,
+                                     .show = definitions_show<ProbeSyntax::kSyntheticEvents>,
+                                     .write = definitions_write<ProbeSyntax::kSyntheticEvents>};
 const FileOps kProbeProfileOps = {.show = profile_show};
 const FileOps kProbeEnableOps = {.show = probe_enable_show, .write = probe_enable_write};
 const FileOps kProbeFilterOps = {.show = probe_filter_show, .write = probe_filter_write};
 const FileOps kProbeFormatOps = {.show = probe_format_show};
 const FileOps kProbeIdOps = {.show = probe_id_show};
-const FileOps kProbeTriggerOps = {.show = probe_trigger_show};
+const FileOps kProbeTriggerOps = {
+    .open = probe_trigger_open, .show = probe_trigger_show, .write = probe_trigger_write};
+const FileOps kProbeHistOps = {.show = probe_hist_show};
 const FileOps kProbeGroupEnableOps = {.show = group_enable_show, .write = group_enable_write};
 const FileOps kProbeGroupFilterOps = {.show = group_filter_show, .write = group_filter_write};
 

@@ -67,6 +67,8 @@ extern const FileOps kProbeFilterOps;
 extern const FileOps kProbeFormatOps;
 extern const FileOps kProbeIdOps;
 extern const FileOps kProbeTriggerOps;
+extern const FileOps kProbeHistOps;
+extern const FileOps kSyntheticEventsOps;
 extern const FileOps kProbeGroupEnableOps;  // events/<group>/enable, context.index = group
 extern const FileOps kProbeGroupFilterOps;  // events/<group>/filter
 // the function profiler

@@ -114,9 +114,9 @@ constexpr Node kSystemDirectory = directory_node("", 0755, kSystemFiles, &kEvent
 // ---- events/<group>/<event> of dynamic events (kprobes), after the catalog's systems ----
 
 constexpr Node kProbeEventFiles[] = {
-    file_node("enable", 0640, &kProbeEnableOps),   file_node("filter", 0640, &kProbeFilterOps),
-    file_node("format", 0440, &kProbeFormatOps),   file_node("id", 0440, &kProbeIdOps),
-    file_node("trigger", 0640, &kProbeTriggerOps),
+    file_node("enable", 0640, &kProbeEnableOps), file_node("filter", 0640, &kProbeFilterOps),
+    file_node("format", 0440, &kProbeFormatOps), file_node("hist", 0444, &kProbeHistOps),
+    file_node("id", 0440, &kProbeIdOps),         file_node("trigger", 0640, &kProbeTriggerOps),
 };
 constexpr Node kProbeEventDirectory = directory_node("", 0755, kProbeEventFiles);
 
@@ -229,6 +229,7 @@ constexpr TracingRow kTracingRows[] = {
     {file_node("stack_max_size", 0640, &kStackMaxSizeOps), kTopOnly},
     {file_node("stack_trace", 0440, &kStackTraceOps), kTopOnly},
     {file_node("stack_trace_filter", 0640, &kStackTraceFilterOps), kTopOnly},
+    {file_node("synthetic_events", 0640, &kSyntheticEventsOps), kTopOnly},
     {file_node("timestamp_mode", 0440, &kTimestampModeOps), kEverywhere},
     {file_node("trace", 0640, &kTraceOps), kEverywhere},
     {file_node("trace_clock", 0640, &kTraceClockOps), kEverywhere},

@@ -62,7 +62,7 @@ TEST_F(KprobeEvents, DefinitionReadsBackAndCreatesTheEvent) {
   EXPECT_EQ(cat("kprobe_events"), "p:kprobes/my_probe kmalloc size=$arg1\n");
   EXPECT_EQ(cat("dynamic_events"), "p:kprobes/my_probe kmalloc size=$arg1\n");
   EXPECT_EQ(ls("events/kprobes/my_probe"),
-            (std::vector<std::string>{"enable", "filter", "format", "id", "trigger"}));
+            (std::vector<std::string>{"enable", "filter", "format", "hist", "id", "trigger"}));
   EXPECT_EQ(cat("events/kprobes/my_probe/enable"), "0\n");
   EXPECT_EQ(cat("events/kprobes/my_probe/id"), "512\n");
   EXPECT_NE(cat("available_events").find("kprobes:my_probe\n"), std::string::npos);
