@@ -93,7 +93,8 @@ TEST(AvailableTracers, ListedMostRecentFirst) {
     if (!names.empty()) names += ' ';
     names.append(tracer->name.data(), tracer->name.size());
   }
-  EXPECT_EQ(names, "function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop");
+  EXPECT_EQ(names,
+            "function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop");
 }
 
 }  // namespace

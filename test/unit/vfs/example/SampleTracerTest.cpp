@@ -34,9 +34,9 @@ class SampleTracer : public TracefsTest {
 };
 
 TEST_F(SampleTracer, IsListedFirstOnceRegistered) {
-  EXPECT_EQ(
-      cat("available_tracers"),
-      "function_sample function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n");
+  EXPECT_EQ(cat("available_tracers"),
+            "function_sample function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff "
+            "function nop\n");
 }
 
 TEST_F(SampleTracer, RecordsEverySecondCallAsFunctionLines) {
