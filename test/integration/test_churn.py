@@ -116,8 +116,9 @@ class Churn:
             self.write("tracing/options/graph-time", self.rng.choice(["0", "1"]))
             self.client.read_file(self.root, f"tracing/trace_stat/function{self.rng.randrange(2)}")
         elif action == "instance_tracer" and self.instance:
+            # function_graph in the instance: its frames outlive switches and the rmdir.
             self.write("tracing/instances/churn/current_tracer",
-                       self.rng.choice(["function", "nop"]))
+                       self.rng.choice(["function", "function_graph", "nop"]))
             self.write("tracing/instances/churn/set_ftrace_filter", self.rng.choice(FILTERS))
         elif action == "stack":
             self.churn_stack_tracer()
