@@ -67,6 +67,30 @@ def check_kmalloc(client, root):
     expect(client.read_file(root, "tracing/events/kmem/kmalloc/hist") == "", "hist after removal")
 
 
+def check_stacktrace_key(client, root):
+    """keys=common_stacktrace: the workload's kmallocs group under the chain that made them,
+    from kmalloc outwards (the tracer's own frames left out), their hits and bytes exact."""
+    trigger = "events/kmem/kmalloc/trigger"
+    write(client, root, trigger, "hist:keys=common_stacktrace:vals=bytes_req", append=True)
+    client.write_file(root, "workloads/run", f"alloc {ALLOC_RUNS}\n")
+    expect_last(client, root, "alloc", ALLOC_RUNS)
+    write(client, root, trigger, "hist:keys=common_stacktrace:vals=bytes_req:pause", append=True)
+    hist = client.read_file(root, "tracing/events/kmem/kmalloc/hist")
+    write(client, root, trigger, "!hist:keys=common_stacktrace:vals=bytes_req", append=True)
+    entries = re.findall(r"^\{ common_stacktrace:\n((?: {9}\S+\n)*)\} hitcount: +(\d+)  bytes_req: +(\d+)$",
+                         hist, re.M)
+    expect(entries and len(entries) == totals(hist).get("Entries"), f"entries:\n{hist[:3000]}")
+    chains = [(frames.split(), int(hits), int(requested)) for frames, hits, requested in entries]
+    expect(all(frames and frames[0].startswith("kmalloc+") for frames, _, _ in chains),
+           f"a chain does not start at kmalloc: {[f for f, _, _ in chains]}")
+    # The workload's own kmalloc calls (its cache's creation allocates through another chain).
+    mine = [c for c in chains if len(c[0]) > 1 and c[0][1].startswith("workload_alloc+")]
+    expect(len(mine) == 1, f"one chain from workload_alloc into kmalloc: {chains}")
+    wanted_bytes = sum((i % 64 + 1) * 24 for i in range(ALLOC_RUNS))
+    expect(sum(h for _, h, _ in mine) == ALLOC_RUNS and sum(b for _, _, b in mine) == wanted_bytes,
+           f"the workload's chains: {mine}")
+
+
 def check_marker(client, root, directory=""):
     trigger = directory + "events/ftrace/print/trigger"
     write(client, root, trigger, "hist:keys=common_pid", append=True)
@@ -139,6 +163,7 @@ def test_hist(kernel, guests):
     guests.append(guest)
     client, root = session(guest)
     check_kmalloc(client, root)
+    check_stacktrace_key(client, root)
     check_marker(client, root)
     check_marker_instance(client, root)
     check_churn(client, root)

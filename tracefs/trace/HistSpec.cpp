@@ -287,15 +287,27 @@ class HistParser {
     StringView piece;
     u32 offset = 0;
     for (u32 i = 0; i < kHistMaxKeys && pieces.next(',', piece); ++i) {
-      // Stack traces need an unwinder the guest does not have.
-      if (piece == StringView("stacktrace")) return Errno::kInval;
-      TRY(create_field(piece, kHistKey, StringView(), spec_.keys));
-      HistField& key = spec_.keys.back();
-      if (has_var_ref(key.node)) return fail(kInvalidRefKey, piece);
-      const HistNode& node = spec_.node_of(key);
       u32 size = 8;
-      if (node.flags & kHistString)
-        size = node.field.kind == FilterField::Kind::kCharArray ? node.field.size : kHistStringMax;
+      if (piece == StringView("common_stacktrace") || piece == StringView("stacktrace")) {
+        // The call chain, taken when the event hits (as Linux, the older name lists as the
+        // new one).
+        HistNode node;
+        node.flags = kHistKey | kHistStacktrace;
+        TRY(node.name.append("common_stacktrace"));
+        HistField field;
+        field.node = TRY(add(move(node)));
+        TRY(spec_.keys.append(move(field)));
+        size = kHistStackDepth * 8;
+      } else {
+        TRY(create_field(piece, kHistKey, StringView(), spec_.keys));
+        HistField& key = spec_.keys.back();
+        if (has_var_ref(key.node)) return fail(kInvalidRefKey, piece);
+        const HistNode& node = spec_.node_of(key);
+        if (node.flags & kHistString)
+          size =
+              node.field.kind == FilterField::Kind::kCharArray ? node.field.size : kHistStringMax;
+      }
+      HistField& key = spec_.keys.back();
       size = (size + 7) & ~7u;
       key.offset = static_cast<u16>(offset);
       key.size = static_cast<u16>(size);

@@ -33,6 +33,9 @@ enum HistFlag : u32 {
   // index); read once, inside an expression, it is consumed (Linux's read_once).
   kHistExternal = 1u << 18,
   kHistReadOnce = 1u << 19,
+  // keys=common_stacktrace (or the older "stacktrace"): the kernel call chain that hit the
+  // event, kHistStackDepth return addresses (Linux's HIST_FIELD_FL_STACKTRACE).
+  kHistStacktrace = 1u << 20,
 };
 
 // Linux's limits (tracing_map.h, trace_events_hist.c).
@@ -42,7 +45,8 @@ inline constexpr u32 kHistMaxVars = 16;
 inline constexpr u32 kHistMaxSortKeys = 2;
 inline constexpr u32 kHistMaxSubexpressions = 3;
 inline constexpr u32 kHistStringMax = 256;  // MAX_FILTER_STR_VAL
-inline constexpr u32 kHistKeySizeMax = kHistStringMax + 16 * 8;
+inline constexpr u32 kHistStackDepth = 16;  // HIST_STACKTRACE_DEPTH
+inline constexpr u32 kHistKeySizeMax = kHistStringMax + kHistStackDepth * 8;
 inline constexpr u32 kHistBitsDefault = 11;
 inline constexpr u32 kHistBitsMin = 7;
 inline constexpr u32 kHistBitsMax = 17;

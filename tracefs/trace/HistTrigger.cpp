@@ -1,5 +1,7 @@
 #include "trace/HistTrigger.h"
 
+#include "trace/StackTrace.h"
+
 #include "Platform.h"
 #include "support/TextWriter.h"
 #include "support/Vector.h"
@@ -139,6 +141,13 @@ u64 HistTrigger::evaluate(u32 index, const HistInputs& inputs, const u64* vars) 
 void HistTrigger::write_key(const HistField& key, const HistInputs& inputs, const u64* vars,
                             u8* out) const {
   const HistNode& node = spec_->node_of(key);
+  if (node.flags & kHistStacktrace) {
+    // Unused slots stay 0 (the key was cleared): the printer stops at the first.
+    u64 chain[kHistStackDepth];
+    usize count = capture_stack_here(chain, kHistStackDepth);
+    memcpy(out + key.offset, chain, count * sizeof(u64));
+    return;
+  }
   if (!(node.flags & kHistString)) {
     u64 value = evaluate(key.node, inputs, vars);
     memcpy(out + key.offset, &value, sizeof value);
@@ -349,6 +358,19 @@ void print_key_field(const HistSpec& spec, const HistField& key, const u8* bytes
   StringView name = node.name.view();
   u64 value = 0;
   memcpy(&value, bytes + key.offset, 8);
+  if (node.flags & kHistStacktrace) {
+    // Linux's hist_trigger_stacktrace_print: a line a frame, "%*c" (9 wide) then "%pS".
+    out.put(name).put(":\n");
+    for (u32 i = 0; i < kHistStackDepth; ++i) {
+      u64 address;
+      memcpy(&address, bytes + key.offset + i * 8, 8);
+      if (!address) break;
+      out.repeat(' ', 9);
+      print_symbol(out, address, {.offset = true});
+      out.put('\n');
+    }
+    return;
+  }
   out.put(name).put(": ");
   if (node.flags & kHistHex) {
     out.hex(value);
@@ -419,9 +441,16 @@ void HistTrigger::print_snapshot(TextWriter& out) const {
       if (k) out.put(", ");
       print_key_field(*spec_, spec_->keys[k], snapshot_key_, out);
     }
-    out.put(" }\n");
+    out.put(has_stack_key() ? "}\n" : " }\n");
     return;
   }
+}
+
+// A stack trace key prints on lines of its own: Linux then closes the key without a space.
+bool HistTrigger::has_stack_key() const {
+  for (const HistField& key : spec_->keys)
+    if (spec_->node_of(key).flags & kHistStacktrace) return true;
+  return false;
 }
 
 // Linux's track_data_print: under an entry, its maximum (or last value) and the fields
@@ -476,13 +505,14 @@ Status HistTrigger::print_histogram(StringView filter, bool paused, String& out)
     }
 
   TextWriter writer(out);
+  bool multiline = has_stack_key();
   for (u32 entry : entries) {
     writer.put("{ ");
     for (usize k = 0; k < spec_->keys.size(); ++k) {
       if (k) writer.put(", ");
       print_key_field(*spec_, spec_->keys[k], table_->key(entry), writer);
     }
-    writer.put(" }");
+    writer.put(multiline ? "}" : " }");
     if (!spec_->no_hitcount) print_value("hitcount", 0, table_->sum(entry, 0), stats[0], writer);
     for (u32 v = 1; v < spec_->vals.size(); ++v) {
       const HistNode& node = spec_->node_of(spec_->vals[v]);

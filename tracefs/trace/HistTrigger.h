@@ -65,6 +65,7 @@ class HistTrigger {
   void run_actions(const HistInputs& inputs, const u64* vars, Atomic<u64>* sums,
                    const u8* key) const;
   void print_snapshot(TextWriter& out) const;
+  bool has_stack_key() const;
   void print_tracked(u32 entry, TextWriter& out) const;
   // Where an entry's action slots start: after the values, the variables and their mask.
   u32 action_slot() const { return static_cast<u32>(spec_->vals.size() + spec_->vars.size() + 1); }

@@ -35,18 +35,27 @@ void record_stack_trace(TraceInstance& instance, const RecordContext& ctx, const
   write_stack(instance, ctx, callers, count);
 }
 
-void record_stack_trace_here(TraceInstance& instance, const RecordContext& ctx) {
-  if (!platform().walk_stack) return;
-  u64 chain[kMaxStackEntries];
+usize capture_stack_here(u64* out, usize max) {
+  if (!platform().walk_stack) return 0;
+  // Deep enough for the tracer's own frames and `max` beyond them.
+  u64 chain[kMaxStackEntries * 2];
   usize count = platform().walk_stack(reinterpret_cast<u64>(__builtin_frame_address(0)), chain,
-                                      kMaxStackEntries);
+                                      kMaxStackEntries * 2);
   usize first = 0;
   while (first < count) {
     SymbolMatch match = find_symbol(chain[first]);
     if (match.symbol && !match.symbol->notrace) break;
     ++first;
   }
-  if (first < count) write_stack(instance, ctx, chain + first, count - first);
+  usize kept = count - first < max ? count - first : max;
+  memcpy(out, chain + first, kept * sizeof(u64));
+  return kept;
+}
+
+void record_stack_trace_here(TraceInstance& instance, const RecordContext& ctx) {
+  u64 chain[kMaxStackEntries];
+  usize count = capture_stack_here(chain, kMaxStackEntries);
+  if (count) write_stack(instance, ctx, chain, count);
 }
 
 void print_stack_trace(Span<const u8> payload, SymbolStyle style, TextWriter& out) {

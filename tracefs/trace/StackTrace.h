@@ -39,6 +39,10 @@ void record_stack_trace(TraceInstance& instance, const RecordContext& ctx, const
 // where the kernel hit the event, as Linux skips its tracing frames.
 void record_stack_trace_here(TraceInstance& instance, const RecordContext& ctx);
 
+// The call chain of whatever reached this call, innermost first and without the tracer's own
+// (notrace) frames, into `out`: how many entries (0 without a platform walk_stack).
+usize capture_stack_here(u64* out, usize max);
+
 // The text after the context columns, without the final newline.
 void print_stack_trace(Span<const u8> payload, SymbolStyle style, TextWriter& out);
 

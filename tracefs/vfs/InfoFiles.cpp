@@ -55,6 +55,8 @@ constexpr StringView kReadme =
     "\t            [:nohitcount]\n"
     "\t            [:<handler>.<action>]\n"
     "\t            [if <filter>]\n"
+    "\t    Keys correspond to fields in the event's format description.  Keys\n"
+    "\t    can be any field, or the special string 'common_stacktrace'.\n"
     "\t    keys: up to 3 fields (numbers or strings); values: up to 2 numeric fields\n"
     "\t    summed besides hitcount; sort: up to 2 keys or values, each .ascending or\n"
     "\t    .descending; size: 128 to 131072 entries (default 2048), fixed when the\n"

@@ -317,3 +317,41 @@ TEST_F(HistTrigger, TimestampsAndCpuKeys) {
   expect_error("^hist:keys=common_pid:x=common_timestamp.usecs-common_timestamp",
                "Timestamp units in expression don't match");
 }
+
+namespace {
+// The kernel's walk_stack for these tests: two frames beyond whatever called it.
+usize walk_two_frames(u64, u64* out, usize max) {
+  usize count = 0;
+  for (u64 address : {u64{0x5010}, u64{0x8010}})
+    if (count < max) out[count++] = address;
+  return count;
+}
+}  // namespace
+
+// keys=common_stacktrace (and the older "stacktrace"): one entry per call chain, printed a frame
+// a line as Linux's hist_trigger_stacktrace_print, the key closed without a space.
+TEST_F(HistTrigger, StacktraceKeyCountsPerCallChain) {
+  Platform without_walk = platform();
+  Platform with_stack = platform();
+  with_stack.walk_stack = walk_two_frames;
+  install_platform(with_stack);
+  ASSERT_EQ(echo(kKmalloc, "hist:keys=stacktrace:vals=bytes_req"), Errno::kOk);
+  kmalloc(0x1000, 32, 32);
+  kmalloc(0x1000, 64, 64);
+  EXPECT_EQ(cat(kKmalloc),
+            "hist:keys=common_stacktrace:vals=hitcount,bytes_req:sort=hitcount:size=2048 "
+            "[active]\n");
+  std::string hist = cat(kKmallocHist);
+  EXPECT_TRUE(has(hist,
+                  "\n{ common_stacktrace:\n"
+                  "         vfs_write+0x10/0x100\n"
+                  "         do_softirq+0x10/0x100\n"
+                  "} hitcount:          2  bytes_req:         96\n"))
+      << hist;
+  // Without a stack walk the chain is empty, and still one entry.
+  install_platform(without_walk);
+  ASSERT_EQ(echo(kKmalloc, "!hist:keys=stacktrace:vals=bytes_req"), Errno::kOk);
+  ASSERT_EQ(echo(kKmalloc, "hist:keys=common_stacktrace"), Errno::kOk);
+  kmalloc(0x1000, 32, 32);
+  EXPECT_TRUE(has(cat(kKmallocHist), "\n{ common_stacktrace:\n} hitcount:          1\n"));
+}
