@@ -17,6 +17,15 @@ inline constexpr Symbol kFakeSymbols[] = {
     {0xa000, 0x100, "a?b"},
 };
 
+// A platform walk_stack for the tests: two frames beyond whatever called it, inside
+// vfs_write and do_softirq.
+inline usize walk_two_fake_frames(u64, u64* out, usize max) {
+  usize count = 0;
+  for (u64 address : {u64{0x5010}, u64{0x8010}})
+    if (count < max) out[count++] = address;
+  return count;
+}
+
 // Installs kFakeSymbols into the platform for the lifetime of the object.
 class ScopedFakeSymbols {
  public:

@@ -318,22 +318,12 @@ TEST_F(HistTrigger, TimestampsAndCpuKeys) {
                "Timestamp units in expression don't match");
 }
 
-namespace {
-// The kernel's walk_stack for these tests: two frames beyond whatever called it.
-usize walk_two_frames(u64, u64* out, usize max) {
-  usize count = 0;
-  for (u64 address : {u64{0x5010}, u64{0x8010}})
-    if (count < max) out[count++] = address;
-  return count;
-}
-}  // namespace
-
 // keys=common_stacktrace (and the older "stacktrace"): one entry per call chain, printed a frame
 // a line as Linux's hist_trigger_stacktrace_print, the key closed without a space.
 TEST_F(HistTrigger, StacktraceKeyCountsPerCallChain) {
   Platform without_walk = platform();
   Platform with_stack = platform();
-  with_stack.walk_stack = walk_two_frames;
+  with_stack.walk_stack = walk_two_fake_frames;
   install_platform(with_stack);
   ASSERT_EQ(echo(kKmalloc, "hist:keys=stacktrace:vals=bytes_req"), Errno::kOk);
   kmalloc(0x1000, 32, 32);

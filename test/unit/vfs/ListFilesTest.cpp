@@ -23,13 +23,6 @@ void call(trace::Tracing& tracing, u64 ip, u64 parent = 0) {
   tracing.run_probes(trace::RecordContext{0, 7, 0, 0}, {ip, parent, 0});
 }
 
-// A stack beyond the caller: two more frames.
-usize two_frames(u64, u64* out, usize max) {
-  usize count = 0;
-  for (u64 address : {u64{0x5010}, u64{0x8010}})
-    if (count < max) out[count++] = address;
-  return count;
-}
 }  // namespace
 
 TEST_F(SetFtraceFilter, EmptyReadsAllFunctionsEnabled) {
@@ -285,7 +278,7 @@ TEST_F(SetFtraceFilter, CountedProbeIsRemovedByTheFormItIsListedIn) {
 
 TEST_F(SetFtraceFilter, StacktraceProbeRecordsTheCallChain) {
   Platform with_stack = platform();
-  with_stack.walk_stack = two_frames;
+  with_stack.walk_stack = walk_two_fake_frames;
   install_platform(with_stack);
   ASSERT_EQ(echo("set_ftrace_filter", "kfree:stacktrace"), Errno::kOk);
   EXPECT_EQ(cat("set_ftrace_filter"),
