@@ -20,6 +20,14 @@ using tg::trace::TraceInstance;
 bool g_tracepoints_ready;
 
 namespace {
+// Some instance's tracer follows the scheduler (the latency tracers): only then do switches,
+// wakeups and migrations visit the instances for it (kernel_events_tracers_changed).
+bool g_tracer_sched_hooks;
+
+bool tracer_sched_hooks() {
+  return __atomic_load_n(&g_tracer_sched_hooks, __ATOMIC_ACQUIRE);
+}
+
 // Tasks created and freed are normal ones at nice 0 (a priority is set after creation).
 constexpr i32 kDefaultPrio = kNormalPrio;
 // prev_state as Linux reports it: 0 runnable (preempted), TASK_INTERRUPTIBLE, EXIT_DEAD.
@@ -126,6 +134,7 @@ void on_switch(Task* prev, Task* next) {
                                               prev->prio, prev_state_of(prev), comm_of(next),
                                               next->pid, next->prio);
                });
+  if (!tracer_sched_hooks()) return;
   record([&](const RecordContext& ctx) {
     RecordContext as_prev = ctx;
     as_prev.pid = prev->pid;
@@ -154,6 +163,7 @@ void on_wakeup(Task* task, u32 cpu) {
                  tg::trace::emit_sched_wakeup(instance, ctx, comm_of(task), task->pid, task->prio,
                                               static_cast<i32>(cpu));
                });
+  if (!tracer_sched_hooks()) return;
   record([&](const RecordContext& ctx) {
     Task* waker = current_task();
     g_tracing->for_each_recorder([&](TraceInstance& instance) {
@@ -174,6 +184,7 @@ void on_migrate(Task* task, u32 from, u32 to) {
                                                     task->prio, static_cast<i32>(from),
                                                     static_cast<i32>(to));
                });
+  if (!tracer_sched_hooks()) return;
   record([&](const RecordContext&) {
     g_tracing->for_each_recorder([&](TraceInstance& instance) {
       const tg::trace::Tracer& tracer = instance.tracer();
@@ -376,10 +387,14 @@ extern "C" __attribute__((noinline)) void trace_hardirqs_on() {
 void kernel_events_tracers_changed() {
   if (!g_tracing) return;
   bool irqflags = false;
+  bool sched = false;
   g_tracing->for_each_recorder([&](TraceInstance& instance) {
-    irqflags = irqflags || instance.tracer().on_irqs_edge != nullptr;
+    const tg::trace::Tracer& tracer = instance.tracer();
+    irqflags = irqflags || tracer.on_irqs_edge != nullptr;
+    sched = sched || tracer.on_sched_switch || tracer.on_sched_wakeup || tracer.on_sched_migrate;
   });
   __atomic_store_n(&g_trace_irqflags, irqflags, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_tracer_sched_hooks, sched, __ATOMIC_RELEASE);
 }
 
 void kernel_events_init() {
