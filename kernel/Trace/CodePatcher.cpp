@@ -6,6 +6,7 @@
 #include "Memory/Heap.h"
 #include "Time/Clock.h"
 #include "Trace/BreakpointProbes.h"
+#include "Trace/GraphStubs.h"
 #include "Trace/StopMachine.h"
 #include "Trace/Tracefs.h"
 
@@ -22,13 +23,16 @@ namespace {
 constexpr u32 kSiteSize = 5;
 constexpr u8 kNop5[kSiteSize] = {0x0f, 0x1f, 0x44, 0x00, 0x00};
 constexpr u8 kCallOpcode = 0xe8;
+constexpr u8 kJmpOpcode = 0xe9;
 
-// What a site holds: the NOP, a call to the light trampoline, or a call to the one that
-// saves every register (only sites with a probe need it).
-enum class SiteCall : u8 { kNone, kCaller, kRegsCaller };
+// What a site holds: the NOP, a call to the light trampoline, a call to the one that saves
+// every register (only sites with a probe need it), or, while a tracer hooks returns, a jump
+// to the site's own stub (GraphStubs.h), so that hooked returns are predicted.
+enum class SiteCall : u8 { kNone, kCaller, kRegsCaller, kStub };
 
 struct Site {
   u64 address;
+  u64 stub;  // 0: no room for one, the site calls ftrace_caller instead
   SiteCall live;
   bool bad;
   SiteCall want;
@@ -39,17 +43,18 @@ u32 g_site_count;
 PatcherStats g_stats;
 int g_update_lock;
 
-// The bytes a site holds for `call`: the NOP, or `call trampoline`.
-void site_bytes(u64 site, SiteCall call, u8 (&out)[kSiteSize]) {
+// The bytes a site holds for `call`: the NOP, `call trampoline` or `jmp stub`.
+void site_bytes(const Site& site, SiteCall call, u8 (&out)[kSiteSize]) {
   if (call == SiteCall::kNone) {
     memcpy(out, kNop5, kSiteSize);
     return;
   }
-  u64 trampoline = call == SiteCall::kRegsCaller ? reinterpret_cast<u64>(&ftrace_regs_caller)
-                                                 : reinterpret_cast<u64>(&ftrace_caller);
-  i64 displacement = static_cast<i64>(trampoline) - static_cast<i64>(site + kSiteSize);
+  u64 target = reinterpret_cast<u64>(&ftrace_caller);
+  if (call == SiteCall::kRegsCaller) target = reinterpret_cast<u64>(&ftrace_regs_caller);
+  if (call == SiteCall::kStub) target = site.stub;
+  i64 displacement = static_cast<i64>(target) - static_cast<i64>(site.address + kSiteSize);
   i32 rel = static_cast<i32>(displacement);
-  out[0] = kCallOpcode;
+  out[0] = call == SiteCall::kStub ? kJmpOpcode : kCallOpcode;
   memcpy(out + 1, &rel, sizeof(rel));
 }
 
@@ -66,8 +71,8 @@ void rewrite_sites(void*) {
     Site& site = g_sites[i];
     if (site.bad || site.live == site.want) continue;
     u8 expected[kSiteSize], wanted[kSiteSize];
-    site_bytes(site.address, site.live, expected);
-    site_bytes(site.address, site.want, wanted);
+    site_bytes(site, site.live, expected);
+    site_bytes(site, site.want, wanted);
     if (!holds(site.address, expected)) {
       site.bad = true;
       ++g_stats.bad_sites;
@@ -83,14 +88,25 @@ void rewrite_sites(void*) {
 }
 
 // The stack tracer runs beside whatever tracer is current (nop included): its filter keeps
-// sites live of its own. A probe needs the registers saved, the rest only the arguments.
-SiteCall site_wanted(tg::trace::Tracing& tracing, bool tracer_wants, u64 ip, bool& probe) {
-  if (tracing.has_probe(ip)) {
+// sites live of its own, through ftrace_caller (it reads the slot the site's call pushed as
+// the traced function's own address). A probe needs the registers saved, the rest only the
+// arguments; a return hook is cheaper through the site's stub.
+SiteCall site_wanted(tg::trace::Tracing& tracing, const Site& site, bool tracer_wants,
+                     bool hooks_returns, bool& probe) {
+  if (tracing.has_probe(site.address)) {
     probe = true;
     return SiteCall::kRegsCaller;
   }
-  if (tracing.stack_tracer().wants_site(ip)) return SiteCall::kCaller;
-  return tracer_wants && tracing.function_site_wanted(ip) ? SiteCall::kCaller : SiteCall::kNone;
+  if (tracing.stack_tracer().wants_site(site.address)) return SiteCall::kCaller;
+  if (!tracer_wants || !tracing.function_site_wanted(site.address)) return SiteCall::kNone;
+  return hooks_returns && site.stub ? SiteCall::kStub : SiteCall::kCaller;
+}
+
+// Whether some tracer hooks the returns of the calls it traces: the top instance's (the
+// graph tracers), an instance's function_graph, or the profiler.
+bool returns_hooked(tg::trace::Tracing& tracing) {
+  return tracing.top().tracer().hooks_returns() || tracing.profiler().enabled() ||
+         tracing.instance_hooks_returns();
 }
 }  // namespace
 
@@ -103,6 +119,7 @@ void patcher_init() {
     g_sites[i].address = __start_mcount_loc[i];
     g_sites[i].bad = !holds(g_sites[i].address, kNop5);
     if (g_sites[i].bad) ++g_stats.bad_sites;
+    g_sites[i].stub = g_sites[i].bad ? 0 : graph_stub_write(i, g_sites[i].address);
   }
   g_stats.sites = g_site_count;
 }
@@ -114,11 +131,13 @@ void patcher_update() {
   while (__atomic_exchange_n(&g_update_lock, 1, __ATOMIC_ACQUIRE)) cpu_relax();
   u64 start = clock_ns();
   bool tracer_wants = tracing->any_traces_functions();
+  bool hooks_returns = returns_hooked(*tracing);
   bool probes = false;
-  u32 live = 0;
+  u32 live = 0, stubbed = 0;
   for (u32 i = 0; i < g_site_count; ++i) {
-    g_sites[i].want = site_wanted(*tracing, tracer_wants, g_sites[i].address, probes);
+    g_sites[i].want = site_wanted(*tracing, g_sites[i], tracer_wants, hooks_returns, probes);
     if (g_sites[i].want != SiteCall::kNone && !g_sites[i].bad) ++live;
+    if (g_sites[i].want == SiteCall::kStub && !g_sites[i].bad) ++stubbed;
   }
   // The live sites are exactly one instance's lists only without probes, without the stack
   // tracer and with one function-tracing instance; while they change, every instance tests
@@ -134,6 +153,7 @@ void patcher_update() {
   __atomic_store_n(&g_patcher_exact, exact, __ATOMIC_RELEASE);
   __atomic_store_n(&g_patcher_instance_graphs, tracing->instance_hooks_returns(), __ATOMIC_RELEASE);
   g_stats.live = live;
+  g_stats.stubbed = stubbed;
   g_stats.last_update_ns = clock_ns() - start;
   __atomic_store_n(&g_update_lock, 0, __ATOMIC_RELEASE);
   preempt_enable();

@@ -4,9 +4,10 @@
 
 // The fentry call sites (-mfentry -mrecord-mcount -mnop-mcount: one 5-byte NOP at the start
 // of every instrumented function, listed in __mcount_loc). A live site is rewritten into
-// `call ftrace_caller` (`call ftrace_regs_caller` where a probe needs every register); a dead
-// one back into the NOP. All rewriting happens inside stop_machine, so no CPU can be executing
-// (or have half-fetched) a site being changed.
+// `call ftrace_caller` (`call ftrace_regs_caller` where a probe needs every register, `jmp`
+// to the site's stub while a tracer hooks returns); a dead one back into the NOP. All rewriting
+// happens inside stop_machine, so no CPU can be executing (or have half-fetched) a site being
+// changed.
 void patcher_init();
 
 // Brings every site in line with what tracing wants now (the current tracer, the function
@@ -16,6 +17,7 @@ void patcher_update();
 struct PatcherStats {
   u32 sites;
   u32 live;
+  u32 stubbed;        // live sites that jump to their stub (GraphStubs.h)
   u64 updates;        // patcher_update calls that rewrote at least one site
   u64 sites_written;  // total rewrites
   u32 bad_sites;      // sites whose bytes were neither the NOP nor our call: never touched

@@ -5,6 +5,7 @@
 #include "Memory/Layout.h"
 #include "Tasks/Task.h"
 #include "Trace/CodePatcher.h"
+#include "Trace/GraphStubs.h"
 #include "Trace/TraceClock.h"
 #include "Trace/TraceContext.h"
 #include "Trace/Tracefs.h"
@@ -421,7 +422,16 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers, u64 
 
 bool ftrace_is_return_hook(u64 address) {
   return address == reinterpret_cast<u64>(&return_to_handler) ||
-         address == reinterpret_cast<u64>(&return_to_regs_handler);
+         address == reinterpret_cast<u64>(&return_to_regs_handler) || graph_stub_is_return(address);
+}
+
+u64 ftrace_graph_ret_addr(u64 address) {
+  Task* task = current_task();
+  if (!task) return address;
+  const ShadowStack& stack = task->shadow_stack;
+  for (u32 hooked = stack.top; hooked && ftrace_is_return_hook(address);)
+    address = stack.frames[--hooked].return_address;
+  return address;
 }
 
 bool ftrace_is_profiler_frame(const ShadowFrame& frame) {

@@ -20,8 +20,15 @@ extern "C" void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64* regist
 extern "C" u64 ftrace_graph_return(u64 retval, const u64* registers, u64 tsc);
 extern "C" void return_to_handler();
 extern "C" void return_to_regs_handler();
-// Whether `address` is one of the two return hooks (a hooked return slot holds it).
+// Whether `address` is one of the two return hooks or a site stub's return point (a hooked
+// return slot holds it).
 bool ftrace_is_return_hook(u64 address);
+
+// The real return address behind `address` read from the current function's own return slot
+// (__builtin_return_address(0)): a hooked slot holds a return hook, and the function's frames
+// are on top of the task's shadow stack (Linux's ftrace_graph_ret_addr does the same for its
+// unwinder; its kmem events print return_to_handler as the call site instead).
+u64 ftrace_graph_ret_addr(u64 address);
 
 void ftrace_dispatch_init();
 

@@ -7,6 +7,7 @@
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
 #include "Time/Timer.h"
+#include "Trace/FtraceDispatch.h"
 #include "Trace/GraphSleepTime.h"
 #include "Trace/TraceContext.h"
 #include "Trace/TracePoints.h"
@@ -255,6 +256,7 @@ constexpr IrqTraceHooks kIrqHooks = {on_irq_entry, on_irq_exit};
 }  // namespace
 
 void trace_kmalloc_slow(u64 call_site, const void* pointer, size_t requested, size_t allocated) {
+  call_site = ftrace_graph_ret_addr(call_site);
   record_event(tg::trace::kEventKmalloc, {call_site, as_word(pointer), requested, allocated},
                __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
                  tg::trace::emit_kmalloc(instance, ctx, call_site, reinterpret_cast<u64>(pointer),
@@ -263,6 +265,7 @@ void trace_kmalloc_slow(u64 call_site, const void* pointer, size_t requested, si
 }
 
 void trace_kfree_slow(u64 call_site, const void* pointer) {
+  call_site = ftrace_graph_ret_addr(call_site);
   record_event(tg::trace::kEventKfree, {call_site, as_word(pointer)}, __builtin_return_address(0),
                [&](TraceInstance& instance, const RecordContext& ctx) {
                  tg::trace::emit_kfree(instance, ctx, call_site, reinterpret_cast<u64>(pointer));
@@ -325,6 +328,7 @@ void trace_sched_process_free_slow(const Task* task) {
 // The cache takes no gfp flags and has one node and no memory cgroups: Linux would print
 // gfp_flags=none node=0 accounted=false for such an allocation.
 void trace_kmem_cache_alloc_slow(u64 call_site, const void* pointer, const KmemCache* cache) {
+  call_site = ftrace_graph_ret_addr(call_site);
   record_event(tg::trace::kEventKmemCacheAlloc, {call_site, as_word(pointer), as_word(cache)},
                __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {
                  tg::trace::emit_kmem_cache_alloc(
@@ -334,6 +338,7 @@ void trace_kmem_cache_alloc_slow(u64 call_site, const void* pointer, const KmemC
 }
 
 void trace_kmem_cache_free_slow(u64 call_site, const void* pointer, const KmemCache* cache) {
+  call_site = ftrace_graph_ret_addr(call_site);
   StringView name(cache->name(), strlen(cache->name()));
   record_event(tg::trace::kEventKmemCacheFree, {call_site, as_word(pointer), as_word(cache)},
                __builtin_return_address(0), [&](TraceInstance& instance, const RecordContext& ctx) {

@@ -15,6 +15,7 @@
 #include "Trace/BreakpointProbes.h"
 #include "Trace/CodePatcher.h"
 #include "Trace/FtraceDispatch.h"
+#include "Trace/GraphStubs.h"
 #include "Trace/StopMachine.h"
 #include "Trace/SymbolTable.h"
 #include "Trace/TraceClock.h"
@@ -182,9 +183,10 @@ bool read_memory(u64 address, void* out, size_t length) {
 // one before, as the fatal backtrace reads it. A return a graph tracer hooked reads
 // return_to_handler (return_to_regs_handler for a return probe's); the current task's shadow stack
 // holds the real ones, innermost on top, so the walk takes them in turn (Linux's unwinder does the
-// same through ftrace_graph_ret_addr). A slot hooked twice (a traced function tail-calling another:
+// same through ftrace_graph_ret_addr); a call made through a site's stub returns into the stub,
+// which stands for them the same way. A slot hooked twice (a traced function tail-calling another:
 // both hook the one return) has return_to_handler as the inner frame's saved address: the walk goes
-// on to the outer frame's.
+// on to the outer frame's. The stub's call into the trampoline reads as the call a site makes.
 size_t walk_stack(u64 frame, u64* out, size_t max) {
   Task* task = current_task();
   u32 hooked = task ? task->shadow_stack.top : 0;
@@ -192,7 +194,7 @@ size_t walk_stack(u64 frame, u64* out, size_t max) {
   while (count < max && frame >= kDirectMapBase && frame < kKernelBase && (frame & 7) == 0) {
     const u64* saved = reinterpret_cast<const u64*>(frame);
     if (saved[1] == 0) break;
-    u64 address = saved[1];
+    u64 address = graph_stub_site_return(saved[1]);
     while (ftrace_is_return_hook(address) && hooked)
       address = task->shadow_stack.frames[--hooked].return_address;
     out[count++] = address;

@@ -92,6 +92,89 @@ ftrace_regs_caller:
     ret
 .size ftrace_regs_caller, . - ftrace_regs_caller
 
+/* A site whose returns a tracer hooks (function_graph, function_duration, the profiler) jumps
+ * to a stub of its own (GraphStubs.cpp) rather than calling ftrace_caller:
+ *   +0   call ftrace_stub_caller
+ *   +5   jnz  +17                  not hooked: run the function as a plain call would
+ *   +7   call function+5           hooked: the function returns here, predicted
+ *   +12  jmp  ftrace_stub_return
+ *   +17  jmp  function+5
+ * so a hooked function returns into its stub through a call the stub made, and the stub
+ * returns to the real caller through the call that caller made: both returns are predicted,
+ * where a return slot swapped for return_to_handler mispredicts every traced call.
+ * ftrace_stub_caller is entered as ftrace_caller is (0(%rsp) the stub + 5, 8(%rsp) the
+ * parent's return address, %rsp 16-byte aligned). When the dispatch hooked the return (the
+ * slot holds return_to_handler; its frame keeps the real address), the slot is dropped from
+ * the stack before returning with ZF set, so that the stub's own call puts its return address
+ * where the caller's was: the function finds its stack arguments where they were. */
+.global ftrace_stub_caller
+.type ftrace_stub_caller, @function
+ftrace_stub_caller:
+    pushq %rbp
+    movq %rsp, %rbp
+    pushq %rax
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9                 /* 8 pushes: %rsp is 16-byte aligned for the call */
+    movq 8(%rbp), %rdi        /* the stub + 5 */
+    movslq 3(%rdi), %rax      /* the displacement of its `call function+5` */
+    leaq 2(%rdi,%rax), %rdi   /* ip: the function */
+    leaq 16(%rbp), %rsi
+    movq (%rbp), %rdx
+    call ftrace_dispatch
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+    popq %rbp
+    leaq return_to_handler(%rip), %r11  /* dead at a function's entry, as in ftrace_caller */
+    cmpq %r11, 8(%rsp)
+    jne 1f
+    popq %r11                 /* hooked: the stub's return address moves up over the slot */
+    movq %r11, (%rsp)
+1:  ret
+.size ftrace_stub_caller, . - ftrace_stub_caller
+
+/* A hooked function returned into its stub, which jumps here with %rsp as after the return.
+ * As return_to_handler, but every frame the call pushed is popped here (several hooks chain
+ * through return_to_handler), and the real return address is reached by `ret`, which the
+ * caller's own call predicts. */
+.global ftrace_stub_return
+.type ftrace_stub_return, @function
+ftrace_stub_return:
+    pushq %rbp
+    movq %rsp, %rbp
+    pushq %rax
+    pushq %rdx
+    movq %rax, %rdi
+    rdtsc
+    subq $8, %rsp             /* 3 pushes and 8: %rsp is 16-byte aligned for the call */
+    shlq $32, %rdx
+    orq %rax, %rdx            /* the TSC, kept for the next frame in the slot just made */
+    movq %rdx, (%rsp)
+1:  xorl %esi, %esi
+    call ftrace_graph_return
+    leaq return_to_handler(%rip), %rcx
+    cmpq %rcx, %rax
+    jne 2f
+    movq -8(%rbp), %rdi       /* another hook's frame: its return is now too */
+    movq (%rsp), %rdx
+    jmp 1b
+2:  movq %rax, %rcx
+    addq $8, %rsp
+    popq %rdx
+    popq %rax
+    popq %rbp
+    pushq %rcx
+    ret
+.size ftrace_stub_return, . - ftrace_stub_return
+
 /* A hooked function "returns" here (function_graph, function_duration, the profiler). %rsp
  * is 16-byte aligned (the caller's alignment before its call). The return value is in
  * %rax:%rdx; ftrace_graph_return pops the task's shadow stack and gives back the real return
@@ -146,3 +229,12 @@ return_to_regs_handler:
     addq $128, %rsp
     jmp *%rcx
 .size return_to_regs_handler, . - return_to_regs_handler
+
+/* The stubs, one per site (GraphStubs.cpp writes them at start-up), int3 until then. */
+.section .text.stubs, "ax", @progbits
+.global ftrace_graph_stubs
+.global ftrace_graph_stubs_end
+.balign 32
+ftrace_graph_stubs:
+    .fill 1024 * 32, 1, 0xcc
+ftrace_graph_stubs_end:

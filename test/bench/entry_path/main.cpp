@@ -4,20 +4,31 @@
 // tracer's shadow stack and return hook) and tracefs's tracers into the ring buffer, with a
 // TSC clock as the kernel reads it (its own trace_clock). Prints ns per traced call above the same
 // loop without fentry sites, for the function and function_graph tracers (or those named after the
-// calls and rounds: `entry_path_bench [calls [rounds [tracer...]]]`). Host stand-ins (shim/)
-// replace only what a user process cannot do: GS-based per-CPU data and cli/sti.
+// calls and rounds: `entry_path_bench [calls [rounds [tracer...]]]`). As the kernel's patcher,
+// it makes the site jump to its stub (GraphStubs.h) while the tracer hooks returns;
+// `function_graph:call` measures the same tracer through ftrace_caller and a return slot
+// swapped for return_to_handler. Host stand-ins (shim/) replace only what a user process
+// cannot do: GS-based per-CPU data and cli/sti.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "HostPlatform.h"
 #include "Tasks/Task.h"
 #include "Trace/FtraceDispatch.h"
+#include "Trace/GraphStubs.h"
 #include "Trace/TraceClock.h"
 #include "trace/Tracing.h"
 #include "traced.h"
+
+extern "C" u8 ftrace_graph_stubs[];  // ftrace_entry.S
 
 PerCpu g_bench_cpu;
 u64 g_counter_clock;
@@ -55,6 +66,53 @@ u64 platform_clock(tg::TraceClock clock) {
   return trace_clock(clock);
 }
 
+// Text the bench rewrites, as the kernel's patcher does its own (mapped writable there).
+void make_writable(const void* address, size_t size) {
+  u64 page = static_cast<u64>(sysconf(_SC_PAGESIZE));
+  u64 start = reinterpret_cast<u64>(address) & ~(page - 1);
+  u64 end = reinterpret_cast<u64>(address) + size;
+  if (mprotect(reinterpret_cast<void*>(start), end - start, PROT_READ | PROT_WRITE | PROT_EXEC))
+    panic("mprotect failed");
+}
+
+// leaf's fentry site: `call __fentry__` as compiled, or `jmp` to its stub.
+class LeafSite {
+ public:
+  LeafSite() : site_(reinterpret_cast<u8*>(&traced::leaf)) {
+    make_writable(site_, sizeof compiled_);
+    std::memcpy(compiled_, site_, sizeof compiled_);
+    if (compiled_[0] != 0xe8) panic("leaf does not start with its fentry call");
+    make_writable(ftrace_graph_stubs, kGraphStubSize);
+    stub_ = graph_stub_write(0, reinterpret_cast<u64>(site_));
+  }
+  void jump_to_stub(bool stub) {
+    if (!stub) {
+      std::memcpy(site_, compiled_, sizeof compiled_);
+      return;
+    }
+    i32 rel = static_cast<i32>(static_cast<i64>(stub_) - reinterpret_cast<i64>(site_ + 5));
+    u8 jump[5] = {0xe9};
+    std::memcpy(jump + 1, &rel, sizeof rel);
+    std::memcpy(site_, jump, sizeof jump);
+  }
+
+ private:
+  u8* site_;
+  u8 compiled_[5];
+  u64 stub_;
+};
+
+// The records a round of `calls` leaves in the ring: none under nop, the function tracer's
+// one a call, function_graph's entry and return.
+u64 records_a_call(const tg::trace::Tracer& tracer) {
+  if (tracer.hooks_returns()) return 2;
+  return tracer.on_function ? 1 : 0;
+}
+
+u64 records_written(const tg::ring::CpuStats& stats) {
+  return stats.entries + stats.overrun;
+}
+
 double ns_per_call(long (*run)(int), int calls) {
   auto start = std::chrono::steady_clock::now();
   volatile long sink = run(calls);
@@ -86,12 +144,19 @@ int main(int argc, char** argv) {
   g_bench_cpu.current = &task;
 
   // The tracers to measure: the arguments after the first two, or all three.
-  std::vector<const char*> tracers(argv + std::min(argc, 3), argv + argc);
-  if (tracers.empty()) tracers = {"nop", "function", "function_graph"};
+  std::vector<std::string> tracers(argv + std::min(argc, 3), argv + argc);
+  if (tracers.empty()) tracers = {"nop", "function", "function_graph", "function_graph:call"};
+  LeafSite site;
 
   std::printf("entry_path_bench: %d calls a round, best of %d rounds\n", calls, rounds);
-  for (const char* tracer : tracers) {
-    if (!tracing->top().set_tracer(tg::StringView(tracer)).ok()) panic("set_tracer failed");
+  for (const std::string& label : tracers) {
+    std::string tracer = label.substr(0, label.find(':'));
+    if (!tracing->top().set_tracer(tg::StringView(tracer.c_str())).ok()) panic("set_tracer failed");
+    site.jump_to_stub(tracing->top().tracer().hooks_returns() && label.find(':') == label.npos);
+    // The measured path must also be right: every call returns its value and leaves its
+    // records, and the hooked returns leave the shadow stack as they found it.
+    u64 written_before = records_written(tracing->top().buffer().cpu(0).stats());
+    if (traced::run(calls) != plain::run(calls)) panic("a traced call returned a wrong value");
     std::vector<double> plain_ns, traced_ns;
     for (int round = 0; round < rounds; ++round) {
       plain_ns.push_back(ns_per_call(plain::run, calls));
@@ -100,10 +165,14 @@ int main(int argc, char** argv) {
     double plain = *std::min_element(plain_ns.begin(), plain_ns.end());
     double with = *std::min_element(traced_ns.begin(), traced_ns.end());
     tg::ring::CpuStats stats = tracing->top().buffer().cpu(0).stats();
+    u64 expected = static_cast<u64>(calls) * static_cast<u64>(rounds + 1) *
+                   records_a_call(tracing->top().tracer());
+    if (records_written(stats) - written_before != expected) panic("records missing or extra");
+    if (task.shadow_stack.top != 0) panic("hooked returns left frames behind");
     std::printf(
-        "  %-15s %6.2f ns a call, %6.2f without fentry: %6.2f ns of recording path "
+        "  %-20s %6.2f ns a call, %6.2f without fentry: %6.2f ns of recording path "
         "(entries %llu, overrun %llu)\n",
-        tracer, with, plain, with - plain, static_cast<unsigned long long>(stats.entries),
+        label.c_str(), with, plain, with - plain, static_cast<unsigned long long>(stats.entries),
         static_cast<unsigned long long>(stats.overrun));
   }
   FtraceStats ftrace = ftrace_stats();
