@@ -8,6 +8,7 @@
 #include "Memory/Heap.h"
 #include "Memory/Layout.h"
 #include "Memory/PageAllocator.h"
+#include "Tasks/Rcu.h"
 #include "Tasks/Task.h"
 #include "Time/Clock.h"
 #include "Time/Timer.h"
@@ -147,6 +148,7 @@ void account_switch(RunQueue& rq, Task* prev, Task* next) {
 // with the lock released. `preempted` keeps a task that was interrupted on its way to sleep
 // on the run queue, so the wake-up it was about to wait for cannot be lost.
 void __schedule(bool preempted) {
+  rcu_note_context_switch();
   PerCpu* cpu = this_cpu();
   RunQueue& rq = *cpu->run_queue;
   Task* prev = rq.current;
@@ -218,6 +220,7 @@ void on_reschedule_ipi(TrapFrame&, void*) {
 
 void on_timer_tick(TrapFrame&, void*) {
   ++this_cpu()->ticks;
+  rcu_sched_clock_irq();
   timers_run_expired();
   sched_tick();
 }
@@ -263,6 +266,7 @@ void scheduler_init_cpu(u32 cpu_id, u8* idle_stack_base) {
   if (cpu_id == 0) {
     interrupt_register(kVectorTimer, on_timer_tick, nullptr);
     interrupt_register(kVectorReschedule, on_reschedule_ipi, nullptr);
+    rcu_init();
   }
 }
 

@@ -194,7 +194,7 @@ void on_migrate(Task* task, u32 from, u32 to) {
   });
 }
 
-constexpr const char* kVectorNames[] = {"timer", "reschedule", "stop_machine"};
+constexpr const char* kVectorNames[] = {"timer", "reschedule", "stop_machine", "rcu"};
 
 StringView vector_name(u32 vector) {
   if (vector >= kVectorTimer && vector < kVectorTimer + array_size(kVectorNames)) {

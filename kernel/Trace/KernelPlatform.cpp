@@ -10,13 +10,13 @@
 #include "Memory/Heap.h"
 #include "Memory/Layout.h"
 #include "Memory/PageAllocator.h"
+#include "Tasks/Rcu.h"
 #include "Tasks/Task.h"
 #include "Time/Clock.h"
 #include "Trace/BreakpointProbes.h"
 #include "Trace/CodePatcher.h"
 #include "Trace/FtraceDispatch.h"
 #include "Trace/GraphStubs.h"
-#include "Trace/StopMachine.h"
 #include "Trace/SymbolTable.h"
 #include "Trace/TraceClock.h"
 #include "Trace/Tracefs.h"
@@ -139,12 +139,11 @@ TG_HOT u64 platform_clock(tg::TraceClock clock) {
   return trace_clock(clock);
 }
 
-void noop(void*) {}
-
-// Every CPU has passed through the rendezvous with interrupts on: any ring-buffer write
-// (always done with interrupts masked) that began before the call has ended.
+// A grace period (Tasks/Rcu.h): every other CPU has had interrupts on or switched tasks since
+// the call, so any ring-buffer write or tracer hook (always run with interrupts masked) that
+// began before it has ended.
 void synchronize_writers() {
-  stop_machine(noop, nullptr);
+  synchronize_rcu();
 }
 
 // trace_marker: the writing task stays on this CPU, and nothing records here meanwhile.

@@ -4,7 +4,7 @@
 
 // Fills in tracefs's Platform seam for the kernel: allocator (the kernel heap), CPU count,
 // text base, symbol table, clocks, and the hooks (functions_changed re-patches the call
-// sites, synchronize_writers is a stop_machine rendezvous, wake_readers calls whatever the
+// sites, synchronize_writers is an RCU grace period (Tasks/Rcu.h), wake_readers calls whatever the
 // file server registered).
 void kernel_platform_install(u32 cpu_count);
 

@@ -373,11 +373,58 @@ def test_instance_graph(kernel, guests):
     client.clunk(instances)
 
 
+RCU_CALL = re.compile(r"^ +\S+-\d+ +\[(\d{3})\] \S+ +(\d+\.\d+): (\w+) <-(\S+)$")
+RCU_FUNCTIONS = {"rcu_exp_handler", "rcu_init", "rcu_note_context_switch", "rcu_sched_clock_irq",
+                 "synchronize_rcu"}
+
+
+def test_rcu_functions(kernel, guests):
+    """The kernel's RCU under Linux's names: every CPU counts a quiescent state at each tick
+    and task switch, and a control write that frees what recorders may still see waits for a
+    grace period, which asks the other CPU for one through an IPI."""
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+
+    def write(path, text):
+        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+
+    write("set_ftrace_filter", "*rcu*")
+    listed = set(client.read_file(root, "tracing/set_ftrace_filter").split())
+    expect(listed == RCU_FUNCTIONS, f"*rcu* matched {sorted(listed)}")
+    write("current_tracer", "function")
+    # Replacing a pid list frees the old one after a grace period.
+    write("set_event_pid", "1")
+    write("set_event_pid", "2")
+    write("tracing_on", "0")
+    lines = client.read_file(root, "tracing/trace").splitlines()
+    write("current_tracer", "nop")
+    write("set_ftrace_filter", "")
+    write("set_event_pid", "")
+    write("tracing_on", "1")
+
+    calls = [m.groups() for m in map(RCU_CALL.match, lines) if m]
+    ticks = {cpu for cpu, _, name, parent in calls
+             if name == "rcu_sched_clock_irq" and parent == "on_timer_tick"}
+    expect(ticks == {"000", "001"}, f"ticks counted on CPUs {sorted(ticks)}: {lines[:20]}")
+    switches = [c for c in calls if c[2] == "rcu_note_context_switch" and c[3] == "__schedule"]
+    expect(switches, "no task switch counted")
+    waits = [(cpu, float(ts)) for cpu, ts, name, _ in calls if name == "synchronize_rcu"]
+    expect(waits, f"no grace period for the replaced pid list: {lines[-20:]}")
+    # Each grace period's IPI reaches the other CPU after the wait began.
+    for cpu, ts in waits:
+        answered = [c for c in calls if c[2] == "rcu_exp_handler" and c[0] != cpu
+                    and float(c[1]) >= ts]
+        expect(answered, f"the grace period on CPU {cpu} at {ts} sent no IPI that was taken")
+
+
 if __name__ == "__main__":
     if sys.argv[2] == "--process-events":
         run(test_process_events, sys.argv[1])
     elif sys.argv[2] == "--lock-functions":
         run(test_lock_functions, sys.argv[1])
+    elif sys.argv[2] == "--rcu-functions":
+        run(test_rcu_functions, sys.argv[1])
     elif sys.argv[2] == "--stacktrace-trigger":
         run(test_stacktrace_trigger, sys.argv[1])
     elif sys.argv[2] == "--instance-graph":

@@ -7,6 +7,7 @@
 constexpr u8 kVectorTimer = 0x20;
 constexpr u8 kVectorReschedule = 0x21;
 constexpr u8 kVectorStopMachine = 0x22;  // Trace/StopMachine: park a CPU while text is patched
+constexpr u8 kVectorRcu = 0x23;          // Tasks/Rcu: ask a CPU for a quiescent state now
 constexpr u8 kVectorIrqBase = 0x30;      // IOAPIC pin n arrives as kVectorIrqBase + n
 constexpr u8 kVectorSpurious = 0xff;
 
