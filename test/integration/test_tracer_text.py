@@ -418,11 +418,60 @@ def test_rcu_functions(kernel, guests):
         expect(answered, f"the grace period on CPU {cpu} at {ts} sent no IPI that was taken")
 
 
+SITE_PEEK = re.compile(r"peek: \(workload_alloc\+0x5/0x[0-9a-f]+\) site=(0x[0-9a-f]+)")
+KMALLOC_SITE = re.compile(r"kmalloc: call_site=(\S+) ")
+
+
+def test_site_stubs(kernel, guests):
+    """While a tracer hooks returns, kmalloc's fentry site jumps to its stub (0xe9) rather
+    than calling ftrace_caller (0xe8, the function tracer) or holding its NOP (0x0f), as a
+    kprobe reading the site's first byte shows; the graph still times kmalloc, and its event's
+    call_site is the real caller, not the stub the return slot holds."""
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+
+    def write(path, text):
+        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+
+    write("kprobe_events", "p:peek workload_alloc+5 site=@kmalloc:x8")
+    write("events/kprobes/peek/enable", "1")
+    write("events/kmem/kmalloc/enable", "1")
+    write("set_ftrace_filter", "kmalloc")
+    seen = {}
+    for tracer in ("function_graph", "function", "nop"):
+        write("current_tracer", tracer)
+        write("trace", "")
+        client.write_file(root, "workloads/run", b"alloc 4")
+        seen[tracer] = client.read_file(root, "tracing/trace")
+    write("current_tracer", "nop")
+    write("set_ftrace_filter", "")
+    write("events/kmem/kmalloc/enable", "0")
+    write("events/kprobes/peek/enable", "0")
+    write("kprobe_events", "")
+
+    opcodes = {tracer: set(SITE_PEEK.findall(text)) for tracer, text in seen.items()}
+    expect(opcodes == {"function_graph": {"0xe9"}, "function": {"0xe8"}, "nop": {"0xf"}},
+           f"kmalloc's site under each tracer: {opcodes}")
+    graph = seen["function_graph"]
+    entries = re.findall(r"\| +kmalloc\(\) \{$", graph, re.M)
+    returns = re.findall(r"\d+\.\d+ us +\| +\}$", graph, re.M)
+    expect(len(entries) >= 4 and len(returns) == len(entries),
+           f"function_graph: {len(entries)} kmalloc entries, {len(returns)} timed returns: "
+           f"{graph[-1500:]}")
+    sites = set(KMALLOC_SITE.findall(graph))
+    callers = {site.split("+")[0] for site in sites}
+    expect("workload_alloc" in callers and callers <= {"workload_alloc", "kmem_cache_create"},
+           f"kmalloc's call_site under function_graph: {sorted(sites)}")
+
+
 if __name__ == "__main__":
     if sys.argv[2] == "--process-events":
         run(test_process_events, sys.argv[1])
     elif sys.argv[2] == "--lock-functions":
         run(test_lock_functions, sys.argv[1])
+    elif sys.argv[2] == "--site-stubs":
+        run(test_site_stubs, sys.argv[1])
     elif sys.argv[2] == "--rcu-functions":
         run(test_rcu_functions, sys.argv[1])
     elif sys.argv[2] == "--stacktrace-trigger":
