@@ -51,8 +51,7 @@ Status TraceInstance::set_tracer(StringView requested) {
   notify_functions_changed();
   synchronize_writers();
   if (previous.reset) previous.reset(*this);
-  reset_buffer();
-  live_time_start_ = 0;
+  clear_buffer();
   // A latency tracer keeps its worst case in the snapshot buffer: allocated for it, freed
   // when a tracer that needs none follows (Linux's tracing_set_tracer).
   max_trace_ = MaxTraceInfo{};
@@ -174,9 +173,12 @@ Status TraceInstance::resize_cpu(u32 cpu, usize pages) {
   return status;
 }
 
+// Events keep recording whatever the tracer: the buffer's writers are stopped and waited
+// out before it is emptied, and let in again after.
 void TraceInstance::clear_buffer() {
   for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).disable_recording();
   synchronize_writers();
+  live_time_start_ = now();
   buffer_->reset();
   for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).enable_recording();
 }
@@ -197,17 +199,8 @@ Status TraceInstance::set_clock(TraceClock clock) {
   if (clock == clock_) return {};
   clock_ = clock;
   // Timestamps of two clocks cannot be merged: Linux clears the buffer on a switch.
-  reset_buffer();
+  clear_buffer();
   return {};
-}
-
-// Events keep recording whatever the tracer: the buffer's writers are stopped and waited
-// out before it is emptied, and let in again after.
-void TraceInstance::reset_buffer() {
-  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).disable_recording();
-  synchronize_writers();
-  buffer_->reset();
-  for (u32 i = 0; i < buffer_->cpu_count(); ++i) buffer_->cpu(i).enable_recording();
 }
 
 usize TraceInstance::pages_for_kb(u64 kb, usize page_size) {

@@ -62,10 +62,11 @@ class TraceInstance {
   void update_max_tr_single(u32 cpu, const MaxTraceInfo& info);
   const MaxTraceInfo& max_trace() const { return max_trace_; }
   // Where the live buffer's latency-format times count from (Linux's array_buffer
-  // time_start): a latency tracer sets it when it empties the buffer for a measurement;
-  // otherwise 0, and the times are the clock's own (no clock read at every reset).
+  // time_start): the instance's clock at the last reset of every CPU's buffer (a tracer or
+  // clock switch, `> trace`), as Linux's tracing_reset_online_cpus sets it; 0, the clock's
+  // own times, until the first. A latency tracer sets it when it empties the buffer for a
+  // measurement.
   u64 live_time_start() const { return live_time_start_; }
-  void set_live_time_start(u64 time) { live_time_start_ = time; }
   // tracing_max_latency, in ns (the file shows µs): the worst latency a latency tracer saw.
   u64 max_latency_ns() const { return max_latency_ns_.load(MemoryOrder::kRelaxed); }
   void set_max_latency_ns(u64 ns) { max_latency_ns_.store(ns, MemoryOrder::kRelaxed); }
@@ -80,7 +81,8 @@ class TraceInstance {
   // inside and no snapshot swap meanwhile; a latency tracer's max buffer follows (Linux
   // resizes its max buffer with the live one).
   Status resize_cpu(u32 cpu, usize pages);
-  // Empties the live buffer, every CPU, with the writers kept out meanwhile (control path).
+  // Empties the live buffer, every CPU, with the writers kept out meanwhile (control path:
+  // `> trace`, a tracer or clock switch), and starts its latency-format times there.
   void clear_buffer();
   void set_tracing_on(bool on);
   // A tracing_on file write: the same, and the tracer's start or stop (a latency tracer
@@ -191,8 +193,6 @@ class TraceInstance {
 
  private:
   TraceInstance() = default;
-  // Empties the live buffer with its writers stopped (a tracer or clock switch).
-  void reset_buffer();
 
   String name_;
   bool is_top_ = false;

@@ -47,7 +47,6 @@ void forget_task() {
 // Linux's wakeup_reset: an empty live buffer and no task.
 void reset_measurement(TraceInstance& instance) {
   instance.clear_buffer();
-  instance.set_live_time_start(instance.now());
   g_wakeup.lock.lock();
   forget_task();
   g_wakeup.lock.unlock();

@@ -74,6 +74,26 @@ TEST_F(Trace, ZeroLengthTruncatingWriteClears) {
   EXPECT_EQ(trace_lines().size(), 0u);
 }
 
+// Linux's array_buffer time_start: the clock's own times until the first reset of every
+// CPU's buffer, then counted from the last (`> trace`, a tracer switch), not a per-CPU clear.
+TEST_F(Trace, LatencyFormatTimesCountFromTheLastReset) {
+  set_clock(5'000'000'000);
+  ASSERT_EQ(echo("options/latency-format", "1"), Errno::kOk);
+  ASSERT_EQ(mark("boot"), Errno::kOk);
+  EXPECT_NE(cat("trace").find(" 5000000us : tracing_mark_write: boot"), std::string::npos);
+  ASSERT_EQ(echo("trace", ""), Errno::kOk);
+  advance_clock(7000);
+  ASSERT_EQ(mark("cleared"), Errno::kOk);
+  EXPECT_NE(cat("trace").find("    7us : tracing_mark_write: cleared"), std::string::npos);
+  ASSERT_EQ(echo("current_tracer", "function"), Errno::kOk);
+  advance_clock(3000);
+  ASSERT_EQ(mark("switched"), Errno::kOk);
+  ASSERT_EQ(echo("per_cpu/cpu0/trace", ""), Errno::kOk);
+  advance_clock(2000);
+  ASSERT_EQ(mark("cpu cleared"), Errno::kOk);
+  EXPECT_NE(cat("trace").find("    5us : tracing_mark_write: cpu cleared"), std::string::npos);
+}
+
 TEST_F(Trace, AppendDoesNotClear) {
   ASSERT_EQ(mark("m1"), Errno::kOk);
   ASSERT_EQ(echo_append("trace", "x"), Errno::kOk);
