@@ -11,9 +11,9 @@
  * %REG and $argN read (tracefs's ProbeHit order: r15 r14 r13 r12 rbx r11 r10 r9 r8 rdi rsi
  * rdx rcx rax rbp, lowest address first). */
 
-/* Every general register but %rbp (pushed first by each trampoline), in ProbeHit's order:
- * ftrace_regs_caller and return_to_handler must lay the block out the same way. */
-.macro PUSH_REGISTER_BLOCK
+/* The registers a call may carry arguments in, and %rax (varargs' vector count): what
+ * ftrace_caller and ftrace_stub_caller keep for the traced function. */
+.macro PUSH_ARGUMENT_REGISTERS
     pushq %rax
     pushq %rcx
     pushq %rdx
@@ -21,6 +21,21 @@
     pushq %rdi
     pushq %r8
     pushq %r9
+.endm
+.macro POP_ARGUMENT_REGISTERS
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+.endm
+
+/* Every general register but %rbp (pushed first by each trampoline), in ProbeHit's order:
+ * ftrace_regs_caller and return_to_handler must lay the block out the same way. */
+.macro PUSH_REGISTER_BLOCK
+    PUSH_ARGUMENT_REGISTERS
     pushq %r10
     pushq %r11
     pushq %rbx
@@ -38,25 +53,13 @@
 ftrace_caller:
     pushq %rbp
     movq %rsp, %rbp
-    pushq %rax
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %r8
-    pushq %r9                 /* 8 pushes: %rsp is 16-byte aligned for the call */
+    PUSH_ARGUMENT_REGISTERS   /* and %rbp: %rsp is 16-byte aligned for the call */
     movq 8(%rbp), %rdi
     subq $5, %rdi             /* ip: the call site, i.e. the traced function */
     leaq 16(%rbp), %rsi       /* where the parent return address lives (graph hooks it) */
     movq (%rbp), %rdx         /* the traced function's caller's frame */
     call ftrace_dispatch
-    popq %r9
-    popq %r8
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rax
+    POP_ARGUMENT_REGISTERS
     popq %rbp
     ret
 .size ftrace_caller, . - ftrace_caller
@@ -81,13 +84,7 @@ ftrace_regs_caller:
     popq %rbx
     popq %r11
     popq %r10
-    popq %r9
-    popq %r8
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rax
+    POP_ARGUMENT_REGISTERS
     popq %rbp
     ret
 .size ftrace_regs_caller, . - ftrace_regs_caller
@@ -112,26 +109,14 @@ ftrace_regs_caller:
 ftrace_stub_caller:
     pushq %rbp
     movq %rsp, %rbp
-    pushq %rax
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %r8
-    pushq %r9                 /* 8 pushes: %rsp is 16-byte aligned for the call */
+    PUSH_ARGUMENT_REGISTERS   /* and %rbp: %rsp is 16-byte aligned for the call */
     movq 8(%rbp), %rdi        /* the stub + 5 */
     movslq 3(%rdi), %rax      /* the displacement of its `call function+5` */
     leaq 2(%rdi,%rax), %rdi   /* ip: the function */
     leaq 16(%rbp), %rsi
     movq (%rbp), %rdx
     call ftrace_dispatch
-    popq %r9
-    popq %r8
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rax
+    POP_ARGUMENT_REGISTERS
     popq %rbp
     leaq return_to_handler(%rip), %r11  /* dead at a function's entry, as in ftrace_caller */
     cmpq %r11, 8(%rsp)

@@ -32,6 +32,19 @@ CASES = [
 ]
 
 
+def tracing_session(kernel, guests):
+    """A booted two-CPU guest's 9P session, and `write(path, text)`: `echo text > path` under
+    tracing/."""
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+
+    def write(path, text):
+        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+
+    return client, root, write
+
+
 def case_name(tracer, options):
     return "-".join([tracer] + options) + ".txt"
 
@@ -198,12 +211,7 @@ CACHE_FREE = re.compile(r"kmem_cache_free: call_site=\S+ ptr=([0-9a-f]{16}) name
 
 
 def test_process_events(kernel, guests):
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
-
-    def write(path, text):
-        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+    client, root, write = tracing_session(kernel, guests)
 
     write("set_event", "")
     for event in PROCESS_EVENTS:
@@ -252,12 +260,7 @@ def test_lock_functions(kernel, guests):
     """The kernel's locks are functions of their own under Linux's names: listed, filtered
     by a glob, and traced where they are taken (ramfs's directory mutex: create, two
     lookups, rename and unlink per iteration)."""
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
-
-    def write(path, text):
-        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+    client, root, write = tracing_session(kernel, guests)
 
     available = client.read_file(root, "tracing/available_filter_functions").split()
     for name in LOCK_FUNCTIONS:
@@ -291,12 +294,7 @@ def test_stacktrace_trigger(kernel, guests):
     """A `stacktrace` event trigger records the chain that reached the event, from the kernel
     function that hit it outwards (the tracer's own frames left out), as many times as its
     count says."""
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
-
-    def write(path, text):
-        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+    client, root, write = tracing_session(kernel, guests)
 
     write("events/kmem/kmalloc/trigger", "stacktrace:3")
     expect(client.read_file(root, "tracing/events/kmem/kmalloc/trigger") == "stacktrace:count=3\n",
@@ -327,12 +325,7 @@ def test_instance_graph(kernel, guests):
     """function_graph in an instance beside the top one (Linux 6.12's several fgraph
     users): each keeps to its own set_ftrace_filter and buffer, and records every call it
     wants with its duration."""
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
-
-    def write(path, text):
-        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+    client, root, write = tracing_session(kernel, guests)
 
     instances = client.walk(root, "tracing/instances")
     client.mkdir(instances, "graph")
@@ -382,12 +375,7 @@ def test_rcu_functions(kernel, guests):
     """The kernel's RCU under Linux's names: every CPU counts a quiescent state at each tick
     and task switch, and a control write that frees what recorders may still see waits for a
     grace period, which asks the other CPU for one through an IPI."""
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
-
-    def write(path, text):
-        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+    client, root, write = tracing_session(kernel, guests)
 
     write("set_ftrace_filter", "*rcu*")
     listed = set(client.read_file(root, "tracing/set_ftrace_filter").split())
@@ -427,12 +415,7 @@ def test_site_stubs(kernel, guests):
     than calling ftrace_caller (0xe8, the function tracer) or holding its NOP (0x0f), as a
     kprobe reading the site's first byte shows; the graph still times kmalloc, and its event's
     call_site is the real caller, not the stub the return slot holds."""
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
-
-    def write(path, text):
-        client.write_file(root, "tracing/" + path, text.encode(), ninep.O_WRONLY | ninep.O_TRUNC)
+    client, root, write = tracing_session(kernel, guests)
 
     write("kprobe_events", "p:peek workload_alloc+5 site=@kmalloc:x8")
     write("events/kprobes/peek/enable", "1")
