@@ -45,6 +45,31 @@
     pushq %r15
 .endm
 
+/* A return hook's frame: the return value saved (everything else is callee-saved or dead at
+ * a return), a frame pointer on the saved %rbp slot for backtraces, the return value as
+ * ftrace_graph_return's first argument and the TSC, read at once, as its third (in %rdx);
+ * %rsp is then 16-byte aligned for the call (3 pushes and 8). */
+.macro SAVE_RETURN_VALUE_READ_TSC
+    pushq %rbp
+    movq %rsp, %rbp
+    pushq %rax
+    pushq %rdx
+    movq %rax, %rdi
+    rdtsc
+    subq $8, %rsp
+    shlq $32, %rdx
+    orq %rax, %rdx
+.endm
+/* The address ftrace_graph_return gave moves to %rcx (caller-clobbered and not part of the
+ * return value), the return value comes back and the frame goes. */
+.macro RESTORE_RETURN_VALUE
+    movq %rax, %rcx
+    addq $8, %rsp
+    popq %rdx
+    popq %rax
+    popq %rbp
+.endm
+
 .section .text.hot, "ax", @progbits  /* with the recording path: see linker.ld */
 .code64
 
@@ -133,16 +158,8 @@ ftrace_stub_caller:
 .global ftrace_stub_return
 .type ftrace_stub_return, @function
 ftrace_stub_return:
-    pushq %rbp
-    movq %rsp, %rbp
-    pushq %rax
-    pushq %rdx
-    movq %rax, %rdi
-    rdtsc
-    subq $8, %rsp             /* 3 pushes and 8: %rsp is 16-byte aligned for the call */
-    shlq $32, %rdx
-    orq %rax, %rdx            /* the TSC, kept for the next frame in the slot just made */
-    movq %rdx, (%rsp)
+    SAVE_RETURN_VALUE_READ_TSC
+    movq %rdx, (%rsp)         /* the TSC, kept for the next frame in the slot just made */
 1:  xorl %esi, %esi
     call ftrace_graph_return
     leaq return_to_handler(%rip), %rcx
@@ -151,11 +168,7 @@ ftrace_stub_return:
     movq -8(%rbp), %rdi       /* another hook's frame: its return is now too */
     movq (%rsp), %rdx
     jmp 1b
-2:  movq %rax, %rcx
-    addq $8, %rsp
-    popq %rdx
-    popq %rax
-    popq %rbp
+2:  RESTORE_RETURN_VALUE
     pushq %rcx
     ret
 .size ftrace_stub_return, . - ftrace_stub_return
@@ -173,22 +186,10 @@ ftrace_stub_return:
 .global return_to_handler
 .type return_to_handler, @function
 return_to_handler:
-    pushq %rbp
-    movq %rsp, %rbp           /* frame pointer on the saved %rbp slot, for backtraces */
-    pushq %rax
-    pushq %rdx
-    movq %rax, %rdi
-    rdtsc
-    subq $8, %rsp             /* 3 pushes and 8: %rsp is 16-byte aligned for the call */
-    shlq $32, %rdx
-    orq %rax, %rdx            /* the TSC */
+    SAVE_RETURN_VALUE_READ_TSC
     xorl %esi, %esi           /* no register block */
     call ftrace_graph_return
-    movq %rax, %rcx           /* caller-clobbered and not part of the return value */
-    addq $8, %rsp
-    popq %rdx
-    popq %rax
-    popq %rbp
+    RESTORE_RETURN_VALUE
     jmp *%rcx
 .size return_to_handler, . - return_to_handler
 
