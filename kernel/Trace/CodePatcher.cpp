@@ -101,13 +101,6 @@ SiteCall site_wanted(tg::trace::Tracing& tracing, const Site& site, bool tracer_
   if (!tracer_wants || !tracing.function_site_wanted(site.address)) return SiteCall::kNone;
   return hooks_returns && site.stub ? SiteCall::kStub : SiteCall::kCaller;
 }
-
-// Whether some tracer hooks the returns of the calls it traces: the top instance's (the
-// graph tracers), an instance's function_graph, or the profiler.
-bool returns_hooked(tg::trace::Tracing& tracing) {
-  return tracing.top().tracer().hooks_returns() || tracing.profiler().enabled() ||
-         tracing.instance_hooks_returns();
-}
 }  // namespace
 
 void patcher_init() {
@@ -131,13 +124,16 @@ void patcher_update() {
   while (__atomic_exchange_n(&g_update_lock, 1, __ATOMIC_ACQUIRE)) cpu_relax();
   u64 start = clock_ns();
   bool tracer_wants = tracing->any_traces_functions();
-  bool hooks_returns = returns_hooked(*tracing);
+  // Some tracer hooks the returns of the calls it traces: the top instance's (the graph
+  // tracers), an instance's function_graph, or the profiler.
+  bool instance_graphs = tracing->instance_hooks_returns();
+  bool hooks_returns =
+      tracing->top().tracer().hooks_returns() || tracing->profiler().enabled() || instance_graphs;
   bool probes = false;
-  u32 live = 0, stubbed = 0;
+  u32 live = 0;
   for (u32 i = 0; i < g_site_count; ++i) {
     g_sites[i].want = site_wanted(*tracing, g_sites[i], tracer_wants, hooks_returns, probes);
     if (g_sites[i].want != SiteCall::kNone && !g_sites[i].bad) ++live;
-    if (g_sites[i].want == SiteCall::kStub && !g_sites[i].bad) ++stubbed;
   }
   // The live sites are exactly one instance's lists only without probes, without the stack
   // tracer and with one function-tracing instance; while they change, every instance tests
@@ -151,9 +147,8 @@ void patcher_update() {
   stop_machine(rewrite_sites, nullptr);
   if (!probes) __atomic_store_n(&g_patcher_probes, false, __ATOMIC_RELEASE);
   __atomic_store_n(&g_patcher_exact, exact, __ATOMIC_RELEASE);
-  __atomic_store_n(&g_patcher_instance_graphs, tracing->instance_hooks_returns(), __ATOMIC_RELEASE);
+  __atomic_store_n(&g_patcher_instance_graphs, instance_graphs, __ATOMIC_RELEASE);
   g_stats.live = live;
-  g_stats.stubbed = stubbed;
   g_stats.last_update_ns = clock_ns() - start;
   __atomic_store_n(&g_update_lock, 0, __ATOMIC_RELEASE);
   preempt_enable();

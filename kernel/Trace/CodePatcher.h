@@ -17,7 +17,6 @@ void patcher_update();
 struct PatcherStats {
   u32 sites;
   u32 live;
-  u32 stubbed;        // live sites that jump to their stub (GraphStubs.h)
   u64 updates;        // patcher_update calls that rewrote at least one site
   u64 sites_written;  // total rewrites
   u32 bad_sites;      // sites whose bytes were neither the NOP nor our call: never touched
