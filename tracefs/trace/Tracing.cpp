@@ -45,12 +45,24 @@ Result<TraceInstance*> Tracing::add_instance(StringView name, bool is_top) {
   ++next_id_;
   TraceInstance* instance = owned.get();
   instance->set_table_index(index);
+  if (!is_top) {
+    instance->set_tracing_thresh_us(top().tracing_thresh_us());
+    instance->set_max_graph_depth(top().max_graph_depth());
+  }
   TRY(instances_.append(move(owned)));
   // Recorders may see it from here on: it is complete.
   table_[index].store(instance, MemoryOrder::kRelease);
   if (table_end_.load(MemoryOrder::kRelaxed) <= index)
     table_end_.store(index + 1, MemoryOrder::kRelease);
   return instance;
+}
+
+void Tracing::set_tracing_thresh_us(u64 us) {
+  for (OwnPtr<TraceInstance>& instance : instances_) instance->set_tracing_thresh_us(us);
+}
+
+void Tracing::set_max_graph_depth(u32 depth) {
+  for (OwnPtr<TraceInstance>& instance : instances_) instance->set_max_graph_depth(depth);
 }
 
 Result<TraceInstance*> Tracing::create_instance(StringView name) {

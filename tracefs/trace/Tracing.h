@@ -38,6 +38,10 @@ class Tracing {
   Status remove_instance(StringView name);
   // Every instance (the top one first), and lookups by the id the file tree keeps.
   usize instance_count() const { return instances_.size(); }
+  // tracing_thresh and max_graph_depth are Linux's globals (files of the top directory only):
+  // set on every instance, whose recorders read their own copy, and copied into a new one.
+  void set_tracing_thresh_us(u64 us);
+  void set_max_graph_depth(u32 depth);
   TraceInstance& instance_at(usize index) { return *instances_[index]; }
   TraceInstance* find(u32 id);
   TraceInstance* find(StringView name);

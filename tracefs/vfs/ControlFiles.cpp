@@ -65,7 +65,7 @@ Result<bool> tracing_thresh_show(OpenFile& file, String& out) {
   return show_number(out, instance_of(file).tracing_thresh_us());
 }
 Result<usize> tracing_thresh_write(OpenFile& file, StringView data) {
-  instance_of(file).set_tracing_thresh_us(TRY(parse_unsigned(data)));
+  file.tracing().set_tracing_thresh_us(TRY(parse_unsigned(data)));
   return data.size();
 }
 
@@ -104,7 +104,7 @@ Result<usize> max_graph_depth_write(OpenFile& file, StringView data) {
   u64 depth = TRY(parse_unsigned(data));
   // An unsigned int in Linux (kstrtouint).
   if (depth > 0xffffffffu) return Errno::kRange;
-  instance_of(file).set_max_graph_depth(static_cast<u32>(depth));
+  file.tracing().set_max_graph_depth(static_cast<u32>(depth));
   return data.size();
 }
 

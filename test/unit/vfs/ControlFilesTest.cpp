@@ -136,6 +136,22 @@ TEST_F(MaxGraphDepth, AboveUintMaxIsErange) {
   EXPECT_EQ(echo("max_graph_depth", "4294967296"), Errno::kRange);
 }
 
+// Linux's globals: only the top directory has the files, and every instance's graph and
+// latency tracers follow them, instances made before the write and after it alike.
+TEST_F(MaxGraphDepth, TopFilesApplyToEveryInstance) {
+  ASSERT_EQ(mkdir("before"), Errno::kOk);
+  EXPECT_EQ(open("instances/before/max_graph_depth", vfs::kOpenReadOnly).error(), Errno::kNoEnt);
+  EXPECT_EQ(echo("instances/before/tracing_thresh", "5"), Errno::kNoEnt);
+  ASSERT_EQ(echo("max_graph_depth", "2"), Errno::kOk);
+  ASSERT_EQ(echo("tracing_thresh", "100"), Errno::kOk);
+  ASSERT_EQ(mkdir("after"), Errno::kOk);
+  ASSERT_EQ(tracing_->instance_count(), 3u);
+  for (usize i = 1; i < 3; ++i) {
+    EXPECT_EQ(tracing_->instance_at(i).max_graph_depth(), 2u) << i;
+    EXPECT_EQ(tracing_->instance_at(i).tracing_thresh_us(), 100u) << i;
+  }
+}
+
 TEST_F(BufferSizeKb, DefaultIs1410) {
   EXPECT_EQ(cat("buffer_size_kb"), "1410\n");
 }
