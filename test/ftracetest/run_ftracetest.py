@@ -48,11 +48,12 @@ SELFTESTS = "linux-source-6.12/tools/testing/selftests/ftrace"
 NEVER_RUN = {"ftrace/func_hotplug.tc": "takes the host's CPUs offline"}
 HOST_SETTINGS = ["/proc/sys/kernel/sched_rt_runtime_us", "/proc/sys/kernel/ftrace_enabled",
                  "/proc/sys/debug/kprobes-optimization"]
-# Tests that write addresses read from /proc/kallsyms as probe points: they run last, in a
-# second ftracetest run, with the guest's kallsyms bound over the host's. The other readers
-# of kallsyms keep the host's: multiple_kprobes would need 256 functions to probe, and the
-# guest's tracer code (most of its text) refuses kprobes.
-GUEST_KALLSYMS = {"kprobe/probepoint.tc"}
+# Tests that take probe points from /proc/kallsyms (addresses, or function names to look up
+# in available_filter_functions): they run last, in a second ftracetest run, with the guest's
+# kallsyms bound over the host's. The other readers of kallsyms keep the host's:
+# multiple_kprobes would need 256 functions to probe, and the guest's tracer code (most of
+# its text) refuses kprobes.
+GUEST_KALLSYMS = {"kprobe/probepoint.tc", "kprobe/kprobe_eventname.tc"}
 KALLSYMS = "/proc/kallsyms"
 STACK_SWITCH = "/proc/sys/kernel/stack_tracer_enabled"
 GUEST_STACK_SWITCH = "proc/sys/kernel/stack_tracer_enabled"  # in the guest's tree
