@@ -7,6 +7,7 @@
 #include "Tasks/Scheduler.h"
 #include "Tasks/Task.h"
 #include "Time/Timer.h"
+#include "Trace/CodePatcher.h"
 #include "Trace/FtraceDispatch.h"
 #include "Trace/GraphSleepTime.h"
 #include "Trace/TraceContext.h"
@@ -122,7 +123,9 @@ void record_event(u16 event, const u64 (&args)[N], void* site, Emit emit) {
 
 void on_switch(Task* prev, Task* next) {
   tg::trace::ProbeSite site = SCHED_SITE();
-  graph_sleep_time_on_switch(*g_top, g_tracing->profiler().enabled(), prev, next);
+  graph_sleep_time_on_switch(*g_top, g_tracing->profiler().enabled(),
+                             __atomic_load_n(&g_patcher_instance_graphs, __ATOMIC_RELAXED), prev,
+                             next);
   tg::trace::save_comm(next->pid, comm_of(next));
   // Every task of this kernel is its own process: its tgid is its pid.
   tg::trace::save_tgid(next->pid, next->pid);

@@ -42,6 +42,7 @@ struct ShadowStack {
   // stamped (GraphSleepTime.cpp).
   u64 switched_out;
   u64 switched_out_local;  // the same moment on the local clock, for the profiler's frames
+  u64 switched_out_tsc;    // and the TSC, for the instances' function_graph frames
   ShadowFrame frames[kFrames];
   // Return probes' frames keep their entry's arguments here, innermost last (a frame's
   // call.data is its index + 1, 0 when all were taken: its $argN then fail to fetch).

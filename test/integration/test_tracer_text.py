@@ -13,6 +13,7 @@ Tracer table; `--update DIR` writes new ones when the text is meant to change.
 import os
 import re
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
@@ -366,6 +367,46 @@ def test_instance_graph(kernel, guests):
     client.clunk(instances)
 
 
+GRAPH_DURATION = re.compile(r"(\d+\.\d+) us +\|")
+
+
+def test_instance_sleep_time(kernel, guests):
+    """sleep-time is one option for every instance, as Linux's fgraph_sleep_time: cleared in
+    an instance, it reads cleared at the top too, and the instance's function_graph then
+    leaves out the time a task spent switched out: schedule() no longer lasts as long as the
+    9P server's wait between two requests."""
+    client, root, write = tracing_session(kernel, guests)
+    instances = client.walk(root, "tracing/instances")
+    client.mkdir(instances, "sleepy")
+
+    def longest_schedule():
+        write("instances/sleepy/trace", "")
+        write("instances/sleepy/tracing_on", "1")
+        for _ in range(3):
+            time.sleep(0.1)  # the guest's 9P tasks wait in schedule() meanwhile
+            client.read_file(root, "tracing/instances/sleepy/tracing_on")
+        write("instances/sleepy/tracing_on", "0")
+        text = client.read_file(root, "tracing/instances/sleepy/trace")
+        durations = [float(d) for d in GRAPH_DURATION.findall(text)]
+        expect(durations, f"no schedule() returns traced: {text[:1500]}")
+        return max(durations)
+
+    write("instances/sleepy/set_ftrace_filter", "schedule")
+    write("instances/sleepy/current_tracer", "function_graph")
+    with_sleep = longest_schedule()
+    write("instances/sleepy/options/sleep-time", "0")
+    top_option = client.read_file(root, "tracing/options/sleep-time")
+    without_sleep = longest_schedule()
+    write("instances/sleepy/current_tracer", "nop")
+    write("options/sleep-time", "1")
+    client.unlinkat(instances, "sleepy", ninep.AT_REMOVEDIR)
+    client.clunk(instances)
+
+    expect(top_option == "0\n", f"the top's sleep-time after the instance's write: {top_option!r}")
+    expect(with_sleep >= 50000, f"sleep-time: the longest schedule() took {with_sleep} us")
+    expect(without_sleep < 20000, f"nosleep-time: the longest schedule() took {without_sleep} us")
+
+
 RCU_CALL = re.compile(r"^ +\S+-\d+ +\[(\d{3})\] \S+ +(\d+\.\d+): (\w+) <-(\S+)$")
 RCU_FUNCTIONS = {"rcu_exp_handler", "rcu_init", "rcu_note_context_switch", "rcu_sched_clock_irq",
                  "synchronize_rcu"}
@@ -453,6 +494,8 @@ if __name__ == "__main__":
         run(test_process_events, sys.argv[1])
     elif sys.argv[2] == "--lock-functions":
         run(test_lock_functions, sys.argv[1])
+    elif sys.argv[2] == "--instance-sleep-time":
+        run(test_instance_sleep_time, sys.argv[1])
     elif sys.argv[2] == "--site-stubs":
         run(test_site_stubs, sys.argv[1])
     elif sys.argv[2] == "--rcu-functions":

@@ -263,12 +263,6 @@ void TraceInstance::release_raw_reader(u32 cpu) {
   if (cpu < 63) __atomic_fetch_and(pipe_readers_.address(), ~(u64{1} << cpu), __ATOMIC_SEQ_CST);
 }
 
-Status TraceInstance::write_trace_options(StringView text) {
-  auto change = TRY(parse_option_write(text, tracer().name));
-  set_option(change.option, change.on);
-  return {};
-}
-
 void TraceInstance::set_option(TraceOption option, bool on) {
   options_.set(option, on);
   // Linux allocates its pid -> tgid map the first time record-tgid is set, and keeps it.

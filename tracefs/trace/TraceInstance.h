@@ -126,7 +126,6 @@ class TraceInstance {
 
   // One `trace_options` write ("name" / "noname"), and one options/NAME write: both apply
   // the option's side effects (overwrite switches the ring buffer's mode).
-  Status write_trace_options(StringView text);
   void set_option(TraceOption option, bool on);
   bool option(TraceOption option) const { return options_.get(option); }
 

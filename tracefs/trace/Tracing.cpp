@@ -9,6 +9,9 @@ namespace {
 
 Tracing* g_tracing = nullptr;
 
+// fgraph's options that are one for the whole kernel in Linux (Tracing::set_option).
+constexpr TraceOption kGraphGlobalOptions[] = {TraceOption::kSleepTime, TraceOption::kGraphTime};
+
 // Linux refuses names a directory cannot have; a space is fine (capture 20).
 bool valid_instance_name(StringView name) {
   if (name.empty() || name == StringView(".") || name == StringView("..")) return false;
@@ -48,6 +51,8 @@ Result<TraceInstance*> Tracing::add_instance(StringView name, bool is_top) {
   if (!is_top) {
     instance->set_tracing_thresh_us(top().tracing_thresh_us());
     instance->set_max_graph_depth(top().max_graph_depth());
+    for (TraceOption option : kGraphGlobalOptions)
+      instance->set_option(option, top().option(option));
   }
   TRY(instances_.append(move(owned)));
   // Recorders may see it from here on: it is complete.
@@ -63,6 +68,13 @@ void Tracing::set_tracing_thresh_us(u64 us) {
 
 void Tracing::set_max_graph_depth(u32 depth) {
   for (OwnPtr<TraceInstance>& instance : instances_) instance->set_max_graph_depth(depth);
+}
+
+void Tracing::set_option(TraceInstance& instance, TraceOption option, bool on) {
+  bool global = false;
+  for (TraceOption each : kGraphGlobalOptions) global = global || each == option;
+  if (!global) return instance.set_option(option, on);
+  for (OwnPtr<TraceInstance>& each : instances_) each->set_option(option, on);
 }
 
 Result<TraceInstance*> Tracing::create_instance(StringView name) {

@@ -42,6 +42,10 @@ class Tracing {
   // set on every instance, whose recorders read their own copy, and copied into a new one.
   void set_tracing_thresh_us(u64 us);
   void set_max_graph_depth(u32 depth);
+  // An option written in `instance`'s options/ or trace_options. fgraph's sleep-time and
+  // graph-time are Linux's globals (fgraph_sleep_time, fgraph_graph_time): written in any
+  // instance, they change in every one, and a new instance starts with the top's.
+  void set_option(TraceInstance& instance, TraceOption option, bool on);
   TraceInstance& instance_at(usize index) { return *instances_[index]; }
   TraceInstance* find(u32 id);
   TraceInstance* find(StringView name);

@@ -218,7 +218,9 @@ Result<bool> trace_options_show(OpenFile& file, String& out) {
   return false;
 }
 Result<usize> trace_options_write(OpenFile& file, StringView data) {
-  TRY(instance_of(file).write_trace_options(data));
+  trace::TraceInstance& instance = instance_of(file);
+  auto change = TRY(trace::parse_option_write(data, instance.tracer().name));
+  file.tracing().set_option(instance, change.option, change.on);
   return data.size();
 }
 
@@ -231,7 +233,7 @@ Result<bool> option_file_show(OpenFile& file, String& out) {
 Result<usize> option_file_write(OpenFile& file, StringView data) {
   u64 value = TRY(parse_unsigned(data));
   if (value > 1) return Errno::kInval;
-  instance_of(file).set_option(option_of(file).option, value == 1);
+  file.tracing().set_option(instance_of(file), option_of(file).option, value == 1);
   return data.size();
 }
 

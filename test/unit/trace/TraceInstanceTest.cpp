@@ -70,7 +70,8 @@ TEST_F(TraceInstanceTest, ClockChangeClearsBuffer) {
 }
 
 TEST_F(TraceInstanceTest, TracerOptionOfOtherTracerIsEinval) {
-  EXPECT_EQ(instance().write_trace_options("func_stack_trace").error(), Errno::kInval);
+  EXPECT_EQ(parse_option_write("func_stack_trace", instance().tracer().name).error(),
+            Errno::kInval);
 }
 
 TEST_F(TraceInstanceTest, TracingOffRecordsNothing) {

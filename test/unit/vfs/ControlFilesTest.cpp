@@ -269,6 +269,23 @@ TEST_F(TraceOptions, LeadingBlanksAreFine) {
   EXPECT_EQ(cat("options/sym-addr"), "1\n");
 }
 
+// fgraph's sleep-time and graph-time are Linux's globals: an instance's write changes them
+// everywhere, and a new instance starts with them; other options stay the instance's own.
+TEST_F(TraceOptions, SleepTimeAndGraphTimeAreOneForEveryInstance) {
+  ASSERT_EQ(mkdir("a"), Errno::kOk);
+  ASSERT_EQ(echo("instances/a/options/sleep-time", "0"), Errno::kOk);
+  EXPECT_EQ(cat("options/sleep-time"), "0\n");
+  ASSERT_EQ(echo("current_tracer", "function_graph"), Errno::kOk);
+  ASSERT_EQ(echo("trace_options", "nograph-time"), Errno::kOk);
+  ASSERT_EQ(echo("instances/a/options/print-parent", "0"), Errno::kOk);
+  EXPECT_EQ(cat("instances/a/options/graph-time"), "0\n");
+  ASSERT_EQ(mkdir("b"), Errno::kOk);
+  EXPECT_EQ(cat("instances/b/options/sleep-time"), "0\n");
+  EXPECT_EQ(cat("instances/b/options/graph-time"), "0\n");
+  EXPECT_EQ(cat("options/print-parent"), "1\n");
+  EXPECT_EQ(cat("instances/b/options/print-parent"), "1\n");
+}
+
 TEST_F(TraceOptions, OptionOfAnotherTracerIsEinval) {
   EXPECT_EQ(echo("trace_options", "func_stack_trace"), Errno::kInval);
 }
