@@ -247,8 +247,8 @@ always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContex
   u32 saved = 0;
   if (stack.probe_entries < ShadowStack::kProbeEntries) {
     ProbeEntryArgs& entry = stack.probe_entry[stack.probe_entries];
-    tg::trace::probe_entry_arguments(registers, entry.registers);
     entry.sp = reinterpret_cast<u64>(parent_slot);
+    tg::trace::probe_entry_arguments(registers, entry.sp, entry.arguments);
     saved = ++stack.probe_entries;
   }
   if (push_frame(stack, parent_slot, HookedCall{ip, 0, stack.top, saved}, &kReturnProbes,
@@ -357,7 +357,7 @@ always_inline_notrace void site_entries(const TracerGuard& guard, const RecordCo
       ProbeHit hit{registers, frame.call.ip, reinterpret_cast<u64>(registers) + kSavedRegisterBytes,
                    frame.return_address, retval};
       if (entry) {
-        hit.entry_args = entry->registers;
+        hit.entry_args = entry->arguments;
         hit.entry_sp = entry->sp;
       }
       g_tracing->probes().fire(*g_tracing, trace_context(guard.saved_flags()), hit, true);

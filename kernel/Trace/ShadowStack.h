@@ -21,10 +21,10 @@ struct ShadowFrame {
   u64 subtime;  // the profiler's frames: ProfiledCall::subtime
 };
 
-// What a return probe's $argN reads at the return: the argument registers (rdi rsi rdx rcx
-// r8 r9) and $stack as the function's entry saw them.
+// What a return probe's $argN reads at the return: the first arguments and $stack as the
+// function's entry saw them (tracefs's probe_entry_arguments).
 struct ProbeEntryArgs {
-  u64 registers[6];
+  u64 arguments[tg::trace::kEntryArguments];
   u64 sp;
 };
 

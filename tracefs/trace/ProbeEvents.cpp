@@ -71,11 +71,11 @@ bool base_value(const FetchArg& arg, const ProbeHit& hit, u64& value) {
       return read_memory(hit.sp + 8 * (arg.param - 6 + 1), &value, 8);
     case FetchOp::kEntryArgument:
       if (!hit.entry_args) return false;
-      if (arg.param < 6) {
+      if (arg.param < kEntryArguments) {
         value = hit.entry_args[arg.param];
         return true;
       }
-      // Stack arguments are read at the return, from the caller's frame the entry saw.
+      // Later stack arguments are read at the return, from the caller's frame the entry saw.
       return read_memory(hit.entry_sp + 8 * (arg.param - 6 + 1), &value, 8);
     case FetchOp::kStack:
       return read_memory(hit.sp + 8 * u64{arg.param}, &value, 8);
@@ -277,8 +277,10 @@ Result<OwnPtr<ProbeEvent>> ProbeEvent::create(ProbeDefinition definition, u16 id
   return probe;
 }
 
-void probe_entry_arguments(const u64* registers, u64 (&out)[6]) {
+void probe_entry_arguments(const u64* registers, u64 sp, u64 (&out)[kEntryArguments]) {
   for (usize i = 0; i < 6; ++i) out[i] = registers[kArgumentRegisters[i]];
+  for (usize i = 6; i < kEntryArguments; ++i)
+    if (!read_memory(sp + 8 * (i - 6 + 1), &out[i], 8)) out[i] = 0;
 }
 
 void ProbeEvent::set_event(u16 id) {

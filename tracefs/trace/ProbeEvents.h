@@ -20,16 +20,19 @@ struct ProbeHit {
   u64 sp;                // $stack: at an entry, the slot holding the return address
   u64 ret_ip;            // return probes: where the function returns to
   u64 retval;            // return probes: %rax
-  // Return probes: the argument registers (rdi rsi rdx rcx r8 r9) as the function's entry
-  // saw them, and $stack there (the slot that held the return address); null / 0 when the
-  // entry could not keep them.
+  // Return probes: the first kEntryArguments arguments as the function's entry saw them
+  // (probe_entry_arguments), and $stack there (the slot that held the return address); null
+  // / 0 when the entry could not keep them.
   const u64* entry_args = nullptr;
   u64 entry_sp = 0;
 };
 
-// Copies the argument registers (rdi rsi rdx rcx r8 r9) out of a ProbeHit register block:
-// what a return probe's entry keeps for its $argN (ProbeHit::entry_args).
-void probe_entry_arguments(const u64* registers, u64 (&out)[6]);
+// What a return probe's entry keeps for its $argN (Linux keeps its entry data): the argument
+// registers (rdi rsi rdx rcx r8 r9) out of a ProbeHit register block, then the next four
+// arguments from the stack above the return address at `sp` (0 where it cannot be read).
+// A later $argN is read from the stack at the return.
+constexpr usize kEntryArguments = 10;
+void probe_entry_arguments(const u64* registers, u64 sp, u64 (&out)[kEntryArguments]);
 
 // One dynamic event: its definition, the event it appears as under events/, and its hit
 // counts (kprobe_profile).

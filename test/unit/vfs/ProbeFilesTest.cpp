@@ -106,16 +106,41 @@ TEST_F(KprobeEvents, EnabledProbePrintsAsLinux) {
       << lines[0];
 }
 
+// The entry keeps the argument registers and the next four arguments, from the stack above
+// the return address.
+TEST_F(KprobeEvents, EntryKeepsTenArguments) {
+  u64 registers[15] = {};
+  registers[9] = 1;  // rdi
+  registers[8] = 5;  // r8
+  registers[7] = 6;  // r9
+  // The stack (in the probes' readable memory): the return address, then arguments 7..11.
+  u64 stack[6] = {0x7010, 7, 8, 9, 10, 11};
+  memcpy(g_memory, stack, sizeof stack);
+  u64 out[trace::kEntryArguments];
+  trace::probe_entry_arguments(registers, reinterpret_cast<u64>(g_memory), out);
+  EXPECT_EQ(out[0], 1u);
+  EXPECT_EQ(out[4], 5u);
+  EXPECT_EQ(out[5], 6u);
+  EXPECT_EQ(out[6], 7u);
+  EXPECT_EQ(out[9], 10u);
+  // A stack that cannot be read keeps zeros.
+  trace::probe_entry_arguments(registers, 0x10, out);
+  EXPECT_EQ(out[6], 0u);
+}
+
 // A return probe's $argN is the argument as the entry saw it (the kernel keeps it in the
 // shadow stack), whatever the register holds at the return.
 TEST_F(KprobeEvents, ReturnProbeReadsTheEntryArguments) {
-  ASSERT_EQ(echo("kprobe_events", "r:ret kmalloc size=$arg1 ptr=$arg2 $retval"), Errno::kOk);
-  EXPECT_EQ(cat("kprobe_events"), "r:kprobes/ret kmalloc size=$arg1 ptr=$arg2 arg3=$retval\n");
+  ASSERT_EQ(echo("kprobe_events", "r:ret kmalloc size=$arg1 ptr=$arg2 $retval late=$arg8"),
+            Errno::kOk);
+  EXPECT_EQ(cat("kprobe_events"),
+            "r:kprobes/ret kmalloc size=$arg1 ptr=$arg2 arg3=$retval late=$arg8\n");
   ASSERT_EQ(echo("events/kprobes/ret/enable", "1"), Errno::kOk);
   u64 registers[15] = {};
   registers[9] = 0xdead;  // rdi at the return: not what $arg1 reads
-  u64 entry[6] = {0x40, 0x1234, 0, 0, 0, 0};
-  u64 stack[2] = {0x7010, 0};
+  u64 entry[trace::kEntryArguments] = {0x40, 0x1234, 0, 0, 0, 0, 0, 0x88, 0, 0};
+  // At the return the caller's stack slot of $arg8 holds something else.
+  u64 stack[4] = {0x7010, 0, 0xbad, 0};
   trace::ProbeHit hit{registers, 0x1000, reinterpret_cast<u64>(stack), 0x7010, 0x99};
   hit.entry_args = entry;
   hit.entry_sp = reinterpret_cast<u64>(stack);
@@ -125,7 +150,8 @@ TEST_F(KprobeEvents, ReturnProbeReadsTheEntryArguments) {
   tracing_->probes().fire(*tracing_, trace::RecordContext{0, 7, 0, 0}, hit, true);
   auto lines = trace_lines();
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_NE(lines[0].find("size=0x40 ptr=0x1234 arg3=0x99"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("size=0x40 ptr=0x1234 arg3=0x99 late=0x88"), std::string::npos)
+      << lines[0];
   EXPECT_NE(lines[1].find("size=0x0 ptr=0x0 arg3=0x99"), std::string::npos) << lines[1];
 }
 
