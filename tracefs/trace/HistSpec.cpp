@@ -682,17 +682,7 @@ class HistParser {
       text = text.drop_front(second + 1);
     }
     if (text.starts_with("$")) {
-      StringView name = text.drop_front(1);
-      for (usize i = 0; i < spec_.vars.size(); ++i) {
-        if (!(spec_.vars[i].var_name == name)) continue;
-        HistNode node;
-        node.kind = HistNode::Kind::kVarRef;
-        node.flags = kHistVarRef;
-        node.constant = i;
-        node.field.size = 8;
-        TRY(node.name.append(name));
-        return add(move(node));
-      }
+      // This trigger's variables, then another's (parse_atom looks in that order).
       auto found = parse_atom(text, 0);
       if (!found.ok()) return fail(kParamNotFound, text);
       return found;
