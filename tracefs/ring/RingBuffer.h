@@ -82,15 +82,34 @@ class CpuBuffer {
   TG_ALWAYS_INLINE bool write_fixed(u64 timestamp, i32 pid, RecordType type,
                                     const u32 (&words)[kWords]) {
     static_assert(sizeof(Record) == kWords * sizeof(u32) && kWords > 1);
-    u32* place = claim_in_page(timestamp, pid, type, sizeof(Record));
-    if (!place) {
-      place = claim(timestamp, pid, type, sizeof(Record));
+    constexpr u32 kSize = sizeof(Record);
+    // claim()'s common case (recording on, the same pid, a delta that fits and room left in
+    // the current page: no kTask or kTimeStamp record, no new page), with every field read
+    // once, before the page is written: a store into the page may alias them, so each
+    // would otherwise be read again after it.
+    u64 delta = timestamp - last_time_;  // a clock gone backwards wraps beyond kMaxDelta
+    u32 offset = write_offset_;
+    PageHeader* page = current_;
+    PageSlot* slot = current_slot_;
+    if (delta > kMaxDelta || pid != last_pid_ || offset + kSize > data_size_ ||
+        disabled_.load(MemoryOrder::kRelaxed)) {
+      u32* place = claim(timestamp, pid, type, kSize);
       if (!place) return false;
       pending_size_ = 0;  // nothing for commit(): the record is published here
+      store_words<kWords>(place, words);
+      publish(kSize, type);
+      return true;
     }
-#pragma GCC unroll 8
-    for (usize i = 1; i < kWords; ++i) __atomic_store_n(&place[i], words[i], __ATOMIC_RELAXED);
-    publish(sizeof(Record), type);
+    last_time_ = timestamp;
+    write_offset_ = offset + kSize;
+    u32* place = page_data(page) + offset / 4;
+    __atomic_store_n(place, make_header(type, static_cast<u32>(delta)), __ATOMIC_RELAXED);
+    store_words<kWords>(place, words);
+    // The record becomes visible (as publish()).
+    __atomic_store_n(&page->commit, offset + kSize, __ATOMIC_RELEASE);
+    if (counts_as_entry(type))
+      slot->counts.store(slot->counts.load(MemoryOrder::kRelaxed) + count_of(1, kSize),
+                         MemoryOrder::kRelaxed);
     return true;
   }
 
@@ -180,26 +199,18 @@ class CpuBuffer {
     return reinterpret_cast<u32*>(page + 1);
   }
   u32* claim(u64 timestamp, i32 pid, RecordType type, usize size);
-  // claim()'s common case, inline for write_fixed: recording on, the same pid, a delta that
-  // fits and room left in the current page (so no kTask or kTimeStamp record and no new
-  // page). nullptr when any of that fails: claim() then does it all. Unlike claim(), it
-  // leaves nothing pending for commit().
-  TG_ALWAYS_INLINE u32* claim_in_page(u64 timestamp, i32 pid, RecordType type, usize size) {
-    // A clock gone backwards wraps the delta beyond kMaxDelta.
-    u64 delta = timestamp - last_time_;
-    if (delta > kMaxDelta || pid != last_pid_ || write_offset_ + size > data_size_ ||
-        disabled_.load(MemoryOrder::kRelaxed))
-      return nullptr;
-    u32* place = page_data(current_) + write_offset_ / 4;
-    __atomic_store_n(place, make_header(type, static_cast<u32>(delta)), __ATOMIC_RELAXED);
-    last_time_ = timestamp;
-    return place;
+  // A fixed record's words after its header (claim() or write_fixed() stored that).
+  template <usize kWords>
+  TG_ALWAYS_INLINE static void store_words(u32* place, const u32 (&words)[kWords]) {
+#pragma GCC unroll 8
+    for (usize i = 1; i < kWords; ++i) __atomic_store_n(&place[i], words[i], __ATOMIC_RELAXED);
   }
   bool start_page(u64 timestamp, i32 pid);
   void fold_current_page();
   bool take_free_page(u64 next);
   // The record at write_offset_ (and the bookkeeping before it) becomes visible: `commit` is
-  // released after every word of it was stored. Inline: write_fixed() ends with it.
+  // released after every word of it was stored. write_fixed() does the same inline, with the
+  // fields it has read.
   TG_ALWAYS_INLINE void publish(usize size, RecordType type) {
     write_offset_ += static_cast<u32>(size);
     __atomic_store_n(&current_->commit, write_offset_, __ATOMIC_RELEASE);
