@@ -19,14 +19,12 @@ always_inline_notrace u64 clock_cycles_to_ns(u64 cycles) {
   return static_cast<u64>((static_cast<unsigned __int128>(cycles) * clock_detail::g_mult) >> 32);
 }
 // The clock at a TSC value read earlier (the fentry path reads it first thing). 0 until
-// clock_init has run, as clock_ns().
+// clock_init has run, as clock_ns(): g_mult is 0 until then.
 always_inline_notrace u64 clock_tsc_to_ns(u64 tsc) {
-  if (!clock_detail::g_mult) return 0;
   return clock_cycles_to_ns(tsc - clock_detail::g_tsc_base);
 }
-// 0 until clock_init has run.
+// 0 until clock_init has run (g_mult is 0 until then).
 always_inline_notrace u64 clock_ns() {
-  if (!clock_detail::g_mult) return 0;
   return clock_cycles_to_ns(rdtsc() - clock_detail::g_tsc_base);
 }
 u64 clock_tsc_khz();
