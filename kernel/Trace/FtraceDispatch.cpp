@@ -202,26 +202,30 @@ always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_fl
 }
 
 // A tracer that hooks returns: the graph lists (global, as in Linux) pick the calls, then
-// the tracer decides (and may record the entry).
-always_inline_notrace void hooked_entry(const Tracer& tracer, const RecordContext& ctx,
-                                        u64 irq_flags, u64 ip, u64* parent_slot) {
+// the tracer decides (and may record the entry). kGraph: the tracer is known to be
+// function_graph, called directly.
+template <bool kGraph>
+always_inline_notrace void hooked_entry(TraceInstance& top, const Tracer& tracer,
+                                        const RecordContext& ctx, u64 irq_flags, u64 ip,
+                                        u64* parent_slot) {
   Task* task = current_task();
   if (!task) return;  // a CPU still booting: no task to keep frames in
   ShadowStack& stack = task->shadow_stack;
+  Tracing& tracing = *g_tracing;
   // The depth counts this tracer's frames (and set_graph_notrace's) only.
-  HookedCall call{ip, trace_clock(g_top->clock()), stack.top - stack.side_frames, 0};
+  HookedCall call{ip, trace_clock(top.clock()), stack.top - stack.side_frames, 0};
   if (stack.excluded) return;
   // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
-  if (g_tracing->graph_excluded(ip)) {
+  if (tracing.graph_excluded(ip)) {
     if (push_frame(stack, parent_slot, call, nullptr, return_to_handler)) ++stack.excluded;
     return;
   }
   // graph_should_trace, whose set_graph_notrace half was just tested.
-  if (call.depth == 0 && !g_tracing->graph_filter().admits(ip)) return;
-  if (!g_top->pid_allowed(ctx.pid)) return;
+  if (call.depth == 0 && !tracing.graph_filter().admits(ip)) return;
+  if (!top.pid_allowed(ctx.pid)) return;
   bool hook;
-  if (tracer.on_entry == GraphTracer::on_entry) {
-    hook = GraphTracer::on_entry(*g_top, ctx, call);
+  if (kGraph || tracer.on_entry == GraphTracer::on_entry) {
+    hook = GraphTracer::on_entry(top, ctx, call);
   } else {
     TableEntry entry = call_on_entry(tracer, irq_flags, call.ip, call.calltime, call.depth);
     hook = entry.hook;
@@ -316,6 +320,20 @@ TG_HOT void profile_return(ShadowStack& stack, const ShadowFrame& frame, u32 cpu
 always_inline_notrace void site_entries(const TracerGuard& guard, const RecordContext& ctx,
                                         TraceInstance& top, u64 ip, u64* parent_slot, u64 frame) {
   u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
+  const Tracer& tracer = top.tracer();
+  // The sites are exactly the top instance's lists and nothing else wants them (no probe,
+  // no stack tracer, no profiler, no other instance tracing functions: see
+  // Tracing::sole_function_slot): its tracer alone runs, called directly. Most traced calls
+  // take this path. A tracer switched since the patcher last published takes the rest.
+  if (exact == top.table_index() + 1) {
+    if (tracer.on_entry == GraphTracer::on_entry)
+      return hooked_entry<true>(top, tracer, ctx, guard.saved_flags(), ip, parent_slot);
+    if (tracer.on_function == FunctionTracer::record) {
+      if (top.pid_allowed(ctx.pid))
+        FunctionTracer::record_at(top, ctx, ip, *parent_slot, trace_clock(top.clock()));
+      return;
+    }
+  }
   // Before a graph tracer hooks the return: the stack then still holds the real one.
   if (unlikely(g_tracing->stack_tracer().wants_site(ip)))
     check_stack(guard.cpu(), parent_slot, frame);
@@ -326,25 +344,25 @@ always_inline_notrace void site_entries(const TracerGuard& guard, const RecordCo
     profile_entry(profiler, guard.cpu(), ip, parent_slot);
   // The top instance's tracer that hooks returns has a frame of its own; the instances'
   // function_graph share one, pushed after theirs (function_entries).
-  const Tracer& tracer = top.tracer();
   if (tracer.on_entry && instance_wants(top, exact, ip))
-    hooked_entry(tracer, ctx, guard.saved_flags(), ip, parent_slot);
+    hooked_entry<false>(top, tracer, ctx, guard.saved_flags(), ip, parent_slot);
   function_entries(ctx, guard.saved_flags(), exact, ip, parent_slot);
 }
 // The return of a frame no current tracer pushed: set_graph_notrace's, the profiler's, a
-// return probe's, or a tracer's since replaced.
-[[gnu::noinline]] void side_frame_return(ShadowStack& stack, const ShadowFrame& frame,
-                                         const TracerGuard& guard, u64 retval, const u64* registers,
+// return probe's, or a tracer's since replaced. `entered`: the recursion guard let this
+// return record.
+[[gnu::noinline]] void side_frame_return(ShadowStack& stack, const ShadowFrame& frame, bool entered,
+                                         u64 irq_flags, u32 cpu, u64 retval, const u64* registers,
                                          u64 tsc) {
   if (!frame.tracer) {
     --stack.excluded;
   } else if (frame.tracer == &kInstanceGraphs) {
     --stack.side_frames;
     --stack.instance_frames;
-    if (guard.entered()) instance_graph_returns(frame, guard.saved_flags(), tsc, retval);
+    if (entered) instance_graph_returns(frame, irq_flags, tsc, retval);
   } else if (frame.tracer == &kProfilerFrame) {
     --stack.side_frames;
-    if (guard.entered()) profile_return(stack, frame, guard.cpu());
+    if (entered) profile_return(stack, frame, cpu);
   } else if (frame.tracer == &kReturnProbes) {
     --stack.side_frames;
     const ProbeEntryArgs* entry = nullptr;
@@ -353,16 +371,29 @@ always_inline_notrace void site_entries(const TracerGuard& guard, const RecordCo
       --stack.probe_entries;
     }
     // The probe may have gone meanwhile: fire() finds only the probes still published.
-    if (guard.entered()) {
+    if (entered) {
       ProbeHit hit{registers, frame.call.ip, reinterpret_cast<u64>(registers) + kSavedRegisterBytes,
                    frame.return_address, retval};
       if (entry) {
         hit.entry_args = entry->arguments;
         hit.entry_sp = entry->sp;
       }
-      g_tracing->probes().fire(*g_tracing, trace_context(guard.saved_flags()), hit, true);
+      g_tracing->probes().fire(*g_tracing, trace_context(irq_flags), hit, true);
     }
   }
+}
+
+// Every return but function_graph's at the top: another tracer's that hooks returns (if it is
+// still current), or a side frame.
+[[gnu::noinline]] void other_return(ShadowStack& stack, const ShadowFrame& frame, bool entered,
+                                    u64 irq_flags, u32 cpu, u64 retval, const u64* registers,
+                                    u64 tsc) {
+  TraceInstance* top = g_top;
+  // The tracer that hooked the call, if it is still current (never null nor a marker).
+  if (!top || frame.tracer != &top->tracer())
+    return side_frame_return(stack, frame, entered, irq_flags, cpu, retval, registers, tsc);
+  if (entered)
+    call_on_return(*frame.tracer, irq_flags, frame.call, trace_clock_at(top->clock(), tsc), retval);
 }
 }  // namespace
 
@@ -404,18 +435,14 @@ extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers, u64 
   // call.
   const ShadowFrame& frame = stack.frames[--stack.top];
   TraceInstance* top = g_top;
-  // The tracer that hooked the call, if it is still current (never null nor a marker).
-  if (top && frame.tracer == &top->tracer()) {
-    if (guard.entered()) {
-      u64 rettime = trace_clock_at(top->clock(), tsc);
-      if (frame.tracer->on_return == GraphTracer::on_return)
-        GraphTracer::on_return(*top, trace_context(guard.saved_flags()), frame.call, rettime,
-                               retval);
-      else
-        call_on_return(*frame.tracer, guard.saved_flags(), frame.call, rettime, retval);
-    }
+  // function_graph at the top, still current: the return most hooked calls make, inline.
+  if (likely(top && frame.tracer == &top->tracer() &&
+             frame.tracer->on_return == GraphTracer::on_return && guard.entered())) {
+    GraphTracer::on_return(*top, trace_context(guard.saved_flags()), frame.call,
+                           trace_clock_at(top->clock(), tsc), retval);
   } else {
-    side_frame_return(stack, frame, guard, retval, registers, tsc);
+    other_return(stack, frame, guard.entered(), guard.saved_flags(), guard.cpu(), retval, registers,
+                 tsc);
   }
   return frame.return_address;
 }

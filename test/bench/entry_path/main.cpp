@@ -152,6 +152,9 @@ int main(int argc, char** argv) {
   for (const std::string& label : tracers) {
     std::string tracer = label.substr(0, label.find(':'));
     if (!tracing->top().set_tracer(tg::StringView(tracer.c_str())).ok()) panic("set_tracer failed");
+    // What the kernel's patcher publishes with no probes and no stack tracer: the sites are
+    // exactly the top instance's lists.
+    g_patcher_exact = tracing->sole_function_slot();
     site.jump_to_stub(tracing->top().tracer().hooks_returns() && label.find(':') == label.npos);
     // The measured path must also be right: every call returns its value and leaves its
     // records, and the hooked returns leave the shadow stack as they found it.
