@@ -203,35 +203,42 @@ always_inline_notrace void function_entries(const RecordContext& ctx, u64 irq_fl
 
 // A tracer that hooks returns: the graph lists (global, as in Linux) pick the calls, then
 // the tracer decides (and may record the entry). kGraph: the tracer is known to be
-// function_graph, called directly.
+// function_graph, called directly. The record context and the clock are read once the lists
+// have taken the call (as Linux's trace_graph_entry reads calltime), so that the lists'
+// lookups do not keep them waiting in registers.
 template <bool kGraph>
-always_inline_notrace void hooked_entry(TraceInstance& top, const Tracer& tracer,
-                                        const RecordContext& ctx, u64 irq_flags, u64 ip,
-                                        u64* parent_slot) {
+always_inline_notrace void hooked_entry(TraceInstance& top, const Tracer& tracer, u64 irq_flags,
+                                        u64 ip, u64* parent_slot) {
   Task* task = current_task();
   if (!task) return;  // a CPU still booting: no task to keep frames in
   ShadowStack& stack = task->shadow_stack;
+  if (stack.excluded) return;
   Tracing& tracing = *g_tracing;
   // The depth counts this tracer's frames (and set_graph_notrace's) only.
-  HookedCall call{ip, trace_clock(top.clock()), stack.top - stack.side_frames, 0};
-  if (stack.excluded) return;
+  u32 depth = stack.top - stack.side_frames;
   // set_graph_notrace: hook (so the subtree is known to be excluded) but record nothing.
   if (tracing.graph_excluded(ip)) {
-    if (push_frame(stack, parent_slot, call, nullptr, return_to_handler)) ++stack.excluded;
+    if (push_frame(stack, parent_slot, HookedCall{ip, trace_clock(top.clock()), depth, 0}, nullptr,
+                   return_to_handler))
+      ++stack.excluded;
     return;
   }
   // graph_should_trace, whose set_graph_notrace half was just tested.
-  if (call.depth == 0 && !tracing.graph_filter().admits(ip)) return;
-  if (!top.pid_allowed(ctx.pid)) return;
-  bool hook;
+  if (depth == 0 && !tracing.graph_filter().admits(ip)) return;
+  if (!top.pid_allowed(task->pid)) return;
+  RecordContext ctx = trace_context(irq_flags);
+  HookedCall call{ip, trace_clock(top.clock()), depth, 0};
   if (kGraph || tracer.on_entry == GraphTracer::on_entry) {
-    hook = GraphTracer::on_entry(top, ctx, call);
-  } else {
-    TableEntry entry = call_on_entry(tracer, irq_flags, call.ip, call.calltime, call.depth);
-    hook = entry.hook;
-    call.data = entry.data;
+    // The frame first, then the entry record, as Linux's function_graph_enter: a call whose
+    // return cannot be hooked (the stack is full) leaves no entry without a return.
+    if (GraphTracer::hooks(top, ctx, depth) &&
+        push_frame(stack, parent_slot, call, &tracer, return_to_handler))
+      GraphTracer::write_entry(top, ctx, ip, depth, call.calltime);
+    return;
   }
-  if (hook) push_frame(stack, parent_slot, call, &tracer, return_to_handler);
+  TableEntry entry = call_on_entry(tracer, irq_flags, call.ip, call.calltime, call.depth);
+  call.data = entry.data;
+  if (entry.hook) push_frame(stack, parent_slot, call, &tracer, return_to_handler);
 }
 
 // kprobe_events / dynamic_events at this function's entry: the entry probes fire now; a
@@ -314,39 +321,44 @@ TG_HOT void profile_return(ShadowStack& stack, const ShadowFrame& frame, u32 cpu
   ++g_recursion_misses;
 }
 
+// The sites are exactly the top instance's lists and nothing else wants them (no probe, no
+// stack tracer, no profiler, no other instance tracing functions: the patcher's exact slot,
+// see Tracing::sole_function_slot): its function or function_graph tracer runs alone, called
+// directly, the record context built here and kept in registers. Most traced calls take this
+// path. False for any other tracer (one switched since the patcher last published too).
+always_inline_notrace bool top_alone(const TracerGuard& guard, TraceInstance& top, u64 ip,
+                                     u64* parent_slot) {
+  const Tracer& tracer = top.tracer();
+  if (tracer.on_entry == GraphTracer::on_entry) {
+    hooked_entry<true>(top, tracer, guard.saved_flags(), ip, parent_slot);
+    return true;
+  }
+  if (tracer.on_function != FunctionTracer::record) return false;
+  RecordContext ctx = trace_context(guard.saved_flags());
+  if (top.pid_allowed(ctx.pid))
+    FunctionTracer::record_at(top, ctx, ip, *parent_slot, trace_clock(top.clock()));
+  return true;
+}
+
 // What every live site runs once its probes (if any) have fired: the stack tracer, the
 // profiler, the top instance's graph tracer and every instance's function tracer. `frame` is
 // the traced function's caller's frame (its saved %rbp).
-always_inline_notrace void site_entries(const TracerGuard& guard, const RecordContext& ctx,
-                                        TraceInstance& top, u64 ip, u64* parent_slot, u64 frame) {
-  u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
-  const Tracer& tracer = top.tracer();
-  // The sites are exactly the top instance's lists and nothing else wants them (no probe,
-  // no stack tracer, no profiler, no other instance tracing functions: see
-  // Tracing::sole_function_slot): its tracer alone runs, called directly. Most traced calls
-  // take this path. A tracer switched since the patcher last published takes the rest.
-  if (exact == top.table_index() + 1) {
-    if (tracer.on_entry == GraphTracer::on_entry)
-      return hooked_entry<true>(top, tracer, ctx, guard.saved_flags(), ip, parent_slot);
-    if (tracer.on_function == FunctionTracer::record) {
-      if (top.pid_allowed(ctx.pid))
-        FunctionTracer::record_at(top, ctx, ip, *parent_slot, trace_clock(top.clock()));
-      return;
-    }
-  }
+[[gnu::noinline]] void site_entries(TraceInstance& top, u32 exact, u64 irq_flags, u64 ip,
+                                    u64* parent_slot, u64 frame) {
+  RecordContext ctx = trace_context(irq_flags);
   // Before a graph tracer hooks the return: the stack then still holds the real one.
-  if (unlikely(g_tracing->stack_tracer().wants_site(ip)))
-    check_stack(guard.cpu(), parent_slot, frame);
+  if (unlikely(g_tracing->stack_tracer().wants_site(ip))) check_stack(ctx.cpu, parent_slot, frame);
   FunctionProfiler& profiler = g_tracing->profiler();
   // The profiler follows the top directory's set_ftrace_filter/notrace, as Linux's (its ops
   // take the global filter).
   if (unlikely(profiler.enabled()) && top.wants_function(ip))
-    profile_entry(profiler, guard.cpu(), ip, parent_slot);
+    profile_entry(profiler, ctx.cpu, ip, parent_slot);
   // The top instance's tracer that hooks returns has a frame of its own; the instances'
   // function_graph share one, pushed after theirs (function_entries).
+  const Tracer& tracer = top.tracer();
   if (tracer.on_entry && instance_wants(top, exact, ip))
-    hooked_entry<false>(top, tracer, ctx, guard.saved_flags(), ip, parent_slot);
-  function_entries(ctx, guard.saved_flags(), exact, ip, parent_slot);
+    hooked_entry<false>(top, tracer, irq_flags, ip, parent_slot);
+  function_entries(ctx, irq_flags, exact, ip, parent_slot);
 }
 // The return of a frame no current tracer pushed: set_graph_notrace's, the profiler's, a
 // return probe's, or a tracer's since replaced. `entered`: the recursion guard let this
@@ -407,7 +419,9 @@ extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, u64 frame) {
   if (!top) return;
   TracerGuard guard;
   if (!guard.entered()) return note_recursion();
-  site_entries(guard, trace_context(guard.saved_flags()), *top, ip, parent_slot, frame);
+  u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
+  if (exact == top->table_index() + 1 && top_alone(guard, *top, ip, parent_slot)) return;
+  site_entries(*top, exact, guard.saved_flags(), ip, parent_slot, frame);
 }
 
 extern "C" TG_HOT void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64* registers) {
@@ -422,7 +436,8 @@ extern "C" TG_HOT void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64*
     g_tracing->run_probes(ctx, {ip, *parent_slot, frame});
     entry_probes(ctx, ip, parent_slot, registers);
   }
-  site_entries(guard, ctx, *top, ip, parent_slot, frame);
+  site_entries(*top, __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE), guard.saved_flags(), ip,
+               parent_slot, frame);
 }
 
 extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers, u64 tsc) {

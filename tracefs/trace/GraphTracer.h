@@ -18,22 +18,32 @@ TG_ALWAYS_INLINE inline bool write_graph_return(TraceInstance& instance, const R
 // now() read once at entry and kept on the task's shadow stack; `depth` counts from 0.
 // Inline: the fentry dispatch calls on_entry and on_return directly, every traced call.
 struct GraphTracer {
-  // Writes the entry record unless tracing_thresh is set (then only long returns print).
+  // Writes the entry record unless tracing_thresh is set (then only returns print).
   // Returns false when the return must not be hooked: depth at or beyond max_graph_depth,
   // or an interrupt handler while funcgraph-irqs is off.
   TG_ALWAYS_INLINE static bool record_entry(TraceInstance& instance, const RecordContext& ctx,
                                             u64 ip, u32 depth, u64 calltime) {
+    if (!hooks(instance, ctx, depth)) return false;
+    write_entry(instance, ctx, ip, depth, calltime);
+    return true;
+  }
+  // record_entry's two steps, for a caller that pushes its frame in between (as Linux's
+  // function_graph_enter pushes the return before the entry is traced): whether the call is
+  // hooked, and the entry record.
+  TG_ALWAYS_INLINE static bool hooks(const TraceInstance& instance, const RecordContext& ctx,
+                                     u32 depth) {
     u32 max_depth = instance.max_graph_depth();
     if (max_depth != 0 && depth >= max_depth) return false;
-    if ((ctx.flags & ring::kFlagHardIrq) && !instance.option(TraceOption::kFuncgraphIrqs))
-      return false;
+    return !(ctx.flags & ring::kFlagHardIrq) || instance.option(TraceOption::kFuncgraphIrqs);
+  }
+  TG_ALWAYS_INLINE static void write_entry(TraceInstance& instance, const RecordContext& ctx,
+                                           u64 ip, u32 depth, u64 calltime) {
     // With a threshold only returns are written, but the return must still be timed.
-    if (instance.tracing_thresh_us() != 0) return true;
+    if (instance.tracing_thresh_us() != 0) return;
     // GraphEntryRecord: header, ip, depth, flags, preempt, reserved.
     u32 words[] = {0, text_offset(ip), byte_word(depth_byte(depth), ctx.flags, ctx.preempt, 0)};
     write_record<ring::GraphEntryRecord>(instance, ctx, ring::RecordType::kGraphEntry, words,
                                          calltime);
-    return true;
   }
   // The return record (short, or long for long calls or with funcgraph-retval); with
   // tracing_thresh, calls shorter than the threshold are dropped.

@@ -122,6 +122,23 @@ double ns_per_call(long (*run)(int), int calls) {
          calls;
 }
 
+// With the task's shadow stack full, a call's return cannot be hooked: it is counted as an
+// overflow and leaves no record (the frame is pushed before the entry is written), and it
+// still returns its value.
+void check_full_shadow_stack(tg::trace::TraceInstance& top, Task& task) {
+  u64 written_before = records_written(top.buffer().cpu(0).stats());
+  u64 overflows_before = ftrace_stats().shadow_overflows;
+  task.shadow_stack.top = ShadowStack::kFrames;
+  task.shadow_stack.side_frames = ShadowStack::kFrames;  // depth 0 for the graph's lists
+  bool right = traced::run(1) == plain::run(1);
+  task.shadow_stack.top = 0;
+  task.shadow_stack.side_frames = 0;
+  if (!right) panic("a call with a full shadow stack returned a wrong value");
+  if (ftrace_stats().shadow_overflows != overflows_before + 1) panic("the overflow went uncounted");
+  if (records_written(top.buffer().cpu(0).stats()) != written_before)
+    panic("a call whose return was not hooked left a record");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,6 +189,7 @@ int main(int argc, char** argv) {
                    records_a_call(tracing->top().tracer());
     if (records_written(stats) - written_before != expected) panic("records missing or extra");
     if (task.shadow_stack.top != 0) panic("hooked returns left frames behind");
+    if (tracing->top().tracer().hooks_returns()) check_full_shadow_stack(tracing->top(), task);
     std::printf(
         "  %-20s %6.2f ns a call, %6.2f without fentry: %6.2f ns of recording path "
         "(entries %llu, overrun %llu)\n",
