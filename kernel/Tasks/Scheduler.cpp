@@ -353,11 +353,19 @@ extern "C" notrace void schedule_from_interrupt() {
   __schedule(true);
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wframe-address"
 void preempt_enable() {
   PerCpu* cpu = this_cpu();
   compiler_barrier();
+  // Reported while the count still pins the CPU, at the caller (Linux's preempt_count_sub).
+  if (__builtin_expect(g_trace_preempt, false) && cpu->preempt_count == 1)
+    trace_preempt_on(reinterpret_cast<u64>(__builtin_return_address(0)),
+                     reinterpret_cast<u64>(__builtin_return_address(1)),
+                     reinterpret_cast<u64>(__builtin_frame_address(2)));
   if (--cpu->preempt_count == 0 && cpu->need_resched && !irqs_disabled()) schedule();
 }
+#pragma GCC diagnostic pop
 
 void sched_yield() {
   u64 flags = local_irq_save();

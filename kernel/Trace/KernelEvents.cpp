@@ -392,16 +392,58 @@ extern "C" __attribute__((noinline)) void trace_hardirqs_on() {
 }
 #pragma GCC diagnostic pop
 
+bool g_trace_preempt;
+
+namespace {
+u8 g_reporting_preempt[kMaxCpus];
+
+// The preemption count of this CPU left 0 or is about to return to it, to every instance
+// whose tracer follows it. What the tracers call meanwhile is not reported again.
+void report_preempt_edge(bool off, const tg::trace::ProbeSite& site) {
+  u32 cpu = this_cpu_id();  // the count pins the task here
+  if (g_reporting_preempt[cpu]) return;
+  g_reporting_preempt[cpu] = 1;
+  record([&](const RecordContext& ctx) {
+    tg::trace::SchedTask current = sched_task_of(current_task());
+    g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const tg::trace::Tracer& tracer = instance.tracer();
+      if (tracer.on_preempt_edge) tracer.on_preempt_edge(instance, ctx, off, site, current);
+    });
+  });
+  g_reporting_preempt[cpu] = 0;
+}
+}  // namespace
+
+// Called by the function that disabled preemption (preempt_disable is inline): the site is
+// that function and its caller, as for trace_hardirqs_off.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wframe-address"
+extern "C" __attribute__((noinline)) void trace_preempt_off() {
+  if (this_cpu()->preempt_count != 1) return;
+  report_preempt_edge(true,
+                      {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
+                       as_word(__builtin_frame_address(2))});
+}
+#pragma GCC diagnostic pop
+
+// preempt_enable, out of line, gives its own caller's site.
+void trace_preempt_on(u64 ip, u64 parent_ip, u64 frame) {
+  report_preempt_edge(false, {ip, parent_ip, frame});
+}
+
 void kernel_events_tracers_changed() {
   if (!g_tracing) return;
   bool irqflags = false;
+  bool preempt = false;
   bool sched = false;
   g_tracing->for_each_recorder([&](TraceInstance& instance) {
     const tg::trace::Tracer& tracer = instance.tracer();
     irqflags = irqflags || tracer.on_irqs_edge != nullptr;
+    preempt = preempt || tracer.on_preempt_edge != nullptr;
     sched = sched || tracer.on_sched_switch || tracer.on_sched_wakeup || tracer.on_sched_migrate;
   });
   __atomic_store_n(&g_trace_irqflags, irqflags, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_trace_preempt, preempt, __ATOMIC_RELEASE);
   __atomic_store_n(&g_tracer_sched_hooks, sched, __ATOMIC_RELEASE);
 }
 

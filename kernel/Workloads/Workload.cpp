@@ -20,6 +20,9 @@ constexpr WorkloadDescriptor kWorkloads[] = {
     {"timers", "kernel timers firing callbacks", 1000, 10000000, workload_timers},
     {"priority", "FIFO and normal tasks queued on one CPU run highest priority first", 100, 100000,
      workload_priority},
+    {"preempt_delay", "N microseconds busy with preemption disabled", 100, 5000000,
+     workload_preempt_delay},
+    {"irq_delay", "N microseconds busy with interrupts masked", 100, 5000000, workload_irq_delay},
 };
 
 SpinLock g_state_lock;

@@ -48,3 +48,5 @@ klib::Result<u64> workload_pingpong(u64 iterations);
 klib::Result<u64> workload_ramfs(u64 iterations);
 klib::Result<u64> workload_timers(u64 iterations);
 klib::Result<u64> workload_priority(u64 iterations);
+klib::Result<u64> workload_preempt_delay(u64 microseconds);
+klib::Result<u64> workload_irq_delay(u64 microseconds);

@@ -15,7 +15,8 @@ in that namespace; a host kernel without that sysctl gets /proc/sys/kernel cover
 scratch directory that holds it and copies of the other settings the suite touches. Those
 (/proc/sys/kernel/sched_rt_runtime_us, ftrace_enabled, /proc/sys/debug/kprobes-optimization) are covered by scratch files in that
 namespace, so the host's own are never written, and modprobe/rmmod/insmod are stand-ins that
-fail: host modules have nothing to do with the guest. ftrace/func_hotplug.tc (it takes host CPUs
+fail: host modules have nothing to do with the guest. The one exception is
+preemptirq_delay_test, whose stretch the guest's delay workloads make (DELAY_MODULE_SHIM). ftrace/func_hotplug.tc (it takes host CPUs
 offline) is never run. The tests in GUEST_KALLSYMS run last, with the guest's kallsyms bound
 over /proc/kallsyms.
 
@@ -124,6 +125,39 @@ def read_expectations(path):
     return expected
 
 
+REFUSED_SHIM = "#!/bin/sh\necho \"%s: host modules are not the guest's\" >&2\nexit 1\n"
+# Linux's preemptirq tests load preemptirq_delay_test for a stretch of known length with
+# preemption disabled or interrupts masked (test_mode=preempt|irq, delay= microseconds; its
+# defaults irq and 100). The guest's preempt_delay and irq_delay workloads make the same
+# stretch in the guest's kernel, so loading that module runs one (through the mount's
+# workloads/run, which returns once it has finished); unloading it has nothing to undo.
+# Any other module is refused.
+DELAY_MODULE_SHIM = {
+    "modprobe": """#!/bin/sh
+[ "$1" = preemptirq_delay_test ] || { echo "modprobe: host modules are not the guest's" >&2; exit 1; }
+shift
+mode=irq
+delay=100
+for arg in "$@"; do
+    case "$arg" in
+        test_mode=*) mode=${arg#test_mode=} ;;
+        delay=*) delay=${arg#delay=} ;;
+        *) echo "modprobe: preemptirq_delay_test: $arg is not followed" >&2; exit 1 ;;
+    esac
+done
+case "$mode" in
+    preempt|irq) echo "${mode}_delay $delay" > WORKLOADS/run ;;
+    *) echo "modprobe: preemptirq_delay_test: test_mode=$mode is not followed" >&2; exit 1 ;;
+esac
+""",
+    "rmmod": """#!/bin/sh
+[ "$1" = preemptirq_delay_test ] && exit 0
+echo "rmmod: host modules are not the guest's" >&2
+exit 1
+""",
+}
+
+
 def shield_host(scratch):
     """Unmounts every other tracefs/debugfs in this namespace and covers host settings."""
     with open("/proc/mounts") as mounts:
@@ -140,10 +174,11 @@ def shield_host(scratch):
         subprocess.run(["mount", "--bind", copy, setting], check=True)
     shims = os.path.join(scratch, "bin")
     os.makedirs(shims)
+    workloads = os.path.join(scratch, "workloads")
     for tool in ("modprobe", "rmmod", "insmod"):
         with open(os.path.join(shims, tool), "w") as shim:
-            shim.write("#!/bin/sh\necho \"%s: host modules are not the guest's\" >&2\nexit 1\n"
-                       % tool)
+            shim.write(DELAY_MODULE_SHIM[tool].replace("WORKLOADS", workloads) if tool in
+                       DELAY_MODULE_SHIM else REFUSED_SHIM % tool)
         os.chmod(os.path.join(shims, tool), 0o755)
     return shims
 
@@ -190,7 +225,12 @@ class MountedGuest:
         subprocess.run(["mount", "--bind", os.path.join(self.mount, "tracing"),
                         self.tracing_dir], check=True)
         bind_stack_switch(self.mount, scratch)
-        # The guest's kallsyms, kept reachable after the full mount is detached.
+        # The guest's workloads (the delay module's stand-in runs them), and its kallsyms,
+        # kept reachable after the full mount is detached.
+        self.workloads = os.path.join(scratch, "workloads")
+        os.makedirs(self.workloads)
+        subprocess.run(["mount", "--bind", os.path.join(self.mount, "workloads"),
+                        self.workloads], check=True)
         self.kallsyms = os.path.join(scratch, "kallsyms")
         open(self.kallsyms, "w").close()
         subprocess.run(["mount", "--bind", os.path.join(self.mount, "proc", "kallsyms"),
@@ -205,6 +245,7 @@ class MountedGuest:
         subprocess.run(["umount", "-l", self.tracing_dir], check=False)
         subprocess.run(["umount", "-l", STACK_SWITCH], check=False)
         subprocess.run(["umount", "-l", self.kallsyms], check=False)
+        subprocess.run(["umount", "-l", self.workloads], check=False)
 
 
 def instance_variants(directory, names):

@@ -218,7 +218,7 @@ class Instances(E2ETest):
         self.assertEqual(self.guest.put(base, "")[0], 204)
         try:
             self.assertEqual(self.guest.get(base + "available_tracers"),
-                             (200, "function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n"))
+                             (200, "function_graph wakeup_dl wakeup_rt wakeup preemptirqsoff preemptoff irqsoff function nop\n"))
             self.assertEqual(self.guest.put(base + "current_tracer", "function_duration"),
                              (400, "EINVAL: Invalid argument\n"))
             self.assertEqual(self.guest.put("/tracing/trace", "")[0], 204)

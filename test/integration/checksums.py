@@ -43,5 +43,10 @@ def priority(n):
     return n * 0x012
 
 
+def delay(n):
+    # preempt_delay and irq_delay: the microseconds they waited.
+    return n
+
+
 EXPECTED = {"alloc": alloc, "pingpong": pingpong, "ramfs": ramfs, "timers": timers,
-            "priority": priority}
+            "priority": priority, "preempt_delay": delay, "irq_delay": delay}

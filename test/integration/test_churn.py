@@ -27,7 +27,7 @@ from test_ninep import parse_last, session  # noqa: E402
 
 WORKLOADS = [("alloc", 500), ("ramfs", 20), ("pingpong", 200), ("timers", 20)]
 TRACERS = ["nop", "function", "function_graph", "function_duration", "wakeup", "wakeup_rt",
-           "irqsoff"]
+           "irqsoff", "preemptoff", "preemptirqsoff"]
 FILTERS = ["kmalloc*", "*alloc*", "!kfree", "schedule", "Scheduler::*", ""]
 BUFFER_KB = ["64", "200", "1408", "7"]
 REPLY_TIMEOUT_S = 120

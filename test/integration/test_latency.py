@@ -7,10 +7,12 @@ format: the header block naming the task, the wakeup (`+ [CPU]`) and context swi
 (`==> [CPU]`) records of that task, and an entry count that matches the lines. wakeup_dl
 records nothing: the guest has no deadline tasks. irqsoff measures the longest stretch a CPU
 ran with interrupts masked and shows it with where it started and ended and the stack at its
-end. The `priority` workload checks the
+end; preemptoff and preemptirqsoff measure the preempt_delay and irq_delay workloads'
+stretches. The `priority` workload checks the
 scheduler's order itself (its result is `failed` otherwise).
 
-    test_latency.py KERNEL (wakeup_rt | wakeup_dl | irqsoff | priority)
+    test_latency.py KERNEL (wakeup_rt | wakeup_dl | irqsoff | preemptoff | preemptirqsoff |
+                            priority)
 """
 
 import os
@@ -145,6 +147,69 @@ def test_irqsoff(kernel, guests):
     write(client, root, "tracing_on", "1")
 
 
+def latency_header(tracer):
+    return re.compile(IRQSOFF_HEADER.pattern.replace("irqsoff", tracer))
+
+
+def test_preemptoff(kernel, guests):
+    """preemptoff measures the preempt_delay workload's stretch (preemption disabled, 20 ms
+    busy), from its preempt_disable to its preempt_enable; irq_delay's longer masked stretch
+    is not one of its."""
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+    write(client, root, "current_tracer", "preemptoff")
+    client.write_file(root, "workloads/run", b"irq_delay 100000")
+    client.write_file(root, "workloads/run", b"preempt_delay 20000")
+    write(client, root, "tracing_on", "0")
+    latency = int(read(client, root, "tracing_max_latency"))
+    expect(20000 <= latency < 100000, f"preemptoff measured {latency} us, want the 20 ms stretch")
+    text = read(client, root, "trace")
+    header = latency_header("preemptoff").match(text)
+    expect(header, f"not Linux's preemptoff header:\n{text[:1200]}")
+    expect(int(header.group(1)) == latency,
+           f"the header says {header.group(1)} us, tracing_max_latency {latency}")
+    # As Linux, the site is the caller of the function that disabled preemption and enables
+    # it again; that function is the first record's.
+    expect("#  => started at: workload_run\n#  => ended at:   workload_run\n" in text,
+           f"the stretch is not the workload's:\n{text[:1200]}")
+    lines = text[header.end():].split("\n")[:-1]
+    entries = [line for line in lines if not line.startswith("#") and not line.startswith(" => ")]
+    expect(entries[0].endswith(": workload_preempt_delay <-workload_run"),
+           f"the stretch is not preempt_delay's: {entries[:2]}")
+    # Preemption disabled all along: the preempt-depth column is never 0.
+    expect(all(re.match(CONTEXT.replace(r"[.\d][.\d]", r"[1-9a-f][.\d]"), line) for line in entries),
+           f"a line with preemption enabled: {entries}")
+    expect(entries[-1].endswith("<stack trace>"), f"no stack at the end: {lines[-3:]}")
+    write(client, root, "current_tracer", "nop")
+    write(client, root, "tracing_on", "1")
+
+
+def test_preemptirqsoff(kernel, guests):
+    """preemptirqsoff follows both: the longer of the two workloads' stretches is the maximum,
+    whichever kind it is."""
+    guest = Guest(kernel, smp=2, timeout=300)
+    guests.append(guest)
+    client, root = session(guest)
+    write(client, root, "current_tracer", "preemptirqsoff")
+    client.write_file(root, "workloads/run", b"preempt_delay 10000")
+    first = int(read(client, root, "tracing_max_latency"))
+    expect(first >= 10000, f"preempt_delay's 10 ms stretch measured {first} us")
+    client.write_file(root, "workloads/run", b"irq_delay 60000")
+    write(client, root, "tracing_on", "0")
+    latency = int(read(client, root, "tracing_max_latency"))
+    expect(latency >= 60000, f"irq_delay's 60 ms stretch measured {latency} us")
+    text = read(client, root, "trace")
+    header = latency_header("preemptirqsoff").match(text)
+    expect(header, f"not Linux's preemptirqsoff header:\n{text[:1200]}")
+    entries = [line for line in text[header.end():].split("\n")
+               if line and not line.startswith("#") and not line.startswith(" => ")]
+    expect(entries[0].endswith(": workload_irq_delay <-workload_run"),
+           f"the stretch is not irq_delay's: {entries[:2]}")
+    write(client, root, "current_tracer", "nop")
+    write(client, root, "tracing_on", "1")
+
+
 def test_priority(kernel, guests):
     guest = Guest(kernel, smp=2, timeout=300)
     guests.append(guest)
@@ -158,5 +223,6 @@ def test_priority(kernel, guests):
 
 if __name__ == "__main__":
     tests = {"wakeup_rt": test_wakeup_rt, "wakeup_dl": test_wakeup_dl, "irqsoff": test_irqsoff,
+             "preemptoff": test_preemptoff, "preemptirqsoff": test_preemptirqsoff,
              "priority": test_priority}
     run(tests[sys.argv[2]], sys.argv[1])

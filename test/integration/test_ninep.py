@@ -178,7 +178,8 @@ def test_workloads(kernel, guests):
     guests.append(guest)
     client, root = session(guest)
     expect(client.read_file(root, "workloads/available").split() ==
-           ["alloc", "pingpong", "ramfs", "timers", "priority"], "workloads/available")
+           ["alloc", "pingpong", "ramfs", "timers", "priority", "preempt_delay", "irq_delay"],
+           "workloads/available")
 
     # The write completes when the workload has finished.
     written = client.write_file(root, "workloads/run", "alloc 1000\n")
@@ -293,8 +294,8 @@ def test_diod(kernel, guests):
         tracers = diod_tool("diodcat", relay, "tracing/available_tracers").split()
         expect("nop" in tracers and "function" in tracers, f"available_tracers gave {tracers}")
         available = diod_tool("diodcat", relay, "workloads/available").split()
-        expect(available == ["alloc", "pingpong", "ramfs", "timers", "priority"],
-               f"workloads/available gave {available}")
+        expect(available == ["alloc", "pingpong", "ramfs", "timers", "priority", "preempt_delay",
+                             "irq_delay"], f"workloads/available gave {available}")
     finally:
         relay.close()
     # Our own client still gets a fresh session after diod's connections.

@@ -8,7 +8,8 @@ import sys
 import checksums
 from guestlib import Guest, expect, run
 
-COUNTS = {"alloc": 3000, "pingpong": 400, "ramfs": 500, "timers": 700, "priority": 20}
+COUNTS = {"alloc": 3000, "pingpong": 400, "ramfs": 500, "timers": 700, "priority": 20,
+          "preempt_delay": 2000, "irq_delay": 2000}
 RESULT = re.compile(r"workload: (\w+) status=(\w+) iterations=(\d+) duration_ns=(\d+) "
                     r"checksum=0x([0-9a-f]{16})")
 
@@ -30,6 +31,9 @@ def test_all_complete(kernel, guests):
         got = int(m.group(5), 16)
         expect(got == want, f"workload {name} checksum {got:#x}, want {want:#x}")
         expect(int(m.group(4)) > 0, f"workload {name} took no time")
+    for name in ("preempt_delay", "irq_delay"):
+        waited = int(results[name].group(4))
+        expect(waited >= COUNTS[name] * 1000, f"{name} {COUNTS[name]} took only {waited} ns")
     crossed = re.search(r"pingpong: ping on cpu(\d+), pong on cpu(\d+), (\d+) wakeups crossed "
                         r"CPUs, ping migrated (\d+)", log)
     expect(crossed, "pingpong did not report its CPUs")
@@ -41,7 +45,7 @@ def test_all_complete(kernel, guests):
     expect(crossed.group(4) == "1", "ping did not migrate to its CPU")
     remote = sum(int(n) for n in re.findall(r"sched: cpu\d+ switches=\d+ remote_wakeups=(\d+)", log))
     expect(remote >= int(crossed.group(3)), f"scheduler counted {remote} remote wakeups")
-    expect("boot workloads done: 5 ran, 0 failed" in log, "init did not finish the list")
+    expect(f"boot workloads done: {len(COUNTS)} ran, 0 failed" in log, "init did not finish the list")
 
 
 def test_bad_requests_refused(kernel, guests):

@@ -19,8 +19,13 @@ struct CriticalSection {
   u64 sequence = 0;        // the max_sequence it started under
 };
 
-// Linux keeps this in file-scope variables; one instance at a time runs the tracer.
+// What the running tracer follows (Linux's trace_type): the interrupt flag, the preemption
+// count, or both.
+enum TraceType : u8 { kIrqsOff = 1, kPreemptOff = 2 };
+
+// Linux keeps this in file-scope variables; one instance at a time runs one of the tracers.
 struct IrqsoffState {
+  u8 type = 0;
   ArchSpinLock max_lock;
   Atomic<bool> enabled{false};
   Atomic<u64> max_sequence{0};
@@ -96,8 +101,9 @@ void stop_critical(TraceInstance& instance, const RecordContext& ctx, const Prob
   section.critical_start = 0;
 }
 
-void on_irqs_edge(TraceInstance& instance, const RecordContext& ctx, bool off,
-                  const ProbeSite& site, const SchedTask& current) {
+// A stretch starts or ends; while the tracer is stopped, this CPU's open stretch is forgotten.
+void on_edge(TraceInstance& instance, const RecordContext& ctx, bool off, const ProbeSite& site,
+             const SchedTask& current) {
   if (!g_irqsoff.enabled.load(MemoryOrder::kAcquire) || !instance.tracing_on()) {
     g_irqsoff.cpus[ctx.cpu % CpuMask::kMaxCpus].open = false;
     return;
@@ -108,10 +114,30 @@ void on_irqs_edge(TraceInstance& instance, const RecordContext& ctx, bool off,
     stop_critical(instance, ctx, site, current);
 }
 
-// Functions are recorded only inside a masked stretch, on its CPU.
+// Linux's tracer_hardirqs_off/on: the interrupt flag opens or closes the stretch unless the
+// preemption count (followed by preemptirqsoff) holds it open. Interrupts are masked at both
+// edges (the unmasking is reported before it happens).
+void on_irqs_edge(TraceInstance& instance, const RecordContext& ctx, bool off,
+                  const ProbeSite& site, const SchedTask& current) {
+  if (!(g_irqsoff.type & kIrqsOff)) return;
+  if ((g_irqsoff.type & kPreemptOff) && ctx.preempt) return;
+  on_edge(instance, ctx, off, site, current);
+}
+
+// Linux's tracer_preempt_off/on: the preemption count leaving or returning to 0 opens or
+// closes the stretch unless masked interrupts (followed by preemptirqsoff) hold it open.
+void on_preempt_edge(TraceInstance& instance, const RecordContext& ctx, bool off,
+                     const ProbeSite& site, const SchedTask& current) {
+  if (!(g_irqsoff.type & kPreemptOff)) return;
+  if ((g_irqsoff.type & kIrqsOff) && (ctx.flags & ring::kFlagIrqsOff)) return;
+  on_edge(instance, ctx, off, site, current);
+}
+
+// Functions are recorded only inside a stretch, on its CPU, with interrupts masked or
+// preemption disabled (Linux's func_prolog_dec).
 bool on_function(TraceInstance& instance, const RecordContext& ctx, u64 ip, u64 parent_ip) {
   if (!g_irqsoff.cpus[ctx.cpu % CpuMask::kMaxCpus].open) return false;
-  if (!(ctx.flags & ring::kFlagIrqsOff)) return false;
+  if (!(ctx.flags & ring::kFlagIrqsOff) && !ctx.preempt) return false;
   if (!instance.option(TraceOption::kFunctionTrace)) return false;
   return FunctionTracer::record(instance, ctx, ip, parent_ip);
 }
@@ -120,8 +146,9 @@ void forget_sections() {
   for (CriticalSection& section : g_irqsoff.cpus) section = CriticalSection{};
 }
 
-Status init(TraceInstance& instance) {
+Status init_type(TraceInstance& instance, u8 type) {
   if (g_irqsoff.busy) return Errno::kBusy;
+  g_irqsoff.type = type;
   g_irqsoff.saved_latency_format = instance.option(TraceOption::kLatencyFormat);
   g_irqsoff.saved_overwrite = instance.option(TraceOption::kOverwrite);
   instance.set_option(TraceOption::kOverwrite, true);
@@ -140,6 +167,16 @@ void reset(TraceInstance& instance) {
   g_irqsoff.busy = false;
 }
 
+Status init_irqsoff(TraceInstance& instance) {
+  return init_type(instance, kIrqsOff);
+}
+Status init_preemptoff(TraceInstance& instance) {
+  return init_type(instance, kPreemptOff);
+}
+Status init_preemptirqsoff(TraceInstance& instance) {
+  return init_type(instance, kIrqsOff | kPreemptOff);
+}
+
 // Linux's irqsoff start/stop: tracing_on 1 measures again (the open stretches start over).
 void start(TraceInstance&) {
   g_irqsoff.enabled.store(true, MemoryOrder::kRelease);
@@ -155,12 +192,41 @@ const Tracer kIrqsoffTracer = {
     .name = "irqsoff",
     .in_instances = true,
     .use_max_tr = true,
-    .init = init,
+    .init = init_irqsoff,
     .reset = reset,
     .start = start,
     .stop = stop,
     .on_function = on_function,
     .on_irqs_edge = on_irqs_edge,
+    .print_header = print_default_header,
+    .print_entry = print_default_entry,
+};
+
+const Tracer kPreemptoffTracer = {
+    .name = "preemptoff",
+    .in_instances = true,
+    .use_max_tr = true,
+    .init = init_preemptoff,
+    .reset = reset,
+    .start = start,
+    .stop = stop,
+    .on_function = on_function,
+    .on_preempt_edge = on_preempt_edge,
+    .print_header = print_default_header,
+    .print_entry = print_default_entry,
+};
+
+const Tracer kPreemptirqsoffTracer = {
+    .name = "preemptirqsoff",
+    .in_instances = true,
+    .use_max_tr = true,
+    .init = init_preemptirqsoff,
+    .reset = reset,
+    .start = start,
+    .stop = stop,
+    .on_function = on_function,
+    .on_irqs_edge = on_irqs_edge,
+    .on_preempt_edge = on_preempt_edge,
     .print_header = print_default_header,
     .print_entry = print_default_entry,
 };

@@ -12,11 +12,11 @@ namespace tg::trace {
 namespace {
 
 // The built-in tracers: one row each. Linux lists the most recently registered tracer
-// first; registration order is nop, function, irqsoff, wakeup, wakeup_rt, wakeup_dl,
-// function_graph, function_duration.
-constexpr const Tracer* kTracers[] = {&kDurationTracer, &kGraphTracer,  &kWakeupDlTracer,
-                                      &kWakeupRtTracer, &kWakeupTracer, &kIrqsoffTracer,
-                                      &kFunctionTracer, &kNopTracer};
+// first; registration order is nop, function, irqsoff, preemptoff, preemptirqsoff, wakeup,
+// wakeup_rt, wakeup_dl, function_graph, function_duration.
+constexpr const Tracer* kTracers[] = {
+    &kDurationTracer,       &kGraphTracer,      &kWakeupDlTracer, &kWakeupRtTracer, &kWakeupTracer,
+    &kPreemptirqsoffTracer, &kPreemptoffTracer, &kIrqsoffTracer,  &kFunctionTracer, &kNopTracer};
 constexpr usize kBuiltIn = sizeof(kTracers) / sizeof(kTracers[0]);
 constexpr usize kMaxRegistered = 4;
 

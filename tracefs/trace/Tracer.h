@@ -78,6 +78,12 @@ struct Tracer {
   // has this operation.
   void (*on_irqs_edge)(TraceInstance& instance, const RecordContext& ctx, bool off,
                        const ProbeSite& site, const SchedTask& current) = nullptr;
+  // The preemption count of `ctx.cpu` left 0 (`off`) or is about to return to it (Linux's
+  // trace_preempt_off/on), at `site`, in task `current`; `ctx.flags` says whether interrupts
+  // were masked there. Interrupts are masked during the call. The kernel reports these only
+  // while some instance's tracer has this operation.
+  void (*on_preempt_edge)(TraceInstance& instance, const RecordContext& ctx, bool off,
+                          const ProbeSite& site, const SchedTask& current) = nullptr;
 
   // Printing: the comment block at the top of `trace` (after the common "# tracer: NAME"
   // lines); and the entry the iterator is at, advancing past everything it consumed (a graph

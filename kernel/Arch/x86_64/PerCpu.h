@@ -60,8 +60,17 @@ always_inline_notrace bool in_interrupt() {
   return depth != 0;
 }
 
+// While a latency tracer follows the preemption count (preemptoff, preemptirqsoff), its
+// first increment and its last decrement are reported, as Linux's trace_preempt_off/on
+// (kernel/Trace/KernelEvents.cpp): the site is the function that disabled or enables
+// preemption and its caller.
+extern bool g_trace_preempt;
+extern "C" void trace_preempt_off();
+void trace_preempt_on(u64 ip, u64 parent_ip, u64 frame);
+
 // Pins the caller to its CPU without masking interrupts (as Linux's preempt_disable).
 always_inline_notrace void preempt_disable() {
   asm volatile("incl %%gs:24" ::: "memory");
+  if (__builtin_expect(g_trace_preempt, false)) trace_preempt_off();
 }
 void preempt_enable();

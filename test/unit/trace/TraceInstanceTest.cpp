@@ -95,7 +95,8 @@ TEST(AvailableTracers, ListedMostRecentFirst) {
     names.append(tracer->name.data(), tracer->name.size());
   }
   EXPECT_EQ(names,
-            "function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop");
+            "function_duration function_graph wakeup_dl wakeup_rt wakeup preemptirqsoff preemptoff "
+            "irqsoff function nop");
 }
 
 }  // namespace

@@ -67,7 +67,8 @@ TEST_F(CurrentTracer, SwitchWhileTracePipeOpenIsEbusy) {
 
 TEST_F(AvailableTracers, ListsEveryTracerOnOneLine) {
   EXPECT_EQ(cat("available_tracers"),
-            "function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n");
+            "function_duration function_graph wakeup_dl wakeup_rt wakeup preemptirqsoff preemptoff "
+            "irqsoff function nop\n");
 }
 
 TEST_F(AvailableTracers, WriteIsEinval) {

@@ -201,10 +201,12 @@ TEST_F(Instances, RmdirWhileAnyFileOpenIsEbusy) {
 // tracers; function_duration, tracegate's own, runs at the top only.
 TEST_F(Instances, OfferEveryTracerButFunctionDuration) {
   ASSERT_EQ(mkdir("foo"), Errno::kOk);
-  EXPECT_EQ(cat("instances/foo/available_tracers"),
-            "function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n");
+  EXPECT_EQ(
+      cat("instances/foo/available_tracers"),
+      "function_graph wakeup_dl wakeup_rt wakeup preemptirqsoff preemptoff irqsoff function nop\n");
   EXPECT_EQ(cat("available_tracers"),
-            "function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n");
+            "function_duration function_graph wakeup_dl wakeup_rt wakeup preemptirqsoff preemptoff "
+            "irqsoff function nop\n");
 }
 
 TEST_F(Instances, RefuseFunctionDurationWithEinval) {

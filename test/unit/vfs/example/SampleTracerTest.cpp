@@ -35,7 +35,8 @@ class SampleTracer : public TracefsTest {
 
 TEST_F(SampleTracer, IsListedFirstOnceRegistered) {
   EXPECT_EQ(cat("available_tracers"),
-            "function_sample function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff "
+            "function_sample function_duration function_graph wakeup_dl wakeup_rt wakeup "
+            "preemptirqsoff preemptoff irqsoff "
             "function nop\n");
 }
 
@@ -54,7 +55,8 @@ TEST_F(SampleTracer, RegisteringTheSameNameTwiceIsEbusy) {
 TEST_F(SampleTracer, GoneFromTheListOnceUnregistered) {
   trace::unregister_tracer(trace::kSampleTracer);
   EXPECT_EQ(cat("available_tracers"),
-            "function_duration function_graph wakeup_dl wakeup_rt wakeup irqsoff function nop\n");
+            "function_duration function_graph wakeup_dl wakeup_rt wakeup preemptirqsoff preemptoff "
+            "irqsoff function nop\n");
   EXPECT_EQ(echo("current_tracer", "function_sample"), Errno::kInval);
   ASSERT_TRUE(trace::register_tracer(trace::kSampleTracer).ok());
 }
