@@ -324,13 +324,19 @@ TG_HOT void profile_return(ShadowStack& stack, const ShadowFrame& frame, u32 cpu
 // The sites are exactly the top instance's lists and nothing else wants them (no probe, no
 // stack tracer, no profiler, no other instance tracing functions: the patcher's exact slot,
 // see Tracing::sole_function_slot): its function or function_graph tracer runs alone, called
-// directly, the record context built here and kept in registers. Most traced calls take this
-// path. False for any other tracer (one switched since the patcher last published too).
+// directly (another tracer that hooks returns through its table), the record context built
+// here and kept in registers. Most traced calls take this path. False for any other tracer
+// (one switched since the patcher last published too).
 always_inline_notrace bool top_alone(const TracerGuard& guard, TraceInstance& top, u64 ip,
                                      u64* parent_slot) {
   const Tracer& tracer = top.tracer();
   if (tracer.on_entry == GraphTracer::on_entry) {
     hooked_entry<true>(top, tracer, guard.saved_flags(), ip, parent_slot);
+    return true;
+  }
+  // Another tracer that hooks returns (function_duration), through its table.
+  if (tracer.on_entry && !tracer.on_function) {
+    hooked_entry<false>(top, tracer, guard.saved_flags(), ip, parent_slot);
     return true;
   }
   if (tracer.on_function != FunctionTracer::record) return false;
