@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -29,6 +30,8 @@ namespace tg::tracectl {
 namespace {
 
 namespace tracedat = tracegate::tracedat;
+using tracegate::GatewayClient;
+using Response = GatewayClient::Response;
 
 constexpr const char* kDefaultUrl = "http://127.0.0.1:9090";
 constexpr int kExitUsage = 2;
@@ -496,7 +499,7 @@ std::uint64_t bytes_of(const tracedat::BufferData& buffer) {
 // The buffer `root` names, read on the gateway's raw pages while it records.
 class PageRecorder {
  public:
-  PageRecorder(tracedat::GatewayClient& gateway, std::string root)
+  PageRecorder(GatewayClient& gateway, std::string root)
       : gateway_(gateway), root_(std::move(root)), cpus_(tracedat::cpu_numbers(gateway_, root_)) {
     if (cpus_.empty()) throw RequestFailed(root_ + "per_cpu/: no CPUs");
     buffer_.pages.resize(cpus_.back() + 1);
@@ -514,7 +517,7 @@ class PageRecorder {
   tracedat::BufferData& buffer() { return buffer_; }
 
  private:
-  tracedat::GatewayClient& gateway_;
+  GatewayClient& gateway_;
   std::string root_;
   std::vector<unsigned> cpus_;
   tracedat::BufferData buffer_;
@@ -572,13 +575,12 @@ int cmd_record(GatewayClient& client, Args& args) {
   ensure_instance(client, start.instance);
   Session session(client, start.instance);
   apply_start(session, start, false);
-  tracedat::GatewayClient gateway(client.url(), client.token());
   tracedat::TraceDat dat;
-  tracedat::read_metadata(gateway, dat);
+  tracedat::read_metadata(client, dat);
   // The pages come from the session's buffer: its page size and header_page describe them.
-  dat.page_size = tracedat::read_page_size(gateway, session.path(""));
-  dat.header_page = gateway.read(session.path("events/header_page"));
-  PageRecorder recorder(gateway, session.path(""));
+  dat.page_size = tracedat::read_page_size(client, session.path(""));
+  dat.header_page = client.read(session.path("events/header_page"));
+  PageRecorder recorder(client, session.path(""));
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
@@ -587,10 +589,17 @@ int cmd_record(GatewayClient& client, Args& args) {
   std::string workload_error;
   std::thread runner;
   session.write("tracing_on", "1");
+  // The workload and the stop go over connections of their own: a client is one connection,
+  // and the pages are read meanwhile.
+  // The runner's is shared with it: an interrupted record leaves it running.
+  auto runner_client = std::make_shared<GatewayClient>(client.url(), client.token());
+  GatewayClient stopper_client(client.url(), client.token());
+  Session stopper_session(stopper_client, start.instance);
   if (!workload.empty()) {
-    runner = std::thread([&] {
+    runner = std::thread([&, runner_client] {
       try {
-        Session::checked(client.put("/workloads/run", workload), "workload '" + workload + "'");
+        Session::checked(runner_client->put("/workloads/run", workload),
+                         "workload '" + workload + "'");
       } catch (const std::exception& error) {
         workload_error = error.what();
       }
@@ -610,7 +619,7 @@ int cmd_record(GatewayClient& client, Args& args) {
     };
     while (!over()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     try {
-      session.write("tracing_on", "0");
+      stopper_session.write("tracing_on", "0");
     } catch (const std::exception& error) {
       stop_error = error.what();
     }
@@ -646,7 +655,7 @@ int cmd_record(GatewayClient& client, Args& args) {
   try {
     counts = recorder.counts();
     // After the pages, so that every task they mention has had its comm saved.
-    dat.cmdlines = gateway.read("/tracing/saved_cmdlines");
+    dat.cmdlines = client.read("/tracing/saved_cmdlines");
   } catch (const std::exception& error) {
     if (status == 0) std::fprintf(stderr, "tracectl record: %s\n", error.what());
     status = kExitFailure;
@@ -679,10 +688,8 @@ int cmd_extract(GatewayClient& client, Args& args) {
     else
       throw UsageError("unknown option " + arg);
   }
-  // The same "cannot reach the gateway" as every verb's, before the raw client dials.
   Session::checked(client.get("/healthz"), "the gateway's guest");
-  tracedat::GatewayClient gateway(client.url(), client.token());
-  tracedat::TraceDat dat = tracedat::extract(gateway);
+  tracedat::TraceDat dat = tracedat::extract(client);
   write_trace_dat(dat, output);
   std::uint64_t bytes = bytes_of(dat.top);
   for (const auto& instance : dat.instances) bytes += bytes_of(instance);

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    tracegate::tracedat::GatewayClient gateway(url);
+    tracegate::GatewayClient gateway(url);
     auto dat = tracegate::tracedat::extract(gateway, instances);
     std::ofstream file(output, std::ios::binary | std::ios::trunc);
     if (!file) throw std::runtime_error(output + ": " + std::strerror(errno));
