@@ -415,12 +415,26 @@ void report_preempt_edge(bool off, const tg::trace::ProbeSite& site) {
 }  // namespace
 
 // Called by the function that disabled preemption (preempt_disable is inline): the site is
-// that function and its caller, as for trace_hardirqs_off.
+// that function and its caller, as for trace_hardirqs_off. Linux's preemption count holds
+// hard interrupts too (HARDIRQ_OFFSET), so inside a handler the count does not leave 0.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wframe-address"
 extern "C" __attribute__((noinline)) void trace_preempt_off() {
-  if (this_cpu()->preempt_count != 1) return;
+  PerCpu* cpu = this_cpu();
+  if (cpu->preempt_count != 1 || cpu->irq_depth) return;
   report_preempt_edge(true,
+                      {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
+                       as_word(__builtin_frame_address(2))});
+}
+
+// A hard interrupt taken with preemption enabled: Linux's irq entry adds HARDIRQ_OFFSET to
+// the preemption count through preempt_count_add, so the handler is a preempt-off stretch
+// (and its exit, through preempt_count_sub, ends it). Called by interrupt_dispatch, after
+// the entry and before the exit have counted the depth.
+extern "C" __attribute__((noinline)) void trace_preempt_irq_edge(bool entry) {
+  PerCpu* cpu = this_cpu();
+  if (cpu->preempt_count != 0 || cpu->irq_depth != 1) return;
+  report_preempt_edge(entry,
                       {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
                        as_word(__builtin_frame_address(2))});
 }
@@ -428,6 +442,7 @@ extern "C" __attribute__((noinline)) void trace_preempt_off() {
 
 // preempt_enable, out of line, gives its own caller's site.
 void trace_preempt_on(u64 ip, u64 parent_ip, u64 frame) {
+  if (this_cpu()->irq_depth) return;
   report_preempt_edge(false, {ip, parent_ip, frame});
 }
 

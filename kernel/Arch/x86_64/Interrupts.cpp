@@ -72,9 +72,11 @@ extern "C" notrace void interrupt_dispatch(TrapFrame* frame) {
   // Masked from the entry to the iretq: reported as Linux's irq entry and exit are.
   if (__builtin_expect(g_trace_irqflags, false)) trace_hardirqs_off();
   irq_enter(vector, *frame);
+  if (__builtin_expect(g_trace_preempt, false)) trace_preempt_irq_edge(true);
   const HandlerSlot& slot = g_handlers[vector];
   if (slot.handler) slot.handler(*frame, slot.context);
   lapic_eoi();
+  if (__builtin_expect(g_trace_preempt, false)) trace_preempt_irq_edge(false);
   irq_exit(vector);
 
   PerCpu* cpu = this_cpu();

@@ -67,6 +67,9 @@ always_inline_notrace bool in_interrupt() {
 extern bool g_trace_preempt;
 extern "C" void trace_preempt_off();
 void trace_preempt_on(u64 ip, u64 parent_ip, u64 frame);
+// A hard interrupt's entry (or exit) with preemption enabled: Linux counts the interrupt in
+// the preemption count, so it opens (or closes) a preempt-off stretch.
+extern "C" void trace_preempt_irq_edge(bool entry);
 
 // Pins the caller to its CPU without masking interrupts (as Linux's preempt_disable).
 always_inline_notrace void preempt_disable() {
