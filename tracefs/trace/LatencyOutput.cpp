@@ -76,19 +76,55 @@ void print_latency_header(OutputState& state, TextWriter& out) {
   if (!state.option(TraceOption::kVerbose)) out.put(kLatencyColumns);
 }
 
-void print_latency_context(OutputState& state, const Entry& entry, TextWriter& out) {
+namespace {
+
+// "%ld.%03ldms": microseconds as milliseconds.
+void put_ms(u64 us, TextWriter& out) {
+  out.dec(us / 1000).put('.').dec(us % 1000, 3, '0').put("ms");
+}
+
+// Linux's verbose context: the full comm, the raw flags and the entry's index.
+void print_verbose_context(OutputState& state, const Entry& entry, TextWriter& out) {
   char comm[kCommLength];
-  StringView name = find_comm(entry.pid, comm);
-  out.right(name.size() > 8 ? name.substr(0, 8) : name, 8).put('-').dec_left(entry.pid, 7);
-  out.put(' ').dec(entry.cpu, 3);
-  print_latency_flags(entry, out);
+  EntryFlags flags = entry_flags(entry);
+  out.right(find_comm(entry.pid, comm), 16).put(' ').sdec(entry.pid, 7).put(' ');
+  out.dec(entry.cpu, 3).put(' ').dec(flags.flags).put(' ').hex(flags.preempt & 0xf, 8).put(' ');
+  out.hex(state.entry_index(), 8).put(' ');
+}
+
+}  // namespace
+
+void print_latency_context(OutputState& state, const Entry& entry, TextWriter& out) {
+  bool verbose = state.option(TraceOption::kVerbose);
+  if (verbose) {
+    print_verbose_context(state, entry, out);
+  } else {
+    char comm[kCommLength];
+    StringView name = find_comm(entry.pid, comm);
+    out.right(name.size() > 8 ? name.substr(0, 8) : name, 8).put('-').dec_left(entry.pid, 7);
+    out.put(' ').dec(entry.cpu, 3);
+    print_latency_flags(entry, out);
+    out.put(' ');
+  }
   u64 next = entry.timestamp;
   if (!state.iterator().peek_following_time(next) || next < entry.timestamp) next = entry.timestamp;
   // A record older than the start (one CPU's buffer cleared alone) counts from its own time.
   u64 start = state.time_start() <= entry.timestamp ? state.time_start() : entry.timestamp;
   u64 since_start = entry.timestamp - start;
   u64 delay = next - entry.timestamp;
-  out.put(' ');
+  if (verbose) {
+    if (!state.time_in_ns()) {
+      out.put('[').hex(entry.timestamp, 16).put("] ").dec(since_start).put(" (+").dec(delay);
+      out.put("): ");
+      return;
+    }
+    out.put('[').hex(ns_to_us_rounded(entry.timestamp), 8).put("] ");
+    put_ms(ns_to_us_rounded(since_start), out);
+    out.put(" (+");
+    put_ms(ns_to_us_rounded(delay), out);
+    out.put("): ");
+    return;
+  }
   if (!state.time_in_ns()) {
     out.dec(since_start, 4).put(": ");
     return;

@@ -144,7 +144,9 @@ bool OutputState::print_next(TextWriter& out) {
       out.put("CPU:").dec(entry.cpu).put(" [LOST EVENTS]\n");
       printed = true;
     }
-    if (instance_.tracer().print_entry(*this, iterator_, out)) return true;
+    bool shown = instance_.tracer().print_entry(*this, iterator_, out);
+    ++index_;
+    if (shown) return true;
   }
   return printed;
 }
@@ -200,13 +202,6 @@ void print_default_header(OutputState& state, TextWriter& out) {
 
 // ---- context ----
 
-namespace {
-
-struct EntryFlags {
-  u8 flags;
-  u8 preempt;
-};
-
 EntryFlags entry_flags(const Entry& entry) {
   switch (entry.type) {
     case RecordType::kFunction: {
@@ -230,6 +225,8 @@ EntryFlags entry_flags(const Entry& entry) {
   }
   return {0, 0};
 }
+
+namespace {
 
 char irqs_off_char(u8 flags) {
   bool irqs_off = flags & ring::kFlagIrqsOff;

@@ -38,6 +38,9 @@ class OutputState {
   u32 cpu_width() const { return cpu_width_; }
   // Timestamps in ns (print as secs.usecs) or a raw count (counter, x86-tsc clocks).
   bool time_in_ns() const;
+  // How many entries were rendered before the one being rendered now (Linux's iter->idx,
+  // which the verbose latency format prints).
+  u64 entry_index() const { return index_; }
   // The "entries-in-buffer/entries-written" pair, for every CPU or the one this reads.
   u64 entries() const;
   u64 entries_written() const;
@@ -77,6 +80,7 @@ class OutputState {
   const MaxTraceInfo* max_trace_ = nullptr;
   MaxTraceInfo max_copy_;
   u64 skipped_ = 0;
+  u64 index_ = 0;
   bool skipped_on_cpu_ = false;  // some CPU skipped: the overrun no longer counts (Linux)
 };
 
@@ -85,6 +89,13 @@ class OutputState {
 // The nop / function / events header (entries line, irqs-off block, column titles), with
 // the irq-info, record-tgid, context-info and verbose variants.
 void print_default_header(OutputState& state, TextWriter& out);
+// The TRACE_FLAG_* bits and the preempt (low nibble) and migrate-disable depths an entry's
+// record carries; 0 for the records without them.
+struct EntryFlags {
+  u8 flags;
+  u8 preempt;
+};
+EntryFlags entry_flags(const ring::Entry& entry);
 // The five flag columns (irqs-off, need-resched, hardirq/softirq, preempt and
 // migrate-disable depths) of irq-info and the latency format.
 void print_latency_flags(const ring::Entry& entry, TextWriter& out);
@@ -92,7 +103,9 @@ void print_latency_flags(const ring::Entry& entry, TextWriter& out);
 // lat column titles; nothing for an empty buffer.
 void print_latency_header(OutputState& state, TextWriter& out);
 // latency-format's context: "%8.8s-%-7d %3d" and the flags, then the time since the trace
-// started and the delay mark (" %4lldus%c: ").
+// started and the delay mark (" %4lldus%c: "); with `verbose`, Linux's
+// "%16s %7d %3d %d %08x %08lx " (comm, pid, CPU, flags, preempt depth, entry index) and
+// "[%08llx] %ld.%03ldms (+%ld.%03ldms): " (the time in µs, since the start and to the next).
 void print_latency_context(OutputState& state, const ring::Entry& entry, TextWriter& out);
 // The latency tracers' ftrace:wakeup and ftrace:context_switch records, as Linux's
 // trace_ctxwake_print: " %7d:%3d:%c %s [%03d] %7d:%3d:%c %s" with "  +" or "==>".

@@ -94,6 +94,31 @@ TEST_F(Trace, LatencyFormatTimesCountFromTheLastReset) {
   EXPECT_NE(cat("trace").find("    5us : tracing_mark_write: cpu cleared"), std::string::npos);
 }
 
+// Linux's verbose latency format: no column titles; the whole comm, pid, CPU, raw flags,
+// preempt depth and entry index ("%16s %7d %3d %d %08x %08lx "), then the time in µs in hex
+// and the times since the start and to the next entry in ms ("[%08llx] %ld.%03ldms
+// (+%ld.%03ldms): ").
+TEST_F(Trace, VerboseLatencyFormatPrintsLinuxsLongColumns) {
+  set_clock(5'000'000'000);
+  ASSERT_EQ(echo("options/latency-format", "1"), Errno::kOk);
+  ASSERT_EQ(echo("options/verbose", "1"), Errno::kOk);
+  ASSERT_EQ(echo("trace", ""), Errno::kOk);  // the times count from here
+  advance_clock(1500);
+  ASSERT_EQ(mark("first"), Errno::kOk);
+  advance_clock(2'250'000);
+  ASSERT_EQ(mark("second"), Errno::kOk);
+  std::string text = cat("trace");
+  EXPECT_EQ(text.find("time  |   caller"), std::string::npos) << text;
+  EXPECT_NE(text.find("           <...>    4242   0 0 00000001 00000000 [004c4b42] 0.002ms "
+                      "(+2.250ms): tracing_mark_write: first\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("           <...>    4242   0 0 00000001 00000001 [004c540c] 2.252ms "
+                      "(+0.000ms): tracing_mark_write: second\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST_F(Trace, AppendDoesNotClear) {
   ASSERT_EQ(mark("m1"), Errno::kOk);
   ASSERT_EQ(echo_append("trace", "x"), Errno::kOk);
