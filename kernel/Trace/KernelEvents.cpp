@@ -18,6 +18,7 @@
 using tg::StringView;
 using tg::trace::RecordContext;
 using tg::trace::TraceInstance;
+using tg::trace::Tracer;
 
 bool g_tracepoints_ready;
 
@@ -351,80 +352,64 @@ void trace_kmem_cache_free_slow(u64 call_site, const void* pointer, const KmemCa
 }
 
 bool g_trace_irqflags;
-
-namespace {
-u8 g_reporting_irqflags[kMaxCpus];
-
-// One change of this CPU's interrupt flag, to every instance whose tracer follows them. The
-// tracer's own code masks interrupts with the raw primitives; anything else that masks them
-// while this runs (a probe, the comm cache) is not reported again.
-void report_irqs_edge(bool off, const tg::trace::ProbeSite& site) {
-  if (!irqs_disabled()) return;
-  u32 cpu = this_cpu_id();
-  if (g_reporting_irqflags[cpu]) return;
-  g_reporting_irqflags[cpu] = 1;
-  record([&](const RecordContext& ctx) {
-    tg::trace::SchedTask current = sched_task_of(current_task());
-    g_tracing->for_each_recorder([&](TraceInstance& instance) {
-      const tg::trace::Tracer& tracer = instance.tracer();
-      if (tracer.on_irqs_edge) tracer.on_irqs_edge(instance, ctx, off, site, current);
-    });
-  });
-  g_reporting_irqflags[cpu] = 0;
-}
-}  // namespace
-
-// Called by the function that masked or unmasks interrupts: the site is that function and
-// its caller (Linux's CALLER_ADDR0 and CALLER_ADDR1), and the frames beyond start at the
-// caller's caller.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wframe-address"
-extern "C" __attribute__((noinline)) void trace_hardirqs_off() {
-  report_irqs_edge(true,
-                   {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
-                    as_word(__builtin_frame_address(2))});
-}
-
-extern "C" __attribute__((noinline)) void trace_hardirqs_on() {
-  report_irqs_edge(false,
-                   {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
-                    as_word(__builtin_frame_address(2))});
-}
-#pragma GCC diagnostic pop
-
 bool g_trace_preempt;
 
 namespace {
+u8 g_reporting_irqflags[kMaxCpus];
 u8 g_reporting_preempt[kMaxCpus];
 
-// The preemption count of this CPU left 0 or is about to return to it, to every instance
-// whose tracer follows it. What the tracers call meanwhile is not reported again.
-void report_preempt_edge(bool off, const tg::trace::ProbeSite& site) {
-  u32 cpu = this_cpu_id();  // the count pins the task here
-  if (g_reporting_preempt[cpu]) return;
-  g_reporting_preempt[cpu] = 1;
+// The tracer operations an edge goes to: on_irqs_edge or on_preempt_edge.
+using EdgeOp = void (*Tracer::*)(TraceInstance&, const RecordContext&, bool,
+                                 const tg::trace::ProbeSite&, const tg::trace::SchedTask&);
+
+// One edge to every instance whose tracer has `op`. The tracer's own code masks interrupts
+// with the raw primitives and pins itself without preempt_disable; anything else that masks
+// them or disables preemption while this runs (a probe, the comm cache) is not reported
+// again (`reporting`, per CPU).
+void report_edge(u8 (&reporting)[kMaxCpus], EdgeOp op, bool off, const tg::trace::ProbeSite& site) {
+  u32 cpu = this_cpu_id();  // masked interrupts or the preemption count pin the task here
+  if (reporting[cpu]) return;
+  reporting[cpu] = 1;
   record([&](const RecordContext& ctx) {
     tg::trace::SchedTask current = sched_task_of(current_task());
     g_tracing->for_each_recorder([&](TraceInstance& instance) {
-      const tg::trace::Tracer& tracer = instance.tracer();
-      if (tracer.on_preempt_edge) tracer.on_preempt_edge(instance, ctx, off, site, current);
+      auto handler = instance.tracer().*op;
+      if (handler) handler(instance, ctx, off, site, current);
     });
   });
-  g_reporting_preempt[cpu] = 0;
+  reporting[cpu] = 0;
 }
 }  // namespace
 
-// Called by the function that disabled preemption (preempt_disable is inline): the site is
-// that function and its caller, as for trace_hardirqs_off. Linux's preemption count holds
-// hard interrupts too (HARDIRQ_OFFSET), so inside a handler the count does not leave 0.
+// The site of an edge reported by the function the kernel called from: that function and
+// its caller (Linux's CALLER_ADDR0 and CALLER_ADDR1), and the frames beyond start at the
+// caller's caller. A macro: the builtins read the frame they are written in.
+#define CALLERS_SITE()                                                          \
+  tg::trace::ProbeSite {                                                        \
+    as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)), \
+        as_word(__builtin_frame_address(2))                                     \
+  }
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wframe-address"
+// Called by the function that masked or unmasks interrupts (Linux's trace_hardirqs_off/on).
+extern "C" __attribute__((noinline)) void trace_hardirqs_off() {
+  if (irqs_disabled())
+    report_edge(g_reporting_irqflags, &Tracer::on_irqs_edge, true, CALLERS_SITE());
+}
+
+extern "C" __attribute__((noinline)) void trace_hardirqs_on() {
+  if (irqs_disabled())
+    report_edge(g_reporting_irqflags, &Tracer::on_irqs_edge, false, CALLERS_SITE());
+}
+
+// Called by the function that disabled preemption (preempt_disable is inline), as
+// trace_hardirqs_off. Linux's preemption count holds hard interrupts too (HARDIRQ_OFFSET),
+// so inside a handler the count does not leave 0.
 extern "C" __attribute__((noinline)) void trace_preempt_off() {
   PerCpu* cpu = this_cpu();
   if (cpu->preempt_count != 1 || cpu->irq_depth) return;
-  report_preempt_edge(true,
-                      {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
-                       as_word(__builtin_frame_address(2))});
+  report_edge(g_reporting_preempt, &Tracer::on_preempt_edge, true, CALLERS_SITE());
 }
 
 // A hard interrupt taken with preemption enabled: Linux's irq entry adds HARDIRQ_OFFSET to
@@ -434,16 +419,15 @@ extern "C" __attribute__((noinline)) void trace_preempt_off() {
 extern "C" __attribute__((noinline)) void trace_preempt_irq_edge(bool entry) {
   PerCpu* cpu = this_cpu();
   if (cpu->preempt_count != 0 || cpu->irq_depth != 1) return;
-  report_preempt_edge(entry,
-                      {as_word(__builtin_return_address(0)), as_word(__builtin_return_address(1)),
-                       as_word(__builtin_frame_address(2))});
+  report_edge(g_reporting_preempt, &Tracer::on_preempt_edge, entry, CALLERS_SITE());
 }
 #pragma GCC diagnostic pop
+#undef CALLERS_SITE
 
 // preempt_enable, out of line, gives its own caller's site.
 void trace_preempt_on(u64 ip, u64 parent_ip, u64 frame) {
   if (this_cpu()->irq_depth) return;
-  report_preempt_edge(false, {ip, parent_ip, frame});
+  report_edge(g_reporting_preempt, &Tracer::on_preempt_edge, false, {ip, parent_ip, frame});
 }
 
 void kernel_events_tracers_changed() {

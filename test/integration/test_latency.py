@@ -46,10 +46,15 @@ def read(client, root, path):
     return client.read_file(root, "tracing/" + path)
 
 
-def test_wakeup_rt(kernel, guests):
+def booted(kernel, guests):
+    """A guest with two CPUs and a 9P session to its tree."""
     guest = Guest(kernel, smp=2, timeout=300)
     guests.append(guest)
-    client, root = session(guest)
+    return session(guest)
+
+
+def test_wakeup_rt(kernel, guests):
+    client, root = booted(kernel, guests)
     expect("wakeup_rt" in read(client, root, "available_tracers").split(),
            "available_tracers has no wakeup_rt")
     write(client, root, "current_tracer", "wakeup_rt")
@@ -94,9 +99,7 @@ def test_wakeup_rt(kernel, guests):
 
 
 def test_wakeup_dl(kernel, guests):
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
+    client, root = booted(kernel, guests)
     write(client, root, "current_tracer", "wakeup_dl")
     write(client, root, "tracing_max_latency", "0")
     client.write_file(root, "workloads/run", b"pingpong 50")
@@ -117,9 +120,7 @@ IRQSOFF_HEADER = re.compile(
 
 
 def test_irqsoff(kernel, guests):
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
+    client, root = booted(kernel, guests)
     write(client, root, "current_tracer", "irqsoff")
     expect("latency-format" in read(client, root, "trace_options").split(),
            "irqsoff did not turn the latency format on")
@@ -155,9 +156,7 @@ def test_preemptoff(kernel, guests):
     """preemptoff measures interrupt handlers and the preempt_delay workload's stretch
     (preemption disabled, 20 ms busy), from its preempt_disable to its preempt_enable;
     irq_delay's longer masked stretch is not one of its."""
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
+    client, root = booted(kernel, guests)
     write(client, root, "current_tracer", "preemptoff")
     # Interrupt handlers taken with preemption enabled are stretches too: Linux counts a hard
     # interrupt in the preemption count. The timers workload disables nothing itself.
@@ -199,9 +198,7 @@ def test_preemptoff(kernel, guests):
 def test_preemptirqsoff(kernel, guests):
     """preemptirqsoff follows both: the longer of the two workloads' stretches is the maximum,
     whichever kind it is."""
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
+    client, root = booted(kernel, guests)
     write(client, root, "current_tracer", "preemptirqsoff")
     client.write_file(root, "workloads/run", b"preempt_delay 10000")
     first = int(read(client, root, "tracing_max_latency"))
@@ -222,9 +219,7 @@ def test_preemptirqsoff(kernel, guests):
 
 
 def test_priority(kernel, guests):
-    guest = Guest(kernel, smp=2, timeout=300)
-    guests.append(guest)
-    client, root = session(guest)
+    client, root = booted(kernel, guests)
     client.write_file(root, "workloads/run", b"priority 30")
     last = parse_last(client.read_file(root, "workloads/last"))
     expect(last.get("name") == "priority", f"last run: {last}")
