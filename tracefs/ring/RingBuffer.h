@@ -124,13 +124,9 @@ class CpuBuffer {
   void set_overwrite(bool overwrite);
   bool overwrite() const;
   usize pages() const;
-  usize page_size() const {
-    return page_size_;
-  }
+  usize page_size() const { return page_size_; }
   // Bytes of records a page holds: page_size() minus the page header.
-  u32 data_size() const {
-    return data_size_;
-  }
+  u32 data_size() const { return data_size_; }
   CpuStats stats() const;
   u32 cpu() const;
   // For the one consuming reader: entries lost to overwrite since it last asked (Linux's
@@ -143,9 +139,7 @@ class CpuBuffer {
   }
   // Entries lost before what is written next, as a buffer rebuilt from another's raw pages
   // learns of them: counted as overrun, so take_lost() reports them in the same place.
-  void note_lost(u64 count) {
-    overrun_.fetch_add(count, MemoryOrder::kRelaxed);
-  }
+  void note_lost(u64 count) { overrun_.fetch_add(count, MemoryOrder::kRelaxed); }
   // Recording on/off for this buffer (nestable, like Linux's record_disable).
   void disable_recording();
   void enable_recording();
@@ -180,24 +174,12 @@ class CpuBuffer {
   u64 pack_head(u64 page, u32 entries, u32 bytes) const {
     return (page << (2 * count_bits_)) | (u64{bytes} << count_bits_) | entries;
   }
-  u64 head_page(u64 head) const {
-    return head >> (2 * count_bits_);
-  }
-  u32 head_entries(u64 head) const {
-    return static_cast<u32>(head & count_mask());
-  }
-  u32 head_bytes(u64 head) const {
-    return static_cast<u32>((head >> count_bits_) & count_mask());
-  }
-  u64 count_mask() const {
-    return (u64{1} << count_bits_) - 1;
-  }
-  PageSlot& slot_for(u64 page) const {
-    return slots_[page % page_count_];
-  }
-  u32* page_data(PageHeader* page) const {
-    return reinterpret_cast<u32*>(page + 1);
-  }
+  u64 head_page(u64 head) const { return head >> (2 * count_bits_); }
+  u32 head_entries(u64 head) const { return static_cast<u32>(head & count_mask()); }
+  u32 head_bytes(u64 head) const { return static_cast<u32>((head >> count_bits_) & count_mask()); }
+  u64 count_mask() const { return (u64{1} << count_bits_) - 1; }
+  PageSlot& slot_for(u64 page) const { return slots_[page % page_count_]; }
+  u32* page_data(PageHeader* page) const { return reinterpret_cast<u32*>(page + 1); }
   u32* claim(u64 timestamp, i32 pid, RecordType type, usize size);
   // A fixed record's words after its header (claim() or write_fixed() stored that).
   template <usize kWords>
