@@ -585,25 +585,29 @@ int cmd_record(GatewayClient& client, Args& args) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   auto began = std::chrono::steady_clock::now();
-  std::atomic<bool> workload_done{false};
-  std::string workload_error;
   std::thread runner;
   session.write("tracing_on", "1");
   // The workload and the stop go over connections of their own: a client is one connection,
   // and the pages are read meanwhile.
-  // The runner's is shared with it: an interrupted record leaves it running.
-  auto runner_client = std::make_shared<GatewayClient>(client.url(), client.token());
+  // The run's state is shared with its thread: an interrupted record leaves it running.
+  struct WorkloadRun {
+    WorkloadRun(const std::string& url, const std::string& token) : client(url, token) {}
+    GatewayClient client;
+    std::atomic<bool> done{false};
+    std::string error;  // written before `done`
+  };
+  auto run = std::make_shared<WorkloadRun>(client.url(), client.token());
   GatewayClient stopper_client(client.url(), client.token());
   Session stopper_session(stopper_client, start.instance);
   if (!workload.empty()) {
-    runner = std::thread([&, runner_client] {
+    runner = std::thread([run, workload] {
       try {
-        Session::checked(runner_client->put("/workloads/run", workload),
+        Session::checked(run->client.put("/workloads/run", workload),
                          "workload '" + workload + "'");
       } catch (const std::exception& error) {
-        workload_error = error.what();
+        run->error = error.what();
       }
-      workload_done = true;
+      run->done = true;
     });
   }
   // The stop comes from its own thread: reading the pages is traced work in the guest too,
@@ -613,7 +617,7 @@ int cmd_record(GatewayClient& client, Args& args) {
   std::string stop_error;
   std::thread stopper([&] {
     auto over = [&] {
-      return g_interrupted || failed || (runner.joinable() && workload_done) ||
+      return g_interrupted || failed || (runner.joinable() && run->done) ||
              (duration &&
               std::chrono::steady_clock::now() - began >= std::chrono::seconds(*duration));
     };
@@ -663,7 +667,7 @@ int cmd_record(GatewayClient& client, Args& args) {
   dat.top = std::move(recorder.buffer());
   write_trace_dat(dat, output);
   if (runner.joinable()) {
-    if (workload_done || !(g_interrupted || failed))
+    if (run->done || !(g_interrupted || failed))
       runner.join();
     else
       runner.detach();  // the run goes on in the guest; we keep what was recorded
@@ -672,8 +676,8 @@ int cmd_record(GatewayClient& client, Args& args) {
   if (terminal) std::fprintf(stderr, "\r\033[K");
   std::fprintf(stderr, "%s%s\n", progress_line(output, counts, bytes_of(dat.top), elapsed).c_str(),
                g_interrupted ? " (interrupted)" : "");
-  if (!workload_error.empty()) {
-    std::fprintf(stderr, "tracectl record: %s\n", workload_error.c_str());
+  if (run->done && !run->error.empty()) {
+    std::fprintf(stderr, "tracectl record: %s\n", run->error.c_str());
     status = kExitFailure;
   }
   return status;
