@@ -209,31 +209,35 @@ StringView vector_name(u32 vector) {
 }
 
 // Linux marks only an interrupt whose handler the tracer itself traces, so a filter that
-// leaves the handlers out leaves the marks (function_graph's ==========> arrows) out too.
-// Which tracer marked the entry is kept per nesting level, so that entry and exit always
-// pair up.
+// leaves the handlers out leaves the marks (function_graph's ==========> arrows) out too; each
+// instance's graph by its own filter (Linux 6.12's several fgraph users). Which instances
+// marked the entry (a bit per table slot) is kept per nesting level, so that entry and exit
+// always pair up. An instance cannot go, nor change tracer, while a handler runs: both wait
+// for a grace period, which a CPU with interrupts masked holds back.
 constexpr u32 kMaxIrqNesting = 8;
-const tg::trace::Tracer* g_irq_marked[kMaxCpus][kMaxIrqNesting];
+u32 g_irq_marked[kMaxCpus][kMaxIrqNesting];
+static_assert(tg::trace::Tracing::kMaxInstances <= 32, "a bit per table slot");
 
-bool handler_traced(u32 vector) {
+bool handler_traced(TraceInstance& instance, u32 vector) {
   u64 handler = interrupt_handler_address(vector);
-  return handler && g_top->wants_function(handler) && g_tracing->graph_should_trace(handler);
+  return handler && instance.wants_function(handler) && g_tracing->graph_should_trace(handler);
 }
 
-const tg::trace::Tracer*& irq_marked_slot() {
+u32& irq_marked_slot() {
   u32 depth = this_cpu()->irq_depth;
   return g_irq_marked[this_cpu_id()][depth < kMaxIrqNesting ? depth : kMaxIrqNesting - 1];
 }
 
 void on_irq_entry(u32 vector, const TrapFrame& frame) {
-  const tg::trace::Tracer*& marked = irq_marked_slot();
-  marked = nullptr;
+  u32& marked = irq_marked_slot();
+  marked = 0;
   void* site = __builtin_return_address(0);
   record([&](const RecordContext& ctx) {
-    const tg::trace::Tracer& tracer = g_top->tracer();
-    if (tracer.on_irq_entry && handler_traced(vector) && tracer.on_irq_entry(*g_top, ctx, vector))
-      marked = &tracer;
     g_tracing->for_each_recorder([&](TraceInstance& instance) {
+      const Tracer& tracer = instance.tracer();
+      if (tracer.on_irq_entry && handler_traced(instance, vector) &&
+          tracer.on_irq_entry(instance, ctx, vector))
+        marked |= 1u << instance.table_index();
       tg::trace::emit_irq_handler_entry(instance, ctx, static_cast<i32>(vector),
                                         vector_name(vector));
     });
@@ -242,17 +246,20 @@ void on_irq_entry(u32 vector, const TrapFrame& frame) {
 }
 
 void on_irq_exit(u32 vector) {
-  const tg::trace::Tracer*& marked = irq_marked_slot();
+  u32& marked = irq_marked_slot();
   void* site = __builtin_return_address(0);
   record([&](const RecordContext& ctx) {
     g_tracing->for_each_recorder([&](TraceInstance& instance) {
       tg::trace::emit_irq_handler_exit(instance, ctx, static_cast<i32>(vector), 1);
     });
     fire_tracepoint_probes(ctx, tg::trace::kEventIrqHandlerExit, {vector}, site);
-    if (marked && marked == &g_top->tracer() && marked->on_irq_exit)
-      marked->on_irq_exit(*g_top, ctx, vector);
+    for (u32 mask = marked; mask; mask &= mask - 1) {
+      TraceInstance* instance = g_tracing->recorder_at(static_cast<u32>(__builtin_ctz(mask)));
+      if (instance && instance->tracer().on_irq_exit)
+        instance->tracer().on_irq_exit(*instance, ctx, vector);
+    }
   });
-  marked = nullptr;
+  marked = 0;
 }
 
 constexpr SchedTraceHooks kSchedHooks = {on_switch, on_waking, on_wakeup, on_migrate};

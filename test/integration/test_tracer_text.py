@@ -333,7 +333,10 @@ def test_instance_graph(kernel, guests):
     expect("function_graph" in client.read_file(root, "tracing/instances/graph/available_tracers"),
            "instances do not offer function_graph")
     write("set_ftrace_filter", "kmalloc")
+    # The timer's handler too: the instance's graph marks the interrupts it traces.
     write("instances/graph/set_ftrace_filter", "mutex_*")
+    client.write_file(root, "tracing/instances/graph/set_ftrace_filter", b"on_timer_tick",
+                      ninep.O_WRONLY | ninep.O_APPEND)
     write("current_tracer", "function_graph")
     write("instances/graph/current_tracer", "function_graph")
     write("trace", "")
@@ -354,9 +357,16 @@ def test_instance_graph(kernel, guests):
 
     top_calls, my_calls = leaves(top), leaves(mine)
     expect(mine.startswith("# tracer: function_graph\n"), f"instance header: {mine[:200]!r}")
-    expect({"mutex_lock", "mutex_unlock"} <= set(my_calls) <=
-           {"mutex_lock", "mutex_trylock", "mutex_unlock"},
+    expect({"mutex_lock", "mutex_unlock", "on_timer_tick"} <= set(my_calls) <=
+           {"mutex_lock", "mutex_trylock", "mutex_unlock", "on_timer_tick"},
            f"the instance's graph: {sorted(set(my_calls))} {mine[:1500]}")
+    # Each traced tick between its interrupt arrows, in the instance only (Linux 6.12 draws
+    # them for every fgraph user whose filter traces the handler).
+    arrows_in, arrows_out = mine.count("==========>"), mine.count("<==========")
+    expect(arrows_in >= my_calls.count("on_timer_tick") > 0 and arrows_in == arrows_out,
+           f"{arrows_in} entry and {arrows_out} exit arrows for "
+           f"{my_calls.count('on_timer_tick')} ticks")
+    expect("==========>" not in top, "the top graph marks interrupts its filter leaves out")
     # ramfs takes its directory mutex 5 times an iteration.
     expect(my_calls.count("mutex_lock") >= 5 * 20 and
            my_calls.count("mutex_unlock") == my_calls.count("mutex_lock"),
