@@ -32,9 +32,10 @@ def marker_texts(lines):
 
 
 def raw_prints(data, page_size):
-    """The ftrace/print texts of Linux raw pages of `page_size` bytes, in order."""
-    return [payload[PRINT_TEXT:].split(b"\0", 1)[0].decode()
-            for _, event, payload in raw_pages.decode_pages(data, page_size) if event == PRINT_ID]
+    """(time stamp, text) of the ftrace/print events in Linux raw pages of `page_size` bytes."""
+    return [(time, payload[PRINT_TEXT:].split(b"\0", 1)[0].decode())
+            for time, event, payload in raw_pages.decode_pages(data, page_size)
+            if event == PRINT_ID]
 
 
 @unittest.skipUnless(KERNEL and os.path.exists(KERNEL), "no kernel built")
@@ -105,11 +106,13 @@ class SubBuffers(unittest.TestCase):
         for kb in (8, 32):
             with self.subTest(kb=kb):
                 self.write_marker(kb)
-                texts = []
+                prints = []
                 for cpu in self.cpus():
                     data = self.raw(cpu)
                     self.assertEqual(len(data) % (kb * 1024), 0, cpu)
-                    texts += raw_prints(data, kb * 1024)
+                    prints += raw_prints(data, kb * 1024)
+                # The two writes may run on different CPUs: in the order they were written.
+                texts = [text for _, text in sorted(prints)]
                 self.assertEqual([len(t) for t in texts], [4097, 1905])  # with the newline
                 self.assertEqual("".join(t.rstrip("\n") for t in texts), MARKER)
 

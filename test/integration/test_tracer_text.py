@@ -320,6 +320,8 @@ def test_stacktrace_trigger(kernel, guests):
 
 
 GRAPH_LEAF = re.compile(r"^ *(\d+)\) +(?:[!#*@$+]? *[\d.]+ us +)\| +(\w+)\(\);$")
+# A call with something inside it (a callee, or an interrupt's arrows) opens a block.
+GRAPH_OPEN = re.compile(r"^ *(\d+)\) +\| +(\w+)\(\) \{$")
 
 
 def test_instance_graph(kernel, guests):
@@ -352,10 +354,11 @@ def test_instance_graph(kernel, guests):
     write("set_ftrace_filter", "")
     write("tracing_on", "1")
 
-    def leaves(text):
-        return [m.group(2) for m in map(GRAPH_LEAF.match, text.splitlines()) if m]
+    def calls(text):
+        return [m.group(2) for line in text.splitlines()
+                for m in [GRAPH_LEAF.match(line) or GRAPH_OPEN.match(line)] if m]
 
-    top_calls, my_calls = leaves(top), leaves(mine)
+    top_calls, my_calls = calls(top), calls(mine)
     expect(mine.startswith("# tracer: function_graph\n"), f"instance header: {mine[:200]!r}")
     expect({"mutex_lock", "mutex_unlock", "on_timer_tick"} <= set(my_calls) <=
            {"mutex_lock", "mutex_trylock", "mutex_unlock", "on_timer_tick"},
