@@ -334,24 +334,23 @@ always_inline_notrace bool top_alone(const TracerGuard& guard, TraceInstance& to
     hooked_entry<true>(top, tracer, guard.saved_flags(), ip, parent_slot);
     return true;
   }
-  // Another tracer that hooks returns (function_duration), through its table.
-  if (tracer.on_entry && !tracer.on_function) {
-    hooked_entry<false>(top, tracer, guard.saved_flags(), ip, parent_slot);
+  if (tracer.on_function == FunctionTracer::record) {
+    RecordContext ctx = trace_context(guard.saved_flags());
+    if (top.pid_allowed(ctx.pid))
+      FunctionTracer::record_at(top, ctx, ip, *parent_slot, trace_clock(top.clock()));
     return true;
   }
-  if (tracer.on_function != FunctionTracer::record) return false;
-  RecordContext ctx = trace_context(guard.saved_flags());
-  if (top.pid_allowed(ctx.pid))
-    FunctionTracer::record_at(top, ctx, ip, *parent_slot, trace_clock(top.clock()));
+  // Another tracer that hooks returns (function_duration), through its table.
+  if (!tracer.on_entry || tracer.on_function) return false;
+  hooked_entry<false>(top, tracer, guard.saved_flags(), ip, parent_slot);
   return true;
 }
 
 // What every live site runs once its probes (if any) have fired: the stack tracer, the
 // profiler, the top instance's graph tracer and every instance's function tracer. `frame` is
 // the traced function's caller's frame (its saved %rbp).
-[[gnu::noinline]] void site_entries(TraceInstance& top, u32 exact, u64 irq_flags, u64 ip,
-                                    u64* parent_slot, u64 frame) {
-  RecordContext ctx = trace_context(irq_flags);
+[[gnu::noinline]] void site_entries(TraceInstance& top, const RecordContext& ctx, u32 exact,
+                                    u64 irq_flags, u64 ip, u64* parent_slot, u64 frame) {
   // Before a graph tracer hooks the return: the stack then still holds the real one.
   if (unlikely(g_tracing->stack_tracer().wants_site(ip))) check_stack(ctx.cpu, parent_slot, frame);
   FunctionProfiler& profiler = g_tracing->profiler();
@@ -427,7 +426,8 @@ extern "C" TG_HOT void ftrace_dispatch(u64 ip, u64* parent_slot, u64 frame) {
   if (!guard.entered()) return note_recursion();
   u32 exact = __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE);
   if (exact == top->table_index() + 1 && top_alone(guard, *top, ip, parent_slot)) return;
-  site_entries(*top, exact, guard.saved_flags(), ip, parent_slot, frame);
+  site_entries(*top, trace_context(guard.saved_flags()), exact, guard.saved_flags(), ip,
+               parent_slot, frame);
 }
 
 extern "C" TG_HOT void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64* registers) {
@@ -442,8 +442,8 @@ extern "C" TG_HOT void ftrace_regs_dispatch(u64 ip, u64* parent_slot, const u64*
     g_tracing->run_probes(ctx, {ip, *parent_slot, frame});
     entry_probes(ctx, ip, parent_slot, registers);
   }
-  site_entries(*top, __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE), guard.saved_flags(), ip,
-               parent_slot, frame);
+  site_entries(*top, ctx, __atomic_load_n(&g_patcher_exact, __ATOMIC_ACQUIRE), guard.saved_flags(),
+               ip, parent_slot, frame);
 }
 
 extern "C" TG_HOT u64 ftrace_graph_return(u64 retval, const u64* registers, u64 tsc) {
