@@ -205,7 +205,13 @@ def test_workloads(kernel, guests):
 
     # A client that goes away does not abort the run.
     run_write(client, root, f"pingpong {LONG_ALLOC // 100}")
-    last = parse_last(client.read_file(root, "workloads/last"))
+    # The read may be served before the write's handler has claimed the run: wait for it.
+    deadline = time.monotonic() + 10
+    while True:
+        last = parse_last(client.read_file(root, "workloads/last"))
+        if last.get("name") == "pingpong" or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
     expect(last.get("name") == "pingpong" and last.get("status") in ("running", "ok"),
            f"last after starting pingpong: {last}")
     client.close()
