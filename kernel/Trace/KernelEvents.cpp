@@ -212,8 +212,10 @@ StringView vector_name(u32 vector) {
 // leaves the handlers out leaves the marks (function_graph's ==========> arrows) out too; each
 // instance's graph by its own filter (Linux 6.12's several fgraph users). Which instances
 // marked the entry (a bit per table slot) is kept per nesting level, so that entry and exit
-// always pair up. An instance cannot go, nor change tracer, while a handler runs: both wait
-// for a grace period, which a CPU with interrupts masked holds back.
+// always pair up. An instance cannot go while a handler runs (its removal waits for a grace
+// period, which a CPU with interrupts masked holds back), but its tracer may change meanwhile
+// (the stop_machine IPI's handler is one the switch runs under), so the exit reads the tracer
+// once and calls only an operation that tracer has.
 constexpr u32 kMaxIrqNesting = 8;
 u32 g_irq_marked[kMaxCpus][kMaxIrqNesting];
 static_assert(tg::trace::Tracing::kMaxInstances <= 32, "a bit per table slot");
@@ -255,8 +257,9 @@ void on_irq_exit(u32 vector) {
     fire_tracepoint_probes(ctx, tg::trace::kEventIrqHandlerExit, {vector}, site);
     for (u32 mask = marked; mask; mask &= mask - 1) {
       TraceInstance* instance = g_tracing->recorder_at(static_cast<u32>(__builtin_ctz(mask)));
-      if (instance && instance->tracer().on_irq_exit)
-        instance->tracer().on_irq_exit(*instance, ctx, vector);
+      if (!instance) continue;
+      const Tracer& tracer = instance->tracer();
+      if (tracer.on_irq_exit) tracer.on_irq_exit(*instance, ctx, vector);
     }
   });
   marked = 0;
