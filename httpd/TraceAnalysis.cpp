@@ -1,5 +1,7 @@
 #include "TraceAnalysis.h"
 
+#include <algorithm>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -17,19 +19,35 @@ using namespace tg::analysis;
 
 namespace {
 
-// Emits calls depth first until the budget is spent; a call whose children did not all fit
-// says how many it has ("n"), so the page can tell a cut subtree from a leaf.
+// Shares the budget among the tasks, so one busy task (the guest's 9P server answering the
+// page's own requests) cannot starve the others: each task gets an equal share, and what a
+// small task leaves unused goes to the larger ones. A task spends its share outermost
+// first, level by level. A call whose children did not all fit says how many it has ("n"),
+// so the page can tell a cut subtree from a leaf; the children sent are always the first.
 class CallWriter {
  public:
-  CallWriter(const CallTree& tree, std::size_t budget) : tree_(tree), budget_(budget) {}
+  CallWriter(const CallTree& tree, const std::vector<const std::vector<CallTree::NodeId>*>& roots,
+             std::size_t budget)
+      : tree_(tree), sent_(tree.size(), false) {
+    std::vector<std::size_t> sizes;
+    for (const auto* ids : roots) sizes.push_back(count(*ids));
+    std::vector<std::size_t> order(roots.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return sizes[a] < sizes[b]; });
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::size_t task = order[k];
+      const std::size_t share = std::min(sizes[task], budget / (order.size() - k));
+      send_outermost_first(*roots[task], share);
+      budget -= share;
+      truncated_ = truncated_ || share < sizes[task];
+    }
+  }
 
-  json::array calls(const std::vector<CallTree::NodeId>& ids) {
+  json::array calls(const std::vector<CallTree::NodeId>& ids) const {
     json::array out;
     for (CallTree::NodeId id : ids) {
-      if (budget_ == 0) {
-        truncated_ = true;
-        break;
-      }
+      if (!sent_[id]) break;
       out.push_back(call(id));
     }
     return out;
@@ -38,10 +56,30 @@ class CallWriter {
   std::size_t written() const { return written_; }
 
  private:
-  json::object call(CallTree::NodeId id) {
+  std::size_t count(const std::vector<CallTree::NodeId>& ids) const {
+    std::size_t n = ids.size();
+    for (CallTree::NodeId id : ids) n += count(tree_.node(id).children);
+    return n;
+  }
+
+  void send_outermost_first(const std::vector<CallTree::NodeId>& roots, std::size_t share) {
+    std::vector<CallTree::NodeId> level = roots;
+    while (share > 0 && !level.empty()) {
+      std::vector<CallTree::NodeId> next;
+      for (CallTree::NodeId id : level) {
+        if (share == 0) break;
+        sent_[id] = true;
+        ++written_;
+        --share;
+        const auto& children = tree_.node(id).children;
+        next.insert(next.end(), children.begin(), children.end());
+      }
+      level = std::move(next);
+    }
+  }
+
+  json::object call(CallTree::NodeId id) const {
     const CallTree::Node& node = tree_.node(id);
-    --budget_;
-    ++written_;
     json::object out;
     out["f"] = node.function;
     out["cpu"] = node.cpu;
@@ -58,7 +96,7 @@ class CallWriter {
   }
 
   const CallTree& tree_;
-  std::size_t budget_;
+  std::vector<bool> sent_;
   std::size_t written_ = 0;
   bool truncated_ = false;
 };
@@ -112,7 +150,9 @@ std::string analyse_trace(std::string_view trace_text, std::string_view tracer,
     functions.push_back(json::string(names.name(id)));
   out["names"] = std::move(functions);
 
-  CallWriter writer(tree, max_calls);
+  std::vector<const std::vector<CallTree::NodeId>*> roots;
+  for (TaskId id = 0; id < assembler.task_count(); ++id) roots.push_back(&tree.roots(id));
+  const CallWriter writer(tree, roots, max_calls);
   json::array tasks;
   for (TaskId id = 0; id < assembler.task_count(); ++id) {
     const Task& task = assembler.task(id);

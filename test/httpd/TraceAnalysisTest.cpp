@@ -44,6 +44,25 @@ TEST(TraceAnalysis, TheCallBudgetCutsTheTreeAndSaysSo) {
   EXPECT_EQ(outer.at("children").as_array().size(), 1u);
 }
 
+TEST(TraceAnalysis, EveryTaskGetsItsShareOfTheBudgetOutermostFirst) {
+  // CPU 0 has four calls and would spend a budget of 2 alone, depth first or level by level;
+  // CPU 1's one call must still be sent, and CPU 0's share goes to its first outermost call.
+  const std::string trace =
+      std::string(kTrace) + " 0)   3.000 us    |  later();\n 1)   5.000 us    |  other();\n";
+  json::object out = json::parse(analyse_trace(trace, "function_graph\n", 2)).as_object();
+  const json::array& tasks = out.at("tasks").as_array();
+  ASSERT_EQ(tasks.size(), 2u);
+  const json::array& first = tasks[0].at("calls").as_array();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(name_of(out, first[0].at("f")), "outer");
+  EXPECT_EQ(first[0].at("n").to_number<std::uint64_t>(), 2u);
+  EXPECT_TRUE(first[0].at("children").as_array().empty());
+  ASSERT_EQ(tasks[1].at("calls").as_array().size(), 1u);
+  EXPECT_EQ(name_of(out, tasks[1].at("calls").at(0).at("f")), "other");
+  EXPECT_EQ(out.at("calls_written").to_number<std::uint64_t>(), 2u);
+  EXPECT_TRUE(out.at("calls_truncated").as_bool());
+}
+
 TEST(TraceAnalysis, BreakdownAndFlameCarrySelfTimes) {
   json::object out = json::parse(analyse_trace(kTrace, "function_graph\n", 100)).as_object();
   const json::array& breakdown = out.at("breakdown").as_array();
