@@ -87,6 +87,14 @@ class PipeStream final : public BodyStream {
   uint64_t offset_ = 0;
 };
 
+}  // namespace
+
+std::unique_ptr<BodyStream> make_pipe_stream(GuestLink& link, GuestFile file) {
+  return std::make_unique<PipeStream>(link, std::move(file));
+}
+
+namespace {
+
 asio::awaitable<std::optional<tg::ninep::Attr>> attr_of(GuestLink& link,
                                                         std::vector<std::string> path,
                                                         std::chrono::seconds timeout) {
@@ -369,7 +377,7 @@ asio::awaitable<Reply> Gateway::get(const Request& request, const std::vector<st
   tg::Status opened = co_await link_.open(*file, flags, timeout);
   if (!opened.ok()) co_return reply_of(error_response(request, opened.error()));
   const char* type = is_binary(path) ? "application/octet-stream" : "text/plain; charset=utf-8";
-  if (stream) co_return Reply{{}, std::make_unique<PipeStream>(link_, std::move(file)), type};
+  if (stream) co_return Reply{{}, make_pipe_stream(link_, std::move(file)), type};
   std::string body;
   Errno failure = co_await read_all(link_, *file, timeout, nonblock, body);
   if (failure != Errno::kOk && body.empty()) co_return reply_of(error_response(request, failure));

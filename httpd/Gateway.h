@@ -44,6 +44,9 @@ class BodyStream {
   virtual asio::awaitable<bool> next(std::string& out, CancelSignal& cancel) = 0;
 };
 
+// trace_pipe or trace_pipe_raw as the guest writes it, from `file` (walked and opened).
+std::unique_ptr<BodyStream> make_pipe_stream(GuestLink& link, GuestFile file);
+
 // What a handler answers: a whole response, or (with `stream`) a 200 header of
 // `content_type` whose body the stream makes.
 struct Reply {

@@ -23,16 +23,21 @@ namespace {
 constexpr auto kFirstIdleWait = std::chrono::milliseconds(1);
 constexpr auto kLongestIdleWait = std::chrono::milliseconds(32);
 
-// Reads the whole text of a guest file ("tracing/current_tracer").
-asio::awaitable<std::optional<std::string>> read_whole(GuestLink& link, std::string_view where,
-                                                       std::chrono::seconds timeout) {
+// "tracing/trace_pipe" as the walk's names.
+std::vector<std::string> path_of(std::string_view where) {
   std::vector<std::string> path;
   for (size_t start = 0; start <= where.size();) {
     size_t slash = std::min(where.find('/', start), where.size());
     path.emplace_back(where.substr(start, slash - start));
     start = slash + 1;
   }
-  GuestFile file = co_await link.walk_file(path, timeout);
+  return path;
+}
+
+// Reads the whole text of a guest file ("tracing/current_tracer").
+asio::awaitable<std::optional<std::string>> read_whole(GuestLink& link, std::string_view where,
+                                                       std::chrono::seconds timeout) {
+  GuestFile file = co_await link.walk_file(path_of(where), timeout);
   if (!file.ok()) co_return std::nullopt;
   if (!(co_await link.open(*file, ninep::kOpenReadOnly, timeout)).ok()) co_return std::nullopt;
   std::string text;
@@ -40,17 +45,32 @@ asio::awaitable<std::optional<std::string>> read_whole(GuestLink& link, std::str
   co_return text;
 }
 
-// Every CPU's trace_pipe_raw, opened non-blocking, in CPU order.
-using CpuFiles = std::shared_ptr<const std::vector<GuestFile>>;
+// The guest's files whose text decides the host's, read again while the stream is open, so
+// that a change applies to the pages read after it, as the guest's own trace_pipe formats
+// each read with the settings of that moment. The page size is read with every look (after
+// its pages: pages of a new size must never be cut at the old one); the others, which only
+// change how records print, every kSettingsInterval. The tracer cannot change meanwhile:
+// the guest refuses that while a reader is open (EBUSY, as Linux).
+enum Setting : size_t { kSubbufKb, kTracer, kOptions, kClock, kSettingCount };
+constexpr std::string_view kSettingPaths[kSettingCount] = {
+    "tracing/buffer_subbuf_size_kb", "tracing/current_tracer", "tracing/trace_options",
+    "tracing/trace_clock"};
+constexpr uint32_t kSettingReadSize = 16384;  // trace_options is about 1 KiB
+constexpr auto kSettingsInterval = std::chrono::milliseconds(100);
+
+// Opened guest files a look reads: every CPU's trace_pipe_raw (non-blocking, in CPU order),
+// then the settings.
+using Files = std::shared_ptr<const std::vector<GuestFile>>;
 // A reply's data points into its frame: replies are moved (the frame's buffer stays), never
 // copied.
 using Replies = std::shared_ptr<std::vector<GuestReply>>;
-asio::awaitable<GuestReply> read_one(GuestLink& link, CpuFiles cpus, size_t cpu, uint32_t count,
+asio::awaitable<GuestReply> read_one(GuestLink& link, Files files, size_t index, uint32_t count,
                                      std::chrono::seconds timeout) {
-  co_return co_await link.read(*(*cpus)[cpu], 0, count, timeout);
+  co_return co_await link.read(*(*files)[index], 0, count, timeout);
 }
 
-// One look at every CPU, in flight: a Tread per CPU, all sent at once; `done` when the last
+// One look, in flight: a Tread per CPU, then the page size's and (`settings`) the other
+// settings', all sent at once and served by the guest in that order; `done` when the last
 // reply is in, which cancels `ready` (a timer that never expires by itself).
 struct Look {
   explicit Look(asio::any_io_executor executor) : ready(executor) {
@@ -58,31 +78,48 @@ struct Look {
   }
   Replies replies;
   size_t left = 0;
+  bool settings = false;
   bool done = false;
   asio::steady_timer ready;
 };
+
+std::string_view text_of(const GuestReply& reply) {
+  return {reinterpret_cast<const char*>(reply.message.data.data()), reply.message.data.size()};
+}
+
+size_t page_size_of(std::string_view subbuf_kb) {
+  return std::strtoul(std::string(subbuf_kb).c_str(), nullptr, 10) * 1024;
+}
 
 // Drains every CPU's trace_pipe_raw (non-blocking) and hands the text of what it got; with
 // every CPU empty it waits, doubling the wait up to the longest. Pipelined: the next look's
 // Treads leave before this look's pages are formatted, so the guest (QEMU, on the other core)
 // fills them meanwhile. The files are shared with the looks, so a look still in flight when
 // the stream goes away reads from open fids (its pages are then dropped).
+//
+// When a setting changes, the host's formatter is made again from the new ones. The pages of
+// the look that finds a new page size are dropped: the size changed after the previous
+// look's read of it, before or after these pages were read, so they cannot be cut safely
+// (the guest's resize emptied its buffer anyway). An option the host cannot print exactly
+// (sym-offset) hands the rest of the stream to the guest's own trace_pipe.
 class HostTextStream final : public BodyStream {
  public:
-  HostTextStream(GuestLink& link, std::chrono::seconds timeout, std::vector<GuestFile> cpus,
-                 std::unique_ptr<HostText> text, uint32_t page_size, asio::any_io_executor executor)
+  HostTextStream(GuestLink& link, std::chrono::seconds timeout, std::vector<GuestFile> files,
+                 GuestFacts facts, std::unique_ptr<HostText> text, asio::any_io_executor executor)
       : link_(link),
         timeout_(timeout),
-        cpus_(std::make_shared<const std::vector<GuestFile>>(std::move(cpus))),
-        // Whole pages per read: a page split across two reads would have to be put together
-        // again.
-        count_(link.io_size() / page_size * page_size),
+        cpus_(files.size() - kSettingCount),
+        files_(std::make_shared<const std::vector<GuestFile>>(std::move(files))),
+        facts_(std::move(facts)),
+        count_(whole_pages(facts_.page_size)),
         text_(std::move(text)),
         executor_(executor),
-        wait_(executor) {}
+        wait_(executor),
+        settings_read_(std::chrono::steady_clock::now()) {}
 
   asio::awaitable<bool> next(std::string& out, CancelSignal& cancel) override {
     while (!cancel.cancelled()) {
+      if (guest_text_) co_return co_await guest_text_->next(out, cancel);
       if (!look_) look_ = start_look();
       std::shared_ptr<Look> look = std::move(look_);
       if (!look->done) {
@@ -91,13 +128,16 @@ class HostTextStream final : public BodyStream {
       }
       Replies replies = look->replies;
       if (!replies) co_return false;  // the look failed: the link is going down
+      for (const GuestReply& reply : *replies)
+        if (reply.error != Errno::kOk && reply.error != Errno::kAgain) co_return false;
+      const GuestReply* settings = replies->data() + cpus_;
+      bool resized = page_size_of(text_of(settings[kSubbufKb])) != facts_.page_size;
+      if (!co_await follow(settings, look->settings)) co_return false;
+      if (guest_text_) continue;
       bool got = false;
-      for (unsigned cpu = 0; cpu < replies->size(); ++cpu) {
+      for (unsigned cpu = 0; cpu < cpus_ && !resized; ++cpu) {
         const GuestReply& reply = (*replies)[cpu];
-        if (reply.error == Errno::kAgain ||
-            (reply.error == Errno::kOk && reply.message.data.empty()))
-          continue;
-        if (reply.error != Errno::kOk) co_return false;  // the guest went away
+        if (reply.error == Errno::kAgain || reply.message.data.empty()) continue;
         text_->add_pages(cpu, reply.message.data.data(), reply.message.data.size());
         got = true;
       }
@@ -118,6 +158,7 @@ class HostTextStream final : public BodyStream {
         if (!out.empty()) co_return true;
         continue;
       }
+      if (resized) continue;
       wait_.expires_after(idle_);
       cancel.on_cancel([this] { wait_.cancel(); });
       boost::system::error_code waited;
@@ -130,31 +171,85 @@ class HostTextStream final : public BodyStream {
   }
 
  private:
+  uint32_t whole_pages(size_t page_size) const {
+    // Whole pages per read: a page split across two reads would have to be put together
+    // again.
+    return static_cast<uint32_t>(link_.io_size() / page_size * page_size);
+  }
+
+  // Makes the formatter again when a setting read (the page size always; the others when
+  // `all`) differs from the facts it was made from; false when the guest stopped answering.
+  asio::awaitable<bool> follow(const GuestReply* settings, bool all) {
+    GuestFacts now;
+    now.page_size = page_size_of(text_of(settings[kSubbufKb]));
+    now.tracer = all ? text_of(settings[kTracer]) : facts_.tracer;
+    now.options = all ? text_of(settings[kOptions]) : facts_.options;
+    now.clock = all ? text_of(settings[kClock]) : facts_.clock;
+    if (now.page_size == facts_.page_size && now.tracer == facts_.tracer &&
+        now.options == facts_.options && now.clock == facts_.clock)
+      co_return true;
+    facts_.page_size = now.page_size;
+    facts_.tracer = std::move(now.tracer);
+    facts_.options = std::move(now.options);
+    facts_.clock = std::move(now.clock);
+    auto comms = co_await read_whole(link_, "tracing/saved_cmdlines", timeout_);
+    auto pairs = co_await read_whole(link_, "tracing/saved_tgids", timeout_);
+    if (!comms || !pairs) co_return false;
+    facts_.cmdlines = std::move(*comms);
+    facts_.tgids = std::move(*pairs);
+    text_.reset();  // one formatter at a time: its symbols and comms are process-wide
+    std::string why;
+    if (HostText::supports(facts_) && facts_.page_size != 0 && facts_.page_size <= link_.io_size())
+      text_ = HostText::create(facts_, why);
+    if (text_) {
+      count_ = whole_pages(facts_.page_size);
+      co_return true;
+    }
+    // The guest's trace_pipe, once the raw readers are closed (it refuses a second reader).
+    files_.reset();
+    GuestFile pipe = co_await link_.walk_file(path_of("tracing/trace_pipe"), timeout_);
+    if (!pipe.ok() || !(co_await link_.open(*pipe, ninep::kOpenReadOnly, timeout_)).ok())
+      co_return false;
+    guest_text_ = make_pipe_stream(link_, std::move(pipe));
+    co_return true;
+  }
+
   std::shared_ptr<Look> start_look() {
     auto look = std::make_shared<Look>(executor_);
-    look->replies = std::make_shared<std::vector<GuestReply>>(cpus_->size());
-    look->left = cpus_->size();
-    for (size_t cpu = 0; cpu < cpus_->size(); ++cpu)
-      asio::co_spawn(executor_, read_one(link_, cpus_, cpu, count_, timeout_),
-                     [look, cpu](std::exception_ptr error, GuestReply reply) {
-                       if (error) reply.error = Errno::kIo;
-                       (*look->replies)[cpu] = std::move(reply);
-                       if (--look->left == 0) {
-                         look->done = true;
-                         look->ready.cancel();
-                       }
-                     });
+    auto now = std::chrono::steady_clock::now();
+    look->settings = now - settings_read_ >= kSettingsInterval;
+    if (look->settings) settings_read_ = now;
+    size_t reads = cpus_ + (look->settings ? size_t{kSettingCount} : size_t{1});
+    look->replies = std::make_shared<std::vector<GuestReply>>(reads);
+    look->left = reads;
+    // In slot order, which is the order the guest serves them in.
+    for (size_t slot = 0; slot < reads; ++slot)
+      asio::co_spawn(
+          executor_,
+          read_one(link_, files_, slot, slot < cpus_ ? count_ : kSettingReadSize, timeout_),
+          [look, slot](std::exception_ptr error, GuestReply reply) {
+            if (error) reply.error = Errno::kIo;
+            (*look->replies)[slot] = std::move(reply);
+            if (--look->left == 0) {
+              look->done = true;
+              look->ready.cancel();
+            }
+          });
     return look;
   }
 
   GuestLink& link_;
   std::chrono::seconds timeout_;
-  CpuFiles cpus_;
+  size_t cpus_;
+  Files files_;
+  GuestFacts facts_;
   uint32_t count_;
   std::unique_ptr<HostText> text_;
+  std::unique_ptr<BodyStream> guest_text_;  // the guest formats from here on
   asio::any_io_executor executor_;
   asio::steady_timer wait_;
   std::chrono::milliseconds idle_ = kFirstIdleWait;
+  std::chrono::steady_clock::time_point settings_read_;
   std::shared_ptr<Look> look_;
 };
 
@@ -202,10 +297,17 @@ asio::awaitable<std::optional<Reply>> Gateway::host_text(const Request& request)
   std::unique_ptr<HostText> text;
   if (!cpus.empty()) text = HostText::create(facts, why);
   if (!text) co_return std::nullopt;
+  std::vector<GuestFile> files = std::move(cpus);
+  for (std::string_view where : kSettingPaths) {
+    GuestFile file = co_await link_.walk_file(path_of(where), timeout);
+    if (!file.ok() || !(co_await link_.open(*file, ninep::kOpenReadOnly, timeout)).ok())
+      co_return std::nullopt;
+    files.push_back(std::move(file));
+  }
   ++metrics_.host_text_streams;
   auto executor = co_await asio::this_coro::executor;
-  auto stream = std::make_unique<HostTextStream>(link_, timeout, std::move(cpus), std::move(text),
-                                                 static_cast<uint32_t>(facts.page_size), executor);
+  auto stream = std::make_unique<HostTextStream>(link_, timeout, std::move(files), std::move(facts),
+                                                 std::move(text), executor);
   co_return Reply{{}, std::move(stream), "text/plain; charset=utf-8"};
 }
 
