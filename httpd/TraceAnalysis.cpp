@@ -161,7 +161,9 @@ std::string analyse_trace(std::string_view trace_text, std::string_view tracer,
     entry["pid"] = task.pid;
     entry["comm"] = task.comm;
     entry["cpu"] = task.cpu;
-    entry["calls"] = writer.calls(tree.roots(id));
+    json::array calls = writer.calls(tree.roots(id));
+    if (calls.size() < tree.roots(id).size()) entry["n"] = tree.roots(id).size();
+    entry["calls"] = std::move(calls);
     tasks.push_back(std::move(entry));
   }
   out["tasks"] = std::move(tasks);

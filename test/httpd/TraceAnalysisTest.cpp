@@ -54,6 +54,8 @@ TEST(TraceAnalysis, EveryTaskGetsItsShareOfTheBudgetOutermostFirst) {
   ASSERT_EQ(tasks.size(), 2u);
   const json::array& first = tasks[0].at("calls").as_array();
   ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(tasks[0].at("n").to_number<std::uint64_t>(), 2u);  // outer and later
+  EXPECT_FALSE(tasks[1].as_object().contains("n"));
   EXPECT_EQ(name_of(out, first[0].at("f")), "outer");
   EXPECT_EQ(first[0].at("n").to_number<std::uint64_t>(), 2u);
   EXPECT_TRUE(first[0].at("children").as_array().empty());

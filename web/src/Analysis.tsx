@@ -17,6 +17,7 @@ interface TaskJson {
   pid: number;
   comm: string;
   cpu: number;
+  n?: number;
   calls: CallJson[];
 }
 interface Frame {
@@ -59,15 +60,17 @@ function CallNode(props: { call: CallJson; names: string[] }) {
   const { call } = props;
   const [open, setOpen] = useState(false);
   const children = call.children ?? [];
+  // `n`: the children it has when the gateway's budget did not send them all (maybe none).
+  const count = call.n ?? children.length;
   return (
     <li class="call">
-      <button class="twisty" disabled={children.length === 0} onClick={() => setOpen(!open)}>
-        {children.length === 0 ? '·' : open ? '▾' : '▸'}
+      <button class="twisty" disabled={count === 0} onClick={() => setOpen(!open)}>
+        {count === 0 ? '·' : open ? '▾' : '▸'}
       </button>
       <span class="fn">{props.names[call.f]}</span>{' '}
       <span class="dur">{usecs(call.duration_ns)}</span>{' '}
       <span class="muted">self {usecs(call.self_ns)} · cpu {call.cpu}
-        {children.length > 0 ? ` · ${call.n ?? children.length} calls` : ''}
+        {count > 0 ? ` · ${count} calls` : ''}
         {call.unfinished ? ' · unfinished' : ''}</span>
       {open && <Children calls={children} names={props.names} total={call.n} />}
     </li>
@@ -92,8 +95,8 @@ function TaskNode(props: { task: TaskJson; names: string[] }) {
     <li class="task">
       <button class="twisty" onClick={() => setOpen(!open)}>{open ? '▾' : '▸'}</button>
       <strong>{taskLabel(props.task)}</strong>{' '}
-      <span class="muted">{props.task.calls.length} outer calls · {usecs(total)}</span>
-      {open && <Children calls={props.task.calls} names={props.names} />}
+      <span class="muted">{props.task.n ?? props.task.calls.length} outer calls · {usecs(total)}</span>
+      {open && <Children calls={props.task.calls} names={props.names} total={props.task.n} />}
     </li>
   );
 }

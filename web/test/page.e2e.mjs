@@ -160,6 +160,24 @@ test('function_graph and a workload run give the call tree, the breakdown and th
   }
   assert.ok(zoomed, 'one workloads task holds workload_run_command');
   await shoot('flame-graph');
+
+  // A tree cut by the gateway's budget (max_calls, here 40) says what it left out: a task
+  // counts all its outer calls and lists those it got, and the rest is named as not sent.
+  const cutAt = (url) => url + (url.includes('?') ? '&' : '?') + 'max_calls=40';
+  await page.route('**/analysis/trace*', (route) => route.continue({ url: cutAt(route.request().url()) }));
+  await page.getByRole('button', { name: 'Call tree', exact: true }).click();
+  await page.getByRole('button', { name: 'analyse trace' }).click();
+  await summary.filter({ hasText: 'call tree cut at 40 calls' }).waitFor();
+  const notSent = page.locator('> ul > li.muted', { hasText: /^\d+ more calls not sent \(max_calls\)$/ });
+  const task = tree.locator('> li.task').filter({ has: notSent }).first();
+  await task.waitFor();
+  const outer = Number((await task.locator('> .muted').textContent()).split(' ')[0]);
+  const listed = await task.locator('> ul > li.call').count();
+  const left = Number((await task.locator('> ul > li.muted').textContent()).split(' ')[0]);
+  assert.ok(listed > 0 && left > 0, `${listed} calls listed, ${left} not sent`);
+  assert.equal(listed + left, outer, 'the outer calls counted are those listed and those not sent');
+  await shoot('call-tree-cut');
+  await page.unroute('**/analysis/trace*');
   assert.equal((await api('PUT', '/tracing/buffer_size_kb', size)).status, 204);
 });
 
