@@ -131,8 +131,9 @@ class HostTextStream final : public BodyStream {
       for (const GuestReply& reply : *replies)
         if (reply.error != Errno::kOk && reply.error != Errno::kAgain) co_return false;
       const GuestReply* settings = replies->data() + cpus_;
-      bool resized = page_size_of(text_of(settings[kSubbufKb])) != facts_.page_size;
-      if (!co_await follow(settings, look->settings)) co_return false;
+      size_t page_size = page_size_of(text_of(settings[kSubbufKb]));
+      bool resized = page_size != facts_.page_size;
+      if (!co_await follow(page_size, settings, look->settings)) co_return false;
       if (guest_text_) continue;
       bool got = false;
       for (unsigned cpu = 0; cpu < cpus_ && !resized; ++cpu) {
@@ -179,9 +180,9 @@ class HostTextStream final : public BodyStream {
 
   // Makes the formatter again when a setting read (the page size always; the others when
   // `all`) differs from the facts it was made from; false when the guest stopped answering.
-  asio::awaitable<bool> follow(const GuestReply* settings, bool all) {
+  asio::awaitable<bool> follow(size_t page_size, const GuestReply* settings, bool all) {
     GuestFacts now;
-    now.page_size = page_size_of(text_of(settings[kSubbufKb]));
+    now.page_size = page_size;
     now.tracer = all ? text_of(settings[kTracer]) : facts_.tracer;
     now.options = all ? text_of(settings[kOptions]) : facts_.options;
     now.clock = all ? text_of(settings[kClock]) : facts_.clock;
