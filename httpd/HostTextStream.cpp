@@ -45,18 +45,15 @@ asio::awaitable<std::optional<std::string>> read_whole(GuestLink& link, std::str
   co_return text;
 }
 
-// The guest's files whose text decides the host's, read again while the stream is open, so
-// that a change applies to the pages read after it, as the guest's own trace_pipe formats
-// each read with the settings of that moment. The page size is read with every look (after
-// its pages: pages of a new size must never be cut at the old one); the others, which only
-// change how records print, every kSettingsInterval. The tracer cannot change meanwhile:
-// the guest refuses that while a reader is open (EBUSY, as Linux).
-enum Setting : size_t { kSubbufKb, kTracer, kOptions, kClock, kSettingCount };
+// The guest's files whose text decides the host's, read again with every look, after its
+// pages (the guest serves a look's reads in the order sent), so that a change applies to the
+// pages read after it, as the guest's own trace_pipe formats each read with the settings of
+// that moment; pages of a new size are never cut at the old one. The tracer is read once:
+// the guest refuses to change it while a reader is open (EBUSY, as Linux).
+enum Setting : size_t { kSubbufKb, kOptions, kClock, kSettingCount };
 constexpr std::string_view kSettingPaths[kSettingCount] = {
-    "tracing/buffer_subbuf_size_kb", "tracing/current_tracer", "tracing/trace_options",
-    "tracing/trace_clock"};
+    "tracing/buffer_subbuf_size_kb", "tracing/trace_options", "tracing/trace_clock"};
 constexpr uint32_t kSettingReadSize = 16384;  // trace_options is about 1 KiB
-constexpr auto kSettingsInterval = std::chrono::milliseconds(100);
 
 // Opened guest files a look reads: every CPU's trace_pipe_raw (non-blocking, in CPU order),
 // then the settings.
@@ -69,16 +66,15 @@ asio::awaitable<GuestReply> read_one(GuestLink& link, Files files, size_t index,
   co_return co_await link.read(*(*files)[index], 0, count, timeout);
 }
 
-// One look, in flight: a Tread per CPU, then the page size's and (`settings`) the other
-// settings', all sent at once and served by the guest in that order; `done` when the last
-// reply is in, which cancels `ready` (a timer that never expires by itself).
+// One look, in flight: a Tread per CPU, then one per setting, all sent at once and served by
+// the guest in that order; `done` when the last reply is in, which cancels `ready` (a timer
+// that never expires by itself).
 struct Look {
   explicit Look(asio::any_io_executor executor) : ready(executor) {
     ready.expires_at(asio::steady_timer::time_point::max());
   }
   Replies replies;
   size_t left = 0;
-  bool settings = false;
   bool done = false;
   asio::steady_timer ready;
 };
@@ -114,8 +110,7 @@ class HostTextStream final : public BodyStream {
         count_(whole_pages(facts_.page_size)),
         text_(std::move(text)),
         executor_(executor),
-        wait_(executor),
-        settings_read_(std::chrono::steady_clock::now()) {}
+        wait_(executor) {}
 
   asio::awaitable<bool> next(std::string& out, CancelSignal& cancel) override {
     while (!cancel.cancelled()) {
@@ -133,7 +128,7 @@ class HostTextStream final : public BodyStream {
       const GuestReply* settings = replies->data() + cpus_;
       size_t page_size = page_size_of(text_of(settings[kSubbufKb]));
       bool resized = page_size != facts_.page_size;
-      if (!co_await follow(page_size, settings, look->settings)) co_return false;
+      if (!co_await follow(page_size, settings)) co_return false;
       if (guest_text_) continue;
       bool got = false;
       for (unsigned cpu = 0; cpu < cpus_ && !resized; ++cpu) {
@@ -178,21 +173,16 @@ class HostTextStream final : public BodyStream {
     return static_cast<uint32_t>(link_.io_size() / page_size * page_size);
   }
 
-  // Makes the formatter again when a setting read (the page size always; the others when
-  // `all`) differs from the facts it was made from; false when the guest stopped answering.
-  asio::awaitable<bool> follow(size_t page_size, const GuestReply* settings, bool all) {
-    GuestFacts now;
-    now.page_size = page_size;
-    now.tracer = all ? text_of(settings[kTracer]) : facts_.tracer;
-    now.options = all ? text_of(settings[kOptions]) : facts_.options;
-    now.clock = all ? text_of(settings[kClock]) : facts_.clock;
-    if (now.page_size == facts_.page_size && now.tracer == facts_.tracer &&
-        now.options == facts_.options && now.clock == facts_.clock)
+  // Makes the formatter again when a setting read differs from the facts it was made from;
+  // false when the guest stopped answering.
+  asio::awaitable<bool> follow(size_t page_size, const GuestReply* settings) {
+    std::string_view options = text_of(settings[kOptions]);
+    std::string_view clock = text_of(settings[kClock]);
+    if (page_size == facts_.page_size && options == facts_.options && clock == facts_.clock)
       co_return true;
-    facts_.page_size = now.page_size;
-    facts_.tracer = std::move(now.tracer);
-    facts_.options = std::move(now.options);
-    facts_.clock = std::move(now.clock);
+    facts_.page_size = page_size;
+    facts_.options = options;
+    facts_.clock = clock;
     auto comms = co_await read_whole(link_, "tracing/saved_cmdlines", timeout_);
     auto pairs = co_await read_whole(link_, "tracing/saved_tgids", timeout_);
     if (!comms || !pairs) co_return false;
@@ -217,10 +207,7 @@ class HostTextStream final : public BodyStream {
 
   std::shared_ptr<Look> start_look() {
     auto look = std::make_shared<Look>(executor_);
-    auto now = std::chrono::steady_clock::now();
-    look->settings = now - settings_read_ >= kSettingsInterval;
-    if (look->settings) settings_read_ = now;
-    size_t reads = cpus_ + (look->settings ? size_t{kSettingCount} : size_t{1});
+    size_t reads = files_->size();
     look->replies = std::make_shared<std::vector<GuestReply>>(reads);
     look->left = reads;
     // In slot order, which is the order the guest serves them in.
@@ -250,7 +237,6 @@ class HostTextStream final : public BodyStream {
   asio::any_io_executor executor_;
   asio::steady_timer wait_;
   std::chrono::milliseconds idle_ = kFirstIdleWait;
-  std::chrono::steady_clock::time_point settings_read_;
   std::shared_ptr<Look> look_;
 };
 
