@@ -127,8 +127,10 @@ bool is_reading(http::verb method) {
   return method == http::verb::get || method == http::verb::head;
 }
 
+// The guest's trees the gateway serves (docs/http-api.md): /proc for kallsyms and the
+// stack tracer's sysctl.
 bool names_guest_tree(const std::vector<std::string>& path) {
-  return !path.empty() && (path[0] == "tracing" || path[0] == "workloads");
+  return !path.empty() && (path[0] == "tracing" || path[0] == "workloads" || path[0] == "proc");
 }
 
 void check_route(http::verb method, const TargetPath& target, std::string_view authorization,
@@ -177,7 +179,8 @@ void check_route(http::verb method, const TargetPath& target, std::string_view a
       break;
   }
   if (!guest_route) return;
-  // Everything the guest sees stays under /tracing or /workloads, however it was spelled.
+  // Everything the guest sees stays under /tracing, /workloads or /proc, however it was
+  // spelled.
   require(names_guest_tree(routed.guest_path), "guest path outside the served trees", raw);
   require(e[0] == routed.guest_path[0] || e[0] == "ftrace", "guest path renamed its tree", raw);
   for (const auto& element : routed.guest_path)
