@@ -82,9 +82,14 @@ def test_wakeup_rt(kernel, guests):
     wakeup = WAKEUP.match(entries[0])
     expect(wakeup, f"the max trace does not start with 9p-rx's wakeup: {entries[0]!r}")
     expect(wakeup.group(2) == header.group(5), "the wakeup is not the header's task")
-    switches = [SWITCH.match(line) for line in entries]
-    expect(switches[-1] or (entries[-1].endswith("<stack trace>") and switches[-2]),
-           f"the max trace does not end with the switch onto 9p-rx: {entries[-2:]}")
+    # On the CPU that switched (the last line's): another CPU's function record may carry a
+    # later time when its vCPU stalled between the tracer's CPU check and its clock read (the
+    # same unlocked check as Linux's wakeup_tracer_call), seen once under a loaded host.
+    cpu_of = lambda line: int(re.match(r"^[ \S]{8}-\d+ +(\d+)", line).group(1))  # noqa: E731
+    own = [line for line in entries if cpu_of(line) == cpu_of(entries[-1])]
+    switches = [SWITCH.match(line) for line in own]
+    expect(switches[-1] or (own[-1].endswith("<stack trace>") and len(own) > 1 and switches[-2]),
+           f"the max trace does not end with the switch onto 9p-rx: {entries[-3:]}")
     # The delay marks and times: nondecreasing times from the wakeup on.
     times = [int(re.search(r" (\d+)us.: ", line).group(1)) for line in entries]
     expect(times == sorted(times), f"times go backwards: {times}")
