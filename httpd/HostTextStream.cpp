@@ -45,6 +45,17 @@ asio::awaitable<std::optional<std::string>> read_whole(GuestLink& link, std::str
   co_return text;
 }
 
+// The guest's comms and tgids (saved_cmdlines, saved_tgids) into `facts`; false when the
+// guest did not answer.
+asio::awaitable<bool> read_tasks(GuestLink& link, std::chrono::seconds timeout, GuestFacts& facts) {
+  auto comms = co_await read_whole(link, "tracing/saved_cmdlines", timeout);
+  auto pairs = co_await read_whole(link, "tracing/saved_tgids", timeout);
+  if (!comms || !pairs) co_return false;
+  facts.cmdlines = std::move(*comms);
+  facts.tgids = std::move(*pairs);
+  co_return true;
+}
+
 // The guest's files whose text decides the host's, read again with every look, after its
 // pages (the guest serves a look's reads in the order sent), so that a change applies to the
 // pages read after it, as the guest's own trace_pipe formats each read with the settings of
@@ -140,11 +151,8 @@ class HostTextStream final : public BodyStream {
       if (got) {
         look_ = start_look();
         // Tasks that started since the last look: their comms are in saved_cmdlines now.
-        if (!text_->knows_every_task()) {
-          auto comms = co_await read_whole(link_, "tracing/saved_cmdlines", timeout_);
-          auto pairs = co_await read_whole(link_, "tracing/saved_tgids", timeout_);
-          if (comms && pairs) text_->update_tasks(*comms, *pairs);
-        }
+        if (!text_->knows_every_task() && co_await read_tasks(link_, timeout_, facts_))
+          text_->update_tasks(facts_.cmdlines, facts_.tgids);
         // Two turns of the loop: the look's coroutines queue their Treads, and the link's
         // writer sends them; then the guest works on them while this thread formats.
         co_await asio::post(executor_, asio::use_awaitable);
@@ -183,11 +191,7 @@ class HostTextStream final : public BodyStream {
     facts_.page_size = page_size;
     facts_.options = options;
     facts_.clock = clock;
-    auto comms = co_await read_whole(link_, "tracing/saved_cmdlines", timeout_);
-    auto pairs = co_await read_whole(link_, "tracing/saved_tgids", timeout_);
-    if (!comms || !pairs) co_return false;
-    facts_.cmdlines = std::move(*comms);
-    facts_.tgids = std::move(*pairs);
+    if (!co_await read_tasks(link_, timeout_, facts_)) co_return false;
     text_.reset();  // one formatter at a time: its symbols and comms are process-wide
     std::string why;
     if (HostText::supports(facts_) && facts_.page_size != 0 && facts_.page_size <= link_.io_size())
@@ -253,18 +257,15 @@ asio::awaitable<std::optional<Reply>> Gateway::host_text(const Request& request)
   if (!HostText::supports(facts)) co_return std::nullopt;
   auto kallsyms = co_await read_whole(link_, "proc/kallsyms", timeout);
   auto clock = co_await read_whole(link_, "tracing/trace_clock", timeout);
-  auto cmdlines = co_await read_whole(link_, "tracing/saved_cmdlines", timeout);
-  auto tgids = co_await read_whole(link_, "tracing/saved_tgids", timeout);
   auto subbuf_kb = co_await read_whole(link_, "tracing/buffer_subbuf_size_kb", timeout);
-  if (!kallsyms || !clock || !cmdlines || !tgids || !subbuf_kb) co_return std::nullopt;
-  facts.page_size = std::strtoul(subbuf_kb->c_str(), nullptr, 10) * 1024;
+  if (!kallsyms || !clock || !subbuf_kb || !co_await read_tasks(link_, timeout, facts))
+    co_return std::nullopt;
+  facts.page_size = page_size_of(*subbuf_kb);
   // The largest page (512 KiB) fits in a read of the 1 MiB msize the gateway asks for; a
   // smaller msize falls back to the guest's own text.
   if (facts.page_size == 0 || facts.page_size > link_.io_size()) co_return std::nullopt;
   facts.kallsyms = *kallsyms;
   facts.clock = *clock;
-  facts.cmdlines = *cmdlines;
-  facts.tgids = *tgids;
 
   // One non-blocking raw reader per CPU; the guest refuses them (EBUSY) as it would refuse
   // trace_pipe while another consuming reader is open.
