@@ -163,6 +163,11 @@ std::string analyse_trace(std::string_view trace_text, std::string_view tracer,
     entry["cpu"] = task.cpu;
     json::array calls = writer.calls(tree.roots(id));
     if (calls.size() < tree.roots(id).size()) entry["n"] = tree.roots(id).size();
+    // The task's time over all its outer calls, sent or not: the page cannot add it up
+    // from a cut tree.
+    std::uint64_t duration_ns = 0;
+    for (CallTree::NodeId call : tree.roots(id)) duration_ns += tree.node(call).duration_ns;
+    entry["duration_ns"] = duration_ns;
     entry["calls"] = std::move(calls);
     tasks.push_back(std::move(entry));
   }

@@ -55,6 +55,9 @@ TEST(TraceAnalysis, EveryTaskGetsItsShareOfTheBudgetOutermostFirst) {
   const json::array& first = tasks[0].at("calls").as_array();
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(tasks[0].at("n").to_number<std::uint64_t>(), 2u);  // outer and later
+  // The task's time counts the outer call that was not sent.
+  EXPECT_EQ(tasks[0].at("duration_ns").to_number<std::uint64_t>(), 13000u);
+  EXPECT_EQ(tasks[1].at("duration_ns").to_number<std::uint64_t>(), 5000u);
   EXPECT_FALSE(tasks[1].as_object().contains("n"));
   EXPECT_EQ(name_of(out, first[0].at("f")), "outer");
   EXPECT_EQ(first[0].at("n").to_number<std::uint64_t>(), 2u);

@@ -18,6 +18,7 @@ interface TaskJson {
   comm: string;
   cpu: number;
   n?: number;
+  duration_ns: number; // over all its outer calls, sent or not
   calls: CallJson[];
 }
 interface Frame {
@@ -78,7 +79,7 @@ function CallNode(props: { call: CallJson; names: string[] }) {
 }
 
 function CallTree(props: { result: Result }) {
-  const tasks = props.result.tasks.filter((task) => task.calls.length > 0);
+  const tasks = props.result.tasks.filter((task) => (task.n ?? task.calls.length) > 0);
   if (tasks.length === 0)
     return <p class="muted">no calls in this trace: the call tree needs function_graph or function_duration.</p>;
   return (
@@ -90,12 +91,11 @@ function CallTree(props: { result: Result }) {
 
 function TaskNode(props: { task: TaskJson; names: string[] }) {
   const [open, setOpen] = useState(true);
-  const total = props.task.calls.reduce((sum, call) => sum + call.duration_ns, 0);
   return (
     <li class="task">
       <button class="twisty" onClick={() => setOpen(!open)}>{open ? '▾' : '▸'}</button>
       <strong>{taskLabel(props.task)}</strong>{' '}
-      <span class="muted">{props.task.n ?? props.task.calls.length} outer calls · {usecs(total)}</span>
+      <span class="muted">{props.task.n ?? props.task.calls.length} outer calls · {usecs(props.task.duration_ns)}</span>
       {open && <Children calls={props.task.calls} names={props.names} total={props.task.n} />}
     </li>
   );

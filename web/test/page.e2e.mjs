@@ -105,6 +105,8 @@ test('function_graph and a workload run give the call tree, the breakdown and th
   assert.match(await summary.textContent(), /tracer function_graph · \d+ lines · [1-9]\d* calls/);
   // The run's calls nest as function_graph printed them: expand them level by level.
   const tree = page.getByTestId('call-tree');
+  await tree.locator('> li.task').first().waitFor();
+  const wholeTasks = await tree.locator('> li.task > .muted').allTextContents();
   const call = (scope, name) =>
     scope.locator('li.call', { has: page.locator('> .fn', { hasText: new RegExp(`^${name}$`) }) }).first();
   let scope = tree;
@@ -176,6 +178,8 @@ test('function_graph and a workload run give the call tree, the breakdown and th
   const left = Number((await task.locator('> ul > li.muted').textContent()).split(' ')[0]);
   assert.ok(listed > 0 && left > 0, `${listed} calls listed, ${left} not sent`);
   assert.equal(listed + left, outer, 'the outer calls counted are those listed and those not sent');
+  // Cut or not, every task counts all its outer calls and their whole time.
+  assert.deepEqual(await tree.locator('> li.task > .muted').allTextContents(), wholeTasks);
   await shoot('call-tree-cut');
   await page.unroute('**/analysis/trace*');
   assert.equal((await api('PUT', '/tracing/buffer_size_kb', size)).status, 204);
