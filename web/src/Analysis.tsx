@@ -40,6 +40,7 @@ interface Result {
 
 const taskLabel = (task: TaskJson) => (task.pid < 0 ? task.comm : `${task.comm}-${task.pid}`);
 const kShowAtOnce = 200;
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function Children(props: { calls: CallJson[]; names: string[]; total?: number }) {
   const [limit, setLimit] = useState(kShowAtOnce);
@@ -52,7 +53,7 @@ function Children(props: { calls: CallJson[]; names: string[]; total?: number })
           show {Math.min(kShowAtOnce, props.calls.length - limit)} more of {props.calls.length - limit}
         </button></li>
       )}
-      {missing > 0 && <li class="muted">{missing} more calls not sent (max_calls)</li>}
+      {missing > 0 && <li class="muted">{plural(missing, 'more call')} not sent (max_calls)</li>}
     </ul>
   );
 }
@@ -71,7 +72,7 @@ function CallNode(props: { call: CallJson; names: string[] }) {
       <span class="fn">{props.names[call.f]}</span>{' '}
       <span class="dur">{usecs(call.duration_ns)}</span>{' '}
       <span class="muted">self {usecs(call.self_ns)} · cpu {call.cpu}
-        {count > 0 ? ` · ${count} calls` : ''}
+        {count > 0 ? ` · ${plural(count, 'call')}` : ''}
         {call.unfinished ? ' · unfinished' : ''}</span>
       {open && <Children calls={children} names={props.names} total={call.n} />}
     </li>
@@ -95,7 +96,7 @@ function TaskNode(props: { task: TaskJson; names: string[] }) {
     <li class="task">
       <button class="twisty" onClick={() => setOpen(!open)}>{open ? '▾' : '▸'}</button>
       <strong>{taskLabel(props.task)}</strong>{' '}
-      <span class="muted">{props.task.n ?? props.task.calls.length} outer calls · {usecs(props.task.duration_ns)}</span>
+      <span class="muted">{plural(props.task.n ?? props.task.calls.length, 'outer call')} · {usecs(props.task.duration_ns)}</span>
       {open && <Children calls={props.task.calls} names={props.names} total={props.task.n} />}
     </li>
   );

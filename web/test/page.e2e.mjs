@@ -170,7 +170,7 @@ test('function_graph and a workload run give the call tree, the breakdown and th
   await page.getByRole('button', { name: 'Call tree', exact: true }).click();
   await page.getByRole('button', { name: 'analyse trace' }).click();
   await summary.filter({ hasText: 'call tree cut at 40 calls' }).waitFor();
-  const notSent = page.locator('> ul > li.muted', { hasText: /^\d+ more calls not sent \(max_calls\)$/ });
+  const notSent = page.locator('> ul > li.muted', { hasText: /^\d+ more calls? not sent \(max_calls\)$/ });
   const task = tree.locator('> li.task').filter({ has: notSent }).first();
   await task.waitFor();
   const outer = Number((await task.locator('> .muted').textContent()).split(' ')[0]);
